@@ -1,0 +1,9 @@
+//! Chat-to-video escalation for Twilio Flex.
+//!
+//! The pure modules compile on every target and are shared with `plugin-host`;
+//! the browser modules (`web`) exist only on `wasm32`.
+
+pub mod api;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,1 @@
+//! Browser modules: DOM, HTTP, WebSocket and media. Present only on `wasm32`.
