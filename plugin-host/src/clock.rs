@@ -9,7 +9,8 @@ pub fn now_ms() -> i64 {
 
 /// Twilio's REST timestamps: RFC 3339, UTC, whole seconds.
 pub fn rfc3339_secs(ms: i64) -> String {
-    let t = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let t = OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     t.format(&Rfc3339).unwrap_or_default()
 }
 
@@ -27,6 +28,9 @@ mod tests {
     #[test]
     fn formats_like_twilio() {
         assert_eq!(rfc3339_secs(1_438_286_400_123), "2015-07-30T20:00:00Z");
-        assert_eq!(rfc3339_millis(1_537_831_364_240), "2018-09-24T23:22:44.240Z");
+        assert_eq!(
+            rfc3339_millis(1_537_831_364_240),
+            "2018-09-24T23:22:44.240Z"
+        );
     }
 }

@@ -5,11 +5,16 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use chat_to_video::api::{IceConfig, IceServer};
+use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
 /// Command line of `plugin-host`. Every flag can also come from the environment.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "plugin-host", version, about = "Chat-to-video escalation: functions API and sandbox")]
+#[command(
+    name = "plugin-host",
+    version,
+    about = "Chat-to-video escalation: functions API and sandbox"
+)]
 pub struct Cli {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
     #[arg(long, env = "LISTEN", default_value = "127.0.0.1:8080")]
@@ -63,7 +68,10 @@ pub struct ConfigError {
 }
 
 fn invalid(var: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError { var, reason: reason.into() }
+    ConfigError {
+        var,
+        reason: reason.into(),
+    }
 }
 
 /// Twilio account credentials and the Flex resources (twilio mode).
@@ -114,7 +122,7 @@ pub struct Settings {
     pub sync_service_sid: Option<String>,
     pub workspace_sid: Option<String>,
     pub region: Option<String>,
-    pub code_length: usize,
+    pub code_format: CodeFormat,
     pub code_ttl_secs: u64,
     pub room_type: String,
     pub record_by_default: bool,
@@ -153,13 +161,17 @@ impl Settings {
     ) -> Result<Settings, ConfigError> {
         let get = |name: &'static str| -> Option<String> {
             debug_assert!(ENV_ONLY.contains(&name));
-            env(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+            env(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
         };
 
-        let listen = cli
-            .listen
-            .parse::<SocketAddr>()
-            .map_err(|_| invalid("--listen", format!("`{}` is not an address like 127.0.0.1:8080", cli.listen)))?;
+        let listen = cli.listen.parse::<SocketAddr>().map_err(|_| {
+            invalid(
+                "--listen",
+                format!("`{}` is not an address like 127.0.0.1:8080", cli.listen),
+            )
+        })?;
         let public_url = match cli.public_url.filter(|u| !u.trim().is_empty()) {
             Some(u) => Some(parse_base_url("--public-url", &u)?),
             None => None,
@@ -171,7 +183,10 @@ impl Settings {
         let ice = IceConfig {
             servers: match cli.ice_servers.filter(|s| !s.trim().is_empty()) {
                 Some(json) => serde_json::from_str::<Vec<IceServer>>(&json).map_err(|e| {
-                    invalid("ICE_SERVERS", format!("not a JSON array of {{urls, username?, credential?}}: {e}"))
+                    invalid(
+                        "ICE_SERVERS",
+                        format!("not a JSON array of {{urls, username?, credential?}}: {e}"),
+                    )
                 })?,
                 None => Vec::new(),
             },
@@ -184,10 +199,17 @@ impl Settings {
         let account = match (get("ACCOUNT_SID"), get("AUTH_TOKEN")) {
             (Some(sid), Some(token)) => {
                 check_sid("ACCOUNT_SID", &sid, "AC")?;
-                Some(TwilioAccount { account_sid: sid, auth_token: token })
+                Some(TwilioAccount {
+                    account_sid: sid,
+                    auth_token: token,
+                })
             }
-            (Some(_), None) => return Err(invalid("AUTH_TOKEN", "required when ACCOUNT_SID is set")),
-            (None, Some(_)) => return Err(invalid("ACCOUNT_SID", "required when AUTH_TOKEN is set")),
+            (Some(_), None) => {
+                return Err(invalid("AUTH_TOKEN", "required when ACCOUNT_SID is set"))
+            }
+            (None, Some(_)) => {
+                return Err(invalid("ACCOUNT_SID", "required when AUTH_TOKEN is set"))
+            }
             (None, None) => None,
         };
         let api_key = match (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET")) {
@@ -195,8 +217,18 @@ impl Settings {
                 check_sid("TWILIO_API_KEY", &sid, "SK")?;
                 Some(ApiKey { sid, secret })
             }
-            (Some(_), None) => return Err(invalid("TWILIO_API_SECRET", "required when TWILIO_API_KEY is set")),
-            (None, Some(_)) => return Err(invalid("TWILIO_API_KEY", "required when TWILIO_API_SECRET is set")),
+            (Some(_), None) => {
+                return Err(invalid(
+                    "TWILIO_API_SECRET",
+                    "required when TWILIO_API_KEY is set",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "TWILIO_API_KEY",
+                    "required when TWILIO_API_SECRET is set",
+                ))
+            }
             (None, None) => None,
         };
         let sync_service_sid = get("TWILIO_FLEX_SYNC_SID");
@@ -209,18 +241,36 @@ impl Settings {
         }
         if account.is_some() {
             if api_key.is_none() {
-                return Err(invalid("TWILIO_API_KEY", "required in twilio mode (ACCOUNT_SID is set)"));
+                return Err(invalid(
+                    "TWILIO_API_KEY",
+                    "required in twilio mode (ACCOUNT_SID is set)",
+                ));
             }
             if sync_service_sid.is_none() {
-                return Err(invalid("TWILIO_FLEX_SYNC_SID", "required in twilio mode (ACCOUNT_SID is set)"));
+                return Err(invalid(
+                    "TWILIO_FLEX_SYNC_SID",
+                    "required in twilio mode (ACCOUNT_SID is set)",
+                ));
             }
             if workspace_sid.is_none() {
-                return Err(invalid("TWILIO_FLEX_WORKSPACE_SID", "required in twilio mode (ACCOUNT_SID is set)"));
+                return Err(invalid(
+                    "TWILIO_FLEX_WORKSPACE_SID",
+                    "required in twilio mode (ACCOUNT_SID is set)",
+                ));
             }
         }
 
-        let code_length = parse_int("VIDEO_CODE_LENGTH", get("VIDEO_CODE_LENGTH"), 7, 1, 64)? as usize;
-        let code_ttl_secs = parse_int("VIDEO_CODE_TTL", get("VIDEO_CODE_TTL"), 3600, 1, 31_536_000)?;
+        let code_length = parse_int(
+            "VIDEO_CODE_LENGTH",
+            get("VIDEO_CODE_LENGTH"),
+            code::DEFAULT_LEN as u64,
+            0,
+            u64::MAX,
+        )?;
+        let code_format = CodeFormat::new(usize::try_from(code_length).unwrap_or(usize::MAX))
+            .map_err(|e| invalid("VIDEO_CODE_LENGTH", e.to_string()))?;
+        let code_ttl_secs =
+            parse_int("VIDEO_CODE_TTL", get("VIDEO_CODE_TTL"), 3600, 1, 31_536_000)?;
         let room_type = get("VIDEO_ROOM_TYPE").unwrap_or_else(|| "group".to_owned());
         if !ROOM_TYPES.contains(&room_type.as_str()) {
             return Err(invalid(
@@ -232,13 +282,26 @@ impl Settings {
             Some(v) => parse_bool("VIDEO_RECORD_BY_DEFAULT", &v)?,
             None => false,
         };
-        let empty_room_timeout =
-            parse_int("VIDEO_EMPTY_ROOM_TIMEOUT", get("VIDEO_EMPTY_ROOM_TIMEOUT"), 5, 1, 60)? as u32;
-        let unused_room_timeout =
-            parse_int("VIDEO_UNUSED_ROOM_TIMEOUT", get("VIDEO_UNUSED_ROOM_TIMEOUT"), 5, 1, 60)? as u32;
-        let sandbox_minute_secs = parse_positive_f64("SANDBOX_MINUTE_SECS", get("SANDBOX_MINUTE_SECS"), 60.0)?;
-        let guess_burst = parse_int("CODE_GUESS_BURST", get("CODE_GUESS_BURST"), 10, 1, 10_000)? as u32;
-        let guess_refill_secs = parse_positive_f64("CODE_GUESS_REFILL_SECS", get("CODE_GUESS_REFILL_SECS"), 6.0)?;
+        let empty_room_timeout = parse_int(
+            "VIDEO_EMPTY_ROOM_TIMEOUT",
+            get("VIDEO_EMPTY_ROOM_TIMEOUT"),
+            5,
+            1,
+            60,
+        )? as u32;
+        let unused_room_timeout = parse_int(
+            "VIDEO_UNUSED_ROOM_TIMEOUT",
+            get("VIDEO_UNUSED_ROOM_TIMEOUT"),
+            5,
+            1,
+            60,
+        )? as u32;
+        let sandbox_minute_secs =
+            parse_positive_f64("SANDBOX_MINUTE_SECS", get("SANDBOX_MINUTE_SECS"), 60.0)?;
+        let guess_burst =
+            parse_int("CODE_GUESS_BURST", get("CODE_GUESS_BURST"), 10, 1, 10_000)? as u32;
+        let guess_refill_secs =
+            parse_positive_f64("CODE_GUESS_REFILL_SECS", get("CODE_GUESS_REFILL_SECS"), 6.0)?;
 
         Ok(Settings {
             listen,
@@ -252,7 +315,7 @@ impl Settings {
             sync_service_sid,
             workspace_sid,
             region: get("TWILIO_REGION"),
-            code_length,
+            code_format,
             code_ttl_secs,
             room_type,
             record_by_default,
@@ -265,7 +328,13 @@ impl Settings {
     }
 }
 
-fn parse_int(var: &'static str, value: Option<String>, default: u64, min: u64, max: u64) -> Result<u64, ConfigError> {
+fn parse_int(
+    var: &'static str,
+    value: Option<String>,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
     let Some(v) = value else { return Ok(default) };
     let n: u64 = v
         .parse()
@@ -276,7 +345,11 @@ fn parse_int(var: &'static str, value: Option<String>, default: u64, min: u64, m
     Ok(n)
 }
 
-fn parse_positive_f64(var: &'static str, value: Option<String>, default: f64) -> Result<f64, ConfigError> {
+fn parse_positive_f64(
+    var: &'static str,
+    value: Option<String>,
+    default: f64,
+) -> Result<f64, ConfigError> {
     let Some(v) = value else { return Ok(default) };
     match v.parse::<f64>() {
         Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
@@ -294,19 +367,25 @@ fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
 
 /// `PREFIX` + 32 hex digits, as Twilio's specs define SIDs.
 pub fn is_sid(value: &str, prefix: &str) -> bool {
-    value.len() == 34 && value.starts_with(prefix) && value[2..].bytes().all(|b| b.is_ascii_hexdigit())
+    value.len() == 34
+        && value.starts_with(prefix)
+        && value[2..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn check_sid(var: &'static str, value: &str, prefix: &str) -> Result<(), ConfigError> {
     if is_sid(value, prefix) {
         Ok(())
     } else {
-        Err(invalid(var, format!("must be {prefix} followed by 32 hex digits")))
+        Err(invalid(
+            var,
+            format!("must be {prefix} followed by 32 hex digits"),
+        ))
     }
 }
 
 fn parse_base_url(var: &'static str, value: &str) -> Result<String, ConfigError> {
-    let url = reqwest::Url::parse(value.trim()).map_err(|e| invalid(var, format!("`{value}` is not a URL: {e}")))?;
+    let url = reqwest::Url::parse(value.trim())
+        .map_err(|e| invalid(var, format!("`{value}` is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(invalid(var, format!("`{value}` must be an http(s) URL")));
     }
@@ -322,7 +401,10 @@ mod tests {
     }
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_sources(cli(), move |name| {
             vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         })
@@ -332,7 +414,7 @@ mod tests {
     fn defaults_are_the_seeds() {
         let s = settings(&[]).unwrap();
         assert_eq!(s.mode(), Mode::Sandbox);
-        assert_eq!((s.code_length, s.code_ttl_secs), (7, 3600));
+        assert_eq!((s.code_format.length(), s.code_ttl_secs), (7, 3600));
         assert_eq!(s.room_type, "group");
         assert!(!s.record_by_default);
         assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
@@ -356,9 +438,14 @@ mod tests {
     #[test]
     fn twilio_mode_needs_everything() {
         let ac = "AC0123456789abcdef0123456789abcdef";
-        assert_eq!(settings(&[("ACCOUNT_SID", ac)]).unwrap_err().var, "AUTH_TOKEN");
         assert_eq!(
-            settings(&[("ACCOUNT_SID", ac), ("AUTH_TOKEN", "t")]).unwrap_err().var,
+            settings(&[("ACCOUNT_SID", ac)]).unwrap_err().var,
+            "AUTH_TOKEN"
+        );
+        assert_eq!(
+            settings(&[("ACCOUNT_SID", ac), ("AUTH_TOKEN", "t")])
+                .unwrap_err()
+                .var,
             "TWILIO_API_KEY"
         );
         let full = settings(&[
@@ -367,7 +454,10 @@ mod tests {
             ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
             ("TWILIO_API_SECRET", "s"),
             ("TWILIO_FLEX_SYNC_SID", "IS0123456789abcdef0123456789abcdef"),
-            ("TWILIO_FLEX_WORKSPACE_SID", "WS0123456789abcdef0123456789abcdef"),
+            (
+                "TWILIO_FLEX_WORKSPACE_SID",
+                "WS0123456789abcdef0123456789abcdef",
+            ),
         ])
         .unwrap();
         assert_eq!(full.mode(), Mode::Twilio);

@@ -39,7 +39,11 @@ impl IntoResponse for ParamsError {
 impl Params {
     pub fn get(&self, name: &str) -> Option<&str> {
         // Later entries (the body) override earlier ones (the query).
-        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A present, non-empty value.
@@ -47,22 +51,37 @@ impl Params {
         self.get(name).filter(|v| !v.trim().is_empty())
     }
 
-    pub fn parse(query: Option<&str>, content_type: Option<&str>, body: &[u8]) -> Result<Params, ParamsError> {
+    pub fn parse(
+        query: Option<&str>,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Params, ParamsError> {
         let mut pairs: Vec<(String, String)> = match query {
-            Some(q) => serde_urlencoded::from_str(q).map_err(|_| ParamsError::Malformed("Malformed query string"))?,
+            Some(q) => serde_urlencoded::from_str(q)
+                .map_err(|_| ParamsError::Malformed("Malformed query string"))?,
             None => Vec::new(),
         };
         if !body.is_empty() {
-            let ct = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let ct = content_type
+                .unwrap_or("")
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             match ct.as_str() {
                 "application/json" => {
-                    let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body)
-                        .map_err(|_| ParamsError::Malformed("The JSON body is not an object"))?;
+                    let obj: serde_json::Map<String, serde_json::Value> =
+                        serde_json::from_slice(body).map_err(|_| {
+                            ParamsError::Malformed("The JSON body is not an object")
+                        })?;
                     for (k, v) in obj {
                         let v = match v {
                             serde_json::Value::String(s) => s,
                             serde_json::Value::Null => continue,
-                            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => v.to_string(),
+                            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
+                                v.to_string()
+                            }
                             other => other.to_string(),
                         };
                         pairs.push((k, v));
@@ -93,8 +112,13 @@ impl<S: Send + Sync> FromRequest<S> for Params {
         if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
             return Err(ParamsError::TooLarge);
         }
-        let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ParamsError::TooLarge)?;
-        let ct = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        let bytes = to_bytes(body, MAX_BODY_BYTES)
+            .await
+            .map_err(|_| ParamsError::TooLarge)?;
+        let ct = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
         Params::parse(parts.uri.query(), ct, &bytes)
     }
 }
@@ -105,10 +129,20 @@ mod tests {
 
     #[test]
     fn body_wins_over_query() {
-        let p = Params::parse(Some("code=a&x=1"), Some("application/x-www-form-urlencoded"), b"code=b").unwrap();
+        let p = Params::parse(
+            Some("code=a&x=1"),
+            Some("application/x-www-form-urlencoded"),
+            b"code=b",
+        )
+        .unwrap();
         assert_eq!(p.get("code"), Some("b"));
         assert_eq!(p.get("x"), Some("1"));
-        let p = Params::parse(Some("code=a"), Some("application/json; charset=utf-8"), br#"{"code":"c","n":5}"#).unwrap();
+        let p = Params::parse(
+            Some("code=a"),
+            Some("application/json; charset=utf-8"),
+            br#"{"code":"c","n":5}"#,
+        )
+        .unwrap();
         assert_eq!((p.get("code"), p.get("n")), (Some("c"), Some("5")));
     }
 

@@ -107,8 +107,12 @@ impl TokenSigner {
             jti: format!("{}-{}", self.key_sid, now),
             grants: Grants {
                 identity: identity.to_owned(),
-                video: video_room.map(|room| VideoGrant { room: Some(room.to_owned()) }),
-                data_sync: sync_service.map(|s| SyncGrant { service_sid: s.to_owned() }),
+                video: video_room.map(|room| VideoGrant {
+                    room: Some(room.to_owned()),
+                }),
+                data_sync: sync_service.map(|s| SyncGrant {
+                    service_sid: s.to_owned(),
+                }),
             },
             iat: now,
             exp: now + ACCESS_TOKEN_TTL_SECS,
@@ -125,8 +129,9 @@ impl TokenSigner {
         v.set_issuer(&[&self.key_sid]);
         v.leeway = 5;
         let data = decode::<AccessClaims>(token, &self.decoding, &v).ok()?;
-        (data.claims.sub == self.account_sid && data.header.cty.as_deref() == Some(ACCESS_TOKEN_CTY))
-            .then_some(data.claims)
+        (data.claims.sub == self.account_sid
+            && data.header.cty.as_deref() == Some(ACCESS_TOKEN_CTY))
+        .then_some(data.claims)
     }
 
     pub fn feedback_ticket(&self, task_sid: &str, room_sid: &str) -> Result<String, TokenError> {
@@ -136,7 +141,11 @@ impl TokenSigner {
             room: room_sid.to_owned(),
             exp: now_secs() + FEEDBACK_TICKET_TTL_SECS,
         };
-        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// The ticket's claims if it is ours, unexpired and for feedback.
@@ -145,7 +154,9 @@ impl TokenSigner {
         v.set_audience(&[FEEDBACK_AUDIENCE]);
         v.set_required_spec_claims(&["exp", "aud"]);
         v.leeway = 0;
-        decode::<FeedbackClaims>(ticket, &self.decoding, &v).ok().map(|d| d.claims)
+        decode::<FeedbackClaims>(ticket, &self.decoding, &v)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 
@@ -159,24 +170,44 @@ mod tests {
 
     fn part(token: &str, i: usize) -> serde_json::Value {
         let raw = token.split('.').nth(i).unwrap();
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).unwrap();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw)
+            .unwrap();
         serde_json::from_slice(&bytes).unwrap()
     }
 
     #[test]
     fn access_token_has_exactly_the_documented_header_and_claims() {
         let signer = TokenSigner::new(AC, SK, "secret");
-        let t = signer.access_token("alice", Some("RM1"), Some("IS1")).unwrap();
-        assert_eq!(part(&t, 0), serde_json::json!({"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"}));
+        let t = signer
+            .access_token("alice", Some("RM1"), Some("IS1"))
+            .unwrap();
+        assert_eq!(
+            part(&t, 0),
+            serde_json::json!({"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"})
+        );
         let claims = part(&t, 1);
-        let keys: Vec<&str> = claims.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        let keys: Vec<&str> = claims
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
         let mut sorted = keys.clone();
         sorted.sort();
         assert_eq!(sorted, ["exp", "grants", "iat", "iss", "jti", "sub"]);
-        assert_eq!(claims["grants"], serde_json::json!({"identity":"alice","video":{"room":"RM1"},"data_sync":{"service_sid":"IS1"}}));
-        assert_eq!(claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(), 3600);
+        assert_eq!(
+            claims["grants"],
+            serde_json::json!({"identity":"alice","video":{"room":"RM1"},"data_sync":{"service_sid":"IS1"}})
+        );
+        assert_eq!(
+            claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+            3600
+        );
         assert!(signer.verify_access_token(&t).is_some());
-        assert!(TokenSigner::new(AC, SK, "other").verify_access_token(&t).is_none());
+        assert!(TokenSigner::new(AC, SK, "other")
+            .verify_access_token(&t)
+            .is_none());
     }
 
     #[test]
@@ -184,8 +215,13 @@ mod tests {
         let signer = TokenSigner::new(AC, SK, "secret");
         let t = signer.feedback_ticket("WT1", "RM1").unwrap();
         let c = signer.verify_feedback_ticket(&t).unwrap();
-        assert_eq!((c.task.as_str(), c.room.as_str(), c.aud.as_str()), ("WT1", "RM1", FEEDBACK_AUDIENCE));
-        assert!(TokenSigner::new(AC, SK, "x").verify_feedback_ticket(&t).is_none());
+        assert_eq!(
+            (c.task.as_str(), c.room.as_str(), c.aud.as_str()),
+            ("WT1", "RM1", FEEDBACK_AUDIENCE)
+        );
+        assert!(TokenSigner::new(AC, SK, "x")
+            .verify_feedback_ticket(&t)
+            .is_none());
         // An access token is not a ticket.
         let access = signer.access_token("a", None, None).unwrap();
         assert!(signer.verify_feedback_ticket(&access).is_none());

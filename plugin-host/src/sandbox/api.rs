@@ -53,7 +53,10 @@ impl IntoResponse for ApiFailure {
             ApiFailure::NotFound(m) => (StatusCode::NOT_FOUND, m),
             ApiFailure::Internal(e) => {
                 tracing::error!(error = %e, "sandbox API failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Internal error".to_owned())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error".to_owned(),
+                )
             }
         };
         (status, Json(json!({ "error": message }))).into_response()
@@ -61,14 +64,22 @@ impl IntoResponse for ApiFailure {
 }
 
 fn sandbox(state: &AppState) -> Result<Arc<Sandbox>, ApiFailure> {
-    state.sandbox.clone().ok_or_else(|| ApiFailure::NotFound("The sandbox is not running (twilio mode)".into()))
+    state
+        .sandbox
+        .clone()
+        .ok_or_else(|| ApiFailure::NotFound("The sandbox is not running (twilio mode)".into()))
 }
 
 /// Identities and names: 1 to 128 characters, no control characters.
 fn name_param(p: &Params, key: &str) -> Result<String, ApiFailure> {
-    let v = p.non_empty(key).ok_or_else(|| ApiFailure::BadRequest(format!("Missing {key}")))?.trim();
+    let v = p
+        .non_empty(key)
+        .ok_or_else(|| ApiFailure::BadRequest(format!("Missing {key}")))?
+        .trim();
     if v.chars().count() > 128 || v.chars().any(char::is_control) {
-        return Err(ApiFailure::BadRequest(format!("{key} must be 1 to 128 printable characters")));
+        return Err(ApiFailure::BadRequest(format!(
+            "{key} must be 1 to 128 printable characters"
+        )));
     }
     Ok(v.to_owned())
 }
@@ -78,7 +89,10 @@ async fn create_agent(State(state): State<AppState>, p: Params) -> Result<Respon
     let sb = sandbox(&state)?;
     let identity = name_param(&p, "identity")?;
     let who = identity.clone();
-    let worker = sb.db().call(move |c| Ok(tasks::ensure_worker(c, &who, now_ms()))).await??;
+    let worker = sb
+        .db()
+        .call(move |c| Ok(tasks::ensure_worker(c, &who, now_ms())))
+        .await??;
     let (token, _) = sb
         .flex_tokens()
         .issue(&identity, &worker)
@@ -91,9 +105,17 @@ async fn create_chat(State(state): State<AppState>, p: Params) -> Result<Respons
     let sb = sandbox(&state)?;
     let agent = name_param(&p, "agent")?;
     let customer = name_param(&p, "customer")?;
-    let (task, conversation) = sb.db().call(move |c| Ok(tasks::create_chat(c, &agent, &customer, now_ms()))).await??;
-    sb.events().emit(SandboxEvent::TaskUpdated { sid: task.clone() });
-    Ok((StatusCode::CREATED, Json(json!({ "taskSid": task, "conversationSid": conversation }))).into_response())
+    let (task, conversation) = sb
+        .db()
+        .call(move |c| Ok(tasks::create_chat(c, &agent, &customer, now_ms())))
+        .await??;
+    sb.events()
+        .emit(SandboxEvent::TaskUpdated { sid: task.clone() });
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "taskSid": task, "conversationSid": conversation })),
+    )
+        .into_response())
 }
 
 /// `agent`, `channel`, optional `attributes` (a JSON object) → `{"taskSid"}`.
@@ -114,18 +136,24 @@ async fn create_task(State(state): State<AppState>, p: Params) -> Result<Respons
             })())
         })
         .await??;
-    sb.events().emit(SandboxEvent::TaskUpdated { sid: task.clone() });
+    sb.events()
+        .emit(SandboxEvent::TaskUpdated { sid: task.clone() });
     Ok((StatusCode::CREATED, Json(json!({ "taskSid": task }))).into_response())
 }
 
 /// The agent's tasks with status, channel and attributes, newest first.
-async fn agent_tasks(State(state): State<AppState>, Path(identity): Path<String>) -> Result<Response, ApiFailure> {
+async fn agent_tasks(
+    State(state): State<AppState>,
+    Path(identity): Path<String>,
+) -> Result<Response, ApiFailure> {
     let sb = sandbox(&state)?;
     let rows = sb
         .db()
         .call(move |c| {
             Ok((|| {
-                let Some(worker) = tasks::worker_sid(c, &identity)? else { return Ok(Vec::new()) };
+                let Some(worker) = tasks::worker_sid(c, &identity)? else {
+                    return Ok(Vec::new());
+                };
                 let mut out = Vec::new();
                 for t in tasks::for_worker(c, &worker)? {
                     let conversation = tasks::conversation_of(c, &t.sid)?;

@@ -18,7 +18,10 @@ pub enum DbError {
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("cannot create {path}: {source}")]
-    Dir { path: String, source: std::io::Error },
+    Dir {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Clone)]
@@ -29,7 +32,10 @@ pub struct Db {
 impl Db {
     /// Opens (creating if needed) `dir/sandbox.sqlite3` and runs pending migrations.
     pub fn open(dir: &Path) -> Result<Db, DbError> {
-        std::fs::create_dir_all(dir).map_err(|source| DbError::Dir { path: dir.display().to_string(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| DbError::Dir {
+            path: dir.display().to_string(),
+            source,
+        })?;
         let conn = Connection::open(dir.join("sandbox.sqlite3"))?;
         Self::init(conn)
     }
@@ -52,7 +58,9 @@ impl Db {
             tx.pragma_update(None, "user_version", i + 1)?;
             tx.commit()?;
         }
-        Ok(Db { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Db {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// Runs `f` with the connection on the blocking pool.
@@ -70,8 +78,14 @@ impl Db {
     }
 
     /// Runs `f` right here (start-up and tests).
-    pub fn call_now<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, DbError>) -> Result<T, DbError> {
-        let mut guard = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    pub fn call_now<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
     }
 }
@@ -85,12 +99,19 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("c2v-db-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let db = Db::open(&dir).unwrap();
-        db.call_now(|c| Ok(c.execute("INSERT INTO meta VALUES ('k', 'v')", [])?)).unwrap();
+        db.call_now(|c| Ok(c.execute("INSERT INTO meta VALUES ('k', 'v')", [])?))
+            .unwrap();
         drop(db);
         let db = Db::open(&dir).unwrap();
-        let v: String = db.call_now(|c| Ok(c.query_row("SELECT value FROM meta WHERE key = 'k'", [], |r| r.get(0))?)).unwrap();
+        let v: String = db
+            .call_now(|c| {
+                Ok(c.query_row("SELECT value FROM meta WHERE key = 'k'", [], |r| r.get(0))?)
+            })
+            .unwrap();
         assert_eq!(v, "v");
-        let mode: String = db.call_now(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?)).unwrap();
+        let mode: String = db
+            .call_now(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+            .unwrap();
         assert_eq!(mode, "wal");
         let _ = std::fs::remove_dir_all(&dir);
     }

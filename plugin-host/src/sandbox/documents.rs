@@ -50,7 +50,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<DocRow> {
 /// Data must be a JSON object of at most 16 KiB; answers it re-serialised compactly.
 pub fn check_data(data: &str) -> Result<String, SandboxError> {
     if data.len() > MAX_DATA_BYTES {
-        return Err(SandboxError::api(413, codes::SYNC_TOO_LARGE, "Document data is larger than 16 KiB"));
+        return Err(SandboxError::api(
+            413,
+            codes::SYNC_TOO_LARGE,
+            "Document data is larger than 16 KiB",
+        ));
     }
     match serde_json::from_str::<serde_json::Value>(data) {
         Ok(v @ serde_json::Value::Object(_)) => Ok(v.to_string()),
@@ -62,7 +66,9 @@ pub fn check_ttl(ttl: i64) -> Result<(), SandboxError> {
     if (0..=MAX_TTL_SECS).contains(&ttl) {
         Ok(())
     } else {
-        Err(SandboxError::invalid(format!("Ttl must be between 0 and {MAX_TTL_SECS}")))
+        Err(SandboxError::invalid(format!(
+            "Ttl must be between 0 and {MAX_TTL_SECS}"
+        )))
     }
 }
 
@@ -82,7 +88,11 @@ pub fn create(
 ) -> Result<(DocRow, Option<String>), SandboxError> {
     if let Some(name) = &unique_name {
         if name.is_empty() || name.chars().count() > 320 || looks_like_sid(name) {
-            return Err(SandboxError::api(400, codes::SYNC_UNIQUE_NAME_INVALID, "Invalid unique name"));
+            return Err(SandboxError::api(
+                400,
+                codes::SYNC_UNIQUE_NAME_INVALID,
+                "Invalid unique name",
+            ));
         }
     }
     let sid = new_sid("ET");
@@ -106,7 +116,9 @@ pub fn create(
         .query_row(params![service_sid, row.unique_name, now], |r| r.get(0))
         .optional()?;
     let inserted = tx
-        .prepare_cached(&format!("INSERT INTO documents ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))?
+        .prepare_cached(&format!(
+            "INSERT INTO documents ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        ))?
         .execute(params![
             row.sid,
             row.service_sid,
@@ -120,8 +132,14 @@ pub fn create(
         ]);
     match inserted {
         Ok(_) => {}
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-            return Err(SandboxError::api(409, codes::SYNC_UNIQUE_NAME_EXISTS, "Unique name already exists"));
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            return Err(SandboxError::api(
+                409,
+                codes::SYNC_UNIQUE_NAME_EXISTS,
+                "Unique name already exists",
+            ));
         }
         Err(e) => return Err(e.into()),
     }
@@ -134,17 +152,27 @@ fn looks_like_sid(name: &str) -> bool {
     let b = name.as_bytes();
     b.len() == 34
         && b[..2].iter().all(u8::is_ascii_uppercase)
-        && b[2..].iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+        && b[2..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
 }
 
 /// A live (unexpired) document, by ET sid or unique name.
-pub fn fetch(conn: &Connection, service_sid: &str, sid_or_name: &str, now: i64) -> Result<Option<DocRow>, SandboxError> {
+pub fn fetch(
+    conn: &Connection,
+    service_sid: &str,
+    sid_or_name: &str,
+    now: i64,
+) -> Result<Option<DocRow>, SandboxError> {
     let sql = if is_sid(sid_or_name, "ET") {
         format!("SELECT {COLUMNS} FROM documents WHERE service_sid = ?1 AND sid = ?2 AND (date_expires IS NULL OR date_expires > ?3)")
     } else {
         format!("SELECT {COLUMNS} FROM documents WHERE service_sid = ?1 AND unique_name = ?2 AND (date_expires IS NULL OR date_expires > ?3)")
     };
-    Ok(conn.prepare_cached(&sql)?.query_row(params![service_sid, sid_or_name, now], from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![service_sid, sid_or_name, now], from_row)
+        .optional()?)
 }
 
 /// Replaces data and/or TTL. With `if_match`, only when it names the current revision
@@ -158,14 +186,20 @@ pub fn update(
     if_match: Option<&str>,
     now: i64,
 ) -> Result<Option<DocRow>, SandboxError> {
-    let Some(mut doc) = fetch(conn, service_sid, sid_or_name, now)? else { return Ok(None) };
+    let Some(mut doc) = fetch(conn, service_sid, sid_or_name, now)? else {
+        return Ok(None);
+    };
     if let Some(tag) = if_match {
         let tag = crate::twilio::unquote_etag(tag);
-        let expected: i64 = tag
-            .parse()
-            .map_err(|_| SandboxError::api(400, codes::SYNC_BAD_IF_MATCH, "Invalid If-Match header"))?;
+        let expected: i64 = tag.parse().map_err(|_| {
+            SandboxError::api(400, codes::SYNC_BAD_IF_MATCH, "Invalid If-Match header")
+        })?;
         if expected != doc.revision {
-            return Err(SandboxError::api(412, codes::SYNC_REVISION_MISMATCH, "The revision of the Document does not match the expected revision"));
+            return Err(SandboxError::api(
+                412,
+                codes::SYNC_REVISION_MISMATCH,
+                "The revision of the Document does not match the expected revision",
+            ));
         }
     }
     if let Some(d) = data {
@@ -181,7 +215,11 @@ pub fn update(
         )?
         .execute(params![doc.sid, doc.revision, doc.data, doc.date_expires, now])?;
     if changed == 0 {
-        return Err(SandboxError::api(412, codes::SYNC_REVISION_MISMATCH, "The revision of the Document does not match the expected revision"));
+        return Err(SandboxError::api(
+            412,
+            codes::SYNC_REVISION_MISMATCH,
+            "The revision of the Document does not match the expected revision",
+        ));
     }
     doc.revision += 1;
     doc.date_updated = now;
@@ -189,9 +227,17 @@ pub fn update(
 }
 
 /// Answers the deleted document's SID.
-pub fn delete(conn: &Connection, service_sid: &str, sid_or_name: &str, now: i64) -> Result<Option<String>, SandboxError> {
-    let Some(doc) = fetch(conn, service_sid, sid_or_name, now)? else { return Ok(None) };
-    conn.prepare_cached("DELETE FROM documents WHERE sid = ?1")?.execute([&doc.sid])?;
+pub fn delete(
+    conn: &Connection,
+    service_sid: &str,
+    sid_or_name: &str,
+    now: i64,
+) -> Result<Option<String>, SandboxError> {
+    let Some(doc) = fetch(conn, service_sid, sid_or_name, now)? else {
+        return Ok(None);
+    };
+    conn.prepare_cached("DELETE FROM documents WHERE sid = ?1")?
+        .execute([&doc.sid])?;
     Ok(Some(doc.sid))
 }
 
@@ -222,19 +268,33 @@ pub fn set_permission(
     (read, write, manage): (bool, bool, bool),
     now: i64,
 ) -> Result<Option<PermissionRow>, SandboxError> {
-    let Some(doc) = fetch(conn, service_sid, sid_or_name, now)? else { return Ok(None) };
+    let Some(doc) = fetch(conn, service_sid, sid_or_name, now)? else {
+        return Ok(None);
+    };
     conn.prepare_cached(
         "INSERT INTO document_permissions (document_sid, identity, read, write, manage) VALUES (?1, ?2, ?3, ?4, ?5) \
          ON CONFLICT (document_sid, identity) DO UPDATE SET read = ?3, write = ?4, manage = ?5",
     )?
     .execute(params![doc.sid, identity, read, write, manage])?;
-    Ok(Some(PermissionRow { document_sid: doc.sid, identity: identity.to_owned(), read, write, manage }))
+    Ok(Some(PermissionRow {
+        document_sid: doc.sid,
+        identity: identity.to_owned(),
+        read,
+        write,
+        manage,
+    }))
 }
 
 /// Whether `identity` may read the document (for live subscriptions).
-pub fn can_read(conn: &Connection, document_sid: &str, identity: &str) -> Result<bool, SandboxError> {
+pub fn can_read(
+    conn: &Connection,
+    document_sid: &str,
+    identity: &str,
+) -> Result<bool, SandboxError> {
     Ok(conn
-        .prepare_cached("SELECT read FROM document_permissions WHERE document_sid = ?1 AND identity = ?2")?
+        .prepare_cached(
+            "SELECT read FROM document_permissions WHERE document_sid = ?1 AND identity = ?2",
+        )?
         .query_row([document_sid, identity], |r| r.get::<_, bool>(0))
         .optional()?
         .unwrap_or(false))
@@ -263,8 +323,15 @@ struct DocLinks {
 }
 
 impl DocRow {
-    pub fn to_json<'a>(&'a self, account_sid: &'a str, base: &str) -> Result<DocJson<'a>, SandboxError> {
-        let url = format!("{base}/v1/Services/{}/Documents/{}", self.service_sid, self.sid);
+    pub fn to_json<'a>(
+        &'a self,
+        account_sid: &'a str,
+        base: &str,
+    ) -> Result<DocJson<'a>, SandboxError> {
+        let url = format!(
+            "{base}/v1/Services/{}/Documents/{}",
+            self.service_sid, self.sid
+        );
         let data: &RawValue = serde_json::from_str(&self.data)
             .map_err(|e| SandboxError::Db(super::db::DbError::Corrupt(e.to_string())))?;
         Ok(DocJson {
@@ -272,7 +339,9 @@ impl DocRow {
             unique_name: &self.unique_name,
             account_sid,
             service_sid: &self.service_sid,
-            links: DocLinks { permissions: format!("{url}/Permissions") },
+            links: DocLinks {
+                permissions: format!("{url}/Permissions"),
+            },
             url,
             revision: self.revision.to_string(),
             data,

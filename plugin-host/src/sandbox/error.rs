@@ -27,7 +27,11 @@ impl SandboxError {
     }
 
     pub fn not_found(path: &str) -> SandboxError {
-        Self::api(404, codes::NOT_FOUND, format!("The requested resource {path} was not found"))
+        Self::api(
+            404,
+            codes::NOT_FOUND,
+            format!("The requested resource {path} was not found"),
+        )
     }
 
     pub fn invalid(message: impl Into<String>) -> SandboxError {
@@ -35,7 +39,9 @@ impl SandboxError {
     }
 
     pub fn missing(param: &str) -> SandboxError {
-        Self::invalid(format!("Missing required parameter {param} in the post body"))
+        Self::invalid(format!(
+            "Missing required parameter {param} in the post body"
+        ))
     }
 
     pub fn unauthenticated() -> SandboxError {

@@ -28,7 +28,12 @@ impl RoomEndReason {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SandboxEvent {
     /// A document was created (revision 0) or its data replaced.
-    DocumentUpdated { sid: String, unique_name: String, revision: u64, data: Value },
+    DocumentUpdated {
+        sid: String,
+        unique_name: String,
+        revision: u64,
+        data: Value,
+    },
     /// A document was deleted or expired.
     DocumentRemoved { sid: String },
     /// A room completed (REST or a timeout); everyone in it must be disconnected.
@@ -47,7 +52,9 @@ pub struct EventBus {
 
 impl Default for EventBus {
     fn default() -> Self {
-        EventBus { tx: broadcast::channel(EVENT_CAPACITY).0 }
+        EventBus {
+            tx: broadcast::channel(EVENT_CAPACITY).0,
+        }
     }
 }
 

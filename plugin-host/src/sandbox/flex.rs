@@ -35,7 +35,11 @@ impl FlexTokens {
         }
     }
 
-    pub fn issue(&self, identity: &str, worker_sid: &str) -> Result<(String, FlexClaims), jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        identity: &str,
+        worker_sid: &str,
+    ) -> Result<(String, FlexClaims), jsonwebtoken::errors::Error> {
         let now = now_secs();
         let claims = FlexClaims {
             iss: ISSUER.to_owned(),
@@ -46,7 +50,10 @@ impl FlexTokens {
             iat: now,
             exp: now + FLEX_TOKEN_TTL_SECS,
         };
-        Ok((encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?, claims))
+        Ok((
+            encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?,
+            claims,
+        ))
     }
 
     /// The claims of a token this sandbox issued and that has not expired.

@@ -97,7 +97,8 @@ impl Sandbox {
         let minute_ms = (settings.sandbox_minute_secs * 1000.0).round().max(1.0) as i64;
         let ids = db.call_now(|c| load_ids(c, settings))?;
         db.call_now(|c| rooms::restart_timeouts(c, now_ms(), minute_ms).map_err(into_db))?;
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", ids.account_sid, ids.auth_token));
+        let basic = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{}", ids.account_sid, ids.auth_token));
         Ok(Sandbox {
             flex: flex::FlexTokens::new(&ids.flex_secret),
             expected_auth: format!("Basic {basic}"),
@@ -145,7 +146,11 @@ impl Sandbox {
     }
 
     /// A participant connected to a room. Refused when the room is unknown, not in progress, or full.
-    pub async fn participant_joined(&self, room_sid: &str, identity: &str) -> Result<RoomPresence, JoinError> {
+    pub async fn participant_joined(
+        &self,
+        room_sid: &str,
+        identity: &str,
+    ) -> Result<RoomPresence, JoinError> {
         let sid = room_sid.to_owned();
         let room = self
             .db
@@ -167,9 +172,17 @@ impl Sandbox {
         };
         if first {
             let sid = room.sid.clone();
-            self.db.call(move |c| rooms::mark_occupied(c, &sid).map_err(into_db)).await.map_err(|_| JoinError::Storage)?;
+            self.db
+                .call(move |c| rooms::mark_occupied(c, &sid).map_err(into_db))
+                .await
+                .map_err(|_| JoinError::Storage)?;
         }
-        Ok(RoomPresence { sid: room.sid, status: room.status, max_participants: room.max_participants, participants })
+        Ok(RoomPresence {
+            sid: room.sid,
+            status: room.status,
+            max_participants: room.max_participants,
+            participants,
+        })
     }
 
     /// A participant disconnected; when the room becomes empty its empty-room timeout starts.
@@ -191,7 +204,11 @@ impl Sandbox {
         if now_empty {
             let sid = room_sid.to_owned();
             let minute = self.minute_ms;
-            if let Err(e) = self.db.call(move |c| rooms::mark_empty(c, &sid, now_ms(), minute).map_err(into_db)).await {
+            if let Err(e) = self
+                .db
+                .call(move |c| rooms::mark_empty(c, &sid, now_ms(), minute).map_err(into_db))
+                .await
+            {
                 tracing::error!(error = %e, "could not start a room's empty timeout");
             }
         }
@@ -200,27 +217,42 @@ impl Sandbox {
     /// Status, capacity and current participants of a room (`None`: no such room).
     pub async fn room_presence(&self, room_sid: &str) -> Result<Option<RoomPresence>, DbError> {
         let sid = room_sid.to_owned();
-        let Some(room) = self.db.call(move |c| rooms::fetch(c, &sid).map_err(into_db)).await? else {
+        let Some(room) = self
+            .db
+            .call(move |c| rooms::fetch(c, &sid).map_err(into_db))
+            .await?
+        else {
             return Ok(None);
         };
         let participants = {
             let all = self.participants.lock().unwrap_or_else(|p| p.into_inner());
-            all.get(&room.sid).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+            all.get(&room.sid)
+                .map(|s| s.iter().cloned().collect())
+                .unwrap_or_default()
         };
-        Ok(Some(RoomPresence { sid: room.sid, status: room.status, max_participants: room.max_participants, participants }))
+        Ok(Some(RoomPresence {
+            sid: room.sid,
+            status: room.status,
+            max_participants: room.max_participants,
+            participants,
+        }))
     }
 
     /// A live document of the sandbox's Sync service, by ET sid or unique name.
     pub async fn document(&self, sid_or_name: &str) -> Result<Option<documents::DocRow>, DbError> {
         let service = self.ids.sync_service_sid.clone();
         let key = sid_or_name.to_owned();
-        self.db.call(move |c| documents::fetch(c, &service, &key, now_ms()).map_err(into_db)).await
+        self.db
+            .call(move |c| documents::fetch(c, &service, &key, now_ms()).map_err(into_db))
+            .await
     }
 
     /// Whether `identity` was granted read access to the document.
     pub async fn can_read(&self, document_sid: &str, identity: &str) -> Result<bool, DbError> {
         let (doc, who) = (document_sid.to_owned(), identity.to_owned());
-        self.db.call(move |c| documents::can_read(c, &doc, &who).map_err(into_db)).await
+        self.db
+            .call(move |c| documents::can_read(c, &doc, &who).map_err(into_db))
+            .await
     }
 }
 
@@ -238,9 +270,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Reads the sandbox's generated ids from `meta`, creating those that are missing.
 fn load_ids(conn: &mut Connection, settings: &Settings) -> Result<SandboxIds, DbError> {
     let tx = conn.transaction()?;
-    let mut get = |key: &str, make: &dyn Fn() -> String| -> Result<String, DbError> {
-        let found: Option<String> =
-            tx.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+    let get = |key: &str, make: &dyn Fn() -> String| -> Result<String, DbError> {
+        let found: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?;
         match found {
             Some(v) => Ok(v),
             None => {
@@ -263,11 +296,17 @@ fn load_ids(conn: &mut Connection, settings: &Settings) -> Result<SandboxIds, Db
     Ok(SandboxIds {
         account_sid,
         auth_token,
-        sync_service_sid: settings.sync_service_sid.clone().unwrap_or(sync_service_sid),
+        sync_service_sid: settings
+            .sync_service_sid
+            .clone()
+            .unwrap_or(sync_service_sid),
         workspace_sid: settings.workspace_sid.clone().unwrap_or(workspace_sid),
         workflow_sid,
         queue_sid,
-        api_key: settings.api_key.clone().unwrap_or(ApiKey { sid: key_sid, secret: key_secret }),
+        api_key: settings.api_key.clone().unwrap_or(ApiKey {
+            sid: key_sid,
+            secret: key_secret,
+        }),
         flex_secret,
     })
 }

@@ -41,7 +41,8 @@ pub struct NewRoom {
     pub max_participants: Option<u32>,
 }
 
-const COLUMNS: &str = "sid, unique_name, status, type, max_participants, record_on_connect, empty_room_timeout, \
+const COLUMNS: &str =
+    "sid, unique_name, status, type, max_participants, record_on_connect, empty_room_timeout, \
      unused_room_timeout, ever_joined, deadline, date_created, date_updated, end_time";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<RoomRow> {
@@ -72,14 +73,25 @@ pub fn default_max_participants(room_type: &str) -> u32 {
     }
 }
 
-pub fn create(conn: &Connection, new: NewRoom, now: i64, minute_ms: i64) -> Result<RoomRow, SandboxError> {
+pub fn create(
+    conn: &Connection,
+    new: NewRoom,
+    now: i64,
+    minute_ms: i64,
+) -> Result<RoomRow, SandboxError> {
     let sid = new_sid("RM");
     let unique_name = new.unique_name.unwrap_or_else(|| sid.clone());
     if unique_name.chars().count() > 128 {
-        return Err(SandboxError::api(400, codes::ROOM_NAME_TOO_LONG, "Room name is too long"));
+        return Err(SandboxError::api(
+            400,
+            codes::ROOM_NAME_TOO_LONG,
+            "Room name is too long",
+        ));
     }
     let row = RoomRow {
-        max_participants: new.max_participants.unwrap_or_else(|| default_max_participants(&new.room_type)),
+        max_participants: new
+            .max_participants
+            .unwrap_or_else(|| default_max_participants(&new.room_type)),
         sid,
         unique_name,
         status: IN_PROGRESS.to_owned(),
@@ -112,7 +124,9 @@ pub fn create(conn: &Connection, new: NewRoom, now: i64, minute_ms: i64) -> Resu
         ]);
     match inserted {
         Ok(_) => Ok(row),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
             Err(SandboxError::api(400, codes::ROOM_EXISTS, "Room exists"))
         }
         Err(e) => Err(e.into()),
@@ -126,7 +140,10 @@ pub fn fetch(conn: &Connection, sid_or_name: &str) -> Result<Option<RoomRow>, Sa
     } else {
         format!("SELECT {COLUMNS} FROM rooms WHERE unique_name = ?1 AND status = 'in-progress'")
     };
-    Ok(conn.prepare_cached(&sql)?.query_row([sid_or_name], from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([sid_or_name], from_row)
+        .optional()?)
 }
 
 /// Newest first.
@@ -143,17 +160,32 @@ pub fn list(
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(
-        params![unique_name, status, page_size, i64::from(page) * i64::from(page_size)],
+        params![
+            unique_name,
+            status,
+            page_size,
+            i64::from(page) * i64::from(page_size)
+        ],
         from_row,
     )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Ends an in-progress room. A room that is not in progress cannot change (53112).
-pub fn complete(conn: &Connection, sid_or_name: &str, now: i64) -> Result<Option<RoomRow>, SandboxError> {
-    let Some(room) = fetch(conn, sid_or_name)? else { return Ok(None) };
+pub fn complete(
+    conn: &Connection,
+    sid_or_name: &str,
+    now: i64,
+) -> Result<Option<RoomRow>, SandboxError> {
+    let Some(room) = fetch(conn, sid_or_name)? else {
+        return Ok(None);
+    };
     if room.status != IN_PROGRESS {
-        return Err(SandboxError::api(400, codes::ROOM_STATUS_INVALID, "Room status is invalid: the room is not in progress"));
+        return Err(SandboxError::api(
+            400,
+            codes::ROOM_STATUS_INVALID,
+            "Room status is invalid: the room is not in progress",
+        ));
     }
     set_completed(conn, &room.sid, now)?;
     fetch(conn, &room.sid)
@@ -176,7 +208,12 @@ pub fn mark_occupied(conn: &Connection, sid: &str) -> Result<(), SandboxError> {
 }
 
 /// The last participant left: the empty-room timeout starts.
-pub fn mark_empty(conn: &Connection, sid: &str, now: i64, minute_ms: i64) -> Result<(), SandboxError> {
+pub fn mark_empty(
+    conn: &Connection,
+    sid: &str,
+    now: i64,
+    minute_ms: i64,
+) -> Result<(), SandboxError> {
     conn.prepare_cached(
         "UPDATE rooms SET deadline = ?2 + empty_room_timeout * ?3 WHERE sid = ?1 AND status = 'in-progress'",
     )?
@@ -262,7 +299,10 @@ impl RoomRow {
             status_callback: None,
             status_callback_method: "POST",
             end_time: self.end_time.map(rfc3339_secs),
-            duration: Some(self.end_time.map_or(0, |end| (end - self.date_created) / 1000)),
+            duration: Some(
+                self.end_time
+                    .map_or(0, |end| (end - self.date_created) / 1000),
+            ),
             room_type: &self.room_type,
             max_participants: self.max_participants,
             max_participant_duration: 14_400,

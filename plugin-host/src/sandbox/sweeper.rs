@@ -29,9 +29,15 @@ pub async fn sweep_once(sandbox: &Sandbox) -> Result<usize, super::SandboxError>
         sandbox.events().emit(SandboxEvent::DocumentRemoved { sid });
     }
     for (sid, ever_joined) in ended {
-        let reason = if ever_joined { RoomEndReason::EmptyTimeout } else { RoomEndReason::UnusedTimeout };
+        let reason = if ever_joined {
+            RoomEndReason::EmptyTimeout
+        } else {
+            RoomEndReason::UnusedTimeout
+        };
         tracing::info!(room = %sid, reason = reason.as_str(), "sandbox room completed by timeout");
-        sandbox.events().emit(SandboxEvent::RoomCompleted { sid, reason });
+        sandbox
+            .events()
+            .emit(SandboxEvent::RoomCompleted { sid, reason });
     }
     Ok(n)
 }

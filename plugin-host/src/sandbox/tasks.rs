@@ -62,8 +62,10 @@ pub fn worker_sid(conn: &Connection, identity: &str) -> Result<Option<String>, S
 }
 
 fn ensure_channel(conn: &Connection, channel: &str) -> Result<(), SandboxError> {
-    conn.prepare_cached("INSERT INTO task_channels (unique_name, sid) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
-        .execute(params![channel, new_sid("TC")])?;
+    conn.prepare_cached(
+        "INSERT INTO task_channels (unique_name, sid) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![channel, new_sid("TC")])?;
     Ok(())
 }
 
@@ -76,7 +78,13 @@ pub fn check_attributes(text: &str) -> Result<String, SandboxError> {
 }
 
 /// A task assigned to the agent's worker.
-pub fn create(conn: &Connection, worker_sid: &str, channel: &str, attributes: &str, now: i64) -> Result<String, SandboxError> {
+pub fn create(
+    conn: &Connection,
+    worker_sid: &str,
+    channel: &str,
+    attributes: &str,
+    now: i64,
+) -> Result<String, SandboxError> {
     ensure_channel(conn, channel)?;
     let sid = new_sid("WT");
     conn.prepare_cached(
@@ -88,7 +96,12 @@ pub fn create(conn: &Connection, worker_sid: &str, channel: &str, attributes: &s
 }
 
 /// A web chat: a conversation and its chat task, assigned to the agent. Answers (task, conversation).
-pub fn create_chat(conn: &mut Connection, agent: &str, customer: &str, now: i64) -> Result<(String, String), SandboxError> {
+pub fn create_chat(
+    conn: &mut Connection,
+    agent: &str,
+    customer: &str,
+    now: i64,
+) -> Result<(String, String), SandboxError> {
     let tx = conn.transaction()?;
     let worker = ensure_worker(&tx, agent, now)?;
     let conversation = new_sid("CH");
@@ -107,12 +120,17 @@ pub fn create_chat(conn: &mut Connection, agent: &str, customer: &str, now: i64)
 }
 
 pub fn fetch(conn: &Connection, sid: &str) -> Result<Option<TaskRow>, SandboxError> {
-    Ok(conn.prepare_cached(&format!("{SELECT} WHERE t.sid = ?1"))?.query_row([sid], from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE t.sid = ?1"))?
+        .query_row([sid], from_row)
+        .optional()?)
 }
 
 /// The agent's tasks, newest first.
 pub fn for_worker(conn: &Connection, worker_sid: &str) -> Result<Vec<TaskRow>, SandboxError> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE t.worker_sid = ?1 ORDER BY t.date_created DESC, t.sid"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE t.worker_sid = ?1 ORDER BY t.date_created DESC, t.sid"
+    ))?;
     let rows = stmt.query_map([worker_sid], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -144,11 +162,17 @@ pub fn update(
     if_match: Option<&str>,
     now: i64,
 ) -> Result<Option<TaskRow>, SandboxError> {
-    let Some(mut task) = fetch(conn, sid)? else { return Ok(None) };
+    let Some(mut task) = fetch(conn, sid)? else {
+        return Ok(None);
+    };
     if let Some(tag) = if_match {
         let tag = crate::twilio::unquote_etag(tag);
         if tag.parse::<i64>().ok() != Some(task.revision) {
-            return Err(SandboxError::api(412, codes::PRECONDITION_FAILED, "Precondition failed: the task has changed"));
+            return Err(SandboxError::api(
+                412,
+                codes::PRECONDITION_FAILED,
+                "Precondition failed: the task has changed",
+            ));
         }
     }
     if let Some(status) = change.assignment_status {
@@ -158,8 +182,12 @@ pub fn update(
                 task.assignment_status
             )));
         }
-        if matches!(status.as_str(), "completed" | "canceled") && change.reason.as_deref().is_none_or(str::is_empty) {
-            return Err(SandboxError::invalid(format!("Reason is required when the task is {status}")));
+        if matches!(status.as_str(), "completed" | "canceled")
+            && change.reason.as_deref().is_none_or(str::is_empty)
+        {
+            return Err(SandboxError::invalid(format!(
+                "Reason is required when the task is {status}"
+            )));
         }
         task.assignment_status = status;
         task.reason = change.reason.or(task.reason);
@@ -177,7 +205,11 @@ pub fn update(
         )?
         .execute(params![task.sid, task.revision, task.attributes, task.assignment_status, task.reason, task.priority, now])?;
     if changed == 0 {
-        return Err(SandboxError::api(412, codes::PRECONDITION_FAILED, "Precondition failed: the task has changed"));
+        return Err(SandboxError::api(
+            412,
+            codes::PRECONDITION_FAILED,
+            "Precondition failed: the task has changed",
+        ));
     }
     task.revision += 1;
     task.date_updated = now;

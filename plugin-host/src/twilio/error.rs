@@ -85,6 +85,9 @@ impl TwilioError {
     /// An `If-Match` mismatch (HTTP 412, TaskRouter 20412 or Sync 54103).
     pub fn is_precondition_failed(&self) -> bool {
         self.status() == Some(412)
-            || matches!(self.code(), Some(codes::PRECONDITION_FAILED | codes::SYNC_REVISION_MISMATCH))
+            || matches!(
+                self.code(),
+                Some(codes::PRECONDITION_FAILED | codes::SYNC_REVISION_MISMATCH)
+            )
     }
 }

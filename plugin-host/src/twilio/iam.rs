@@ -29,16 +29,26 @@ impl TwilioClient {
     /// Asks IAM about a Flex token. Like the Flex token validator, reads the body whatever the status:
     /// a body with `valid` is an answer; anything else is an error (e.g. our own credentials refused).
     pub async fn validate_flex_token(&self, token: &str) -> Result<TokenValidation, TwilioError> {
-        let url = self.url(&self.urls().iam, &["v1", "Accounts", self.account_sid(), "Tokens", "validate"]);
+        let url = self.url(
+            &self.urls().iam,
+            &["v1", "Accounts", self.account_sid(), "Tokens", "validate"],
+        );
         let body = serde_json::to_vec(&serde_json::json!({ "token": token }))
             .map_err(|e| TwilioError::Decode(e.to_string()))?;
-        let call = Call { method: Method::POST, url, form: None, json: Some(body), if_match: None };
+        let call = Call {
+            method: Method::POST,
+            url,
+            form: None,
+            json: Some(body),
+            if_match: None,
+        };
         let answer = self.send(call).await?;
         match answer.json::<TokenValidation>() {
             Ok(v) => Ok(v),
-            Err(_) if !answer.status.is_success() => {
-                Err(TwilioError::Api(super::api_error(answer.status, &answer.body)))
-            }
+            Err(_) if !answer.status.is_success() => Err(TwilioError::Api(super::api_error(
+                answer.status,
+                &answer.body,
+            ))),
             Err(e) => Err(e),
         }
     }

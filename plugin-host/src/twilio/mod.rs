@@ -15,7 +15,10 @@ use std::time::Duration;
 use base64::Engine as _;
 use bytes::Bytes;
 use rand::Rng as _;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, IF_MATCH, RETRY_AFTER};
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, IF_MATCH,
+    RETRY_AFTER,
+};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
@@ -39,19 +42,34 @@ impl BaseUrls {
                 Some(r) => format!("https://{product}.{r}.twilio.com"),
                 None => format!("https://{product}.twilio.com"),
             };
-            Url::parse(&s).unwrap_or_else(|_| Url::parse(&format!("https://{product}.twilio.com")).expect("static URL"))
+            Url::parse(&s).unwrap_or_else(|_| {
+                Url::parse(&format!("https://{product}.twilio.com")).expect("static URL")
+            })
         };
-        let iam = match region.and_then(|r| r.split('-').next()).filter(|r| !r.is_empty()) {
+        let iam = match region
+            .and_then(|r| r.split('-').next())
+            .filter(|r| !r.is_empty())
+        {
             Some(realm) => Url::parse(&format!("https://iam.{realm}.twilio.com"))
                 .unwrap_or_else(|_| Url::parse("https://iam.twilio.com").expect("static URL")),
             None => Url::parse("https://iam.twilio.com").expect("static URL"),
         };
-        BaseUrls { video: host("video"), sync: host("sync"), taskrouter: host("taskrouter"), iam }
+        BaseUrls {
+            video: host("video"),
+            sync: host("sync"),
+            taskrouter: host("taskrouter"),
+            iam,
+        }
     }
 
     /// All four products under one origin (the sandbox, or a proxy in front of it).
     pub fn all(base: &Url) -> BaseUrls {
-        BaseUrls { video: base.clone(), sync: base.clone(), taskrouter: base.clone(), iam: base.clone() }
+        BaseUrls {
+            video: base.clone(),
+            sync: base.clone(),
+            taskrouter: base.clone(),
+            iam: base.clone(),
+        }
     }
 }
 
@@ -65,7 +83,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 3, base_delay: Duration::from_millis(100), max_delay: Duration::from_secs(5) }
+        RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(5),
+        }
     }
 }
 
@@ -92,7 +114,8 @@ pub(crate) struct Answer {
 
 impl Answer {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, TwilioError> {
-        serde_json::from_slice(&self.body).map_err(|e| TwilioError::Decode(format!("{e} (HTTP {})", self.status)))
+        serde_json::from_slice(&self.body)
+            .map_err(|e| TwilioError::Decode(format!("{e} (HTTP {})", self.status)))
     }
 
     /// The `ETag` header with surrounding quotes (and a weak prefix) removed.
@@ -105,7 +128,9 @@ impl Answer {
 pub fn unquote_etag(raw: &str) -> &str {
     let raw = raw.trim();
     let raw = raw.strip_prefix("W/").unwrap_or(raw);
-    raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')).unwrap_or(raw)
+    raw.strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw)
 }
 
 /// One request, kept so it can be sent again on 429/503.
@@ -118,7 +143,12 @@ pub(crate) struct Call<'a> {
 }
 
 impl TwilioClient {
-    pub fn new(urls: BaseUrls, account_sid: &str, auth_token: &str, retry: RetryPolicy) -> Result<TwilioClient, TwilioError> {
+    pub fn new(
+        urls: BaseUrls,
+        account_sid: &str,
+        auth_token: &str,
+        retry: RetryPolicy,
+    ) -> Result<TwilioClient, TwilioError> {
         let http = reqwest::Client::builder()
             .user_agent(concat!("plugin-host/", env!("CARGO_PKG_VERSION")))
             .pool_max_idle_per_host(256)
@@ -127,12 +157,19 @@ impl TwilioClient {
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(30))
             .build()?;
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{account_sid}:{auth_token}"));
+        let basic =
+            base64::engine::general_purpose::STANDARD.encode(format!("{account_sid}:{auth_token}"));
         let mut auth = HeaderValue::from_str(&format!("Basic {basic}"))
             .map_err(|_| TwilioError::Decode("credentials are not valid header text".into()))?;
         auth.set_sensitive(true);
         Ok(TwilioClient {
-            inner: Arc::new(Inner { http, urls, account_sid: account_sid.to_owned(), auth, retry }),
+            inner: Arc::new(Inner {
+                http,
+                urls,
+                account_sid: account_sid.to_owned(),
+                auth,
+                retry,
+            }),
         })
     }
 
@@ -166,7 +203,9 @@ impl TwilioClient {
                 .header(AUTHORIZATION, self.inner.auth.clone())
                 .header(ACCEPT, "application/json");
             if let Some(form) = &call.form {
-                req = req.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(form.clone());
+                req = req
+                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form.clone());
             } else if let Some(json) = &call.json {
                 req = req
                     .header(CONTENT_TYPE, "application/json")
@@ -178,8 +217,10 @@ impl TwilioClient {
             }
             let resp = req.send().await?;
             let status = resp.status();
-            if matches!(status, StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE)
-                && attempt < policy.max_retries
+            if matches!(
+                status,
+                StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+            ) && attempt < policy.max_retries
             {
                 let delay = retry_after(resp.headers())
                     .unwrap_or_else(|| backoff(policy, attempt))
@@ -191,7 +232,11 @@ impl TwilioClient {
             }
             let headers = resp.headers().clone();
             let body = resp.bytes().await?;
-            return Ok(Answer { status, headers, body });
+            return Ok(Answer {
+                status,
+                headers,
+                body,
+            });
         }
     }
 
@@ -213,7 +258,13 @@ fn backoff(policy: RetryPolicy, attempt: u32) -> Duration {
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let secs: f64 = headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    let secs: f64 = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
 }
 
@@ -224,7 +275,12 @@ pub(crate) fn api_error(status: StatusCode, body: &[u8]) -> ApiError {
         Err(_) => {
             let text = String::from_utf8_lossy(body);
             let text: String = text.chars().take(200).collect();
-            ApiError { code: 0, message: format!("HTTP {status}: {text}"), more_info: None, status: status.as_u16() }
+            ApiError {
+                code: 0,
+                message: format!("HTTP {status}: {text}"),
+                more_info: None,
+                status: status.as_u16(),
+            }
         }
     }
 }

@@ -54,14 +54,32 @@ impl TwilioClient {
             pairs.push(("Ttl", t.as_str()));
         }
         let url = self.documents_url(service_sid, &[]);
-        let call = Call { method: Method::POST, url, form: Some(form(&pairs)), json: None, if_match: None };
+        let call = Call {
+            method: Method::POST,
+            url,
+            form: Some(form(&pairs)),
+            json: None,
+            if_match: None,
+        };
         self.execute(call).await?.json()
     }
 
     /// By ET sid or unique name.
-    pub async fn fetch_document(&self, service_sid: &str, sid_or_name: &str) -> Result<Document, TwilioError> {
+    pub async fn fetch_document(
+        &self,
+        service_sid: &str,
+        sid_or_name: &str,
+    ) -> Result<Document, TwilioError> {
         let url = self.documents_url(service_sid, &[sid_or_name]);
-        self.execute(Call { method: Method::GET, url, form: None, json: None, if_match: None }).await?.json()
+        self.execute(Call {
+            method: Method::GET,
+            url,
+            form: None,
+            json: None,
+            if_match: None,
+        })
+        .await?
+        .json()
     }
 
     /// Replaces the data; with `if_match`, only if the revision is still that one (else 412 / 54103).
@@ -74,7 +92,13 @@ impl TwilioClient {
     ) -> Result<Document, TwilioError> {
         let data = data.to_string();
         let url = self.documents_url(service_sid, &[sid_or_name]);
-        let call = Call { method: Method::POST, url, form: Some(form(&[("Data", data.as_str())])), json: None, if_match };
+        let call = Call {
+            method: Method::POST,
+            url,
+            form: Some(form(&[("Data", data.as_str())])),
+            json: None,
+            if_match,
+        };
         self.execute(call).await?.json()
     }
 
@@ -90,7 +114,19 @@ impl TwilioClient {
     ) -> Result<DocumentPermission, TwilioError> {
         let b = |v: bool| if v { "true" } else { "false" };
         let url = self.documents_url(service_sid, &[document, "Permissions", identity]);
-        let body = form(&[("Read", b(read)), ("Write", b(write)), ("Manage", b(manage))]);
-        self.execute(Call { method: Method::POST, url, form: Some(body), json: None, if_match: None }).await?.json()
+        let body = form(&[
+            ("Read", b(read)),
+            ("Write", b(write)),
+            ("Manage", b(manage)),
+        ]);
+        self.execute(Call {
+            method: Method::POST,
+            url,
+            form: Some(body),
+            json: None,
+            if_match: None,
+        })
+        .await?
+        .json()
     }
 }

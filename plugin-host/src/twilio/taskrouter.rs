@@ -32,10 +32,28 @@ pub struct TaskUpdate<'a> {
 }
 
 impl TwilioClient {
-    pub async fn fetch_task(&self, workspace_sid: &str, task_sid: &str) -> Result<VersionedTask, TwilioError> {
-        let url = self.url(&self.urls().taskrouter, &["v1", "Workspaces", workspace_sid, "Tasks", task_sid]);
-        let answer = self.execute(Call { method: Method::GET, url, form: None, json: None, if_match: None }).await?;
-        Ok(VersionedTask { task: answer.json()?, etag: answer.etag() })
+    pub async fn fetch_task(
+        &self,
+        workspace_sid: &str,
+        task_sid: &str,
+    ) -> Result<VersionedTask, TwilioError> {
+        let url = self.url(
+            &self.urls().taskrouter,
+            &["v1", "Workspaces", workspace_sid, "Tasks", task_sid],
+        );
+        let answer = self
+            .execute(Call {
+                method: Method::GET,
+                url,
+                form: None,
+                json: None,
+                if_match: None,
+            })
+            .await?;
+        Ok(VersionedTask {
+            task: answer.json()?,
+            etag: answer.etag(),
+        })
     }
 
     pub async fn update_task(
@@ -55,9 +73,21 @@ impl TwilioClient {
         if let Some(r) = update.reason {
             pairs.push(("Reason", r));
         }
-        let url = self.url(&self.urls().taskrouter, &["v1", "Workspaces", workspace_sid, "Tasks", task_sid]);
-        let call = Call { method: Method::POST, url, form: Some(form(&pairs)), json: None, if_match };
+        let url = self.url(
+            &self.urls().taskrouter,
+            &["v1", "Workspaces", workspace_sid, "Tasks", task_sid],
+        );
+        let call = Call {
+            method: Method::POST,
+            url,
+            form: Some(form(&pairs)),
+            json: None,
+            if_match,
+        };
         let answer = self.execute(call).await?;
-        Ok(VersionedTask { task: answer.json()?, etag: answer.etag() })
+        Ok(VersionedTask {
+            task: answer.json()?,
+            etag: answer.etag(),
+        })
     }
 }

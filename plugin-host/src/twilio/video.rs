@@ -53,7 +53,14 @@ impl TwilioClient {
         let unused = p.unused_room_timeout.to_string();
         let mut pairs = vec![
             ("Type", p.room_type),
-            ("RecordParticipantsOnConnect", if p.record_participants_on_connect { "true" } else { "false" }),
+            (
+                "RecordParticipantsOnConnect",
+                if p.record_participants_on_connect {
+                    "true"
+                } else {
+                    "false"
+                },
+            ),
             ("EmptyRoomTimeout", empty.as_str()),
             ("UnusedRoomTimeout", unused.as_str()),
         ];
@@ -61,18 +68,36 @@ impl TwilioClient {
             pairs.push(("UniqueName", name));
         }
         let url = self.url(&self.urls().video, &["v1", "Rooms"]);
-        let call = Call { method: Method::POST, url, form: Some(form(&pairs)), json: None, if_match: None };
+        let call = Call {
+            method: Method::POST,
+            url,
+            form: Some(form(&pairs)),
+            json: None,
+            if_match: None,
+        };
         self.execute(call).await?.json()
     }
 
     /// By RM sid, or by unique name while the room is in progress.
     pub async fn fetch_room(&self, sid_or_name: &str) -> Result<Room, TwilioError> {
         let url = self.url(&self.urls().video, &["v1", "Rooms", sid_or_name]);
-        self.execute(Call { method: Method::GET, url, form: None, json: None, if_match: None }).await?.json()
+        self.execute(Call {
+            method: Method::GET,
+            url,
+            form: None,
+            json: None,
+            if_match: None,
+        })
+        .await?
+        .json()
     }
 
     /// `GET /v1/Rooms` filtered by unique name and/or status (first page).
-    pub async fn list_rooms(&self, unique_name: Option<&str>, status: Option<&str>) -> Result<Vec<Room>, TwilioError> {
+    pub async fn list_rooms(
+        &self,
+        unique_name: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<Room>, TwilioError> {
         let mut url = self.url(&self.urls().video, &["v1", "Rooms"]);
         {
             let mut q = url.query_pairs_mut();
@@ -84,8 +109,16 @@ impl TwilioClient {
             }
             q.append_pair("PageSize", "50");
         }
-        let page: RoomPage =
-            self.execute(Call { method: Method::GET, url, form: None, json: None, if_match: None }).await?.json()?;
+        let page: RoomPage = self
+            .execute(Call {
+                method: Method::GET,
+                url,
+                form: None,
+                json: None,
+                if_match: None,
+            })
+            .await?
+            .json()?;
         Ok(page.rooms)
     }
 

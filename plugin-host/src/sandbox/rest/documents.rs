@@ -35,7 +35,11 @@ fn updated(sb: &Sandbox, doc: &DocRow) {
     }
 }
 
-pub async fn create(Authed(sb): Authed, Path(service): Path<String>, body: Bytes) -> Result<Response, SandboxError> {
+pub async fn create(
+    Authed(sb): Authed,
+    Path(service): Path<String>,
+    body: Bytes,
+) -> Result<Response, SandboxError> {
     check_service(&sb, &service, &format!("/v1/Services/{service}/Documents"))?;
     let form = Form::parse(&body)?;
     let data = documents::check_data(form.get("Data").unwrap_or("{}"))?;
@@ -44,7 +48,10 @@ pub async fn create(Authed(sb): Authed, Path(service): Path<String>, body: Bytes
         documents::check_ttl(t)?;
     }
     let name = form.get("UniqueName").map(str::to_owned);
-    let (doc, replaced) = sb.db().call(move |c| Ok(documents::create(c, &service, name, data, ttl, now_ms()))).await??;
+    let (doc, replaced) = sb
+        .db()
+        .call(move |c| Ok(documents::create(c, &service, name, data, ttl, now_ms())))
+        .await??;
     if let Some(sid) = replaced {
         sb.events().emit(SandboxEvent::DocumentRemoved { sid });
     }
@@ -52,11 +59,21 @@ pub async fn create(Authed(sb): Authed, Path(service): Path<String>, body: Bytes
     answer(&sb, StatusCode::CREATED, &doc)
 }
 
-pub async fn fetch(Authed(sb): Authed, Path((service, sid)): Path<(String, String)>) -> Result<Response, SandboxError> {
+pub async fn fetch(
+    Authed(sb): Authed,
+    Path((service, sid)): Path<(String, String)>,
+) -> Result<Response, SandboxError> {
     let path = format!("/v1/Services/{service}/Documents/{sid}");
     check_service(&sb, &service, &path)?;
-    let doc = sb.db().call(move |c| Ok(documents::fetch(c, &service, &sid, now_ms()))).await??;
-    answer(&sb, StatusCode::OK, &doc.ok_or_else(|| SandboxError::not_found(&path))?)
+    let doc = sb
+        .db()
+        .call(move |c| Ok(documents::fetch(c, &service, &sid, now_ms())))
+        .await??;
+    answer(
+        &sb,
+        StatusCode::OK,
+        &doc.ok_or_else(|| SandboxError::not_found(&path))?,
+    )
 }
 
 pub async fn update(
@@ -79,17 +96,33 @@ pub async fn update(
     let tag = if_match(&headers);
     let doc = sb
         .db()
-        .call(move |c| Ok(documents::update(c, &service, &sid, data, ttl, tag.as_deref(), now_ms())))
+        .call(move |c| {
+            Ok(documents::update(
+                c,
+                &service,
+                &sid,
+                data,
+                ttl,
+                tag.as_deref(),
+                now_ms(),
+            ))
+        })
         .await??;
     let doc = doc.ok_or_else(|| SandboxError::not_found(&path))?;
     updated(&sb, &doc);
     answer(&sb, StatusCode::OK, &doc)
 }
 
-pub async fn delete(Authed(sb): Authed, Path((service, sid)): Path<(String, String)>) -> Result<Response, SandboxError> {
+pub async fn delete(
+    Authed(sb): Authed,
+    Path((service, sid)): Path<(String, String)>,
+) -> Result<Response, SandboxError> {
     let path = format!("/v1/Services/{service}/Documents/{sid}");
     check_service(&sb, &service, &path)?;
-    let gone = sb.db().call(move |c| Ok(documents::delete(c, &service, &sid, now_ms()))).await??;
+    let gone = sb
+        .db()
+        .call(move |c| Ok(documents::delete(c, &service, &sid, now_ms())))
+        .await??;
     let sid = gone.ok_or_else(|| SandboxError::not_found(&path))?;
     sb.events().emit(SandboxEvent::DocumentRemoved { sid });
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -105,15 +138,26 @@ pub async fn set_permission(
     let form = Form::parse(&body)?;
     let mut flags = [false; 3];
     for (flag, name) in flags.iter_mut().zip(["Read", "Write", "Manage"]) {
-        *flag = form.bool(name)?.ok_or_else(|| SandboxError::missing(name))?;
+        *flag = form
+            .bool(name)?
+            .ok_or_else(|| SandboxError::missing(name))?;
     }
     if identity.is_empty() || identity.len() > 256 {
-        return Err(SandboxError::invalid("Identity must be 1 to 256 characters"));
+        return Err(SandboxError::invalid(
+            "Identity must be 1 to 256 characters",
+        ));
     }
     let perm = sb
         .db()
         .call(move |c| {
-            Ok(documents::set_permission(c, &service, &doc, &identity, (flags[0], flags[1], flags[2]), now_ms()))
+            Ok(documents::set_permission(
+                c,
+                &service,
+                &doc,
+                &identity,
+                (flags[0], flags[1], flags[2]),
+                now_ms(),
+            ))
         })
         .await??;
     let perm = perm.ok_or_else(|| SandboxError::not_found(&path))?;

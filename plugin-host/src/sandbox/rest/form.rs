@@ -18,7 +18,10 @@ impl Form {
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn bool(&self, name: &str) -> Result<Option<bool>, SandboxError> {
@@ -26,7 +29,9 @@ impl Form {
             None => Ok(None),
             Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
             Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-            Some(_) => Err(SandboxError::invalid(format!("{name} must be true or false"))),
+            Some(_) => Err(SandboxError::invalid(format!(
+                "{name} must be true or false"
+            ))),
         }
     }
 
@@ -43,9 +48,9 @@ impl Form {
 
     pub fn int_in(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, SandboxError> {
         match self.int(name)? {
-            Some(n) if !(min..=max).contains(&n) => {
-                Err(SandboxError::invalid(format!("{name} must be between {min} and {max}")))
-            }
+            Some(n) if !(min..=max).contains(&n) => Err(SandboxError::invalid(format!(
+                "{name} must be between {min} and {max}"
+            ))),
             other => Ok(other),
         }
     }

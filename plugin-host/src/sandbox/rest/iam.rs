@@ -18,11 +18,18 @@ struct Body {
 }
 
 /// Success: twilio-wire §2's shape. Failure: 403 with `valid: false` and Twilio's error fields.
-pub async fn validate(Authed(sb): Authed, Path(account): Path<String>, body: Bytes) -> Result<Response, SandboxError> {
+pub async fn validate(
+    Authed(sb): Authed,
+    Path(account): Path<String>,
+    body: Bytes,
+) -> Result<Response, SandboxError> {
     if account != sb.ids().account_sid {
         return Err(SandboxError::unauthenticated());
     }
-    let token = serde_json::from_slice::<Body>(&body).ok().and_then(|b| b.token).unwrap_or_default();
+    let token = serde_json::from_slice::<Body>(&body)
+        .ok()
+        .and_then(|b| b.token)
+        .unwrap_or_default();
     let invalid = |code: u32, message: &str| {
         let body = json!({
             "valid": false,
@@ -48,9 +55,9 @@ pub async fn validate(Authed(sb): Authed, Path(account): Path<String>, body: Byt
             "worker_sid": claims.worker_sid,
         }))
         .into_response()),
-        Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => {
-            Ok(invalid(20104, "Access Token expired or expiration date invalid"))
-        }
+        Err(e) if matches!(e.kind(), jsonwebtoken::errors::ErrorKind::ExpiredSignature) => Ok(
+            invalid(20104, "Access Token expired or expiration date invalid"),
+        ),
         Err(_) => Ok(invalid(20101, "Invalid Access Token")),
     }
 }

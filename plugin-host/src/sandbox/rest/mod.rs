@@ -10,8 +10,8 @@ mod tasks;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OriginalUri};
-use axum::http::request::Parts;
 use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -28,11 +28,22 @@ pub fn router() -> Router<AppState> {
         .route("/v1/Services/{service}/Documents", post(documents::create))
         .route(
             "/v1/Services/{service}/Documents/{sid}",
-            get(documents::fetch).post(documents::update).delete(documents::delete),
+            get(documents::fetch)
+                .post(documents::update)
+                .delete(documents::delete),
         )
-        .route("/v1/Services/{service}/Documents/{doc}/Permissions/{identity}", post(documents::set_permission))
-        .route("/v1/Workspaces/{ws}/Tasks/{sid}", get(tasks::fetch).post(tasks::update))
-        .route("/v1/Accounts/{account}/Tokens/validate", post(iam::validate))
+        .route(
+            "/v1/Services/{service}/Documents/{doc}/Permissions/{identity}",
+            post(documents::set_permission),
+        )
+        .route(
+            "/v1/Workspaces/{ws}/Tasks/{sid}",
+            get(tasks::fetch).post(tasks::update),
+        )
+        .route(
+            "/v1/Accounts/{account}/Tokens/validate",
+            post(iam::validate),
+        )
 }
 
 /// The sandbox, for a request that carried the sandbox account's credentials.
@@ -41,12 +52,21 @@ pub struct Authed(pub Arc<Sandbox>);
 impl FromRequestParts<AppState> for Authed {
     type Rejection = SandboxError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(sandbox) = state.sandbox.clone() else {
-            let path = parts.extensions.get::<OriginalUri>().map_or(parts.uri.path(), |u| u.0.path());
+            let path = parts
+                .extensions
+                .get::<OriginalUri>()
+                .map_or(parts.uri.path(), |u| u.0.path());
             return Err(SandboxError::not_found(path));
         };
-        let header = parts.headers.get(AUTHORIZATION).and_then(|h| h.to_str().ok());
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|h| h.to_str().ok());
         if !sandbox.authorized(header) {
             return Err(SandboxError::unauthenticated());
         }
@@ -56,5 +76,8 @@ impl FromRequestParts<AppState> for Authed {
 
 /// The `If-Match` header, if any.
 pub(crate) fn if_match(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers.get(axum::http::header::IF_MATCH).and_then(|h| h.to_str().ok()).map(str::to_owned)
+    headers
+        .get(axum::http::header::IF_MATCH)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
 }

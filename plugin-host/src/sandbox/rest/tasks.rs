@@ -11,7 +11,14 @@ use crate::clock::now_ms;
 use crate::sandbox::tasks::{self, TaskChange, TaskRow, WorkspaceSids};
 use crate::sandbox::{Sandbox, SandboxError, SandboxEvent};
 
-const STATUSES: [&str; 6] = ["pending", "reserved", "assigned", "canceled", "completed", "wrapping"];
+const STATUSES: [&str; 6] = [
+    "pending",
+    "reserved",
+    "assigned",
+    "canceled",
+    "completed",
+    "wrapping",
+];
 
 fn answer(sb: &Sandbox, task: &TaskRow) -> Response {
     let ids = sb.ids();
@@ -21,7 +28,11 @@ fn answer(sb: &Sandbox, task: &TaskRow) -> Response {
         workflow: &ids.workflow_sid,
         queue: &ids.queue_sid,
     };
-    ([(header::ETAG, task.etag())], Json(task.to_json(&ws, sb.base_url(), now_ms()))).into_response()
+    (
+        [(header::ETAG, task.etag())],
+        Json(task.to_json(&ws, sb.base_url(), now_ms())),
+    )
+        .into_response()
 }
 
 fn check_workspace(sb: &Sandbox, ws: &str, path: &str) -> Result<(), SandboxError> {
@@ -32,11 +43,17 @@ fn check_workspace(sb: &Sandbox, ws: &str, path: &str) -> Result<(), SandboxErro
     }
 }
 
-pub async fn fetch(Authed(sb): Authed, Path((ws, sid)): Path<(String, String)>) -> Result<Response, SandboxError> {
+pub async fn fetch(
+    Authed(sb): Authed,
+    Path((ws, sid)): Path<(String, String)>,
+) -> Result<Response, SandboxError> {
     let path = format!("/v1/Workspaces/{ws}/Tasks/{sid}");
     check_workspace(&sb, &ws, &path)?;
     let task = sb.db().call(move |c| Ok(tasks::fetch(c, &sid))).await??;
-    Ok(answer(&sb, &task.ok_or_else(|| SandboxError::not_found(&path))?))
+    Ok(answer(
+        &sb,
+        &task.ok_or_else(|| SandboxError::not_found(&path))?,
+    ))
 }
 
 pub async fn update(
@@ -51,18 +68,29 @@ pub async fn update(
     let status = form.get("AssignmentStatus").map(str::to_owned);
     if let Some(s) = &status {
         if !STATUSES.contains(&s.as_str()) {
-            return Err(SandboxError::invalid(format!("AssignmentStatus must be one of {}", STATUSES.join(", "))));
+            return Err(SandboxError::invalid(format!(
+                "AssignmentStatus must be one of {}",
+                STATUSES.join(", ")
+            )));
         }
     }
     let change = TaskChange {
-        attributes: form.get("Attributes").map(tasks::check_attributes).transpose()?,
+        attributes: form
+            .get("Attributes")
+            .map(tasks::check_attributes)
+            .transpose()?,
         assignment_status: status,
         reason: form.get("Reason").map(str::to_owned),
         priority: form.int_in("Priority", 0, i64::from(i32::MAX))?,
     };
     let tag = if_match(&headers);
-    let task = sb.db().call(move |c| Ok(tasks::update(c, &sid, change, tag.as_deref(), now_ms()))).await??;
+    let task = sb
+        .db()
+        .call(move |c| Ok(tasks::update(c, &sid, change, tag.as_deref(), now_ms())))
+        .await??;
     let task = task.ok_or_else(|| SandboxError::not_found(&path))?;
-    sb.events().emit(SandboxEvent::TaskUpdated { sid: task.sid.clone() });
+    sb.events().emit(SandboxEvent::TaskUpdated {
+        sid: task.sid.clone(),
+    });
     Ok(answer(&sb, &task))
 }
