@@ -64,11 +64,10 @@ pub async fn load() -> Option<Specs> {
         }
     }
     if dir.is_none() {
-        let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/twilio-oai");
-        tried.push(d.display().to_string());
-        if has_all(&d) {
-            dir = Some(d);
-        }
+        // `shared/twilio-oai` beside the repository (or beside a folder above it, for worktrees).
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        tried.push(repo.join("../shared/twilio-oai").display().to_string());
+        dir = repo.ancestors().skip(1).map(|a| a.join("shared/twilio-oai")).find(|d| has_all(d));
     }
     if dir.is_none() {
         let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("twilio-oai-{COMMIT}"));
