@@ -26,6 +26,10 @@ pub const FILES: [(&str, &str); 3] = [
     ),
 ];
 
+/// A spec, one of its path templates, and the path parameters matched.
+type Operation<'a> = (&'a Value, &'a str, Vec<(String, String)>);
+type TypeCheck = fn(&Value) -> bool;
+
 pub struct Specs {
     docs: Vec<Value>,
     pub source: PathBuf,
@@ -129,9 +133,9 @@ fn form_pairs(text: &str) -> Vec<(String, String)> {
 
 impl Specs {
     /// The spec and path template an exchange belongs to.
-    fn operation(&self, path: &str) -> Option<(&Value, &str, Vec<(String, String)>)> {
+    fn operation(&self, path: &str) -> Option<Operation<'_>> {
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let mut best: Option<(&Value, &str, Vec<(String, String)>, usize)> = None;
+        let mut best: Option<(Operation<'_>, usize)> = None;
         for doc in &self.docs {
             let Some(paths) = doc["paths"].as_object() else {
                 continue;
@@ -153,12 +157,12 @@ impl Specs {
                         a == b
                     }
                 });
-                if ok && best.as_ref().is_none_or(|b| literal > b.3) {
-                    best = Some((doc, tpl.as_str(), params, literal));
+                if ok && best.as_ref().is_none_or(|b| literal > b.1) {
+                    best = Some(((doc, tpl.as_str(), params), literal));
                 }
             }
         }
-        best.map(|(d, t, p, _)| (d, t, p))
+        best.map(|(op, _)| op)
     }
 
     /// Every way the exchange departs from the spec (empty: it conforms).
@@ -360,7 +364,7 @@ fn check_error_body(body: &[u8], errors: &mut Vec<String>) {
             errors.push(format!("error response has unknown field {k}"));
         }
     }
-    let checks: [(&str, fn(&Value) -> bool); 4] = [
+    let checks: [(&str, TypeCheck); 4] = [
         ("code", Value::is_u64),
         ("message", Value::is_string),
         ("more_info", Value::is_string),
@@ -465,18 +469,13 @@ fn check_string(s: &Value, text: &str, at: &str, errors: &mut Vec<String>) {
             Err(e) => errors.push(format!("{at}: bad pattern {p}: {e}")),
         }
     }
+    let rfc3339 = &time::format_description::well_known::Rfc3339;
     match s["format"].as_str() {
-        Some("date-time") => {
-            if time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-                .is_err()
-            {
-                errors.push(format!("{at}: {text:?} is not a date-time"));
-            }
+        Some("date-time") if time::OffsetDateTime::parse(text, rfc3339).is_err() => {
+            errors.push(format!("{at}: {text:?} is not a date-time"));
         }
-        Some("uri") => {
-            if reqwest::Url::parse(text).is_err() {
-                errors.push(format!("{at}: {text:?} is not a URI"));
-            }
+        Some("uri") if reqwest::Url::parse(text).is_err() => {
+            errors.push(format!("{at}: {text:?} is not a URI"));
         }
         _ => {}
     }
