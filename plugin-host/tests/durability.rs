@@ -122,3 +122,37 @@ async fn a_code_survives_a_restart() {
     assert_eq!(status, 200, "{video}");
     assert_eq!(video["room_sid"], agent["room_sid"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_code_is_drawn_again() {
+    use plugin_host::functions::code_doc::create_code_document;
+    let svc = InProcess::start(&[], &[]).await;
+    let state = &svc.state;
+    let task = svc.chat("alice", "bob").await;
+    let taken = state
+        .twilio
+        .create_document(
+            &state.sync_service_sid,
+            Some("Taken01"),
+            &serde_json::json!({"other": true}),
+            None,
+        )
+        .await
+        .unwrap();
+    let mut draws = vec!["Fresh01", "Taken01"];
+    let (code, doc) = create_code_document(state, &task, || draws.pop().unwrap().to_owned())
+        .await
+        .unwrap();
+    assert_eq!(code, "Fresh01");
+    assert!(draws.is_empty(), "both codes were tried");
+    assert_eq!(doc.data, serde_json::json!({"task": task, "room": null}));
+    let kept = state
+        .twilio
+        .fetch_document(&state.sync_service_sid, "Taken01")
+        .await
+        .unwrap();
+    assert_eq!(
+        (kept.sid, kept.data),
+        (taken.sid, serde_json::json!({"other": true}))
+    );
+}

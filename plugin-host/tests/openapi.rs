@@ -93,6 +93,19 @@ async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
             .0,
         403
     );
+    // A code of the wrong format is refused before any lookup.
+    let before = proxy.exchanges().len();
+    for bad in ["QQQ", "QQQQQQQQ", "QQQ/../", "QQQ QQQ"] {
+        assert_eq!(
+            svc.call("client-get-video-token", &[("code", bad)]).await.0,
+            403
+        );
+    }
+    assert_eq!(
+        proxy.exchanges().len(),
+        before,
+        "no REST call for malformed codes"
+    );
     assert_eq!(
         svc.call(
             "agent-get-token",
