@@ -18,10 +18,10 @@ const READY: &str = "plugin-host listening on ";
 const PAGES: &[(&str, &str)] = &[
     (
         "features/chat-to-video/index.html",
-        "customer page (opened from the invite link, ?code=…)",
+        "customer page (the invite adds ?code=…)",
     ),
-    ("sandbox/desk/index.html", "sandbox agent desktop"),
-    ("sandbox/chat/index.html", "sandbox customer web chat"),
+    ("sandbox/desk/index.html", "agent desktop (sandbox)"),
+    ("sandbox/chat/index.html", "customer web chat (sandbox)"),
 ];
 
 pub fn run(ws: &Workspace, args: &[String]) -> Result<()> {
@@ -110,14 +110,14 @@ fn echo(
 
 fn print_pages(ws: &Workspace, url: &str) {
     println!("\nchat-to-video escalation is running (sandbox).");
-    println!("  {:<44} {url}/", "host");
+    println!("  {:<32} {url}/", "host");
     for (path, label) in PAGES {
         if ws.site().join(path).is_file() {
-            println!("  {label:<44} {url}/{path}");
+            println!("  {label:<32} {url}/{path}");
         }
     }
     println!(
-        "  {:<44} {url}/plugins/plugin-chat-to-video.js",
+        "  {:<32} {url}/plugins/plugin-chat-to-video.js",
         "Flex plugin bundle"
     );
     println!("Press Ctrl-C to stop.\n");
