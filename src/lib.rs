@@ -4,6 +4,8 @@
 //! the browser modules (`web`) exist only on `wasm32`.
 
 pub mod api;
+pub mod attributes;
+pub mod code;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

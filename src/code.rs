@@ -1,0 +1,190 @@
+//! The customer's join code: its format (length from configuration, alphabet `[A-Za-z0-9]`),
+//! validation of untrusted input, and unbiased generation from a caller-supplied random source.
+
+use thiserror::Error;
+
+/// The characters a code is drawn from.
+pub const ALPHABET: &[u8; 62] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/// Shortest configurable code: anything shorter is trivially guessable.
+pub const MIN_LEN: usize = 4;
+/// Longest configurable code (it travels in a URL and is a Sync unique name).
+pub const MAX_LEN: usize = 64;
+/// The template's default, `VIDEO_CODE_LENGTH=7`.
+pub const DEFAULT_LEN: usize = 7;
+
+/// The configured code format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeFormat {
+    len: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("code length must be between {MIN_LEN} and {MAX_LEN}, got {0}")]
+pub struct LengthOutOfRange(pub usize);
+
+/// Why a string is not a well-formed code. Messages never echo the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum InvalidCode {
+    #[error("the code is empty")]
+    Empty,
+    #[error("the code has the wrong length")]
+    WrongLength,
+    #[error("the code contains characters other than letters and digits")]
+    BadCharacter,
+}
+
+impl Default for CodeFormat {
+    fn default() -> Self {
+        CodeFormat { len: DEFAULT_LEN }
+    }
+}
+
+impl CodeFormat {
+    pub fn new(len: usize) -> Result<Self, LengthOutOfRange> {
+        if (MIN_LEN..=MAX_LEN).contains(&len) {
+            Ok(CodeFormat { len })
+        } else {
+            Err(LengthOutOfRange(len))
+        }
+    }
+
+    /// Characters per code.
+    pub fn length(&self) -> usize {
+        self.len
+    }
+
+    /// Checks untrusted input before any lookup.
+    pub fn validate(&self, code: &str) -> Result<(), InvalidCode> {
+        if code.is_empty() {
+            return Err(InvalidCode::Empty);
+        }
+        if !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(InvalidCode::BadCharacter);
+        }
+        if code.len() != self.len {
+            return Err(InvalidCode::WrongLength);
+        }
+        Ok(())
+    }
+
+    /// Draws a code. `next_u32` must be a CSPRNG on the server; each character is chosen
+    /// uniformly (rejection sampling, no modulo bias). Codes that look like a Twilio SID
+    /// (`[A-Z]{2}[a-f0-9]{32}`, which Sync refuses as a unique name) are drawn again.
+    pub fn generate(&self, mut next_u32: impl FnMut() -> u32) -> String {
+        // Largest multiple of 62 that fits in a u32: values at or above it are rejected.
+        const LIMIT: u32 = u32::MAX - (u32::MAX % ALPHABET.len() as u32);
+        loop {
+            let code: String = (0..self.len)
+                .map(|_| loop {
+                    let v = next_u32();
+                    if v < LIMIT {
+                        break ALPHABET[(v % ALPHABET.len() as u32) as usize] as char;
+                    }
+                })
+                .collect();
+            if !looks_like_sid(&code) {
+                return code;
+            }
+        }
+    }
+}
+
+/// `[A-Z]{2}[a-f0-9]{32}`: the shape Sync reserves for SIDs.
+pub fn looks_like_sid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 34
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..]
+            .iter()
+            .all(|c| matches!(c, b'a'..=b'f' | b'0'..=b'9'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counter(mut state: u32) -> impl FnMut() -> u32 {
+        move || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            state
+        }
+    }
+
+    #[test]
+    fn length_bounds() {
+        assert_eq!(CodeFormat::new(0), Err(LengthOutOfRange(0)));
+        assert_eq!(CodeFormat::new(3), Err(LengthOutOfRange(3)));
+        assert_eq!(CodeFormat::new(65), Err(LengthOutOfRange(65)));
+        assert_eq!(CodeFormat::new(7).map(|f| f.length()), Ok(7));
+        assert_eq!(CodeFormat::default().length(), DEFAULT_LEN);
+    }
+
+    #[test]
+    fn generated_codes_have_the_format() {
+        for len in [MIN_LEN, 7, 32, MAX_LEN] {
+            let f = CodeFormat::new(len).unwrap();
+            let mut rng = counter(len as u32);
+            for _ in 0..200 {
+                let code = f.generate(&mut rng);
+                assert_eq!(code.len(), len);
+                assert_eq!(f.validate(&code), Ok(()));
+            }
+        }
+    }
+
+    #[test]
+    fn validation_rejects_bad_input() {
+        let f = CodeFormat::new(7).unwrap();
+        assert_eq!(f.validate(""), Err(InvalidCode::Empty));
+        assert_eq!(f.validate("abc"), Err(InvalidCode::WrongLength));
+        assert_eq!(f.validate("abcdefgh"), Err(InvalidCode::WrongLength));
+        assert_eq!(f.validate("abc-efg"), Err(InvalidCode::BadCharacter));
+        assert_eq!(f.validate("abc efg"), Err(InvalidCode::BadCharacter));
+        assert_eq!(f.validate("ábcdefg"), Err(InvalidCode::BadCharacter));
+        assert_eq!(f.validate("<script"), Err(InvalidCode::BadCharacter));
+        assert_eq!(f.validate("aB3dE5g"), Ok(()));
+    }
+
+    #[test]
+    fn rejection_sampling_skips_biased_values() {
+        let f = CodeFormat::new(4).unwrap();
+        // u32::MAX is above the rejection limit and must never select a character.
+        let mut values = vec![u32::MAX, 0, u32::MAX, 1, 2, 3].into_iter();
+        assert_eq!(f.generate(move || values.next().unwrap()), "ABCD");
+    }
+
+    #[test]
+    fn every_character_is_reachable_and_roughly_uniform() {
+        let f = CodeFormat::new(64).unwrap();
+        let mut rng = counter(42);
+        let mut counts = [0usize; 62];
+        for _ in 0..1000 {
+            for b in f.generate(&mut rng).bytes() {
+                let i = ALPHABET.iter().position(|&a| a == b).unwrap();
+                counts[i] += 1;
+            }
+        }
+        let expected = 64_000 / 62;
+        for c in counts {
+            assert!(
+                c > expected * 8 / 10 && c < expected * 12 / 10,
+                "{counts:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sid_lookalikes_are_redrawn() {
+        assert!(looks_like_sid("ET0123456789abcdef0123456789abcdef"));
+        assert!(!looks_like_sid("Et0123456789abcdef0123456789abcdef"));
+        assert!(!looks_like_sid("ET0123456789abcdef0123456789abcdeF"));
+        let f = CodeFormat::new(34).unwrap();
+        // First draw spells a SID ("ET" + 32 × '0'), the second does not.
+        let sid_like = std::iter::once(4u32)
+            .chain(std::iter::once(19))
+            .chain(std::iter::repeat_n(52, 32));
+        let mut values = sid_like.chain(std::iter::repeat_n(0, 34));
+        let code = f.generate(move || values.next().unwrap());
+        assert_eq!(code, "A".repeat(34));
+    }
+}
