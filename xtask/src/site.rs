@@ -128,3 +128,31 @@ fn gzip_tree(dir: &Path) -> Result<usize> {
     }
     Ok(count)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Step, STEPS};
+
+    /// Every vendored file comes from a package the root package.json pins.
+    #[test]
+    fn vendored_files_come_from_pinned_packages() {
+        let manifest = include_str!("../../package.json");
+        let json: serde_json::Value = serde_json::from_str(manifest).expect("package.json parses");
+        let pinned = json["devDependencies"]
+            .as_object()
+            .expect("devDependencies");
+        for step in STEPS {
+            let Step::File { from, .. } = step else {
+                continue;
+            };
+            let Some(rest) = from.strip_prefix("node_modules/") else {
+                continue;
+            };
+            let package = rest.split('/').next().unwrap_or_default();
+            assert!(
+                pinned.contains_key(package),
+                "{from}: {package} is not in package.json"
+            );
+        }
+    }
+}

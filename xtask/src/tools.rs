@@ -66,19 +66,22 @@ fn ensure_wasm_target() -> Result<()> {
 pub fn locked_wasm_bindgen_version(ws: &Workspace) -> Result<String> {
     let lock = fs::read_to_string(ws.path("Cargo.lock"))
         .map_err(|err| Error::new(format!("reading Cargo.lock: {err}")))?;
+    wasm_bindgen_version_in(&lock)
+        .ok_or_else(|| Error::new("Cargo.lock has no wasm-bindgen package"))
+}
+
+fn wasm_bindgen_version_in(lock: &str) -> Option<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines
+            return lines
                 .next()
                 .and_then(|l| l.trim().strip_prefix("version = \""))
                 .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(version.to_string());
-            }
+                .map(str::to_string);
         }
     }
-    Err(Error::new("Cargo.lock has no wasm-bindgen package"))
+    None
 }
 
 fn installed_version(program: &str) -> Option<String> {
@@ -177,4 +180,20 @@ fn ensure_chromium() -> Result<()> {
         .args(&missing)
         .env("DEBIAN_FRONTEND", "noninteractive")
         .run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wasm_bindgen_version_in;
+
+    #[test]
+    fn finds_the_locked_wasm_bindgen_version() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.80\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(wasm_bindgen_version_in(lock).as_deref(), Some("0.2.130"));
+        assert_eq!(
+            wasm_bindgen_version_in("[[package]]\nname = \"serde\"\n"),
+            None
+        );
+    }
 }
