@@ -8,7 +8,8 @@ import { mountComponent } from "./mount";
 import { loadWasm } from "./wasm";
 
 const LOG = `[${packageName}]`;
-const GUARDED_ACTIONS = ["beforeCompleteTask", "beforeWrapupTask"] as const;
+/** Flex actions the module may veto; their `before…` listeners ask `guard(action, payload)`. */
+const GUARDED_ACTIONS = ["CompleteTask", "WrapupTask"] as const;
 
 export class ChatToVideoPlugin extends FlexPlugin {
   constructor() {
@@ -48,7 +49,7 @@ export class ChatToVideoPlugin extends FlexPlugin {
     );
 
     for (const action of GUARDED_ACTIONS) {
-      flex.Actions.addListener(action, (payload: Flex.ActionPayload, abort: () => void) => {
+      flex.Actions.addListener(`before${action}`, (payload: Flex.ActionPayload, abort: () => void) => {
         const notification = plugin.guard(action, payload);
         if (notification !== undefined) {
           abort();

@@ -9,17 +9,14 @@ import { paths, serveDirectory } from "./harness.mjs";
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const BUNDLE_URL_PATH = "/plugins/plugin-chat-to-video.js";
 
-/** `ui_attributes` as a Flex account's configuration carries them. */
-export function serviceConfiguration({ enabled = true } = {}) {
-  return {
-    ui_attributes: {
-      custom_data: {
-        serverless_functions_domain: "127.0.0.1:9",
-        serverless_functions_protocol: "http",
-        features: { chat_to_video_escalation: { enabled } },
-      },
-    },
+/** `ui_attributes` as a Flex account's configuration carries them; `functionsDomain: null` leaves the domain out. */
+export function serviceConfiguration({ enabled = true, functionsDomain = "127.0.0.1:9" } = {}) {
+  const customData = {
+    serverless_functions_protocol: "http",
+    features: { chat_to_video_escalation: { enabled } },
   };
+  if (functionsDomain !== null) customData.serverless_functions_domain = functionsDomain;
+  return { ui_attributes: { custom_data: customData } };
 }
 
 const inline = (code) => `<script>${code.replace(/<\/script/gi, "<\\/script")}</script>`;

@@ -236,4 +236,26 @@ describe("plugin bundle", () => {
       await shell.close();
     }
   });
+
+  test("with the functions domain missing from the configuration, it logs why and registers nothing", async () => {
+    const strings = { TaskHeaderLine: "{{task.defaultFrom}}" };
+    const shell = await loadShell({ serviceConfiguration: serviceConfiguration({ functionsDomain: null }), strings });
+    try {
+      const { summary } = shell;
+      assert.equal(summary.initCalls.length, 1);
+      assert.ok(summary.initFinished, "init finishes instead of throwing into Flex");
+      assert.equal(summary.initError, undefined);
+      assert.deepEqual(summary.header, []);
+      assert.deepEqual(summary.tabs, []);
+      assert.deepEqual(summary.listeners, []);
+      assert.deepEqual(summary.notifications, []);
+      assert.deepEqual(summary.strings, strings);
+      assert.equal(shell.consoleErrors.length, 1, `one error logged: ${JSON.stringify(shell.consoleErrors)}`);
+      // The module's error code, then its message.
+      assert.match(shell.consoleErrors[0], /^\[plugin-chat-to-video\] not started, nothing registered: \w+: \S/);
+      assert.deepEqual(shell.errors, []);
+    } finally {
+      await shell.close();
+    }
+  });
 });
