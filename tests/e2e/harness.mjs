@@ -109,7 +109,7 @@ export async function startHost({ dataDir, assets = paths.site, args = [], env =
   const argv = ["--listen", "127.0.0.1:0", "--assets", assets, ...(dataDir ? ["--data-dir", dataDir] : []), ...args];
   const child = spawn(paths.host, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const output = [];
-  const url = await new Promise((resolve, reject) => {
+  const ready = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`plugin-host printed no ready line in ${timeoutMs} ms:\n${output.join("\n")}`)), timeoutMs);
     const watch = (stream) =>
       createInterface({ input: stream }).on("line", (line) => {
@@ -131,6 +131,14 @@ export async function startHost({ dataDir, assets = paths.site, args = [], env =
       reject(new Error(`plugin-host exited (${code ?? signal}) before it was ready:\n${output.join("\n")}`));
     });
   });
+  let url;
+  try {
+    url = await ready;
+  } catch (err) {
+    // Never leave a half-started host behind.
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    throw err;
+  }
   return {
     url,
     output,

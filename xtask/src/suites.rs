@@ -70,7 +70,8 @@ pub enum Outcome {
     /// A check without test counts (fmt, clippy, type-check, build).
     Ok,
     Tests(Counts),
-    Failed(String),
+    /// Failed, with what the suite did report before failing (zero for checks).
+    Failed(String, Counts),
     Skipped(String),
 }
 
@@ -90,10 +91,12 @@ impl Report {
     pub fn failed(&self) -> bool {
         self.rows
             .iter()
-            .any(|(_, o)| matches!(o, Outcome::Failed(_) | Outcome::Skipped(_)))
+            .any(|(_, o)| matches!(o, Outcome::Failed(..) | Outcome::Skipped(_)))
     }
 
-    /// The table, and the closing `N passed, M failed` line.
+    /// The table, and the closing `N passed, M failed` line. A step that failed without
+    /// a failing test (a check, a crash, a suite that ran nothing) counts as one failure,
+    /// so a failed run never closes with "0 failed".
     pub fn print(&self) {
         let width = self.rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
         let mut total = Counts::default();
@@ -105,7 +108,11 @@ impl Report {
                     total += *c;
                     format!("{} passed, {} failed", c.passed, c.failed)
                 }
-                Outcome::Failed(why) => format!("FAILED: {why}"),
+                Outcome::Failed(why, c) => {
+                    total.passed += c.passed;
+                    total.failed += c.failed.max(1);
+                    format!("FAILED: {why}")
+                }
                 Outcome::Skipped(why) => format!("NOT RUN: {why}"),
             };
             println!("{name:<width$}  {text}");

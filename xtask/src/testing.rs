@@ -126,7 +126,7 @@ fn step(report: &mut Report, name: &str, f: impl FnOnce() -> Result<()>) -> bool
             true
         }
         Err(err) => {
-            report.add(name, Outcome::Failed(err.to_string()));
+            report.add(name, Outcome::Failed(err.to_string(), Counts::default()));
             false
         }
     }
@@ -135,7 +135,7 @@ fn step(report: &mut Report, name: &str, f: impl FnOnce() -> Result<()>) -> bool
 fn suite(report: &mut Report, name: &str, cmd: Cmd, parse: fn(&str) -> Counts) {
     let outcome = match cmd.run_tee() {
         Ok((succeeded, output)) => suites::judge(succeeded, parse(&output)),
-        Err(err) => Outcome::Failed(err.to_string()),
+        Err(err) => Outcome::Failed(err.to_string(), Counts::default()),
     };
     report.add(name, outcome);
 }
