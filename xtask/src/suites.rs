@@ -99,42 +99,49 @@ impl Report {
     /// so a failed run never closes with "0 failed".
     pub fn print(&self) {
         let width = self.rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-        let mut total = Counts::default();
         println!("\n== summary ==");
         for (name, outcome) in &self.rows {
             let text = match outcome {
                 Outcome::Ok => "ok".to_string(),
-                Outcome::Tests(c) => {
-                    total += *c;
-                    format!("{} passed, {} failed", c.passed, c.failed)
-                }
-                Outcome::Failed(why, c) => {
-                    total.passed += c.passed;
-                    total.failed += c.failed.max(1);
-                    format!("FAILED: {why}")
-                }
+                Outcome::Tests(c) => format!("{} passed, {} failed", c.passed, c.failed),
+                Outcome::Failed(why, _) => format!("FAILED: {why}"),
                 Outcome::Skipped(why) => format!("NOT RUN: {why}"),
             };
             println!("{name:<width$}  {text}");
         }
+        let total = self.totals();
         println!("total: {} passed, {} failed", total.passed, total.failed);
+    }
+
+    fn totals(&self) -> Counts {
+        let mut total = Counts::default();
+        for (_, outcome) in &self.rows {
+            match outcome {
+                Outcome::Tests(c) => total += *c,
+                Outcome::Failed(_, c) => {
+                    total.passed += c.passed;
+                    total.failed += c.failed.max(1);
+                }
+                Outcome::Skipped(_) => total.failed += 1,
+                Outcome::Ok => {}
+            }
+        }
+        total
     }
 }
 
 /// Turns a suite's exit status and counts into an outcome; zero tests is a failure.
 pub fn judge(succeeded: bool, counts: Counts) -> Outcome {
-    if counts.failed > 0 {
-        Outcome::Failed(format!(
-            "{} passed, {} failed",
-            counts.passed, counts.failed
-        ))
+    let Counts { passed, failed } = counts;
+    if failed > 0 {
+        Outcome::Failed(format!("{passed} passed, {failed} failed"), counts)
     } else if !succeeded {
-        Outcome::Failed(format!(
-            "exited with an error after {} passed",
-            counts.passed
-        ))
-    } else if counts.passed == 0 {
-        Outcome::Failed("ran no tests".to_string())
+        Outcome::Failed(
+            format!("exited with an error after {passed} passed"),
+            counts,
+        )
+    } else if passed == 0 {
+        Outcome::Failed("ran no tests".to_string(), counts)
     } else {
         Outcome::Tests(counts)
     }
@@ -188,7 +195,10 @@ mod tests {
 
     #[test]
     fn zero_tests_or_failures_fail_the_suite() {
-        assert!(matches!(judge(true, Counts::default()), Outcome::Failed(_)));
+        assert!(matches!(
+            judge(true, Counts::default()),
+            Outcome::Failed(..)
+        ));
         assert!(matches!(
             judge(
                 true,
@@ -197,7 +207,7 @@ mod tests {
                     failed: 1
                 }
             ),
-            Outcome::Failed(_)
+            Outcome::Failed(..)
         ));
         assert!(matches!(
             judge(
@@ -207,7 +217,7 @@ mod tests {
                     failed: 0
                 }
             ),
-            Outcome::Failed(_)
+            Outcome::Failed(..)
         ));
         assert!(matches!(
             judge(
@@ -219,5 +229,36 @@ mod tests {
             ),
             Outcome::Tests(_)
         ));
+    }
+
+    #[test]
+    fn a_failed_step_without_failing_tests_still_counts_as_a_failure() {
+        let mut report = Report::new();
+        report.add("fmt", Outcome::Failed("exit 1".into(), Counts::default()));
+        report.add(
+            "suite",
+            Outcome::Tests(Counts {
+                passed: 4,
+                failed: 0,
+            }),
+        );
+        report.add(
+            "other",
+            judge(
+                true,
+                Counts {
+                    passed: 2,
+                    failed: 3,
+                },
+            ),
+        );
+        assert!(report.failed());
+        assert_eq!(
+            report.totals(),
+            Counts {
+                passed: 6,
+                failed: 4
+            }
+        );
     }
 }
