@@ -1,6 +1,8 @@
 //! Counting what each suite ran, from the result lines the runners print, and the
 //! closing summary table.
 
+use std::time::{Duration, Instant};
+
 /// Tests passed and failed, as a runner reported them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -76,38 +78,47 @@ pub enum Outcome {
 }
 
 pub struct Report {
-    rows: Vec<(String, Outcome)>,
+    rows: Vec<(String, Outcome, Duration)>,
+    since: Instant,
 }
 
 impl Report {
     pub fn new() -> Self {
-        Report { rows: Vec::new() }
+        Report {
+            rows: Vec::new(),
+            since: Instant::now(),
+        }
     }
 
+    /// Records a step that ran since the previous one was recorded.
     pub fn add(&mut self, name: &str, outcome: Outcome) {
-        self.rows.push((name.to_string(), outcome));
+        let now = Instant::now();
+        self.rows
+            .push((name.to_string(), outcome, now.duration_since(self.since)));
+        self.since = now;
     }
 
     pub fn failed(&self) -> bool {
         self.rows
             .iter()
-            .any(|(_, o)| matches!(o, Outcome::Failed(..) | Outcome::Skipped(_)))
+            .any(|(_, o, _)| matches!(o, Outcome::Failed(..) | Outcome::Skipped(_)))
     }
 
     /// The table, and the closing `N passed, M failed` line. A step that failed without
     /// a failing test (a check, a crash, a suite that ran nothing) counts as one failure,
     /// so a failed run never closes with "0 failed".
     pub fn print(&self) {
-        let width = self.rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        let width = self.rows.iter().map(|(n, ..)| n.len()).max().unwrap_or(0);
         println!("\n== summary ==");
-        for (name, outcome) in &self.rows {
+        for (name, outcome, took) in &self.rows {
             let text = match outcome {
                 Outcome::Ok => "ok".to_string(),
                 Outcome::Tests(c) => format!("{} passed, {} failed", c.passed, c.failed),
                 Outcome::Failed(why, _) => format!("FAILED: {why}"),
                 Outcome::Skipped(why) => format!("NOT RUN: {why}"),
             };
-            println!("{name:<width$}  {text}");
+            let secs = took.as_secs_f64();
+            println!("{name:<width$}  {secs:>6.1} s  {text}");
         }
         let total = self.totals();
         println!("total: {} passed, {} failed", total.passed, total.failed);
@@ -115,7 +126,7 @@ impl Report {
 
     fn totals(&self) -> Counts {
         let mut total = Counts::default();
-        for (_, outcome) in &self.rows {
+        for (_, outcome, _) in &self.rows {
             match outcome {
                 Outcome::Tests(c) => total += *c,
                 Outcome::Failed(_, c) => {

@@ -13,8 +13,16 @@ use crate::workspace::{cargo, Workspace};
 const BROWSER_SUITE_TIMEOUT_SECS: &str = "300";
 
 pub fn test(ws: &Workspace) -> Result<()> {
-    tools::ensure_test_tools(ws)?;
     let mut report = Report::new();
+    if let Err(err) = tools::ensure_test_tools(ws) {
+        report.add(
+            "install missing tools",
+            Outcome::Failed(err.to_string(), Counts::default()),
+        );
+        report.print();
+        return Err(err);
+    }
+    report.add("install missing tools", Outcome::Ok);
 
     check(
         &mut report,
