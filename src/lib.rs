@@ -7,6 +7,7 @@ pub mod api;
 pub mod attributes;
 pub mod code;
 pub mod config;
+pub mod notifications;
 pub mod room_state;
 pub mod rules;
 pub mod strings;
