@@ -5,16 +5,13 @@
 
 mod common;
 
-use chat_to_video::api::AgentTokenResponse;
 use chat_to_video::room_state::DisconnectReason;
-use chat_to_video::web::connector::{Connection, ConnectionEvent, Connector, EventSink};
+use chat_to_video::web::connector::ConnectionEvent;
 use chat_to_video::web::{dom, Mounted, Plugin};
+use common::browser::*;
 use common::*;
-use std::cell::RefCell;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlButtonElement, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -22,86 +19,6 @@ const CODE_OK: &str = r#"{"unique_code":"aB3dE5g","valid_until":"2026-11-25T16:0
 const TOKEN_OK: &str = r#"{"token":"eyJ.video.token","identity":"agent@example.com","room_sid":"RM0001","room_name":"aB3dE5g","provider":"sandbox","signaling_url":"ws://127.0.0.1:1/x","ice":{"servers":[],"loopback_only":true}}"#;
 const VIDEO_TASK: &str =
     r#"{"syncDocument":"ET0001","videoRoom":"created","conversationSid":"CH0001"}"#;
-
-fn container() -> HtmlElement {
-    let doc = dom::document();
-    let el: HtmlElement = doc.create_element("div").unwrap().unchecked_into();
-    doc.body().unwrap().append_child(&el).unwrap();
-    el
-}
-
-fn find(root: &HtmlElement, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no {selector}"))
-}
-
-fn button_in(root: &HtmlElement, selector: &str) -> HtmlButtonElement {
-    find(root, selector).unchecked_into()
-}
-
-fn is_shown(el: &Element) -> bool {
-    !el.has_attribute("hidden")
-}
-
-fn make_plugin(flex: &FlexDouble, strings: &str) -> Plugin {
-    Plugin::create(flex.object(), manager(ENABLED, strings)).expect("plugin")
-}
-
-/// A scripted media connector: records what the tab asks of it and lets the test emit events.
-#[derive(Default)]
-struct Scripted {
-    log: Rc<RefCell<Vec<String>>>,
-    sinks: Rc<RefCell<Vec<EventSink>>>,
-}
-
-struct ScriptedConnection {
-    log: Rc<RefCell<Vec<String>>>,
-}
-
-impl Connection for ScriptedConnection {
-    fn disconnect(&mut self) {
-        self.log.borrow_mut().push("disconnect".into());
-    }
-}
-
-impl Connector for Scripted {
-    fn connect(
-        &self,
-        grant: &AgentTokenResponse,
-        media: &HtmlElement,
-        events: EventSink,
-    ) -> Box<dyn Connection> {
-        self.log
-            .borrow_mut()
-            .push(format!("connect {} {}", grant.room_sid, grant.token));
-        let video = dom::document().create_element("video").unwrap();
-        media.append_child(&video).unwrap();
-        self.sinks.borrow_mut().push(events);
-        Box::new(ScriptedConnection {
-            log: self.log.clone(),
-        })
-    }
-}
-
-impl Scripted {
-    fn emit(&self, i: usize, event: ConnectionEvent) {
-        self.sinks.borrow()[i].emit(event);
-    }
-}
-
-fn scripted_plugin(flex: &FlexDouble) -> (Plugin, Rc<Scripted>) {
-    let scripted = Rc::new(Scripted::default());
-    let plugin = make_plugin(flex, "{}").with_connector(scripted.clone());
-    (plugin, scripted)
-}
-
-fn guard(p: &Plugin, action: &str, task_sid: &str) -> Option<String> {
-    p.guard(
-        JsValue::from_str(action),
-        json(&format!(r#"{{"task":{{"taskSid":"{task_sid}"}}}}"#)),
-    )
-}
 
 #[wasm_bindgen_test]
 async fn button_sends_one_request_and_the_invite() {

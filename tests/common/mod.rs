@@ -1,6 +1,8 @@
 //! Bindings to the JS test doubles (`doubles.js`) and small helpers shared by the suites.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
