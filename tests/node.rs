@@ -361,3 +361,40 @@ fn pure_modules_work_in_the_wasm_build() {
         .unwrap();
     assert_eq!(step.phase, Phase::FetchingToken);
 }
+
+#[wasm_bindgen_test]
+async fn http_posts_through_the_real_fetch() {
+    use chat_to_video::api::SuccessResponse;
+    use chat_to_video::web::http::{post_form, HttpError, InFlight};
+
+    // `data:` URLs answer any method without a server.
+    let ok: Result<SuccessResponse, _> = post_form(
+        "data:application/json,%7B%22success%22%3Atrue%7D",
+        &[("Token", "t"), ("taskSid", "WT1")],
+        None,
+    )
+    .await;
+    assert_eq!(ok, Ok(SuccessResponse { success: true }));
+
+    let not_json = post_form::<SuccessResponse>("data:text/plain,hello", &[], None).await;
+    assert!(
+        matches!(not_json, Err(HttpError::BadBody(_))),
+        "{not_json:?}"
+    );
+    let wrong_shape =
+        post_form::<SuccessResponse>("data:application/json,%7B%22nope%22%3A1%7D", &[], None).await;
+    assert!(
+        matches!(wrong_shape, Err(HttpError::BadBody(_))),
+        "{wrong_shape:?}"
+    );
+
+    let request = InFlight::new();
+    let signal = request.signal();
+    drop(request);
+    let aborted = post_form::<SuccessResponse>("data:text/plain,x", &[], signal.as_ref()).await;
+    assert_eq!(aborted, Err(HttpError::Aborted));
+
+    // Nothing listens on port 1: a network error, not a panic.
+    let refused = post_form::<SuccessResponse>("http://127.0.0.1:1/", &[], None).await;
+    assert!(matches!(refused, Err(HttpError::Network(_))), "{refused:?}");
+}
