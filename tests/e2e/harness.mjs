@@ -17,7 +17,7 @@ export const paths = {
   site: process.env.CHAT_TO_VIDEO_SITE ?? path.join(repoRoot, "target/site"),
   host:
     process.env.PLUGIN_HOST_BIN ??
-    path.join(process.env.CARGO_TARGET_DIR ?? path.join(repoRoot, "target"), "debug/plugin-host"),
+    path.join(repoRoot, "target/host/plugin-host"),
   nodeModules: path.join(repoRoot, "node_modules"),
 };
 
