@@ -1,4 +1,5 @@
-// Shared pieces of the browser tests: headless Chromium, the plugin host, a static
+// Shared pieces of the browser tests (run them with `cargo xtask test`, or `npm test` here
+// after `cargo xtask build`): headless Chromium, the plugin host, a static
 // file server, and where the built artefacts are.
 import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
