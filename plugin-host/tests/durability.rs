@@ -156,3 +156,49 @@ async fn a_taken_code_is_drawn_again() {
         (taken.sid, serde_json::json!({"other": true}))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_agent_token_requests_end_in_one_room() {
+    let svc = InProcess::start(&[], &[]).await;
+    let (token, task, _) = svc.code("alice").await;
+    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let calls: Vec<_> = (0..6)
+        .map(|_| {
+            let (api, token, doc) = (svc.api.clone(), token.clone(), doc.clone());
+            tokio::spawn(async move {
+                api.call(
+                    "agent-get-token",
+                    &[("Token", &token), ("DocumentSid", &doc)],
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut rooms = Vec::new();
+    for c in calls {
+        let (status, body) = c.await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        rooms.push(body["room_sid"].as_str().unwrap().to_owned());
+    }
+    rooms.sort();
+    rooms.dedup();
+    assert_eq!(rooms.len(), 1, "every caller got the same room: {rooms:?}");
+    let live = svc
+        .state
+        .twilio
+        .list_rooms(None, Some("in-progress"))
+        .await
+        .unwrap();
+    assert_eq!(
+        live.iter().map(|r| r.sid.as_str()).collect::<Vec<_>>(),
+        [rooms[0].as_str()],
+        "the losers' rooms were completed"
+    );
+    assert_eq!(
+        svc.task_attributes("alice", &task).await["videoRoomSid"],
+        rooms[0].as_str()
+    );
+}

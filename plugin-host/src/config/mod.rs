@@ -307,6 +307,19 @@ impl Settings {
         let guess_refill_secs =
             parse_positive_f64("CODE_GUESS_REFILL_SECS", get("CODE_GUESS_REFILL_SECS"), 6.0)?;
 
+        let region = get("TWILIO_REGION");
+        if let Some(r) = &region {
+            if !r
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                return Err(invalid(
+                    "TWILIO_REGION",
+                    format!("`{r}` is not a region like ie1 or us1"),
+                ));
+            }
+        }
+
         Ok(Settings {
             listen,
             data_dir: cli.data_dir,
@@ -318,7 +331,7 @@ impl Settings {
             api_key,
             sync_service_sid,
             workspace_sid,
-            region: get("TWILIO_REGION"),
+            region,
             code_format,
             code_ttl_secs,
             room_type,

@@ -111,11 +111,11 @@ async fn room_for_document(state: &AppState, doc_sid: &str) -> Result<Room, FnEr
             return Err(ended);
         }
         if let Some(room_sid) = &data.room {
-            let room = state.twilio.fetch_room(room_sid).await?;
-            return if room.is_in_progress() {
-                Ok(room)
-            } else {
-                Err(ended)
+            return match state.twilio.fetch_room(room_sid).await {
+                Ok(room) if room.is_in_progress() => Ok(room),
+                Ok(_) => Err(ended),
+                Err(e) if e.is_not_found() => Err(ended),
+                Err(e) => Err(e.into()),
             };
         }
         // The room's unique name is left to Twilio (it becomes the RM sid): the code is a secret
