@@ -558,7 +558,7 @@ async fn a_room_that_timed_out_retires_the_code() {
     )
     .await;
     assert_eq!(status, 200);
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     let (status, _) = json_call(
         &svc,
         "client-get-video-token",

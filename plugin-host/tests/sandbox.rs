@@ -164,7 +164,7 @@ async fn rooms_time_out_unused_or_empty_and_signaling_hooks_follow_the_rules() {
     );
 
     // Occupied rooms do not time out; a `go` room holds two; empty rooms complete after the timeout.
-    let r = client.create_room(&room(None, 1, 2)).await.unwrap();
+    let r = client.create_room(&room(None, 5, 2)).await.unwrap();
     let p = sb.participant_joined(&r.sid, "agent").await.unwrap();
     assert_eq!((p.max_participants, p.participants.len()), (2, 1));
     sb.participant_joined(&r.sid, "customer").await.unwrap();
