@@ -1,5 +1,7 @@
 // Wired into the router once the sandbox exists.
 #[cfg_attr(not(test), allow(dead_code))]
+mod live_documents;
+#[cfg_attr(not(test), allow(dead_code))]
 mod signaling;
 
 use axum::{routing::get, Router};
