@@ -60,6 +60,10 @@ pub struct TrackState {
     pub kind: TrackKind,
     pub name: TrackName,
     pub enabled: bool,
+    /// The id of the media stream the track travels in (the SDP `msid`), so receivers can
+    /// tell a camera from a screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<String>,
 }
 
 /// One ICE candidate, in the shape `RTCIceCandidateInit` takes.
@@ -110,6 +114,9 @@ pub enum ClientMessage {
         change: TrackChange,
         kind: TrackKind,
         name: TrackName,
+        /// With `published`: the media stream id the track is sent in.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stream: Option<String>,
     },
     Leave,
 }
@@ -149,6 +156,8 @@ pub enum ServerMessage {
         change: TrackChange,
         kind: TrackKind,
         name: TrackName,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stream: Option<String>,
     },
     /// A message was refused; the connection stays up.
     Error {
@@ -312,8 +321,19 @@ mod tests {
                 change: TrackChange::Disabled,
                 kind: TrackKind::Audio,
                 name: TrackName::Microphone,
+                stream: None,
             },
             json!({"type": "track", "change": "disabled", "kind": "audio", "name": "microphone"}),
+        );
+        round_trip(
+            &ClientMessage::Track {
+                change: TrackChange::Published,
+                kind: TrackKind::Video,
+                name: TrackName::Screen,
+                stream: Some("s1".into()),
+            },
+            json!({"type": "track", "change": "published", "kind": "video", "name": "screen",
+                "stream": "s1"}),
         );
         round_trip(&ClientMessage::Leave, json!({"type": "leave"}));
     }
@@ -333,6 +353,7 @@ mod tests {
                         kind: TrackKind::Video,
                         name: TrackName::Camera,
                         enabled: true,
+                        stream: None,
                     }],
                 }],
             },

@@ -202,7 +202,14 @@ impl Hub {
     }
 
     /// Records a track change of `from` and tells the others.
-    pub fn track(&self, room_sid: &str, from: &str, change: TrackChange, name: TrackName) {
+    pub fn track(
+        &self,
+        room_sid: &str,
+        from: &str,
+        change: TrackChange,
+        name: TrackName,
+        stream: Option<String>,
+    ) {
         let mut inner = self.lock();
         let Some(members) = inner.rooms.get_mut(room_sid) else {
             return;
@@ -219,6 +226,7 @@ impl Hub {
                         kind,
                         name,
                         enabled: true,
+                        stream: stream.clone(),
                     },
                 );
             }
@@ -234,6 +242,7 @@ impl Hub {
                         kind,
                         name,
                         enabled,
+                        stream: None,
                     })
                     .enabled = enabled;
             }
@@ -243,6 +252,7 @@ impl Hub {
             change,
             kind,
             name,
+            stream: stream.clone(),
         });
     }
 
@@ -378,17 +388,20 @@ mod tests {
             &a.participant_sid,
             TrackChange::Published,
             TrackName::Microphone,
+            Some("s".into()),
         );
         hub.track(
             "RM1",
             &a.participant_sid,
             TrackChange::Disabled,
             TrackName::Microphone,
+            None,
         );
         let (b, _b_rx) = member(&hub, "RM1", "bob", 5);
         let tracks = &b.others[0].tracks;
         assert_eq!(tracks.len(), 1);
         assert!(!tracks[0].enabled);
+        assert_eq!(tracks[0].stream.as_deref(), Some("s"));
         assert!(hub.leave("RM1", &a.participant_sid));
         assert!(!hub.leave("RM1", &a.participant_sid));
     }

@@ -247,12 +247,19 @@ impl Connected<'_> {
             Ok(ClientMessage::Join { .. }) => {
                 return (!refuse(self.socket, "already joined").await).then_some(Ended::Lost)
             }
-            Ok(ClientMessage::Track { change, name, kind }) => {
+            Ok(ClientMessage::Track {
+                change,
+                name,
+                kind,
+                stream,
+            }) => {
                 if kind != name.kind() {
                     return (!refuse(self.socket, "track kind does not match its name").await)
                         .then_some(Ended::Lost);
                 }
-                self.inner.hub.track(self.room_sid, self.sid, change, name);
+                self.inner
+                    .hub
+                    .track(self.room_sid, self.sid, change, name, stream);
                 return None;
             }
             Ok(ClientMessage::Offer { to, sdp }) => (

@@ -331,6 +331,7 @@ async fn offers_answers_candidates_and_track_states_are_relayed() {
             change: TrackChange::Disabled,
             kind: TrackKind::Audio,
             name: TrackName::Microphone,
+            stream: None,
         },
     )
     .await;
@@ -341,6 +342,7 @@ async fn offers_answers_candidates_and_track_states_are_relayed() {
             change: TrackChange::Disabled,
             kind: TrackKind::Audio,
             name: TrackName::Microphone,
+            stream: None,
         })
     );
 
