@@ -80,6 +80,22 @@ pub struct Candidate {
     pub sdp_m_line_index: Option<u16>,
 }
 
+impl Candidate {
+    /// The connection address of the candidate (`candidate:<foundation> <component>
+    /// <transport> <priority> <address> <port> typ …`).
+    pub fn address(&self) -> Option<&str> {
+        let line = self.candidate.strip_prefix("a=").unwrap_or(&self.candidate);
+        line.starts_with("candidate:")
+            .then(|| line.split_ascii_whitespace().nth(4))
+            .flatten()
+    }
+
+    /// Whether a loopback-only room may use it: only `127.0.0.1` candidates.
+    pub fn is_loopback(&self) -> bool {
+        self.address() == Some("127.0.0.1")
+    }
+}
+
 /// A participant as others see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
@@ -397,6 +413,24 @@ mod tests {
             Some(DisconnectReason::Network)
         );
         assert_eq!(DisconnectReason::from_code(12345), None);
+    }
+
+    #[test]
+    fn candidate_addresses() {
+        let c = |s: &str| Candidate {
+            candidate: s.into(),
+            sdp_mid: None,
+            sdp_m_line_index: None,
+        };
+        let host = c("candidate:842163049 1 udp 1677729535 127.0.0.1 46154 typ host generation 0");
+        assert_eq!(host.address(), Some("127.0.0.1"));
+        assert!(host.is_loopback());
+        assert!(c("a=candidate:1 1 udp 1 127.0.0.1 5000 typ host").is_loopback());
+        assert!(!c("candidate:1 1 udp 1 192.168.1.4 5000 typ host").is_loopback());
+        assert!(!c("candidate:1 1 udp 1 abcd.local 5000 typ host").is_loopback());
+        assert!(!c("").is_loopback());
+        assert!(!c("candidate:1 1 udp").is_loopback());
+        assert!(!c("nonsense 1 udp 1 127.0.0.1").is_loopback());
     }
 
     #[test]

@@ -1,1 +1,3 @@
 //! Browser modules: DOM, HTTP, WebSocket and media. Present only on `wasm32`.
+
+pub mod video;
