@@ -6,6 +6,7 @@
 pub mod api;
 pub mod attributes;
 pub mod code;
+pub mod customer;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

@@ -9,6 +9,7 @@ pub mod dom;
 pub mod media;
 mod sandbox;
 mod sdk;
+pub use sdk::load as load_script;
 mod twilio;
 pub mod view;
 
