@@ -7,6 +7,7 @@
 //! The host provides documents and permissions through [`DocumentDirectory`] and feeds
 //! changes in with [`LiveDocuments::publish`].
 
+pub mod sandbox;
 mod session;
 #[cfg(test)]
 mod tests;

@@ -130,8 +130,8 @@ pub(super) async fn run(live: LiveDocuments, sid: String, mut socket: WebSocket)
             }
             event = events.recv() => {
                 let next = match event {
-                    Ok(DocumentEvent::Updated(view)) if view.sid == sid => Some(view),
-                    Ok(DocumentEvent::Removed { sid: removed }) if removed == sid => {
+                    Ok(DocumentEvent::Updated(view)) if view.sid == latest.sid => Some(view),
+                    Ok(DocumentEvent::Removed { sid: removed }) if removed == latest.sid => {
                         return finish(socket, LiveServerMessage::Removed).await;
                     }
                     Ok(DocumentEvent::RoomCompleted { room_sid }) if latest.room() == Some(room_sid.as_str()) => {

@@ -8,6 +8,7 @@
 //! completed rooms with [`Signaling::complete_room`].
 
 pub mod hub;
+pub mod sandbox;
 mod session;
 #[cfg(test)]
 mod tests;
