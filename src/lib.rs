@@ -6,8 +6,13 @@
 pub mod api;
 pub mod attributes;
 pub mod code;
+pub mod config;
 pub mod customer;
+pub mod notifications;
 pub mod protocol;
+pub mod room_state;
+pub mod rules;
+pub mod strings;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
