@@ -5,6 +5,8 @@
 //!
 //! Dropping a [`Room`] disconnects it and stops every local track.
 
+pub mod call;
+pub mod connector;
 pub mod dom;
 pub mod media;
 mod sandbox;
