@@ -143,7 +143,8 @@ test("completing the room over REST disconnects both with the reason, and the ra
     assert.equal(done.status, 200);
     await customer.page.waitForSelector('[data-role="end-reason"]');
     assert.equal(await text(customer.page, '[data-role="end-reason"]'), "The video call was ended by the agent.");
-    await agent.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase")?.startsWith("disconnected"));
+    await agent.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "disconnected");
+    assert.equal(await text(agent.page, ".c2v-tab .c2v-status"), "The video room has ended.");
     assert.equal(await liveLocalTracks(agent.page), 0);
 
     // The customer rates the call; it lands on the task.
@@ -166,6 +167,57 @@ test("completing the room over REST disconnects both with the reason, and the ra
     } finally {
       await again.close();
     }
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("unmounting the tab leaves the room, stops the camera and records the state", async () => {
+  const chat = await setUpChat(host, "erin");
+  const { agent, customer } = await meet(chat);
+  try {
+    assert.ok((await liveLocalTracks(agent.page)) > 0);
+    const camerasBefore = await agent.page.evaluate(() => window.__peerConnections.length);
+    assert.ok(camerasBefore > 0);
+    await agent.unmount();
+    // The customer sees the agent go.
+    await customer.page.waitForFunction(() => document.querySelector('[data-role="waiting-for-others"]')?.hidden === false);
+    const ended = await agent.page.evaluate(() =>
+      window.__peerConnections.every((pc) => pc.connectionState === "closed" && pc.getSenders().every((s) => !s.track || s.track.readyState === "ended")),
+    );
+    assert.equal(ended, true, "every peer connection closed and every local track stopped");
+    await waitFor(
+      async () => (await taskAttributes(host, chat.identity, chat.taskSid))?.videoRoom === "disconnected",
+      "videoRoom = disconnected",
+    );
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("an agent already in a room is told to leave it before joining another", async () => {
+  const first = await setUpChat(host, "fred");
+  const { agent, customer } = await meet(first);
+  try {
+    // A second chat of the same agent, its tab in the same desk.
+    const second = await setUpChat(host, "fred");
+    await agent.page.evaluate((task) => {
+      const tab = window.flexRecord.tabs[0];
+      const el = document.createElement("div");
+      el.id = "second";
+      document.body.append(el);
+      window.__second = window.flexDouble.render(tab.element, { task, conversation: {} });
+    }, { taskSid: second.taskSid, sid: "WR2", taskStatus: "assigned", status: "accepted", taskChannelUniqueName: "chat", attributes: second.attributes });
+    await agent.page.waitForFunction(() => document.querySelectorAll("button.c2v-join").length === 2);
+    const buttons = await agent.page.$$("button.c2v-join");
+    await buttons[1].click();
+    await agent.page.waitForFunction(() => document.querySelectorAll(".c2v-tab")[1]?.getAttribute("data-phase") === "error");
+    const message = await agent.page.$$eval(".c2v-tab .c2v-error", (els) => els.map((e) => e.textContent).find((t) => t));
+    assert.equal(message, "You are already in a video room on another task. Leave it first.");
+    assert.ok((await remoteVideoWidth(agent.page)) > 0, "the first call goes on");
+    assert.equal((await taskAttributes(host, second.identity, second.taskSid)).videoRoom ?? null, null);
   } finally {
     await agent.close();
     await customer.close();
