@@ -197,3 +197,39 @@ test("twilio mode: the real twilio-video SDK loads, captures the fake devices, a
     await context.close();
   }
 });
+
+test("twilio mode: the wait uses twilio-sync, and an unreachable Twilio ends in a message, not an endless wait", async () => {
+  const chat = await setUpChat(host, "ivy");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // As a host with Twilio credentials would answer; Twilio's cloud cannot be reached here.
+  await page.route("**/client-get-sync-token", async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    body.provider = "twilio";
+    delete body.sync_url;
+    await route.fulfill({ response, json: body });
+  });
+  const sdkRequests = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/vendor/")) sdkRequests.push(new URL(r.url()).pathname);
+  });
+  try {
+    await page.goto(`${host.url}/features/chat-to-video/index.html?code=${chat.code}`);
+    await page.waitForSelector('[data-role="wait-status"]');
+    assert.equal(await text(page, '[data-role="wait-status"]'), "Waiting for agent to join...");
+    await page.waitForFunction(
+      () => document.querySelector('[data-role="wait-status"]')?.textContent !== "Waiting for agent to join...",
+      null,
+      { timeout: 30_000 },
+    );
+    assert.equal(
+      await text(page, '[data-role="wait-status"]'),
+      "The service could not be reached. Please reload the page to try again.",
+    );
+    assert.deepEqual(sdkRequests, ["/vendor/twilio-sync.min.js"]);
+    assert.equal(await page.$eval('[data-role="join"]', (b) => b.disabled), true);
+  } finally {
+    await context.close();
+  }
+});

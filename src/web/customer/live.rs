@@ -97,6 +97,27 @@ fn document_update(value: &JsValue) -> LiveUpdate {
     }
 }
 
+/// How long twilio-sync may take to open the document before the wait gives up (the SDK
+/// itself retries forever when Twilio cannot be reached).
+const SYNC_OPEN_TIMEOUT_MS: i32 = 15_000;
+
+fn shutdown(client: &JsValue) {
+    if let Ok(f) = js_sys::Reflect::get(client, &"shutdown".into())
+        .and_then(|f| f.dyn_into::<js_sys::Function>())
+    {
+        let _ = f.call0(client);
+    }
+}
+
+/// A promise that rejects after `ms`.
+fn deadline(ms: i32) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |_, reject| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&reject, ms);
+        }
+    })
+}
+
 /// `new Twilio.Sync.Client(token)`, `client.document(sid)`, then `updated`/`removed`.
 async fn twilio(
     sync: &SyncTokenResponse,
@@ -116,11 +137,25 @@ async fn twilio(
         &client_class,
         &js_sys::Array::of1(&sync.token.as_str().into()),
     )?;
-    let open: js_sys::Function = js_sys::Reflect::get(&client, &"document".into())?.dyn_into()?;
-    let promise: js_sys::Promise = open
-        .call1(&client, &sync.document_sid.as_str().into())?
-        .dyn_into()?;
-    let document = JsFuture::from(promise).await?;
+    let opened = async {
+        let open: js_sys::Function =
+            js_sys::Reflect::get(&client, &"document".into())?.dyn_into()?;
+        let promise: js_sys::Promise = open
+            .call1(&client, &sync.document_sid.as_str().into())?
+            .dyn_into()?;
+        let race = js_sys::Promise::race(&js_sys::Array::of2(
+            &promise,
+            &deadline(SYNC_OPEN_TIMEOUT_MS),
+        ));
+        JsFuture::from(race).await
+    };
+    let document = match opened.await {
+        Ok(d) => d,
+        Err(e) => {
+            shutdown(&client);
+            return Err(e);
+        }
+    };
     deliver(
         &on,
         document_update(&js_sys::Reflect::get(&document, &"data".into())?),
@@ -176,13 +211,7 @@ impl Drop for Subscription {
             Subscription::Sandbox { ws, .. } => {
                 let _ = ws.close();
             }
-            Subscription::Twilio { client, .. } => {
-                if let Ok(shutdown) = js_sys::Reflect::get(client, &"shutdown".into()) {
-                    if let Ok(f) = shutdown.dyn_into::<js_sys::Function>() {
-                        let _ = f.call0(client);
-                    }
-                }
-            }
+            Subscription::Twilio { client, .. } => shutdown(client),
         }
     }
 }

@@ -250,7 +250,7 @@ impl Page {
             LiveUpdate::Failed => {
                 self.live.borrow_mut().take();
                 self.set_wait_status(
-                    "Lost the connection to the service. Please reload the page.",
+                    "The service could not be reached. Please reload the page to try again.",
                     false,
                 );
             }
