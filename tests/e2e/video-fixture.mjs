@@ -93,9 +93,10 @@ async function newPage(browser) {
   return { context, page, errors };
 }
 
-/** The customer page as the link in the chat opens it. */
-export async function openCustomer(browser, host, code) {
+/** The customer page as the link in the chat opens it; `prepare(page)` runs before it loads. */
+export async function openCustomer(browser, host, code, prepare = async () => {}) {
   const { context, page, errors } = await newPage(browser);
+  await prepare(page);
   const query = code === undefined ? "" : `?code=${encodeURIComponent(code)}`;
   await page.goto(`${host.url}/features/chat-to-video/index.html${query}`);
   return { page, errors, close: () => context.close() };

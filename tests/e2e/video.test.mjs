@@ -44,9 +44,9 @@ async function waitFor(check, what, timeout = 10_000) {
 }
 
 /** Agent joins from the tab, the customer joins from the page; both see video. */
-async function meet(chat) {
+async function meet(chat, prepareCustomer) {
   const agent = await openAgent(browser, host, chat);
-  const customer = await openCustomer(browser, host, chat.code);
+  const customer = await openCustomer(browser, host, chat.code, prepareCustomer);
   await customer.page.waitForSelector('[data-role="wait-status"]');
   assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Waiting for agent to join...");
   assert.equal(await customer.page.$eval('[data-role="join"]', (b) => b.disabled), true);
@@ -218,6 +218,38 @@ test("an agent already in a room is told to leave it before joining another", as
     assert.equal(message, "You are already in a video room on another task. Leave it first.");
     assert.ok((await remoteVideoWidth(agent.page)) > 0, "the first call goes on");
     assert.equal((await taskAttributes(host, second.identity, second.taskSid)).videoRoom ?? null, null);
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("a dropped signaling connection reconnects and the call comes back", async () => {
+  const chat = await setUpChat(host, "gail");
+  const routes = [];
+  // The customer's signaling socket goes through the test, which can cut it like a network would.
+  const { agent, customer } = await meet(chat, (page) =>
+    page.routeWebSocket(/\/signal$/, (ws) => {
+      ws.connectToServer();
+      routes.push(ws);
+    }),
+  );
+  try {
+    assert.equal(routes.length, 1);
+    await routes[0].close({ code: 4999, reason: "cut by the test" });
+    await customer.page.waitForFunction(() => document.querySelector('[data-role="reconnecting"]')?.hidden === false);
+    // The agent sees the customer go while the link is down.
+    await agent.page.waitForFunction(() => document.querySelector('[data-role="waiting-for-others"]')?.hidden === false);
+    await customer.page.waitForFunction(() => document.querySelector('[data-role="reconnecting"]')?.hidden === true, null, {
+      timeout: 15_000,
+    });
+    assert.equal(routes.length, 2, "one new signaling connection");
+    await waitForRemoteVideo(agent.page);
+    await waitForRemoteVideo(customer.page);
+    const first = await inboundVideoBytes(agent.page);
+    await sleep(800);
+    assert.ok((await inboundVideoBytes(agent.page)) > first, "media flows again");
+    assert.equal(await customer.page.$('[data-role="post-call"]'), null, "the customer is still in the call");
   } finally {
     await agent.close();
     await customer.close();

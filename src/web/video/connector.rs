@@ -59,9 +59,14 @@ fn ended(reason: DisconnectReason) -> room_state::DisconnectReason {
 
 fn on_event(weak: &Weak<RefCell<State>>, events: &EventSink, event: VideoEvent) {
     let Some(state) = weak.upgrade() else { return };
-    let call = state.borrow().call.clone();
+    let (call, closed) = {
+        let st = state.borrow();
+        (st.call.clone(), st.closed)
+    };
     let Some(call) = call else {
-        state.borrow_mut().pending.push(event);
+        if !closed {
+            state.borrow_mut().pending.push(event);
+        }
         return;
     };
     if let VideoEvent::Disconnected { reason } = event {
