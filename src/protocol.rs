@@ -20,6 +20,15 @@ pub enum TrackKind {
     Video,
 }
 
+impl TrackKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TrackKind::Audio => "audio",
+            TrackKind::Video => "video",
+        }
+    }
+}
+
 /// The only track names a participant publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,6 +63,17 @@ pub enum TrackChange {
     Unpublished,
     Enabled,
     Disabled,
+}
+
+impl TrackChange {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TrackChange::Published => "published",
+            TrackChange::Unpublished => "unpublished",
+            TrackChange::Enabled => "enabled",
+            TrackChange::Disabled => "disabled",
+        }
+    }
 }
 
 /// A published track as others see it.
@@ -433,6 +453,40 @@ mod tests {
         assert!(!c("").is_loopback());
         assert!(!c("candidate:1 1 udp").is_loopback());
         assert!(!c("nonsense 1 udp 1 127.0.0.1").is_loopback());
+    }
+
+    #[test]
+    fn wire_names_match_serde() {
+        let json = |v: &dyn erased::Name| v.serde();
+        for k in [TrackKind::Audio, TrackKind::Video] {
+            assert_eq!(json(&k), k.as_str());
+        }
+        for n in [TrackName::Camera, TrackName::Microphone, TrackName::Screen] {
+            assert_eq!(json(&n), n.as_str());
+        }
+        for c in [
+            TrackChange::Published,
+            TrackChange::Unpublished,
+            TrackChange::Enabled,
+            TrackChange::Disabled,
+        ] {
+            assert_eq!(json(&c), c.as_str());
+        }
+    }
+
+    mod erased {
+        pub trait Name {
+            fn serde(&self) -> String;
+        }
+        impl<T: serde::Serialize> Name for T {
+            fn serde(&self) -> String {
+                serde_json::to_value(self)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            }
+        }
     }
 
     #[test]

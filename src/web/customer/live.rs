@@ -41,17 +41,11 @@ fn deliver(on: &OnUpdate, update: LiveUpdate) {
     spawn_local(async move { on(update) });
 }
 
-fn encode(message: &LiveClientMessage) -> Option<String> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let value = serde::Serialize::serialize(message, &serializer).ok()?;
-    js_sys::JSON::stringify(&value).ok()?.as_string()
-}
-
 fn sandbox(url: &str, token: String, on: OnUpdate) -> Result<Subscription, JsValue> {
     let ws = WebSocket::new(url)?;
     let socket = ws.clone();
     let open = EventListener::new(&ws, "open", move |_| {
-        if let Some(text) = encode(&LiveClientMessage::Subscribe {
+        if let Some(text) = crate::web::video::wire::live(&LiveClientMessage::Subscribe {
             token: token.clone(),
         }) {
             let _ = socket.send_with_str(&text);

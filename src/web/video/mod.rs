@@ -14,6 +14,7 @@ mod sdk;
 pub use sdk::load as load_script;
 mod twilio;
 pub mod view;
+pub mod wire;
 
 use crate::api::{IceConfig, Provider};
 pub use crate::protocol::{DisconnectReason, TrackName};

@@ -6,6 +6,7 @@
 
 mod peer;
 mod socket;
+mod table;
 
 use super::{
     media, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError, VideoEvent,
@@ -15,8 +16,8 @@ use gloo_events::EventListener;
 use peer::Peer;
 use socket::Socket;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
+use table::Table;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{MediaStream, MediaStreamTrack, RtcConfiguration};
@@ -74,9 +75,9 @@ struct Inner {
     phase: Cell<Phase>,
     me: RefCell<String>,
     socket: RefCell<Option<Socket>>,
-    peers: RefCell<HashMap<String, Rc<Peer>>>,
+    peers: RefCell<Table<Rc<Peer>>>,
     /// Remote participant → stream id → track name (video tracks).
-    streams: RefCell<HashMap<String, HashMap<String, TrackName>>>,
+    streams: RefCell<Table<Table<TrackName>>>,
     local: Local,
     /// Settles `connect`: resolve on `joined`, reject with the reason code otherwise.
     joining: RefCell<Option<(js_sys::Function, js_sys::Function)>>,
@@ -94,10 +95,7 @@ fn emit(events: &EventSink, event: VideoEvent) {
 
 fn rtc_config(options: &ConnectOptions) -> RtcConfiguration {
     let config = RtcConfiguration::new();
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    if let Ok(servers) = serde::Serialize::serialize(&options.ice.servers, &serializer) {
-        config.set_ice_servers(&servers);
-    }
+    config.set_ice_servers(&super::wire::ice_servers(&options.ice.servers));
     config
 }
 
@@ -128,8 +126,8 @@ impl SandboxRoom {
             phase: Cell::new(Phase::Joining),
             me: RefCell::new(String::new()),
             socket: RefCell::new(None),
-            peers: RefCell::new(HashMap::new()),
-            streams: RefCell::new(HashMap::new()),
+            peers: RefCell::default(),
+            streams: RefCell::default(),
             local,
             joining: RefCell::new(None),
         });
@@ -393,7 +391,7 @@ impl Inner {
 
     fn remember(&self, participant: &str, tracks: &[TrackState]) {
         let mut streams = self.streams.borrow_mut();
-        let known = streams.entry(participant.to_owned()).or_default();
+        let known = streams.get_or_default(participant);
         for t in tracks {
             if let Some(s) = &t.stream {
                 known.insert(s.clone(), t.name);
@@ -514,8 +512,7 @@ impl Inner {
                 if let Some(s) = stream {
                     self.streams
                         .borrow_mut()
-                        .entry(from)
-                        .or_default()
+                        .get_or_default(&from)
                         .insert(s, name);
                 }
                 return;
@@ -549,12 +546,7 @@ impl Inner {
     }
 
     fn drop_peers(&self) {
-        let gone: Vec<String> = self
-            .peers
-            .borrow_mut()
-            .drain()
-            .map(|(sid, _)| sid)
-            .collect();
+        let gone = self.peers.borrow_mut().take_keys();
         self.streams.borrow_mut().clear();
         for sid in gone {
             emit(&self.events, VideoEvent::ParticipantLeft { sid });

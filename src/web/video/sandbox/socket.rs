@@ -43,7 +43,7 @@ impl Socket {
     }
 
     pub fn send(&self, message: &ClientMessage) {
-        if let Some(text) = encode(message) {
+        if let Some(text) = super::super::wire::client(message) {
             // A socket that is closing drops the message; `close` follows.
             let _ = self.ws.send_with_str(&text);
         }
@@ -59,10 +59,4 @@ impl Drop for Socket {
 fn parse(text: &str) -> Option<ServerMessage> {
     let value = js_sys::JSON::parse(text).ok()?;
     serde_wasm_bindgen::from_value(value).ok()
-}
-
-fn encode(message: &ClientMessage) -> Option<String> {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let value = serde::Serialize::serialize(message, &serializer).ok()?;
-    js_sys::JSON::stringify(&value).ok()?.as_string()
 }
