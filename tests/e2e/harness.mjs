@@ -1,4 +1,5 @@
-// Shared pieces of the browser tests: headless Chromium, the plugin host, a static
+// Shared pieces of the browser tests (run them with `cargo xtask test`, or `npm test` here
+// after `cargo xtask build`): headless Chromium, the plugin host, a static
 // file server, and where the built artefacts are.
 import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
@@ -17,7 +18,7 @@ export const paths = {
   site: process.env.CHAT_TO_VIDEO_SITE ?? path.join(repoRoot, "target/site"),
   host:
     process.env.PLUGIN_HOST_BIN ??
-    path.join(process.env.CARGO_TARGET_DIR ?? path.join(repoRoot, "target"), "debug/plugin-host"),
+    path.join(repoRoot, "target/host/plugin-host"),
   nodeModules: path.join(repoRoot, "node_modules"),
 };
 

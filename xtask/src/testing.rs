@@ -102,7 +102,7 @@ pub fn test(ws: &Workspace) -> Result<()> {
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
             .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
             .env("CHAT_TO_VIDEO_SITE", ws.site())
-            .env("PLUGIN_HOST_BIN", ws.host_binary(false))
+            .env("PLUGIN_HOST_BIN", ws.host_binary())
             .dir(&ws.path("tests/e2e"));
         suite(&mut report, E2E, e2e, suites::node_test);
     } else {
