@@ -138,7 +138,7 @@ fn join_to_first_frame(ws: &Workspace) -> Result<Vec<Figure>> {
     let output = Cmd::new("node")
         .args(["bench-video.mjs", "--runs", LOAD_RUNS])
         .env("CHAT_TO_VIDEO_SITE", ws.site())
-        .env("PLUGIN_HOST_BIN", ws.host_binary(false))
+        .env("PLUGIN_HOST_BIN", ws.host_binary())
         .dir(&ws.path("tests/e2e"))
         .output()
         .ok_or_else(|| Error::new("the video benchmark (tests/e2e/bench-video.mjs) failed"))?;
