@@ -27,6 +27,17 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// User + system CPU time the process has used, from `/proc/<pid>/stat`.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -72,13 +83,13 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let result = rt.block_on(run(&base, clients, Duration::from_secs(secs)));
+    let result = rt.block_on(run(&base, clients, Duration::from_secs(secs), pid));
     let rss = peak_rss_kib(pid);
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
 
-    let (mut latencies, errors, elapsed) = result;
+    let (mut latencies, errors, elapsed, cpu) = result;
     latencies.sort_unstable();
     let ok = latencies.len();
     println!(
@@ -94,6 +105,13 @@ fn main() {
         percentile(&latencies, 0.99).as_secs_f64() * 1e3
     );
     println!("  requests   : {ok} ok, {errors} errors");
+    if let Some(cpu) = cpu {
+        println!(
+            "  CPU        : {:.0} µs of service CPU per request ({:.2} cores busy)",
+            cpu.as_secs_f64() * 1e6 / ok.max(1) as f64,
+            cpu.as_secs_f64() / elapsed.as_secs_f64()
+        );
+    }
     match rss {
         Some(kib) => println!(
             "  peak RSS   : {:.1} MiB (VmHWM of the service)",
@@ -103,7 +121,12 @@ fn main() {
     }
 }
 
-async fn run(base: &str, clients: usize, duration: Duration) -> (Vec<Duration>, usize, Duration) {
+async fn run(
+    base: &str,
+    clients: usize,
+    duration: Duration,
+    pid: u32,
+) -> (Vec<Duration>, usize, Duration, Option<Duration>) {
     let setup = reqwest::Client::new();
     let mut tasks = Vec::with_capacity(clients);
     for i in 0..clients {
@@ -131,6 +154,7 @@ async fn run(base: &str, clients: usize, duration: Duration) -> (Vec<Duration>, 
         tasks.push((token, task));
     }
     let url = format!("{base}/features/chat-to-video-escalation/generate-unique-code");
+    let cpu_before = cpu_time(pid);
     let start = Instant::now();
     let deadline = start + duration;
     let mut workers = Vec::with_capacity(clients);
@@ -175,5 +199,9 @@ async fn run(base: &str, clients: usize, duration: Duration) -> (Vec<Duration>, 
         all.extend(l);
         errors += e;
     }
-    (all, errors, start.elapsed())
+    let elapsed = start.elapsed();
+    let cpu = cpu_time(pid)
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
+    (all, errors, elapsed, cpu)
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
+use chat_to_video::api::Provider;
 use tokio::net::TcpListener;
 
 use crate::config::{Mode, Settings};
@@ -35,6 +36,32 @@ pub struct AppState {
     pub signaling: Option<crate::signaling::Signaling>,
     /// Sandbox mode: the live-document sockets.
     pub live_documents: Option<crate::live_documents::LiveDocuments>,
+}
+
+impl AppState {
+    /// Which backend the browser talks to for media and live documents.
+    pub fn provider(&self) -> Provider {
+        match self.mode {
+            Mode::Sandbox => Provider::Sandbox,
+            Mode::Twilio => Provider::Twilio,
+        }
+    }
+
+    /// Sandbox only: the room's signaling WebSocket.
+    pub fn signaling_url(&self, room_sid: &str) -> Option<String> {
+        (self.mode == Mode::Sandbox)
+            .then(|| format!("{}/sandbox/rooms/{room_sid}/signal", self.public_ws_url))
+    }
+
+    /// Sandbox only: the document's live-update WebSocket.
+    pub fn sync_url(&self, document_sid: &str) -> Option<String> {
+        (self.mode == Mode::Sandbox).then(|| {
+            format!(
+                "{}/sandbox/documents/{document_sid}/live",
+                self.public_ws_url
+            )
+        })
+    }
 }
 
 /// Every route of the service. Add a concern by merging its `fn router() -> Router<AppState>`.

@@ -496,3 +496,81 @@ async fn ratings_check_ticket_and_value() {
         .get("videoRating")
         .is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completing_by_room_sid_alone_also_retires_the_code() {
+    let svc = Service::start(&[]);
+    let (token, task, code) = svc.code("alice").await;
+    let unique = code["unique_code"].as_str().unwrap();
+    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, agent) = json_call(
+        &svc,
+        "agent-get-token",
+        &[("Token", &token), ("DocumentSid", &doc)],
+    )
+    .await;
+    let room = agent["room_sid"].as_str().unwrap();
+    let (status, _) = json_call(
+        &svc,
+        "complete-room",
+        &[("Token", &token), ("roomSid", room)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    for f in ["client-get-sync-token", "client-get-video-token"] {
+        let (status, body) = json_call(&svc, f, &[("code", unique)]).await;
+        assert_eq!(
+            (status, body),
+            (403, serde_json::json!({"error": "Invalid code."})),
+            "{f}"
+        );
+    }
+    let (status, _) = json_call(
+        &svc,
+        "complete-room",
+        &[
+            ("Token", &token),
+            ("roomSid", "RM00000000000000000000000000000000"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400, "an unknown room");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_that_timed_out_retires_the_code() {
+    let svc = Service::start(&[
+        ("SANDBOX_MINUTE_SECS", "0.2"),
+        ("VIDEO_UNUSED_ROOM_TIMEOUT", "1"),
+    ]);
+    let (token, task, code) = svc.code("alice").await;
+    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = json_call(
+        &svc,
+        "agent-get-token",
+        &[("Token", &token), ("DocumentSid", &doc)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let (status, _) = json_call(
+        &svc,
+        "client-get-video-token",
+        &[("code", code["unique_code"].as_str().unwrap())],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, body) = json_call(
+        &svc,
+        "agent-get-token",
+        &[("Token", &token), ("DocumentSid", &doc)],
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+}

@@ -4,8 +4,8 @@
 use axum::extract::State;
 use axum::Json;
 use chat_to_video::api::{
-    param, AgentTokenResponse, CodeDocument, Endpoint, GenerateCodeResponse, Provider,
-    SuccessResponse, CUSTOMER_PAGE_PATH,
+    param, AgentTokenResponse, CodeDocument, Endpoint, GenerateCodeResponse, SuccessResponse,
+    CUSTOMER_PAGE_PATH,
 };
 use chat_to_video::attributes::{AttributePatch, VideoRoomState};
 use rand::RngCore as _;
@@ -15,11 +15,14 @@ use super::error::FnError;
 use super::guard::{flex_agent, require};
 use super::task_attrs::{check_task_sid, fetch_task, merge_into_task};
 use crate::app::AppState;
-use crate::config::{is_sid, Mode};
+use crate::config::is_sid;
 use crate::params::Params;
 use crate::twilio::sync::Document;
 use crate::twilio::video::{CreateRoom, Room};
 use crate::twilio::{codes, TwilioError};
+
+/// 403 answer of `agent-get-token` and `complete-room` for a document that is not a code's.
+const INVALID_DOCUMENT: &str = "Invalid document SID.";
 
 pub async fn generate_unique_code(
     State(state): State<AppState>,
@@ -53,7 +56,7 @@ pub async fn generate_unique_code(
     }))
 }
 
-/// Fetches the code document by sid; unknown: 403 "Invalid document SID.".
+/// Fetches the code document by sid; unknown: 403 [`INVALID_DOCUMENT`].
 async fn fetch_code_doc(state: &AppState, sid: &str) -> Result<(Document, CodeDocument), FnError> {
     let doc = match state
         .twilio
@@ -61,11 +64,11 @@ async fn fetch_code_doc(state: &AppState, sid: &str) -> Result<(Document, CodeDo
         .await
     {
         Ok(d) => d,
-        Err(e) if e.is_not_found() => return Err(FnError::Forbidden("Invalid document SID.")),
+        Err(e) if e.is_not_found() => return Err(FnError::Forbidden(INVALID_DOCUMENT)),
         Err(e) => return Err(e.into()),
     };
     let data: CodeDocument = serde_json::from_value(doc.data.clone())
-        .map_err(|_| FnError::Forbidden("Invalid document SID."))?;
+        .map_err(|_| FnError::Forbidden(INVALID_DOCUMENT))?;
     Ok((doc, data))
 }
 
@@ -80,7 +83,7 @@ pub async fn agent_get_token(
         [(param::DOCUMENT_SID, "the code's Sync document")],
     )?;
     if !is_sid(doc_sid, "ET") {
-        return Err(FnError::Forbidden("Invalid document SID."));
+        return Err(FnError::Forbidden(INVALID_DOCUMENT));
     }
     let room = room_for_document(&state, doc_sid).await?;
     let token = state.signer.access_token(
@@ -88,18 +91,12 @@ pub async fn agent_get_token(
         Some(&room.sid),
         Some(&state.sync_service_sid),
     )?;
-    let sandbox = state.mode == Mode::Sandbox;
     Ok(Json(AgentTokenResponse {
         token,
         identity: agent.identity,
         room_name: room.unique_name.clone().unwrap_or_else(|| room.sid.clone()),
-        provider: if sandbox {
-            Provider::Sandbox
-        } else {
-            Provider::Twilio
-        },
-        signaling_url: sandbox
-            .then(|| format!("{}/sandbox/rooms/{}/signal", state.public_ws_url, room.sid)),
+        provider: state.provider(),
+        signaling_url: state.signaling_url(&room.sid),
         ice: state.settings.ice.clone(),
         room_sid: room.sid,
     }))
@@ -209,7 +206,7 @@ pub async fn complete_room(
     let mut room_sid = room_param.map(str::to_owned);
     if let Some(doc_sid) = doc_param {
         if !is_sid(doc_sid, "ET") {
-            return Err(FnError::Forbidden("Invalid document SID."));
+            return Err(FnError::Forbidden(INVALID_DOCUMENT));
         }
         // Mark the code used up, keeping its TTL; retry if someone wrote in between.
         loop {

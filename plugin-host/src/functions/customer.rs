@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, State};
 use axum::Json;
 use chat_to_video::api::{
-    param, CodeDocument, Endpoint, Provider, SuccessResponse, SyncTokenResponse, VideoTokenResponse,
+    param, CodeDocument, Endpoint, SuccessResponse, SyncTokenResponse, VideoTokenResponse,
 };
 use chat_to_video::attributes::{AttributePatch, Rating};
 
@@ -16,7 +16,6 @@ use super::guard::require;
 use super::task_attrs::merge_into_task;
 use crate::app::AppState;
 use crate::clock::{now_ms, rfc3339_secs};
-use crate::config::Mode;
 use crate::params::Params;
 use crate::twilio::sync::Document;
 
@@ -71,13 +70,6 @@ async fn resolve_code(
     Ok((doc, data))
 }
 
-fn provider(state: &AppState) -> Provider {
-    match state.mode {
-        Mode::Sandbox => Provider::Sandbox,
-        Mode::Twilio => Provider::Twilio,
-    }
-}
-
 pub async fn client_get_sync_token(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -102,9 +94,8 @@ pub async fn client_get_sync_token(
     Ok(Json(SyncTokenResponse {
         token,
         identity,
-        provider: provider(&state),
-        sync_url: (state.mode == Mode::Sandbox)
-            .then(|| format!("{}/sandbox/documents/{}/live", state.public_ws_url, doc.sid)),
+        provider: state.provider(),
+        sync_url: state.sync_url(&doc.sid),
         document_sid: doc.sid,
     }))
 }
@@ -121,13 +112,11 @@ pub async fn client_get_video_token(
         .signer
         .access_token(&identity, Some(&room_sid), None)?;
     let feedback_ticket = state.signer.feedback_ticket(&data.task, &room_sid)?;
-    let sandbox = state.mode == Mode::Sandbox;
     Ok(Json(VideoTokenResponse {
         token,
         identity,
-        provider: provider(&state),
-        signaling_url: sandbox
-            .then(|| format!("{}/sandbox/rooms/{}/signal", state.public_ws_url, room_sid)),
+        provider: state.provider(),
+        signaling_url: state.signaling_url(&room_sid),
         ice: state.settings.ice.clone(),
         feedback_ticket,
         room_sid,

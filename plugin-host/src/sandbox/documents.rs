@@ -7,6 +7,8 @@ use serde_json::value::RawValue;
 
 use super::error::SandboxError;
 use super::sid::new_sid;
+use chat_to_video::code::looks_like_sid;
+
 use crate::clock::rfc3339_secs;
 use crate::config::is_sid;
 use crate::twilio::codes;
@@ -56,10 +58,7 @@ pub fn check_data(data: &str) -> Result<String, SandboxError> {
             "Document data is larger than 16 KiB",
         ));
     }
-    match serde_json::from_str::<serde_json::Value>(data) {
-        Ok(v @ serde_json::Value::Object(_)) => Ok(v.to_string()),
-        _ => Err(SandboxError::invalid("Data must be a JSON object")),
-    }
+    super::json_object(data, "Data")
 }
 
 pub fn check_ttl(ttl: i64) -> Result<(), SandboxError> {
@@ -145,16 +144,6 @@ pub fn create(
     }
     tx.commit()?;
     Ok((row, expired))
-}
-
-/// `[A-Z]{2}[a-f0-9]{32}` is reserved for SIDs.
-fn looks_like_sid(name: &str) -> bool {
-    let b = name.as_bytes();
-    b.len() == 34
-        && b[..2].iter().all(u8::is_ascii_uppercase)
-        && b[2..]
-            .iter()
-            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
 }
 
 /// A live (unexpired) document, by ET sid or unique name.

@@ -256,6 +256,16 @@ impl Sandbox {
     }
 }
 
+/// `text` as a compact JSON object, or Twilio's 400 naming the field.
+pub fn json_object(text: &str, field: &str) -> Result<String, SandboxError> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v @ serde_json::Value::Object(_)) => Ok(v.to_string()),
+        _ => Err(SandboxError::invalid(format!(
+            "{field} must be a JSON object"
+        ))),
+    }
+}
+
 fn into_db(e: SandboxError) -> DbError {
     match e {
         SandboxError::Db(e) => e,

@@ -71,10 +71,7 @@ fn ensure_channel(conn: &Connection, channel: &str) -> Result<(), SandboxError> 
 
 /// Attributes must be a JSON object.
 pub fn check_attributes(text: &str) -> Result<String, SandboxError> {
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(v @ serde_json::Value::Object(_)) => Ok(v.to_string()),
-        _ => Err(SandboxError::invalid("Attributes must be a JSON object")),
-    }
+    super::json_object(text, "Attributes")
 }
 
 /// A task assigned to the agent's worker.

@@ -12,6 +12,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+/// How long start-up may take before a test gives up.
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+
 pub const BASE: &str = "/features/chat-to-video-escalation";
 
 /// Variables a developer's environment might carry that would change the mode.
@@ -214,10 +217,16 @@ pub fn launch(dir: &Path, env: &[(String, String)]) -> (Child, u16) {
     }
     let mut child = cmd.spawn().expect("start plugin-host");
     let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read ready line");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let Ok(line) = rx.recv_timeout(READY_TIMEOUT) else {
+        let _ = child.kill();
+        panic!("plugin-host printed no ready line within {READY_TIMEOUT:?}");
+    };
     let port = parse_ready_line(&line).unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
     (child, port)
 }
