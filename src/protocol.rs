@@ -21,11 +21,17 @@ pub enum TrackKind {
 }
 
 impl TrackKind {
+    pub const ALL: [TrackKind; 2] = [TrackKind::Audio, TrackKind::Video];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             TrackKind::Audio => "audio",
             TrackKind::Video => "video",
         }
+    }
+
+    pub fn from_wire(s: &str) -> Option<TrackKind> {
+        TrackKind::ALL.into_iter().find(|v| v.as_str() == s)
     }
 }
 
@@ -39,6 +45,12 @@ pub enum TrackName {
 }
 
 impl TrackName {
+    pub const ALL: [TrackName; 3] = [TrackName::Camera, TrackName::Microphone, TrackName::Screen];
+
+    pub fn from_wire(s: &str) -> Option<TrackName> {
+        TrackName::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
     pub const fn kind(self) -> TrackKind {
         match self {
             TrackName::Microphone => TrackKind::Audio,
@@ -66,6 +78,17 @@ pub enum TrackChange {
 }
 
 impl TrackChange {
+    pub const ALL: [TrackChange; 4] = [
+        TrackChange::Published,
+        TrackChange::Unpublished,
+        TrackChange::Enabled,
+        TrackChange::Disabled,
+    ];
+
+    pub fn from_wire(s: &str) -> Option<TrackChange> {
+        TrackChange::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             TrackChange::Published => "published",
@@ -233,6 +256,23 @@ impl DisconnectReason {
         DisconnectReason::Network,
     ];
 
+    /// The wire name (`room_completed`, …).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DisconnectReason::RoomCompleted => "room_completed",
+            DisconnectReason::DuplicateIdentity => "duplicate_identity",
+            DisconnectReason::TokenExpired => "token_expired",
+            DisconnectReason::TokenInvalid => "token_invalid",
+            DisconnectReason::RoomFull => "room_full",
+            DisconnectReason::RoomNotFound => "room_not_found",
+            DisconnectReason::Network => "network",
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Option<DisconnectReason> {
+        DisconnectReason::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
     /// The Twilio Video error code with the same meaning.
     pub const fn code(self) -> u32 {
         match self {
@@ -312,6 +352,30 @@ pub enum LiveError {
     Forbidden,
     NotFound,
     BadMessage,
+}
+
+impl LiveError {
+    pub const ALL: [LiveError; 5] = [
+        LiveError::TokenInvalid,
+        LiveError::TokenExpired,
+        LiveError::Forbidden,
+        LiveError::NotFound,
+        LiveError::BadMessage,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            LiveError::TokenInvalid => "token_invalid",
+            LiveError::TokenExpired => "token_expired",
+            LiveError::Forbidden => "forbidden",
+            LiveError::NotFound => "not_found",
+            LiveError::BadMessage => "bad_message",
+        }
+    }
+
+    pub fn from_wire(s: &str) -> Option<LiveError> {
+        LiveError::ALL.into_iter().find(|v| v.as_str() == s)
+    }
 }
 
 #[cfg(test)]
@@ -458,20 +522,27 @@ mod tests {
     #[test]
     fn wire_names_match_serde() {
         let json = |v: &dyn erased::Name| v.serde();
-        for k in [TrackKind::Audio, TrackKind::Video] {
+        for k in TrackKind::ALL {
             assert_eq!(json(&k), k.as_str());
+            assert_eq!(TrackKind::from_wire(k.as_str()), Some(k));
         }
-        for n in [TrackName::Camera, TrackName::Microphone, TrackName::Screen] {
+        for n in TrackName::ALL {
             assert_eq!(json(&n), n.as_str());
+            assert_eq!(TrackName::from_wire(n.as_str()), Some(n));
         }
-        for c in [
-            TrackChange::Published,
-            TrackChange::Unpublished,
-            TrackChange::Enabled,
-            TrackChange::Disabled,
-        ] {
+        for c in TrackChange::ALL {
             assert_eq!(json(&c), c.as_str());
+            assert_eq!(TrackChange::from_wire(c.as_str()), Some(c));
         }
+        for r in DisconnectReason::ALL {
+            assert_eq!(json(&r), r.as_str());
+            assert_eq!(DisconnectReason::from_wire(r.as_str()), Some(r));
+        }
+        for e in LiveError::ALL {
+            assert_eq!(json(&e), e.as_str());
+            assert_eq!(LiveError::from_wire(e.as_str()), Some(e));
+        }
+        assert_eq!(TrackName::from_wire("hologram"), None);
     }
 
     mod erased {

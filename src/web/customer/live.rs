@@ -58,10 +58,7 @@ fn sandbox(url: &str, token: String, on: OnUpdate) -> Result<Subscription, JsVal
         let parsed = event
             .dyn_ref::<MessageEvent>()
             .and_then(|e| e.data().as_string())
-            .and_then(|text| js_sys::JSON::parse(&text).ok())
-            .and_then(|v| {
-                serde_wasm_bindgen::from_value::<LiveServerMessage<CodeDocument>>(v).ok()
-            });
+            .and_then(|text| crate::web::video::wire::live_server(&text));
         let update = match parsed {
             Some(LiveServerMessage::Document { data, .. }) => LiveUpdate::Data(data),
             Some(LiveServerMessage::Removed) => LiveUpdate::Removed,

@@ -11,6 +11,7 @@ pub mod dom;
 pub mod media;
 mod sandbox;
 mod sdk;
+mod table;
 pub use sdk::load as load_script;
 mod twilio;
 pub mod view;

@@ -3,8 +3,8 @@
 //! with their mute/camera state in words; the local camera small and muted.
 
 use super::dom::{el, set_role, show, text};
+use super::table::Table;
 use super::{TrackName, VideoEvent};
-use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{HtmlElement, HtmlVideoElement, MediaStream, MediaStreamTrack};
 
@@ -150,7 +150,7 @@ pub struct CallView {
     waiting: HtmlElement,
     local: HtmlVideoElement,
     local_screen: HtmlVideoElement,
-    tiles: BTreeMap<String, Tile>,
+    tiles: Table<Tile>,
 }
 
 impl CallView {
@@ -175,7 +175,7 @@ impl CallView {
             waiting,
             local,
             local_screen,
-            tiles: BTreeMap::new(),
+            tiles: Table::default(),
         }
     }
 
@@ -208,7 +208,7 @@ impl CallView {
 
     fn tile(&mut self, sid: &str) -> &mut Tile {
         let remotes = &self.remotes;
-        self.tiles.entry(sid.to_owned()).or_insert_with(|| {
+        self.tiles.get_or_insert_with(sid, || {
             let tile = Tile::new("");
             let _ = remotes.append_child(&tile.root);
             tile
@@ -252,7 +252,7 @@ impl CallView {
 
     /// Detaches every stream (nothing keeps playing) and empties the view.
     pub fn clear(&mut self) {
-        for (_, tile) in std::mem::take(&mut self.tiles) {
+        for tile in self.tiles.take_values() {
             tile.main.set_src_object(None);
             tile.screen.set_src_object(None);
             tile.root.remove();

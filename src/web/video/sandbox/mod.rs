@@ -6,8 +6,8 @@
 
 mod peer;
 mod socket;
-mod table;
 
+use super::table::Table;
 use super::{
     media, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError, VideoEvent,
 };
@@ -17,7 +17,6 @@ use peer::Peer;
 use socket::Socket;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use table::Table;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{MediaStream, MediaStreamTrack, RtcConfiguration};

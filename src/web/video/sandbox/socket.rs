@@ -30,7 +30,7 @@ impl Socket {
             else {
                 return;
             };
-            match parse(&text) {
+            match super::super::wire::server(&text) {
                 Some(message) => on_message(message),
                 None => web_sys::console::warn_1(&"unexpected signaling message".into()),
             }
@@ -54,9 +54,4 @@ impl Drop for Socket {
     fn drop(&mut self) {
         let _ = self.ws.close();
     }
-}
-
-fn parse(text: &str) -> Option<ServerMessage> {
-    let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
 }

@@ -18,24 +18,32 @@ impl<V> Table<V> {
         self.get(key).is_some()
     }
 
-    pub fn get_or_default(&mut self, key: &str) -> &mut V
-    where
-        V: Default,
-    {
+    pub fn get_or_insert_with(&mut self, key: &str, make: impl FnOnce() -> V) -> &mut V {
         let i = match self.0.iter().position(|(k, _)| k == key) {
             Some(i) => i,
             None => {
-                self.0.push((key.to_owned(), V::default()));
+                self.0.push((key.to_owned(), make()));
                 self.0.len() - 1
             }
         };
         &mut self.0[i].1
     }
 
-    pub fn insert(&mut self, key: String, value: V) {
+    pub fn get_or_default(&mut self, key: &str) -> &mut V
+    where
+        V: Default,
+    {
+        self.get_or_insert_with(key, V::default)
+    }
+
+    /// Sets the value; returns the one it replaced.
+    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
         match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.0.push((key, value)),
+            Some(slot) => Some(std::mem::replace(&mut slot.1, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
         }
     }
 
@@ -46,6 +54,15 @@ impl<V> Table<V> {
 
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|(_, v)| v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Empties the table; returns what it held.
+    pub fn take_values(&mut self) -> Vec<V> {
+        self.0.drain(..).map(|(_, v)| v).collect()
     }
 
     pub fn clear(&mut self) {
