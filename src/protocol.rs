@@ -4,8 +4,9 @@
 //! Every message is one JSON text frame, named by its one key (`{"offer": {"to": …, "sdp":
 //! …}}`), or a bare string when it has no fields (`"leave"`). This externally tagged form
 //! decodes without buffering, which keeps the browser build small. Credentials travel in the
-//! first message, never in the URL. The browser parses with `JSON.parse` + `serde_wasm_bindgen`;
-//! the server with `serde_json`.
+//! first message, never in the URL. The server uses these types with `serde_json`; the
+//! browser reads and writes the same shapes by hand (`web::video::wire`, tested against
+//! serde_json) to keep serde's generic visitors out of the WebAssembly.
 
 use serde::{Deserialize, Serialize};
 
