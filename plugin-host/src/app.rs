@@ -32,6 +32,10 @@ pub struct AppState {
     pub limiter: Arc<GuessLimiter>,
     /// `Some` in sandbox mode.
     pub sandbox: Option<Arc<Sandbox>>,
+    /// Sandbox mode: the rooms' signaling sockets.
+    pub signaling: Option<crate::signaling::Signaling>,
+    /// Sandbox mode: the live-document sockets.
+    pub live_documents: Option<crate::live_documents::LiveDocuments>,
 }
 
 impl AppState {
@@ -71,7 +75,14 @@ pub fn routes() -> Router<AppState> {
 
 /// The routes with static files as the fallback, bound to a state.
 pub fn app(state: AppState) -> Router {
-    routes()
+    let mut routes = routes();
+    if let Some(signaling) = &state.signaling {
+        routes = routes.merge(signaling.router());
+    }
+    if let Some(live) = &state.live_documents {
+        routes = routes.merge(live.router());
+    }
+    routes
         .fallback_service(crate::assets::service(&state.settings.assets_dir))
         .with_state(state)
 }
@@ -168,7 +179,27 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
             )
         }
     };
+    let (signaling, live_documents) = match &sandbox {
+        Some(sb) => {
+            let key = &sb.ids().api_key;
+            let verifier = crate::signaling::TokenVerifier::new(&key.secret, Some(key.sid.clone()));
+            let signaling = crate::signaling::Signaling::new(
+                verifier.clone(),
+                Arc::new(crate::signaling::sandbox::SandboxRooms(sb.clone())),
+                crate::signaling::SignalingConfig::default(),
+            );
+            let live = crate::live_documents::LiveDocuments::new(
+                verifier,
+                Arc::new(crate::live_documents::sandbox::SandboxDocuments(sb.clone())),
+                sync_sid.clone(),
+            );
+            (Some(signaling), Some(live))
+        }
+        None => (None, None),
+    };
     Ok(AppState {
+        signaling,
+        live_documents,
         limiter: Arc::new(GuessLimiter::new(
             settings.guess_burst,
             settings.guess_refill_secs,
@@ -197,6 +228,12 @@ pub async fn bind(settings: Settings) -> Result<(TcpListener, AppState), StartEr
     let state = build_state(settings, bound)?;
     if let Some(sb) = &state.sandbox {
         sandbox::sweeper::spawn(sb.clone());
+        if let Some(signaling) = &state.signaling {
+            crate::signaling::sandbox::spawn_completions(sb, signaling.clone());
+        }
+        if let Some(live) = &state.live_documents {
+            crate::live_documents::sandbox::spawn_forwarder(sb, live.clone());
+        }
     }
     Ok((listener, state))
 }

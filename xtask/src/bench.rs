@@ -34,6 +34,7 @@ pub fn bench(ws: &Workspace) -> Result<()> {
 
     let mut figures = sizes(ws)?;
     figures.extend(load_to_init(ws)?);
+    figures.extend(join_to_first_frame(ws)?);
     print(&figures);
 
     if ws.path("plugin-host/benches/generate_code.rs").is_file() {
@@ -128,6 +129,47 @@ fn load_to_init(ws: &Workspace) -> Result<Vec<Figure>> {
             format!("{worst} ms"),
         ),
         figure("  each run", format!("{} ms", runs.join(", "))),
+    ])
+}
+
+/// Runs the video benchmark (tests/e2e/bench-video.mjs): Join → first decoded remote frame
+/// in a sandbox room, and the customer page's gzip transfer as the host serves it.
+fn join_to_first_frame(ws: &Workspace) -> Result<Vec<Figure>> {
+    let output = Cmd::new("node")
+        .args(["bench-video.mjs", "--runs", LOAD_RUNS])
+        .env("CHAT_TO_VIDEO_SITE", ws.site())
+        .env("PLUGIN_HOST_BIN", ws.host_binary())
+        .dir(&ws.path("tests/e2e"))
+        .output()
+        .ok_or_else(|| Error::new("the video benchmark (tests/e2e/bench-video.mjs) failed"))?;
+    let unexpected = || Error::new(format!("unexpected video benchmark output:\n{output}"));
+    let line = |prefix: &str| -> Result<Vec<String>> {
+        let l = output
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .ok_or_else(unexpected)?;
+        Ok(l.split_whitespace().map(str::to_string).collect())
+    };
+    let times = line("join-to-first-frame-ms ")?;
+    let [median, worst, runs @ ..] = times.as_slice() else {
+        return Err(unexpected());
+    };
+    let transfer = line("customer-page-gzip-bytes ")?;
+    let total: u64 = transfer
+        .first()
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(unexpected)?;
+    Ok(vec![
+        figure(
+            &format!("Join → first remote frame, median of {}", runs.len()),
+            format!("{median} ms (bar: 1500 ms)"),
+        ),
+        figure("Join → first remote frame, worst", format!("{worst} ms")),
+        figure("  each run", format!("{} ms", runs.join(", "))),
+        figure(
+            "customer page as served, gzip (HTML+CSS+JS+WASM)",
+            format!("{} — budget 200 KiB", kb(total)),
+        ),
     ])
 }
 
