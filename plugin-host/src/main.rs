@@ -1,15 +1,28 @@
-use axum::{routing::get, Router};
+use std::process::ExitCode;
+
+use plugin_host::config::Settings;
+use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
-async fn main() {
-    tracing_subscriber::fmt::init();
-    let app = Router::new().route("/healthz", get(|| async { "ok" }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:8080")
-        .await
-        .expect("bind 127.0.0.1:8080");
-    tracing::info!(
-        "listening on {}",
-        listener.local_addr().expect("local addr")
-    );
-    axum::serve(listener, app).await.expect("serve");
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("plugin-host: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match plugin_host::app::run(settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("plugin-host: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

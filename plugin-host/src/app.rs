@@ -1,0 +1,212 @@
+//! Wiring: the shared state, the router (one function per concern, merged here) and start-up.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::config::{Mode, Settings};
+use crate::ratelimit::GuessLimiter;
+use crate::sandbox::{self, Sandbox};
+use crate::tokens::TokenSigner;
+use crate::twilio::{BaseUrls, RetryPolicy, TwilioClient};
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub mode: Mode,
+    /// `full_url` and page links start with this (no trailing slash).
+    pub public_url: Arc<str>,
+    /// `public_url` with `ws`/`wss` (sandbox WebSocket URLs start with this).
+    pub public_ws_url: Arc<str>,
+    /// The one REST client (Twilio, or the sandbox stand-in over loopback HTTP).
+    pub twilio: TwilioClient,
+    /// Signs access tokens and feedback tickets with the API key secret.
+    pub signer: Arc<TokenSigner>,
+    pub sync_service_sid: Arc<str>,
+    pub workspace_sid: Arc<str>,
+    pub limiter: Arc<GuessLimiter>,
+    /// `Some` in sandbox mode.
+    pub sandbox: Option<Arc<Sandbox>>,
+}
+
+/// Every route of the service. Add a concern by merging its `fn router() -> Router<AppState>`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(crate::functions::router())
+        .merge(sandbox::rest::router())
+        .merge(sandbox::api::router())
+}
+
+/// The routes with static files as the fallback, bound to a state.
+pub fn app(state: AppState) -> Router {
+    routes()
+        .fallback_service(crate::assets::service(&state.settings.assets_dir))
+        .with_state(state)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("sandbox: {0}")]
+    Sandbox(#[from] sandbox::DbError),
+    #[error("REST client: {0}")]
+    Client(#[from] crate::twilio::TwilioError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Loopback address for calling ourselves when bound to an unspecified address.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), addr.port())
+        }
+        _ => addr,
+    }
+}
+
+/// Builds the state for a service bound at `bound`.
+pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, StartError> {
+    let self_url = format!("http://{}", reachable(bound));
+    let public_url = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| self_url.clone());
+    let public_ws_url = match public_url.split_once("://") {
+        Some(("https", rest)) => format!("wss://{rest}"),
+        Some((_, rest)) => format!("ws://{rest}"),
+        None => format!("ws://{public_url}"),
+    };
+    let mode = settings.mode();
+    let override_urls = match &settings.rest_base_url {
+        Some(u) => Some(BaseUrls::all(
+            &reqwest::Url::parse(u).map_err(|e| StartError::Other(e.to_string()))?,
+        )),
+        None => None,
+    };
+    let (twilio, signer, sync_sid, ws_sid, sandbox) = match &settings.account {
+        Some(account) => {
+            let urls =
+                override_urls.unwrap_or_else(|| BaseUrls::twilio(settings.region.as_deref()));
+            let client = TwilioClient::new(
+                urls,
+                &account.account_sid,
+                &account.auth_token,
+                RetryPolicy::default(),
+            )?;
+            let key = settings
+                .api_key
+                .as_ref()
+                .ok_or_else(|| StartError::Other("TWILIO_API_KEY is required".into()))?;
+            let signer = TokenSigner::new(&account.account_sid, &key.sid, &key.secret);
+            let sync = settings.sync_service_sid.clone().unwrap_or_default();
+            let ws = settings.workspace_sid.clone().unwrap_or_default();
+            (client, signer, sync, ws, None)
+        }
+        None => {
+            let sb = Sandbox::open(&settings, &self_url)?;
+            let ids = sb.ids().clone();
+            let urls = match override_urls {
+                Some(u) => u,
+                None => BaseUrls::all(
+                    &reqwest::Url::parse(&self_url)
+                        .map_err(|e| StartError::Other(e.to_string()))?,
+                ),
+            };
+            let client = TwilioClient::new(
+                urls,
+                &ids.account_sid,
+                &ids.auth_token,
+                RetryPolicy::default(),
+            )?;
+            let signer = TokenSigner::new(&ids.account_sid, &ids.api_key.sid, &ids.api_key.secret);
+            (
+                client,
+                signer,
+                ids.sync_service_sid,
+                ids.workspace_sid,
+                Some(Arc::new(sb)),
+            )
+        }
+    };
+    Ok(AppState {
+        limiter: Arc::new(GuessLimiter::new(
+            settings.guess_burst,
+            settings.guess_refill_secs,
+        )),
+        settings: Arc::new(settings),
+        mode,
+        public_url: public_url.trim_end_matches('/').into(),
+        public_ws_url: public_ws_url.trim_end_matches('/').into(),
+        twilio,
+        signer: Arc::new(signer),
+        sync_service_sid: sync_sid.into(),
+        workspace_sid: ws_sid.into(),
+        sandbox,
+    })
+}
+
+/// Binds, prints the ready line, serves until Ctrl-C or SIGTERM.
+pub async fn run(settings: Settings) -> Result<(), StartError> {
+    let addr = settings.listen;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let state = build_state(settings, bound)?;
+    if let Some(sb) = &state.sandbox {
+        sandbox::sweeper::spawn(sb.clone());
+    }
+    let mode = state.mode;
+    let app = app(state);
+    {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "plugin-host listening on http://{bound} (mode: {})",
+            mode.as_str()
+        );
+        let _ = out.flush();
+    }
+    tracing::info!(%bound, mode = mode.as_str(), "ready");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| StartError::Other(e.to_string()))
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

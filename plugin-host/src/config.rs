@@ -1,0 +1,476 @@
+//! Configuration: flags and environment variables (also read from `.env`), validated once at
+//! start-up. A bad value stops the service with a message naming the variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chat_to_video::api::{IceConfig, IceServer};
+use chat_to_video::code::{self, CodeFormat};
+use clap::Parser;
+
+/// Command line of `plugin-host`. Every flag can also come from the environment.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "plugin-host",
+    version,
+    about = "Chat-to-video escalation: functions API and sandbox"
+)]
+pub struct Cli {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    #[arg(long, env = "LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Where the sandbox keeps its SQLite database and generated keys.
+    #[arg(long, env = "DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// What `full_url` and the sandbox WebSocket URLs start with (default `http://<bound address>`).
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Static files served for every path no route claims.
+    #[arg(long = "assets", env = "ASSETS_DIR", default_value = "target/site")]
+    pub assets_dir: PathBuf,
+    /// JSON array of RTCIceServer-like objects handed to sandbox peers.
+    #[arg(long, env = "ICE_SERVERS")]
+    pub ice_servers: Option<String>,
+    /// `true`: sandbox peers relay only 127.0.0.1 candidates.
+    #[arg(long, env = "ICE_LOOPBACK_ONLY")]
+    pub ice_loopback_only: Option<String>,
+    /// Overrides the base URL of Video, Sync, TaskRouter and IAM (e.g. a recording proxy).
+    #[arg(long, env = "TWILIO_REST_BASE_URL")]
+    pub twilio_rest_base_url: Option<String>,
+}
+
+/// The variables read from the environment only (the seed's names).
+const ENV_ONLY: [&str; 16] = [
+    "ACCOUNT_SID",
+    "AUTH_TOKEN",
+    "TWILIO_API_KEY",
+    "TWILIO_API_SECRET",
+    "TWILIO_FLEX_SYNC_SID",
+    "TWILIO_FLEX_WORKSPACE_SID",
+    "VIDEO_CODE_LENGTH",
+    "VIDEO_CODE_TTL",
+    "VIDEO_ROOM_TYPE",
+    "VIDEO_RECORD_BY_DEFAULT",
+    "VIDEO_EMPTY_ROOM_TIMEOUT",
+    "VIDEO_UNUSED_ROOM_TIMEOUT",
+    "SANDBOX_MINUTE_SECS",
+    "CODE_GUESS_BURST",
+    "CODE_GUESS_REFILL_SECS",
+    "TWILIO_REGION",
+];
+
+/// A configuration value that cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid configuration: {var}: {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub reason: String,
+}
+
+fn invalid(var: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        reason: reason.into(),
+    }
+}
+
+/// Twilio account credentials and the Flex resources (twilio mode).
+#[derive(Debug, Clone)]
+pub struct TwilioAccount {
+    pub account_sid: String,
+    pub auth_token: String,
+}
+
+/// The API key that signs access tokens.
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    pub sid: String,
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Sandbox,
+    Twilio,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sandbox => "sandbox",
+            Mode::Twilio => "twilio",
+        }
+    }
+}
+
+/// Room types Twilio's Video API accepts (`room_enum_room_type`).
+pub const ROOM_TYPES: [&str; 4] = ["group", "go", "peer-to-peer", "group-small"];
+
+/// Validated settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub public_url: Option<String>,
+    pub assets_dir: PathBuf,
+    pub ice: IceConfig,
+    pub rest_base_url: Option<String>,
+    /// `Some` in twilio mode.
+    pub account: Option<TwilioAccount>,
+    /// Configured signing key (required in twilio mode, optional in the sandbox).
+    pub api_key: Option<ApiKey>,
+    pub sync_service_sid: Option<String>,
+    pub workspace_sid: Option<String>,
+    pub region: Option<String>,
+    pub code_format: CodeFormat,
+    pub code_ttl_secs: u64,
+    pub room_type: String,
+    pub record_by_default: bool,
+    pub empty_room_timeout: u32,
+    pub unused_room_timeout: u32,
+    pub sandbox_minute_secs: f64,
+    pub guess_burst: u32,
+    pub guess_refill_secs: f64,
+}
+
+impl Settings {
+    pub fn mode(&self) -> Mode {
+        if self.account.is_some() {
+            Mode::Twilio
+        } else {
+            Mode::Sandbox
+        }
+    }
+
+    /// Reads `.env` (if any), then flags and environment.
+    pub fn load() -> Result<Settings, ConfigError> {
+        // A missing .env is normal; a malformed one is worth knowing about.
+        if let Err(e) = dotenvy::dotenv() {
+            if !e.not_found() {
+                return Err(invalid(".env", e.to_string()));
+            }
+        }
+        let cli = Cli::parse();
+        Settings::from_sources(cli, |name| std::env::var(name).ok())
+    }
+
+    /// Builds settings from parsed flags and an environment lookup (testable without a process).
+    pub fn from_sources(
+        cli: Cli,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
+        let get = |name: &'static str| -> Option<String> {
+            debug_assert!(ENV_ONLY.contains(&name));
+            env(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let listen = cli.listen.parse::<SocketAddr>().map_err(|_| {
+            invalid(
+                "--listen",
+                format!("`{}` is not an address like 127.0.0.1:8080", cli.listen),
+            )
+        })?;
+        let public_url = match cli.public_url.filter(|u| !u.trim().is_empty()) {
+            Some(u) => Some(parse_base_url("--public-url", &u)?),
+            None => None,
+        };
+        let rest_base_url = match cli.twilio_rest_base_url.filter(|u| !u.trim().is_empty()) {
+            Some(u) => Some(parse_base_url("TWILIO_REST_BASE_URL", &u)?),
+            None => None,
+        };
+        let ice = IceConfig {
+            servers: match cli.ice_servers.filter(|s| !s.trim().is_empty()) {
+                Some(json) => serde_json::from_str::<Vec<IceServer>>(&json).map_err(|e| {
+                    invalid(
+                        "ICE_SERVERS",
+                        format!("not a JSON array of {{urls, username?, credential?}}: {e}"),
+                    )
+                })?,
+                None => Vec::new(),
+            },
+            loopback_only: match cli.ice_loopback_only {
+                Some(v) => parse_bool("ICE_LOOPBACK_ONLY", &v)?,
+                None => false,
+            },
+        };
+
+        let account = match (get("ACCOUNT_SID"), get("AUTH_TOKEN")) {
+            (Some(sid), Some(token)) => {
+                check_sid("ACCOUNT_SID", &sid, "AC")?;
+                Some(TwilioAccount {
+                    account_sid: sid,
+                    auth_token: token,
+                })
+            }
+            (Some(_), None) => {
+                return Err(invalid("AUTH_TOKEN", "required when ACCOUNT_SID is set"))
+            }
+            (None, Some(_)) => {
+                return Err(invalid("ACCOUNT_SID", "required when AUTH_TOKEN is set"))
+            }
+            (None, None) => None,
+        };
+        let api_key = match (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET")) {
+            (Some(sid), Some(secret)) => {
+                check_sid("TWILIO_API_KEY", &sid, "SK")?;
+                Some(ApiKey { sid, secret })
+            }
+            (Some(_), None) => {
+                return Err(invalid(
+                    "TWILIO_API_SECRET",
+                    "required when TWILIO_API_KEY is set",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "TWILIO_API_KEY",
+                    "required when TWILIO_API_SECRET is set",
+                ))
+            }
+            (None, None) => None,
+        };
+        let sync_service_sid = get("TWILIO_FLEX_SYNC_SID");
+        if let Some(sid) = &sync_service_sid {
+            check_sid("TWILIO_FLEX_SYNC_SID", sid, "IS")?;
+        }
+        let workspace_sid = get("TWILIO_FLEX_WORKSPACE_SID");
+        if let Some(sid) = &workspace_sid {
+            check_sid("TWILIO_FLEX_WORKSPACE_SID", sid, "WS")?;
+        }
+        if account.is_some() {
+            if api_key.is_none() {
+                return Err(invalid(
+                    "TWILIO_API_KEY",
+                    "required in twilio mode (ACCOUNT_SID is set)",
+                ));
+            }
+            if sync_service_sid.is_none() {
+                return Err(invalid(
+                    "TWILIO_FLEX_SYNC_SID",
+                    "required in twilio mode (ACCOUNT_SID is set)",
+                ));
+            }
+            if workspace_sid.is_none() {
+                return Err(invalid(
+                    "TWILIO_FLEX_WORKSPACE_SID",
+                    "required in twilio mode (ACCOUNT_SID is set)",
+                ));
+            }
+        }
+
+        let code_length = parse_int(
+            "VIDEO_CODE_LENGTH",
+            get("VIDEO_CODE_LENGTH"),
+            code::DEFAULT_LEN as u64,
+            0,
+            u64::MAX,
+        )?;
+        let code_format = CodeFormat::new(usize::try_from(code_length).unwrap_or(usize::MAX))
+            .map_err(|e| invalid("VIDEO_CODE_LENGTH", e.to_string()))?;
+        let code_ttl_secs =
+            parse_int("VIDEO_CODE_TTL", get("VIDEO_CODE_TTL"), 3600, 1, 31_536_000)?;
+        let room_type = get("VIDEO_ROOM_TYPE").unwrap_or_else(|| "group".to_owned());
+        if !ROOM_TYPES.contains(&room_type.as_str()) {
+            return Err(invalid(
+                "VIDEO_ROOM_TYPE",
+                format!("`{room_type}` is not one of {}", ROOM_TYPES.join(", ")),
+            ));
+        }
+        let record_by_default = match get("VIDEO_RECORD_BY_DEFAULT") {
+            Some(v) => parse_bool("VIDEO_RECORD_BY_DEFAULT", &v)?,
+            None => false,
+        };
+        let empty_room_timeout = parse_int(
+            "VIDEO_EMPTY_ROOM_TIMEOUT",
+            get("VIDEO_EMPTY_ROOM_TIMEOUT"),
+            5,
+            1,
+            60,
+        )? as u32;
+        let unused_room_timeout = parse_int(
+            "VIDEO_UNUSED_ROOM_TIMEOUT",
+            get("VIDEO_UNUSED_ROOM_TIMEOUT"),
+            5,
+            1,
+            60,
+        )? as u32;
+        let sandbox_minute_secs =
+            parse_positive_f64("SANDBOX_MINUTE_SECS", get("SANDBOX_MINUTE_SECS"), 60.0)?;
+        let guess_burst =
+            parse_int("CODE_GUESS_BURST", get("CODE_GUESS_BURST"), 10, 1, 10_000)? as u32;
+        let guess_refill_secs =
+            parse_positive_f64("CODE_GUESS_REFILL_SECS", get("CODE_GUESS_REFILL_SECS"), 6.0)?;
+
+        Ok(Settings {
+            listen,
+            data_dir: cli.data_dir,
+            public_url,
+            assets_dir: cli.assets_dir,
+            ice,
+            rest_base_url,
+            account,
+            api_key,
+            sync_service_sid,
+            workspace_sid,
+            region: get("TWILIO_REGION"),
+            code_format,
+            code_ttl_secs,
+            room_type,
+            record_by_default,
+            empty_room_timeout,
+            unused_room_timeout,
+            sandbox_minute_secs,
+            guess_burst,
+            guess_refill_secs,
+        })
+    }
+}
+
+fn parse_int(
+    var: &'static str,
+    value: Option<String>,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
+    let Some(v) = value else { return Ok(default) };
+    let n: u64 = v
+        .parse()
+        .map_err(|_| invalid(var, format!("`{v}` is not a whole number")))?;
+    if n < min || n > max {
+        return Err(invalid(var, format!("{n} is outside {min}..={max}")));
+    }
+    Ok(n)
+}
+
+fn parse_positive_f64(
+    var: &'static str,
+    value: Option<String>,
+    default: f64,
+) -> Result<f64, ConfigError> {
+    let Some(v) = value else { return Ok(default) };
+    match v.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
+        _ => Err(invalid(var, format!("`{v}` is not a positive number"))),
+    }
+}
+
+fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" | "" => Ok(false),
+        _ => Err(invalid(var, format!("`{v}` is not true or false"))),
+    }
+}
+
+/// `PREFIX` + 32 hex digits, as Twilio's specs define SIDs.
+pub fn is_sid(value: &str, prefix: &str) -> bool {
+    value.len() == 34
+        && value.starts_with(prefix)
+        && value[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn check_sid(var: &'static str, value: &str, prefix: &str) -> Result<(), ConfigError> {
+    if is_sid(value, prefix) {
+        Ok(())
+    } else {
+        Err(invalid(
+            var,
+            format!("must be {prefix} followed by 32 hex digits"),
+        ))
+    }
+}
+
+fn parse_base_url(var: &'static str, value: &str) -> Result<String, ConfigError> {
+    let url = reqwest::Url::parse(value.trim())
+        .map_err(|e| invalid(var, format!("`{value}` is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid(var, format!("`{value}` must be an http(s) URL")));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli() -> Cli {
+        Cli::parse_from(["plugin-host"])
+    }
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_sources(cli(), move |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn defaults_are_the_seeds() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.mode(), Mode::Sandbox);
+        assert_eq!((s.code_format.length(), s.code_ttl_secs), (7, 3600));
+        assert_eq!(s.room_type, "group");
+        assert!(!s.record_by_default);
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        for (var, value) in [
+            ("VIDEO_CODE_LENGTH", "0"),
+            ("VIDEO_CODE_TTL", "soon"),
+            ("VIDEO_ROOM_TYPE", "huge"),
+            ("VIDEO_RECORD_BY_DEFAULT", "maybe"),
+            ("SANDBOX_MINUTE_SECS", "-1"),
+        ] {
+            let err = settings(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var);
+            assert!(err.to_string().contains(var));
+        }
+    }
+
+    #[test]
+    fn twilio_mode_needs_everything() {
+        let ac = "AC0123456789abcdef0123456789abcdef";
+        assert_eq!(
+            settings(&[("ACCOUNT_SID", ac)]).unwrap_err().var,
+            "AUTH_TOKEN"
+        );
+        assert_eq!(
+            settings(&[("ACCOUNT_SID", ac), ("AUTH_TOKEN", "t")])
+                .unwrap_err()
+                .var,
+            "TWILIO_API_KEY"
+        );
+        let full = settings(&[
+            ("ACCOUNT_SID", ac),
+            ("AUTH_TOKEN", "t"),
+            ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
+            ("TWILIO_API_SECRET", "s"),
+            ("TWILIO_FLEX_SYNC_SID", "IS0123456789abcdef0123456789abcdef"),
+            (
+                "TWILIO_FLEX_WORKSPACE_SID",
+                "WS0123456789abcdef0123456789abcdef",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(full.mode(), Mode::Twilio);
+    }
+
+    #[test]
+    fn api_key_alone_stays_a_sandbox() {
+        let s = settings(&[
+            ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
+            ("TWILIO_API_SECRET", "s"),
+        ])
+        .unwrap();
+        assert_eq!(s.mode(), Mode::Sandbox);
+        assert!(s.api_key.is_some());
+    }
+}

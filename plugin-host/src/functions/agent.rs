@@ -1,0 +1,318 @@
+//! The agent's functions (Flex token): `generate-unique-code`, `agent-get-token`,
+//! `complete-room`, `update-video-state`.
+
+use axum::extract::State;
+use axum::Json;
+use chat_to_video::api::{
+    param, AgentTokenResponse, CodeDocument, Endpoint, GenerateCodeResponse, Provider,
+    SuccessResponse, CUSTOMER_PAGE_PATH,
+};
+use chat_to_video::attributes::{AttributePatch, VideoRoomState};
+use rand::RngCore as _;
+
+use super::error::FnError;
+use super::guard::{flex_agent, require};
+use super::task_attrs::{check_task_sid, fetch_task, merge_into_task};
+use crate::app::AppState;
+use crate::config::{is_sid, Mode};
+use crate::params::Params;
+use crate::twilio::sync::Document;
+use crate::twilio::video::{CreateRoom, Room};
+use crate::twilio::{codes, TwilioError};
+
+/// Draws before giving up on finding a free code.
+const CODE_ATTEMPTS: usize = 10;
+
+pub async fn generate_unique_code(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<Json<GenerateCodeResponse>, FnError> {
+    flex_agent(&state, &p).await?;
+    let [task_sid] = require(
+        &p,
+        Endpoint::GenerateUniqueCode,
+        [(param::TASK_SID, "the task to escalate")],
+    )?;
+    check_task_sid(task_sid)?;
+    let task = fetch_task(&state, task_sid).await?;
+
+    let data = serde_json::to_value(CodeDocument {
+        task: task_sid.to_owned(),
+        room: None,
+        completed: false,
+    })
+    .map_err(|e| FnError::Internal(e.to_string()))?;
+    let ttl = state.settings.code_ttl_secs;
+    let mut created = None;
+    for _ in 0..CODE_ATTEMPTS {
+        let code = {
+            let mut rng = rand::thread_rng();
+            state.settings.code_format.generate(|| rng.next_u32())
+        };
+        match state
+            .twilio
+            .create_document(&state.sync_service_sid, Some(&code), &data, Some(ttl))
+            .await
+        {
+            Ok(doc) => {
+                created = Some((code, doc));
+                break;
+            }
+            Err(e) if e.code() == Some(codes::SYNC_UNIQUE_NAME_EXISTS) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let (code, doc) = created.ok_or_else(|| FnError::Internal("no free code found".into()))?;
+
+    let patch = AttributePatch {
+        sync_document: Some(doc.sid.clone()),
+        ..AttributePatch::default()
+    };
+    merge_into_task(&state, task_sid, &patch, Some(task)).await?;
+
+    let valid_until = doc.date_expires.clone().unwrap_or_else(|| {
+        crate::clock::rfc3339_secs(crate::clock::now_ms() + (ttl as i64) * 1000)
+    });
+    Ok(Json(GenerateCodeResponse {
+        full_url: format!("{}{}?code={}", state.public_url, CUSTOMER_PAGE_PATH, code),
+        unique_code: code,
+        valid_until,
+    }))
+}
+
+/// Fetches the code document by sid; unknown: 403 "Invalid document SID.".
+async fn fetch_code_doc(state: &AppState, sid: &str) -> Result<(Document, CodeDocument), FnError> {
+    let doc = match state
+        .twilio
+        .fetch_document(&state.sync_service_sid, sid)
+        .await
+    {
+        Ok(d) => d,
+        Err(e) if e.is_not_found() => return Err(FnError::Forbidden("Invalid document SID.")),
+        Err(e) => return Err(e.into()),
+    };
+    let data: CodeDocument = serde_json::from_value(doc.data.clone())
+        .map_err(|_| FnError::Forbidden("Invalid document SID."))?;
+    Ok((doc, data))
+}
+
+pub async fn agent_get_token(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<Json<AgentTokenResponse>, FnError> {
+    let agent = flex_agent(&state, &p).await?;
+    let [doc_sid] = require(
+        &p,
+        Endpoint::AgentGetToken,
+        [(param::DOCUMENT_SID, "the code's Sync document")],
+    )?;
+    if !is_sid(doc_sid, "ET") {
+        return Err(FnError::Forbidden("Invalid document SID."));
+    }
+    let room = room_for_document(&state, doc_sid).await?;
+    let token = state.signer.access_token(
+        &agent.identity,
+        Some(&room.sid),
+        Some(&state.sync_service_sid),
+    )?;
+    let sandbox = state.mode == Mode::Sandbox;
+    Ok(Json(AgentTokenResponse {
+        token,
+        identity: agent.identity,
+        room_name: room.unique_name.clone().unwrap_or_else(|| room.sid.clone()),
+        provider: if sandbox {
+            Provider::Sandbox
+        } else {
+            Provider::Twilio
+        },
+        signaling_url: sandbox
+            .then(|| format!("{}/sandbox/rooms/{}/signal", state.public_ws_url, room.sid)),
+        ice: state.settings.ice.clone(),
+        room_sid: room.sid,
+    }))
+}
+
+/// The document's room, created on first use. A completed room: 403.
+async fn room_for_document(state: &AppState, doc_sid: &str) -> Result<Room, FnError> {
+    let ended = FnError::Forbidden("This video room has ended.");
+    loop {
+        let (doc, data) = fetch_code_doc(state, doc_sid).await?;
+        if data.completed {
+            return Err(ended);
+        }
+        if let Some(room_sid) = &data.room {
+            let room = state.twilio.fetch_room(room_sid).await?;
+            return if room.is_in_progress() {
+                Ok(room)
+            } else {
+                Err(ended)
+            };
+        }
+        // The room's unique name is left to Twilio (it becomes the RM sid): the code is a secret
+        // and room names show up in room lists, logs and the Video SDK.
+        let room = state
+            .twilio
+            .create_room(&CreateRoom {
+                room_type: &state.settings.room_type,
+                unique_name: None,
+                record_participants_on_connect: state.settings.record_by_default,
+                empty_room_timeout: state.settings.empty_room_timeout,
+                unused_room_timeout: state.settings.unused_room_timeout,
+            })
+            .await?;
+        let new_data = CodeDocument {
+            task: data.task.clone(),
+            room: Some(room.sid.clone()),
+            completed: false,
+        };
+        let new_data =
+            serde_json::to_value(new_data).map_err(|e| FnError::Internal(e.to_string()))?;
+        match state
+            .twilio
+            .update_document(
+                &state.sync_service_sid,
+                &doc.sid,
+                &new_data,
+                Some(&doc.revision),
+            )
+            .await
+        {
+            Ok(_) => {
+                let patch = AttributePatch {
+                    video_room: Some(VideoRoomState::Created),
+                    video_room_sid: Some(room.sid.clone()),
+                    ..AttributePatch::default()
+                };
+                merge_into_task(state, &data.task, &patch, None).await?;
+                return Ok(room);
+            }
+            Err(e) if e.is_precondition_failed() => {
+                // Someone else wrote the document first (another click): drop our room, use theirs.
+                complete_quietly(state, &room.sid).await;
+            }
+            Err(e) => {
+                complete_quietly(state, &room.sid).await;
+                return Err(e.into());
+            }
+        }
+    }
+}
+
+async fn complete_quietly(state: &AppState, room_sid: &str) {
+    if let Err(e) = complete_room_idempotent(state, room_sid).await {
+        tracing::warn!(error = %e, "could not complete an unused room");
+    }
+}
+
+/// Completing a completed room is success.
+async fn complete_room_idempotent(state: &AppState, room_sid: &str) -> Result<(), TwilioError> {
+    match state.twilio.complete_room(room_sid).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some(codes::ROOM_STATUS_INVALID) => {
+            let room = state.twilio.fetch_room(room_sid).await?;
+            if room.is_in_progress() {
+                Err(e)
+            } else {
+                Ok(())
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn complete_room(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<Json<SuccessResponse>, FnError> {
+    flex_agent(&state, &p).await?;
+    let room_param = p.non_empty(param::ROOM_SID);
+    let doc_param = p.non_empty(param::DOCUMENT_SID);
+    if room_param.is_none() && doc_param.is_none() {
+        return Err(FnError::Missing {
+            endpoint: Endpoint::CompleteRoom.name(),
+            keys: vec![(param::ROOM_SID, "the room to complete (or DocumentSid)")],
+        });
+    }
+    let mut room_sid = room_param.map(str::to_owned);
+    if let Some(doc_sid) = doc_param {
+        if !is_sid(doc_sid, "ET") {
+            return Err(FnError::Forbidden("Invalid document SID."));
+        }
+        // Mark the code used up, keeping its TTL; retry if someone wrote in between.
+        loop {
+            let (doc, data) = fetch_code_doc(&state, doc_sid).await?;
+            if room_sid.is_none() {
+                room_sid = data.room.clone();
+            }
+            if data.completed {
+                break;
+            }
+            let done = serde_json::to_value(CodeDocument {
+                completed: true,
+                ..data
+            })
+            .map_err(|e| FnError::Internal(e.to_string()))?;
+            match state
+                .twilio
+                .update_document(
+                    &state.sync_service_sid,
+                    &doc.sid,
+                    &done,
+                    Some(&doc.revision),
+                )
+                .await
+            {
+                Ok(_) => break,
+                Err(e) if e.is_precondition_failed() => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    if let Some(room) = room_sid {
+        if !is_sid(&room, "RM") {
+            return Err(FnError::BadRequest(
+                "roomSid must be RM followed by 32 hex digits".into(),
+            ));
+        }
+        match complete_room_idempotent(&state, &room).await {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() => {
+                return Err(FnError::BadRequest("Unknown roomSid".into()))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Json(SuccessResponse { success: true }))
+}
+
+pub async fn update_video_state(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<Json<SuccessResponse>, FnError> {
+    flex_agent(&state, &p).await?;
+    let [task_sid, raw_state] = require(
+        &p,
+        Endpoint::UpdateVideoState,
+        [
+            (param::TASK_SID, "the task"),
+            (param::STATE, "created, connected, disconnected or error"),
+        ],
+    )?;
+    check_task_sid(task_sid)?;
+    let video_state = VideoRoomState::parse(raw_state).ok_or_else(|| {
+        FnError::BadRequest("state must be created, connected, disconnected or error".into())
+    })?;
+    let patch = AttributePatch {
+        video_room: Some(video_state),
+        ..AttributePatch::default()
+    };
+    merge_into_task(&state, task_sid, &patch, None).await?;
+    Ok(Json(SuccessResponse { success: true }))
+}
+
+/// A random identity for a customer: never fixed, so a second tab does not kick the first.
+pub fn random_identity() -> String {
+    let mut b = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut b);
+    format!("customer-{:016x}", u64::from_be_bytes(b))
+}

@@ -1,0 +1,135 @@
+//! Every failure of the functions API, mapped to HTTP in one place (DESIGN §4, twilio-wire §6).
+
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chat_to_video::api::{BadRequestResponse, ErrorResponse, AGENT_NOT_CONNECTED, INVALID_CODE};
+use serde_json::json;
+
+use crate::params::ParamsError;
+use crate::twilio::TwilioError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FnError {
+    /// 400 `{"data": null, "message": "(<path>) Missing <key>: <purpose>"}`, one per missing key.
+    #[error("missing parameters")]
+    Missing {
+        endpoint: &'static str,
+        keys: Vec<(&'static str, &'static str)>,
+    },
+    /// 400 with the same shape.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 403 text/plain (Flex token missing or refused).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403 `{"error": "Invalid code."}`.
+    #[error("invalid code")]
+    InvalidCode,
+    /// 403 `{"error": ...}`.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// 405 `{"error": AGENT_NOT_CONNECTED}`.
+    #[error("agent not connected")]
+    AgentNotConnected,
+    /// 413.
+    #[error("request body too large")]
+    TooLarge,
+    /// 429 with `Retry-After`.
+    #[error("too many invalid codes")]
+    TooManyGuesses(Duration),
+    /// 500 `{"success": false, "message": ...}`.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<TwilioError> for FnError {
+    fn from(e: TwilioError) -> Self {
+        FnError::Internal(e.to_string())
+    }
+}
+
+impl From<ParamsError> for FnError {
+    fn from(e: ParamsError) -> Self {
+        match e {
+            ParamsError::TooLarge => FnError::TooLarge,
+            ParamsError::Malformed(m) => FnError::BadRequest(m.to_owned()),
+        }
+    }
+}
+
+impl From<crate::tokens::TokenError> for FnError {
+    fn from(e: crate::tokens::TokenError) -> Self {
+        FnError::Internal(e.to_string())
+    }
+}
+
+fn bad_request(message: String) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(BadRequestResponse {
+            data: None,
+            message,
+        }),
+    )
+        .into_response()
+}
+
+fn error_body(status: StatusCode, error: &str) -> Response {
+    (
+        status,
+        Json(ErrorResponse {
+            error: error.to_owned(),
+        }),
+    )
+        .into_response()
+}
+
+impl IntoResponse for FnError {
+    fn into_response(self) -> Response {
+        match self {
+            FnError::Missing { endpoint, keys } => {
+                let message = keys
+                    .iter()
+                    .map(|(k, purpose)| format!("({endpoint}) Missing {k}: {purpose}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                bad_request(message)
+            }
+            FnError::BadRequest(m) => bad_request(m),
+            FnError::Unauthorized(m) => (
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                m,
+            )
+                .into_response(),
+            FnError::InvalidCode => error_body(StatusCode::FORBIDDEN, INVALID_CODE),
+            FnError::Forbidden(m) => error_body(StatusCode::FORBIDDEN, m),
+            FnError::AgentNotConnected => {
+                error_body(StatusCode::METHOD_NOT_ALLOWED, AGENT_NOT_CONNECTED)
+            }
+            FnError::TooLarge => ParamsError::TooLarge.into_response(),
+            FnError::TooManyGuesses(wait) => {
+                let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+                let mut resp = error_body(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many invalid codes. Please try again later.",
+                );
+                if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                resp
+            }
+            FnError::Internal(m) => {
+                tracing::error!(error = %m, "function failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(json!({"success": false, "message": m})),
+                )
+                    .into_response()
+            }
+        }
+    }
+}

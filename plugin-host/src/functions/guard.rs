@@ -1,0 +1,56 @@
+//! Inputs of the functions: required parameters and the Flex token.
+
+use chat_to_video::api::{param, Endpoint};
+
+use super::error::FnError;
+use crate::app::AppState;
+use crate::params::Params;
+
+/// Values of the required keys, or one 400 naming every missing one.
+pub fn require<'p, const N: usize>(
+    p: &'p Params,
+    endpoint: Endpoint,
+    keys: [(&'static str, &'static str); N],
+) -> Result<[&'p str; N], FnError> {
+    let missing: Vec<_> = keys
+        .iter()
+        .filter(|(k, _)| p.non_empty(k).is_none())
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(FnError::Missing {
+            endpoint: endpoint.name(),
+            keys: missing,
+        });
+    }
+    Ok(keys.map(|(k, _)| p.non_empty(k).unwrap_or_default()))
+}
+
+/// Who a valid Flex token belongs to.
+#[derive(Debug, Clone)]
+pub struct FlexAgent {
+    pub identity: String,
+}
+
+/// Checks `Token` with IAM (Twilio's, or the sandbox's own). Missing or refused: 403 text/plain.
+pub async fn flex_agent(state: &AppState, p: &Params) -> Result<FlexAgent, FnError> {
+    let token = p
+        .non_empty(param::TOKEN)
+        .ok_or_else(|| FnError::Unauthorized("Unauthorized: Token was not provided".into()))?;
+    if token.len() > 8192 {
+        return Err(FnError::Unauthorized(
+            "Unauthorized: Token is malformed".into(),
+        ));
+    }
+    let result = state.twilio.validate_flex_token(token).await?;
+    if !result.valid {
+        let msg = result.message.unwrap_or_else(|| "Invalid token".into());
+        return Err(FnError::Unauthorized(format!("Unauthorized: {msg}")));
+    }
+    let identity = result
+        .identity
+        .or(result.realm_user_id)
+        .filter(|i| !i.is_empty())
+        .ok_or_else(|| FnError::Unauthorized("Unauthorized: token has no identity".into()))?;
+    Ok(FlexAgent { identity })
+}

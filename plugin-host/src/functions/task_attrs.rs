@@ -1,0 +1,84 @@
+//! Read-merge-write of task attributes with `If-Match`, retried on 412 so concurrent writers
+//! never lose each other's keys.
+
+use std::time::Duration;
+
+use chat_to_video::attributes::{merge, AttributePatch};
+use rand::Rng as _;
+
+use super::error::FnError;
+use crate::app::AppState;
+use crate::config::is_sid;
+use crate::twilio::taskrouter::{TaskUpdate, VersionedTask};
+
+/// Enough for dozens of writers racing on one task.
+const MAX_ATTEMPTS: u32 = 200;
+
+/// A `WT…` sid, or 400.
+pub fn check_task_sid(sid: &str) -> Result<(), FnError> {
+    if is_sid(sid, "WT") {
+        Ok(())
+    } else {
+        Err(FnError::BadRequest(format!(
+            "taskSid must be WT followed by 32 hex digits, got {} characters",
+            sid.len()
+        )))
+    }
+}
+
+/// The task and its version; an unknown task is 400.
+pub async fn fetch_task(state: &AppState, task_sid: &str) -> Result<VersionedTask, FnError> {
+    match state
+        .twilio
+        .fetch_task(&state.workspace_sid, task_sid)
+        .await
+    {
+        Ok(t) => Ok(t),
+        Err(e) if e.is_not_found() => Err(FnError::BadRequest("Unknown taskSid".into())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Merges `patch` into the task's attributes. `current` saves the first fetch when the caller
+/// already has the task.
+pub async fn merge_into_task(
+    state: &AppState,
+    task_sid: &str,
+    patch: &AttributePatch,
+    mut current: Option<VersionedTask>,
+) -> Result<VersionedTask, FnError> {
+    for attempt in 0..MAX_ATTEMPTS {
+        let vt = match current.take() {
+            Some(t) => t,
+            None => fetch_task(state, task_sid).await?,
+        };
+        let merged =
+            merge(&vt.task.attributes, patch).map_err(|e| FnError::Internal(e.to_string()))?;
+        let update = TaskUpdate {
+            attributes: Some(&merged),
+            ..TaskUpdate::default()
+        };
+        match state
+            .twilio
+            .update_task(&state.workspace_sid, task_sid, &update, vt.etag.as_deref())
+            .await
+        {
+            Ok(t) => return Ok(t),
+            Err(e) if e.is_precondition_failed() => {
+                if attempt >= 2 {
+                    // Spread the racers out a little so one of them wins each round.
+                    let cap = (attempt * 2).min(50);
+                    let ms = rand::thread_rng().gen_range(0..=cap);
+                    tokio::time::sleep(Duration::from_millis(u64::from(ms))).await;
+                }
+            }
+            Err(e) if e.is_not_found() => {
+                return Err(FnError::BadRequest("Unknown taskSid".into()))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(FnError::Internal(
+        "the task kept changing; attributes were not saved".into(),
+    ))
+}

@@ -1,0 +1,15 @@
+//! `plugin-host`: the functions API of chat-to-video escalation over one Twilio REST client, and
+//! the sandbox (a SQLite-backed stand-in for the Twilio REST subset) served by the same process.
+
+pub mod app;
+pub mod assets;
+pub mod clock;
+pub mod config;
+pub mod functions;
+pub mod params;
+pub mod ratelimit;
+pub mod sandbox;
+pub mod tokens;
+pub mod twilio;
+
+pub use app::{routes, AppState};

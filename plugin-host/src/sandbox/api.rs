@@ -1,0 +1,180 @@
+//! The sandbox's own API for the agent desktop, the web chat and tests:
+//! `POST /sandbox/agents`, `GET /sandbox/agents/{identity}/tasks`, `POST /sandbox/chats`,
+//! `POST /sandbox/tasks`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::{tasks, Sandbox, SandboxError, SandboxEvent};
+use crate::app::AppState;
+use crate::clock::now_ms;
+use crate::params::Params;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sandbox/agents", post(create_agent))
+        .route("/sandbox/agents/{identity}/tasks", get(agent_tasks))
+        .route("/sandbox/chats", post(create_chat))
+        .route("/sandbox/tasks", post(create_task))
+}
+
+/// Errors of the sandbox API: `{"error": "..."}`.
+pub enum ApiFailure {
+    BadRequest(String),
+    NotFound(String),
+    Internal(SandboxError),
+}
+
+impl From<SandboxError> for ApiFailure {
+    fn from(e: SandboxError) -> Self {
+        match e {
+            SandboxError::Api(a) if a.status == 400 => ApiFailure::BadRequest(a.message),
+            other => ApiFailure::Internal(other),
+        }
+    }
+}
+
+impl From<super::DbError> for ApiFailure {
+    fn from(e: super::DbError) -> Self {
+        ApiFailure::Internal(e.into())
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            ApiFailure::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
+            ApiFailure::NotFound(m) => (StatusCode::NOT_FOUND, m),
+            ApiFailure::Internal(e) => {
+                tracing::error!(error = %e, "sandbox API failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Internal error".to_owned(),
+                )
+            }
+        };
+        (status, Json(json!({ "error": message }))).into_response()
+    }
+}
+
+fn sandbox(state: &AppState) -> Result<Arc<Sandbox>, ApiFailure> {
+    state
+        .sandbox
+        .clone()
+        .ok_or_else(|| ApiFailure::NotFound("The sandbox is not running (twilio mode)".into()))
+}
+
+/// Identities and names: 1 to 128 characters, no control characters.
+fn name_param(p: &Params, key: &str) -> Result<String, ApiFailure> {
+    let v = p
+        .non_empty(key)
+        .ok_or_else(|| ApiFailure::BadRequest(format!("Missing {key}")))?
+        .trim();
+    if v.chars().count() > 128 || v.chars().any(char::is_control) {
+        return Err(ApiFailure::BadRequest(format!(
+            "{key} must be 1 to 128 printable characters"
+        )));
+    }
+    Ok(v.to_owned())
+}
+
+/// `identity` → `{"identity", "token", "workerSid"}`: a Flex-style token the sandbox's IAM accepts.
+async fn create_agent(State(state): State<AppState>, p: Params) -> Result<Response, ApiFailure> {
+    let sb = sandbox(&state)?;
+    let identity = name_param(&p, "identity")?;
+    let who = identity.clone();
+    let worker = sb
+        .db()
+        .call(move |c| Ok(tasks::ensure_worker(c, &who, now_ms())))
+        .await??;
+    let (token, _) = sb
+        .flex_tokens()
+        .issue(&identity, &worker)
+        .map_err(|e| ApiFailure::Internal(SandboxError::invalid(e.to_string())))?;
+    Ok(Json(json!({ "identity": identity, "token": token, "workerSid": worker })).into_response())
+}
+
+/// `agent`, `customer` → `{"taskSid", "conversationSid"}`: a chat task assigned to the agent.
+async fn create_chat(State(state): State<AppState>, p: Params) -> Result<Response, ApiFailure> {
+    let sb = sandbox(&state)?;
+    let agent = name_param(&p, "agent")?;
+    let customer = name_param(&p, "customer")?;
+    let (task, conversation) = sb
+        .db()
+        .call(move |c| Ok(tasks::create_chat(c, &agent, &customer, now_ms())))
+        .await??;
+    sb.events()
+        .emit(SandboxEvent::TaskUpdated { sid: task.clone() });
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "taskSid": task, "conversationSid": conversation })),
+    )
+        .into_response())
+}
+
+/// `agent`, `channel`, optional `attributes` (a JSON object) → `{"taskSid"}`.
+async fn create_task(State(state): State<AppState>, p: Params) -> Result<Response, ApiFailure> {
+    let sb = sandbox(&state)?;
+    let agent = name_param(&p, "agent")?;
+    let channel = name_param(&p, "channel")?;
+    let attributes = match p.non_empty("attributes") {
+        Some(a) => tasks::check_attributes(a)?,
+        None => "{}".to_owned(),
+    };
+    let task = sb
+        .db()
+        .call(move |c| {
+            Ok((|| {
+                let worker = tasks::ensure_worker(c, &agent, now_ms())?;
+                tasks::create(c, &worker, &channel, &attributes, now_ms())
+            })())
+        })
+        .await??;
+    sb.events()
+        .emit(SandboxEvent::TaskUpdated { sid: task.clone() });
+    Ok((StatusCode::CREATED, Json(json!({ "taskSid": task }))).into_response())
+}
+
+/// The agent's tasks with status, channel and attributes, newest first.
+async fn agent_tasks(
+    State(state): State<AppState>,
+    Path(identity): Path<String>,
+) -> Result<Response, ApiFailure> {
+    let sb = sandbox(&state)?;
+    let rows = sb
+        .db()
+        .call(move |c| {
+            Ok((|| {
+                let Some(worker) = tasks::worker_sid(c, &identity)? else {
+                    return Ok(Vec::new());
+                };
+                let mut out = Vec::new();
+                for t in tasks::for_worker(c, &worker)? {
+                    let conversation = tasks::conversation_of(c, &t.sid)?;
+                    out.push((t, conversation));
+                }
+                Ok::<_, SandboxError>(out)
+            })())
+        })
+        .await??;
+    let list: Vec<Value> = rows
+        .into_iter()
+        .map(|(t, conversation)| {
+            json!({
+                "taskSid": t.sid,
+                "status": t.assignment_status,
+                "channel": t.channel,
+                "attributes": serde_json::from_str::<Value>(&t.attributes).unwrap_or(Value::Null),
+                "conversationSid": conversation,
+                "reason": t.reason,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "tasks": list })).into_response())
+}

@@ -1,0 +1,83 @@
+//! The REST stand-in: Twilio's paths and shapes for the subset the feature calls, behind the
+//! sandbox account's Basic auth.
+
+mod documents;
+mod form;
+mod iam;
+mod rooms;
+mod tasks;
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, OriginalUri};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::{Sandbox, SandboxError};
+use crate::app::AppState;
+
+pub use form::Form;
+
+/// `/v1/...` at Twilio's real paths; all four products under one origin.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/Rooms", get(rooms::list).post(rooms::create))
+        .route("/v1/Rooms/{sid}", get(rooms::fetch).post(rooms::update))
+        .route("/v1/Services/{service}/Documents", post(documents::create))
+        .route(
+            "/v1/Services/{service}/Documents/{sid}",
+            get(documents::fetch)
+                .post(documents::update)
+                .delete(documents::delete),
+        )
+        .route(
+            "/v1/Services/{service}/Documents/{doc}/Permissions/{identity}",
+            post(documents::set_permission),
+        )
+        .route(
+            "/v1/Workspaces/{ws}/Tasks/{sid}",
+            get(tasks::fetch).post(tasks::update),
+        )
+        .route(
+            "/v1/Accounts/{account}/Tokens/validate",
+            post(iam::validate),
+        )
+}
+
+/// The sandbox, for a request that carried the sandbox account's credentials.
+pub struct Authed(pub Arc<Sandbox>);
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = SandboxError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(sandbox) = state.sandbox.clone() else {
+            let path = parts
+                .extensions
+                .get::<OriginalUri>()
+                .map_or(parts.uri.path(), |u| u.0.path());
+            return Err(SandboxError::not_found(path));
+        };
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|h| h.to_str().ok());
+        if !sandbox.authorized(header) {
+            return Err(SandboxError::unauthenticated());
+        }
+        Ok(Authed(sandbox))
+    }
+}
+
+/// The `If-Match` header, if any.
+pub(crate) fn if_match(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::IF_MATCH)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+}

@@ -1,0 +1,96 @@
+//! `/v1/Workspaces/{WS}/Tasks/{WT}`: fetch and update with `ETag` / `If-Match`.
+
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use super::{if_match, Authed, Form};
+use crate::clock::now_ms;
+use crate::sandbox::tasks::{self, TaskChange, TaskRow, WorkspaceSids};
+use crate::sandbox::{Sandbox, SandboxError, SandboxEvent};
+
+const STATUSES: [&str; 6] = [
+    "pending",
+    "reserved",
+    "assigned",
+    "canceled",
+    "completed",
+    "wrapping",
+];
+
+fn answer(sb: &Sandbox, task: &TaskRow) -> Response {
+    let ids = sb.ids();
+    let ws = WorkspaceSids {
+        account: &ids.account_sid,
+        workspace: &ids.workspace_sid,
+        workflow: &ids.workflow_sid,
+        queue: &ids.queue_sid,
+    };
+    (
+        [(header::ETAG, task.etag())],
+        Json(task.to_json(&ws, sb.base_url(), now_ms())),
+    )
+        .into_response()
+}
+
+fn check_workspace(sb: &Sandbox, ws: &str, path: &str) -> Result<(), SandboxError> {
+    if ws == sb.ids().workspace_sid {
+        Ok(())
+    } else {
+        Err(SandboxError::not_found(path))
+    }
+}
+
+pub async fn fetch(
+    Authed(sb): Authed,
+    Path((ws, sid)): Path<(String, String)>,
+) -> Result<Response, SandboxError> {
+    let path = format!("/v1/Workspaces/{ws}/Tasks/{sid}");
+    check_workspace(&sb, &ws, &path)?;
+    let task = sb.db().call(move |c| Ok(tasks::fetch(c, &sid))).await??;
+    Ok(answer(
+        &sb,
+        &task.ok_or_else(|| SandboxError::not_found(&path))?,
+    ))
+}
+
+pub async fn update(
+    Authed(sb): Authed,
+    Path((ws, sid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SandboxError> {
+    let path = format!("/v1/Workspaces/{ws}/Tasks/{sid}");
+    check_workspace(&sb, &ws, &path)?;
+    let form = Form::parse(&body)?;
+    let status = form.get("AssignmentStatus").map(str::to_owned);
+    if let Some(s) = &status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(SandboxError::invalid(format!(
+                "AssignmentStatus must be one of {}",
+                STATUSES.join(", ")
+            )));
+        }
+    }
+    let change = TaskChange {
+        attributes: form
+            .get("Attributes")
+            .map(tasks::check_attributes)
+            .transpose()?,
+        assignment_status: status,
+        reason: form.get("Reason").map(str::to_owned),
+        priority: form.int_in("Priority", 0, i64::from(i32::MAX))?,
+    };
+    let tag = if_match(&headers);
+    let task = sb
+        .db()
+        .call(move |c| Ok(tasks::update(c, &sid, change, tag.as_deref(), now_ms())))
+        .await??;
+    let task = task.ok_or_else(|| SandboxError::not_found(&path))?;
+    sb.events().emit(SandboxEvent::TaskUpdated {
+        sid: task.sid.clone(),
+    });
+    Ok(answer(&sb, &task))
+}

@@ -1,0 +1,229 @@
+//! Twilio access tokens (twilio-wire §1) and the customer's feedback ticket, both HS256 with the
+//! API key secret.
+
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+/// Access tokens live one hour, as the helper libraries' default.
+pub const ACCESS_TOKEN_TTL_SECS: u64 = 3600;
+/// Feedback tickets live a day.
+pub const FEEDBACK_TICKET_TTL_SECS: u64 = 24 * 3600;
+/// `aud` of feedback tickets.
+pub const FEEDBACK_AUDIENCE: &str = "c2v-feedback";
+/// `cty` of access tokens.
+pub const ACCESS_TOKEN_CTY: &str = "twilio-fpa;v=1";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoGrant {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncGrant {
+    pub service_sid: String,
+}
+
+/// The `grants` claim: identity at its top, then the product grants that are set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grants {
+    pub identity: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoGrant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_sync: Option<SyncGrant>,
+}
+
+/// The claims of an access token, in the order twilio-node writes them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub jti: String,
+    pub grants: Grants,
+    pub iat: u64,
+    pub exp: u64,
+    pub iss: String,
+    pub sub: String,
+}
+
+/// The claims of a feedback ticket (not an access token).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedbackClaims {
+    pub aud: String,
+    pub task: String,
+    pub room: String,
+    pub exp: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("could not sign a token: {0}")]
+    Sign(#[from] jsonwebtoken::errors::Error),
+}
+
+/// Signs with one API key for one account.
+pub struct TokenSigner {
+    account_sid: String,
+    key_sid: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    access_header: Header,
+}
+
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+impl TokenSigner {
+    /// `secret` is used as raw UTF-8 bytes, as twilio-node does.
+    pub fn new(account_sid: &str, key_sid: &str, secret: &str) -> TokenSigner {
+        let mut access_header = Header::new(Algorithm::HS256);
+        access_header.typ = Some("JWT".to_owned());
+        access_header.cty = Some(ACCESS_TOKEN_CTY.to_owned());
+        TokenSigner {
+            account_sid: account_sid.to_owned(),
+            key_sid: key_sid.to_owned(),
+            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            decoding: DecodingKey::from_secret(secret.as_bytes()),
+            access_header,
+        }
+    }
+
+    pub fn key_sid(&self) -> &str {
+        &self.key_sid
+    }
+
+    /// An access token for `identity` with the given grants, valid for an hour.
+    pub fn access_token(
+        &self,
+        identity: &str,
+        video_room: Option<&str>,
+        sync_service: Option<&str>,
+    ) -> Result<String, TokenError> {
+        let now = now_secs();
+        let claims = AccessClaims {
+            jti: format!("{}-{}", self.key_sid, now),
+            grants: Grants {
+                identity: identity.to_owned(),
+                video: video_room.map(|room| VideoGrant {
+                    room: Some(room.to_owned()),
+                }),
+                data_sync: sync_service.map(|s| SyncGrant {
+                    service_sid: s.to_owned(),
+                }),
+            },
+            iat: now,
+            exp: now + ACCESS_TOKEN_TTL_SECS,
+            iss: self.key_sid.clone(),
+            sub: self.account_sid.clone(),
+        };
+        Ok(encode(&self.access_header, &claims, &self.encoding)?)
+    }
+
+    /// Verifies an access token this signer issued (the sandbox's signaling uses it).
+    pub fn verify_access_token(&self, token: &str) -> Option<AccessClaims> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.set_required_spec_claims(&["exp", "iss", "sub"]);
+        v.set_issuer(&[&self.key_sid]);
+        v.leeway = 5;
+        let data = decode::<AccessClaims>(token, &self.decoding, &v).ok()?;
+        (data.claims.sub == self.account_sid
+            && data.header.cty.as_deref() == Some(ACCESS_TOKEN_CTY))
+        .then_some(data.claims)
+    }
+
+    pub fn feedback_ticket(&self, task_sid: &str, room_sid: &str) -> Result<String, TokenError> {
+        let claims = FeedbackClaims {
+            aud: FEEDBACK_AUDIENCE.to_owned(),
+            task: task_sid.to_owned(),
+            room: room_sid.to_owned(),
+            exp: now_secs() + FEEDBACK_TICKET_TTL_SECS,
+        };
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
+    }
+
+    /// The ticket's claims if it is ours, unexpired and for feedback.
+    pub fn verify_feedback_ticket(&self, ticket: &str) -> Option<FeedbackClaims> {
+        let mut v = Validation::new(Algorithm::HS256);
+        v.set_audience(&[FEEDBACK_AUDIENCE]);
+        v.set_required_spec_claims(&["exp", "aud"]);
+        v.leeway = 0;
+        decode::<FeedbackClaims>(ticket, &self.decoding, &v)
+            .ok()
+            .map(|d| d.claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+
+    const AC: &str = "AC0123456789abcdef0123456789abcdef";
+    const SK: &str = "SK0123456789abcdef0123456789abcdef";
+
+    fn part(token: &str, i: usize) -> serde_json::Value {
+        let raw = token.split('.').nth(i).unwrap();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw)
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn access_token_has_exactly_the_documented_header_and_claims() {
+        let signer = TokenSigner::new(AC, SK, "secret");
+        let t = signer
+            .access_token("alice", Some("RM1"), Some("IS1"))
+            .unwrap();
+        assert_eq!(
+            part(&t, 0),
+            serde_json::json!({"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"})
+        );
+        let claims = part(&t, 1);
+        let keys: Vec<&str> = claims
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(sorted, ["exp", "grants", "iat", "iss", "jti", "sub"]);
+        assert_eq!(
+            claims["grants"],
+            serde_json::json!({"identity":"alice","video":{"room":"RM1"},"data_sync":{"service_sid":"IS1"}})
+        );
+        assert_eq!(
+            claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+            3600
+        );
+        assert!(signer.verify_access_token(&t).is_some());
+        assert!(TokenSigner::new(AC, SK, "other")
+            .verify_access_token(&t)
+            .is_none());
+    }
+
+    #[test]
+    fn feedback_tickets_verify_only_with_the_same_secret() {
+        let signer = TokenSigner::new(AC, SK, "secret");
+        let t = signer.feedback_ticket("WT1", "RM1").unwrap();
+        let c = signer.verify_feedback_ticket(&t).unwrap();
+        assert_eq!(
+            (c.task.as_str(), c.room.as_str(), c.aud.as_str()),
+            ("WT1", "RM1", FEEDBACK_AUDIENCE)
+        );
+        assert!(TokenSigner::new(AC, SK, "x")
+            .verify_feedback_ticket(&t)
+            .is_none());
+        // An access token is not a ticket.
+        let access = signer.access_token("a", None, None).unwrap();
+        assert!(signer.verify_feedback_ticket(&access).is_none());
+    }
+}
