@@ -16,8 +16,13 @@ pub const CHAT_TOKEN_PREFIX: &str = "cht_";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Caller {
-    Agent { identity: String },
-    Customer { identity: String, conversation_sid: String },
+    Agent {
+        identity: String,
+    },
+    Customer {
+        identity: String,
+        conversation_sid: String,
+    },
 }
 
 impl Caller {
@@ -38,7 +43,9 @@ impl Caller {
     pub fn may_access(&self, conversation: &ConversationRow) -> bool {
         match self {
             Caller::Agent { identity } => *identity == conversation.agent,
-            Caller::Customer { conversation_sid, .. } => *conversation_sid == conversation.sid,
+            Caller::Customer {
+                conversation_sid, ..
+            } => *conversation_sid == conversation.sid,
         }
     }
 }
@@ -65,12 +72,18 @@ pub fn bearer(headers: &HeaderMap) -> Result<&str, ConvError> {
     let value = headers
         .get(AUTHORIZATION)
         .ok_or_else(|| ConvError::Unauthorized("Missing Authorization: Bearer token".into()))?;
-    let text = value.to_str().map_err(|_| ConvError::Unauthorized("Malformed Authorization header".into()))?;
+    let text = value
+        .to_str()
+        .map_err(|_| ConvError::Unauthorized("Malformed Authorization header".into()))?;
     match text.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim())
         }
-        _ => Err(ConvError::Unauthorized("Authorization must be Bearer <token>".into())),
+        _ => Err(ConvError::Unauthorized(
+            "Authorization must be Bearer <token>".into(),
+        )),
     }
 }
 
@@ -78,9 +91,15 @@ pub fn bearer(headers: &HeaderMap) -> Result<&str, ConvError> {
 pub async fn caller(sandbox: &Sandbox, token: &str) -> Result<Caller, ConvError> {
     if token.starts_with(CHAT_TOKEN_PREFIX) {
         let digest = hash(token);
-        let found = sandbox.db().call(move |c| Ok(store::chat_token(c, &digest))).await??;
+        let found = sandbox
+            .db()
+            .call(move |c| Ok(store::chat_token(c, &digest)))
+            .await??;
         return match found {
-            Some((conversation_sid, identity)) => Ok(Caller::Customer { identity, conversation_sid }),
+            Some((conversation_sid, identity)) => Ok(Caller::Customer {
+                identity,
+                conversation_sid,
+            }),
             None => Err(ConvError::Unauthorized("Unknown chat token".into())),
         };
     }
@@ -88,11 +107,17 @@ pub async fn caller(sandbox: &Sandbox, token: &str) -> Result<Caller, ConvError>
         .flex_tokens()
         .verify(token)
         .map_err(|_| ConvError::Unauthorized("Invalid or expired agent token".into()))?;
-    Ok(Caller::Agent { identity: claims.sub })
+    Ok(Caller::Agent {
+        identity: claims.sub,
+    })
 }
 
 /// The conversation, if it exists and `caller` may reach it.
-pub async fn conversation_for(sandbox: &Sandbox, caller: &Caller, sid: &str) -> Result<ConversationRow, ConvError> {
+pub async fn conversation_for(
+    sandbox: &Sandbox,
+    caller: &Caller,
+    sid: &str,
+) -> Result<ConversationRow, ConvError> {
     let key = sid.to_owned();
     let row = sandbox
         .db()
@@ -102,7 +127,9 @@ pub async fn conversation_for(sandbox: &Sandbox, caller: &Caller, sid: &str) -> 
     if caller.may_access(&row) {
         Ok(row)
     } else {
-        Err(ConvError::Forbidden("This token is not for this conversation".into()))
+        Err(ConvError::Forbidden(
+            "This token is not for this conversation".into(),
+        ))
     }
 }
 
@@ -132,15 +159,37 @@ mod tests {
         assert!(t1.starts_with(CHAT_TOKEN_PREFIX) && t1.len() == 4 + 64);
         assert_ne!(t1, t2);
         assert_eq!(h1, hash(&t1));
-        assert_eq!(hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]
     fn callers_reach_their_own_conversations_only() {
-        let conv = ConversationRow { sid: "CH1".into(), task_sid: "WT1".into(), agent: "alice".into(), customer: "Bob".into() };
-        assert!(Caller::Agent { identity: "alice".into() }.may_access(&conv));
-        assert!(!Caller::Agent { identity: "mallory".into() }.may_access(&conv));
-        assert!(Caller::Customer { identity: "Bob".into(), conversation_sid: "CH1".into() }.may_access(&conv));
-        assert!(!Caller::Customer { identity: "Bob".into(), conversation_sid: "CH2".into() }.may_access(&conv));
+        let conv = ConversationRow {
+            sid: "CH1".into(),
+            task_sid: "WT1".into(),
+            agent: "alice".into(),
+            customer: "Bob".into(),
+        };
+        assert!(Caller::Agent {
+            identity: "alice".into()
+        }
+        .may_access(&conv));
+        assert!(!Caller::Agent {
+            identity: "mallory".into()
+        }
+        .may_access(&conv));
+        assert!(Caller::Customer {
+            identity: "Bob".into(),
+            conversation_sid: "CH1".into()
+        }
+        .may_access(&conv));
+        assert!(!Caller::Customer {
+            identity: "Bob".into(),
+            conversation_sid: "CH2".into()
+        }
+        .may_access(&conv));
     }
 }

@@ -88,7 +88,11 @@ impl IntoResponse for ConvError {
         if let ConvError::Internal(detail) = &self {
             tracing::error!(error = %detail, "conversations API failed");
         }
-        (self.status(), Json(json!({ "error": self.public_message() }))).into_response()
+        (
+            self.status(),
+            Json(json!({ "error": self.public_message() })),
+        )
+            .into_response()
     }
 }
 
@@ -106,7 +110,13 @@ mod tests {
 
     #[test]
     fn internal_details_are_not_told() {
-        assert_eq!(ConvError::Internal("disk full at /x".into()).public_message(), "Internal error");
-        assert_eq!(ConvError::BadRequest("Missing body".into()).public_message(), "Missing body");
+        assert_eq!(
+            ConvError::Internal("disk full at /x".into()).public_message(),
+            "Internal error"
+        );
+        assert_eq!(
+            ConvError::BadRequest("Missing body".into()).public_message(),
+            "Missing body"
+        );
     }
 }

@@ -18,7 +18,7 @@ use super::validate;
 use super::views::{MessageView, TaskView, Workspace};
 use crate::app::AppState;
 use crate::clock::now_ms;
-use crate::sandbox::{tasks, Sandbox, SandboxEvent};
+use crate::sandbox::{tasks, Sandbox, SandboxError, SandboxEvent};
 use crate::twilio::taskrouter::TaskUpdate;
 
 /// Largest JSON body: a full message (1600 characters) plus 16 KiB of attributes fit.
@@ -37,8 +37,11 @@ async fn json_body(headers: &HeaderMap, body: Body) -> Result<Value, ConvError> 
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(ConvError::TooLarge(MAX_BODY_BYTES / 1024));
     }
-    let bytes = to_bytes(body, MAX_BODY_BYTES).await.map_err(|_| ConvError::TooLarge(MAX_BODY_BYTES / 1024))?;
-    serde_json::from_slice(&bytes).map_err(|_| ConvError::BadRequest("The request body must be JSON".into()))
+    let bytes = to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ConvError::TooLarge(MAX_BODY_BYTES / 1024))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|_| ConvError::BadRequest("The request body must be JSON".into()))
 }
 
 /// Origins a video invite link may point at, besides the page's own.
@@ -59,7 +62,10 @@ pub async fn list_messages(
     let sb = sandbox(&app)?;
     let caller = auth::caller(&sb, auth::bearer(&headers)?).await?;
     let conversation = auth::conversation_for(&sb, &caller, &sid).await?;
-    let rows = sb.db().call(move |c| Ok(store::messages(c, &conversation.sid))).await??;
+    let rows = sb
+        .db()
+        .call(move |c| Ok(store::messages(c, &conversation.sid)))
+        .await??;
     let messages: Vec<MessageView> = rows.into_iter().map(MessageView::from).collect();
     Ok(Json(json!({ "messages": messages })))
 }
@@ -80,12 +86,23 @@ pub async fn post_message(
     let row = sb
         .db()
         .call(move |c| {
-            Ok((|| {
+            Ok((|| -> Result<_, SandboxError> {
                 let task = tasks::fetch(c, &conversation.task_sid)?;
-                if task.as_ref().is_none_or(|t| matches!(t.assignment_status.as_str(), "completed" | "canceled")) {
+                if task.as_ref().is_none_or(|t| {
+                    matches!(t.assignment_status.as_str(), "completed" | "canceled")
+                }) {
                     return Ok(None);
                 }
-                store::insert_message(c, &conversation.sid, &author, role, &new.body, &new.attributes, now_ms()).map(Some)
+                store::insert_message(
+                    c,
+                    &conversation.sid,
+                    &author,
+                    role,
+                    &new.body,
+                    &new.attributes,
+                    now_ms(),
+                )
+                .map(Some)
             })())
         })
         .await??
@@ -104,7 +121,9 @@ pub async fn start_webchat(
 ) -> Result<(StatusCode, Json<Value>), ConvError> {
     let sb = sandbox(&app)?;
     let input = json_body(&headers, body).await?;
-    let obj = input.as_object().ok_or_else(|| ConvError::BadRequest("The request body must be a JSON object".into()))?;
+    let obj = input
+        .as_object()
+        .ok_or_else(|| ConvError::BadRequest("The request body must be a JSON object".into()))?;
     let name = validate::name("name", obj.get("name"))?;
     let agent = validate::name("agent", obj.get("agent"))?;
     let (token, digest) = auth::new_chat_token();
@@ -112,7 +131,7 @@ pub async fn start_webchat(
     let created = sb
         .db()
         .call(move |c| {
-            Ok((|| {
+            Ok((|| -> Result<_, SandboxError> {
                 if tasks::worker_sid(c, &who)?.is_none() {
                     return Ok(None);
                 }
@@ -124,9 +143,13 @@ pub async fn start_webchat(
         })
         .await??;
     let Some((task_sid, conversation_sid)) = created else {
-        return Err(ConvError::NotFound(format!("No agent named {agent} has signed in to the agent desktop.")));
+        return Err(ConvError::NotFound(format!(
+            "No agent named {agent} has signed in to the agent desktop."
+        )));
     };
-    sb.events().emit(SandboxEvent::TaskUpdated { sid: task_sid.clone() });
+    sb.events().emit(SandboxEvent::TaskUpdated {
+        sid: task_sid.clone(),
+    });
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -142,19 +165,28 @@ pub async fn start_webchat(
 }
 
 /// `GET /sandbox/webchat/agents` → `{"agents": [...]}`: agents with the desk open now.
-pub async fn online_agents(State(app): State<AppState>, Extension(hub): Extension<Arc<Hub>>) -> Result<Json<Value>, ConvError> {
+pub async fn online_agents(
+    State(app): State<AppState>,
+    Extension(hub): Extension<Arc<Hub>>,
+) -> Result<Json<Value>, ConvError> {
     sandbox(&app)?;
     Ok(Json(json!({ "agents": hub.online_agents() })))
 }
 
 /// The task as the desk reads it, if it is assigned to `worker_sid`.
-pub async fn task_view(sb: &Sandbox, task_sid: &str, worker_sid: Option<&str>) -> Result<Option<TaskView>, ConvError> {
+pub async fn task_view(
+    sb: &Sandbox,
+    task_sid: &str,
+    worker_sid: Option<&str>,
+) -> Result<Option<TaskView>, ConvError> {
     let (key, worker) = (task_sid.to_owned(), worker_sid.map(str::to_owned));
     let found = sb
         .db()
         .call(move |c| {
-            Ok((|| {
-                let Some(task) = tasks::fetch(c, &key)? else { return Ok(None) };
+            Ok((|| -> Result<_, SandboxError> {
+                let Some(task) = tasks::fetch(c, &key)? else {
+                    return Ok(None);
+                };
                 if worker.is_some() && task.worker_sid != worker {
                     return Ok(None);
                 }
@@ -164,7 +196,10 @@ pub async fn task_view(sb: &Sandbox, task_sid: &str, worker_sid: Option<&str>) -
         })
         .await??;
     let ids = sb.ids();
-    let ws = Workspace { queue_sid: &ids.queue_sid, workflow_sid: &ids.workflow_sid };
+    let ws = Workspace {
+        queue_sid: &ids.queue_sid,
+        workflow_sid: &ids.workflow_sid,
+    };
     Ok(found.map(|(task, conversation)| TaskView::new(task, conversation, &ws)))
 }
 
@@ -180,21 +215,42 @@ pub async fn set_task_status(
     let caller = auth::caller(&sb, auth::bearer(&headers)?).await?;
     match &caller {
         Caller::Agent { identity: who } if *who == identity => {}
-        _ => return Err(ConvError::Forbidden("Only the agent themselves may change their tasks".into())),
+        _ => {
+            return Err(ConvError::Forbidden(
+                "Only the agent themselves may change their tasks".into(),
+            ))
+        }
     }
     let (status, reason) = validate::status_change(&json_body(&headers, body).await?)?;
     let who = identity.clone();
-    let worker = sb.db().call(move |c| Ok(tasks::worker_sid(c, &who))).await??;
+    let worker = sb
+        .db()
+        .call(move |c| Ok(tasks::worker_sid(c, &who)))
+        .await??;
     let not_found = || ConvError::NotFound(format!("No task {task_sid} for agent {identity}"));
-    if task_view(&sb, &task_sid, Some(worker.as_deref().unwrap_or(""))).await?.is_none() {
+    if task_view(&sb, &task_sid, Some(worker.as_deref().unwrap_or("")))
+        .await?
+        .is_none()
+    {
         return Err(not_found());
     }
-    let reason = reason.or_else(|| (status == "completed").then(|| "Completed by agent".to_owned()));
-    let update = TaskUpdate { attributes: None, assignment_status: Some(&status), reason: reason.as_deref() };
-    app.twilio.update_task(&app.workspace_sid, &task_sid, &update, None).await.map_err(|e| match e.api() {
-        Some(a) if a.status == 400 => ConvError::Conflict(a.message.clone()),
-        Some(a) if a.status == 404 => not_found(),
-        _ => ConvError::Internal(e.to_string()),
-    })?;
-    task_view(&sb, &task_sid, worker.as_deref()).await?.map(Json).ok_or_else(not_found)
+    let reason =
+        reason.or_else(|| (status == "completed").then(|| "Completed by agent".to_owned()));
+    let update = TaskUpdate {
+        attributes: None,
+        assignment_status: Some(&status),
+        reason: reason.as_deref(),
+    };
+    app.twilio
+        .update_task(&app.workspace_sid, &task_sid, &update, None)
+        .await
+        .map_err(|e| match e.api() {
+            Some(a) if a.status == 400 => ConvError::Conflict(a.message.clone()),
+            Some(a) if a.status == 404 => not_found(),
+            _ => ConvError::Internal(e.to_string()),
+        })?;
+    task_view(&sb, &task_sid, worker.as_deref())
+        .await?
+        .map(Json)
+        .ok_or_else(not_found)
 }

@@ -19,7 +19,10 @@ pub struct Hub {
 
 impl Default for Hub {
     fn default() -> Self {
-        Hub { messages: broadcast::channel(MESSAGE_CAPACITY).0, online: Mutex::new(BTreeMap::new()) }
+        Hub {
+            messages: broadcast::channel(MESSAGE_CAPACITY).0,
+            online: Mutex::new(BTreeMap::new()),
+        }
     }
 }
 
@@ -36,7 +39,10 @@ impl Hub {
     /// Marks `identity` online until the returned guard is dropped.
     pub fn agent_online(self: &Arc<Self>, identity: &str) -> Online {
         *self.lock().entry(identity.to_owned()).or_insert(0) += 1;
-        Online { hub: self.clone(), identity: identity.to_owned() }
+        Online {
+            hub: self.clone(),
+            identity: identity.to_owned(),
+        }
     }
 
     /// Agents with at least one desk open, sorted.
@@ -45,7 +51,9 @@ impl Hub {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, usize>> {
-        self.online.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.online
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

@@ -25,7 +25,7 @@ use super::hub::Hub;
 use super::store::{self, ConversationRow};
 use super::views::{MessageView, TaskView, Workspace};
 use crate::app::AppState;
-use crate::sandbox::{tasks, Sandbox, SandboxEvent};
+use crate::sandbox::{tasks, Sandbox, SandboxError, SandboxEvent};
 
 /// How long a new socket may take to send its auth message.
 pub const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,13 +38,14 @@ pub async fn agent_live(
     Extension(hub): Extension<Arc<Hub>>,
     Path(identity): Path<String>,
 ) -> Response {
-    ws.max_message_size(MAX_CLIENT_MESSAGE).on_upgrade(move |socket| async move {
-        let mut socket = socket;
-        match admit_agent(&mut socket, &app, &identity).await {
-            Ok(sb) => agent_session(socket, app, sb, hub, identity).await,
-            Err(e) => refuse(socket, &e).await,
-        }
-    })
+    ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            let mut socket = socket;
+            match admit_agent(&mut socket, &app, &identity).await {
+                Ok(sb) => agent_session(socket, app, sb, hub, identity).await,
+                Err(e) => refuse(socket, &e).await,
+            }
+        })
 }
 
 pub async fn conversation_live(
@@ -53,13 +54,16 @@ pub async fn conversation_live(
     Extension(hub): Extension<Arc<Hub>>,
     Path(sid): Path<String>,
 ) -> Response {
-    ws.max_message_size(MAX_CLIENT_MESSAGE).on_upgrade(move |socket| async move {
-        let mut socket = socket;
-        match admit_conversation(&mut socket, &app, &sid).await {
-            Ok((sb, conversation)) => conversation_session(socket, app, sb, hub, conversation).await,
-            Err(e) => refuse(socket, &e).await,
-        }
-    })
+    ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            let mut socket = socket;
+            match admit_conversation(&mut socket, &app, &sid).await {
+                Ok((sb, conversation)) => {
+                    conversation_session(socket, app, sb, hub, conversation).await
+                }
+                Err(e) => refuse(socket, &e).await,
+            }
+        })
 }
 
 /// The token of the first message.
@@ -69,22 +73,37 @@ async fn auth_message(socket: &mut WebSocket) -> Result<String, ConvError> {
         .map_err(|_| ConvError::Unauthorized("No auth message arrived in time".into()))?;
     let text = match first {
         Some(Ok(Message::Text(t))) => t,
-        _ => return Err(ConvError::BadRequest("The first message must be {\"type\":\"auth\",\"token\":...}".into())),
+        _ => {
+            return Err(ConvError::BadRequest(
+                "The first message must be {\"type\":\"auth\",\"token\":...}".into(),
+            ))
+        }
     };
     let value: Value = serde_json::from_str(text.as_str())
         .map_err(|_| ConvError::BadRequest("The first message must be JSON".into()))?;
-    match (value.get("type").and_then(Value::as_str), value.get("token").and_then(Value::as_str)) {
+    match (
+        value.get("type").and_then(Value::as_str),
+        value.get("token").and_then(Value::as_str),
+    ) {
         (Some("auth"), Some(token)) if !token.is_empty() => Ok(token.to_owned()),
-        _ => Err(ConvError::Unauthorized("The first message must be {\"type\":\"auth\",\"token\":...}".into())),
+        _ => Err(ConvError::Unauthorized(
+            "The first message must be {\"type\":\"auth\",\"token\":...}".into(),
+        )),
     }
 }
 
-async fn admit_agent(socket: &mut WebSocket, app: &AppState, identity: &str) -> Result<Arc<Sandbox>, ConvError> {
+async fn admit_agent(
+    socket: &mut WebSocket,
+    app: &AppState,
+    identity: &str,
+) -> Result<Arc<Sandbox>, ConvError> {
     let sb = sandbox(app)?;
     let token = auth_message(socket).await?;
     match auth::caller(&sb, &token).await? {
         Caller::Agent { identity: who } if who == identity => Ok(sb),
-        _ => Err(ConvError::Forbidden("This token is not for this agent".into())),
+        _ => Err(ConvError::Forbidden(
+            "This token is not for this agent".into(),
+        )),
     }
 }
 
@@ -109,7 +128,10 @@ async fn refuse(mut socket: WebSocket, e: &ConvError) {
     while reason.len() > 120 {
         reason.pop();
     }
-    let frame = CloseFrame { code: e.close_code(), reason: Utf8Bytes::from(reason) };
+    let frame = CloseFrame {
+        code: e.close_code(),
+        reason: Utf8Bytes::from(reason),
+    };
     let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
@@ -128,13 +150,18 @@ fn still_open(incoming: Option<Result<Message, axum::Error>>) -> bool {
     matches!(incoming, Some(Ok(m)) if !matches!(m, Message::Close(_)))
 }
 
-async fn agent_tasks(sb: &Sandbox, identity: &str) -> Result<(Option<String>, Vec<TaskView>), ConvError> {
+async fn agent_tasks(
+    sb: &Sandbox,
+    identity: &str,
+) -> Result<(Option<String>, Vec<TaskView>), ConvError> {
     let who = identity.to_owned();
     let rows = sb
         .db()
         .call(move |c| {
-            Ok((|| {
-                let Some(worker) = tasks::worker_sid(c, &who)? else { return Ok((None, Vec::new())) };
+            Ok((|| -> Result<_, SandboxError> {
+                let Some(worker) = tasks::worker_sid(c, &who)? else {
+                    return Ok((None, Vec::new()));
+                };
                 let mut out = Vec::new();
                 for t in tasks::for_worker(c, &worker)? {
                     let conversation = tasks::conversation_of(c, &t.sid)?;
@@ -145,12 +172,26 @@ async fn agent_tasks(sb: &Sandbox, identity: &str) -> Result<(Option<String>, Ve
         })
         .await??;
     let ids = sb.ids();
-    let ws = Workspace { queue_sid: &ids.queue_sid, workflow_sid: &ids.workflow_sid };
+    let ws = Workspace {
+        queue_sid: &ids.queue_sid,
+        workflow_sid: &ids.workflow_sid,
+    };
     let (worker, rows) = rows;
-    Ok((worker, rows.into_iter().map(|(t, c)| TaskView::new(t, c, &ws)).collect()))
+    Ok((
+        worker,
+        rows.into_iter()
+            .map(|(t, c)| TaskView::new(t, c, &ws))
+            .collect(),
+    ))
 }
 
-async fn agent_session(mut socket: WebSocket, app: AppState, sb: Arc<Sandbox>, hub: Arc<Hub>, identity: String) {
+async fn agent_session(
+    mut socket: WebSocket,
+    app: AppState,
+    sb: Arc<Sandbox>,
+    hub: Arc<Hub>,
+    identity: String,
+) {
     let _online = hub.agent_online(&identity);
     // Subscribe before the snapshot so no change falls in between.
     let mut events = sb.subscribe();
@@ -201,15 +242,20 @@ async fn agent_session(mut socket: WebSocket, app: AppState, sb: Arc<Sandbox>, h
     }
 }
 
-async fn conversation_snapshot(sb: &Sandbox, conversation: &ConversationRow) -> Result<(Vec<MessageView>, String), ConvError> {
+async fn conversation_snapshot(
+    sb: &Sandbox,
+    conversation: &ConversationRow,
+) -> Result<(Vec<MessageView>, String), ConvError> {
     let (sid, task_sid) = (conversation.sid.clone(), conversation.task_sid.clone());
     let (rows, status) = sb
         .db()
         .call(move |c| {
-            Ok((|| {
+            Ok((|| -> Result<_, SandboxError> {
                 let rows = store::messages(c, &sid)?;
-                let status = tasks::fetch(c, &task_sid)?.map(|t| t.assignment_status).unwrap_or_default();
-                Ok::<_, crate::sandbox::SandboxError>((rows, status))
+                let status = tasks::fetch(c, &task_sid)?
+                    .map(|t| t.assignment_status)
+                    .unwrap_or_default();
+                Ok((rows, status))
             })())
         })
         .await??;

@@ -38,10 +38,19 @@ pub use hub::Hub;
 /// Every conversations route, with its own [`Hub`].
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/sandbox/conversations/{sid}/messages", get(http::list_messages).post(http::post_message))
-        .route("/sandbox/conversations/{sid}/live", get(live::conversation_live))
+        .route(
+            "/sandbox/conversations/{sid}/messages",
+            get(http::list_messages).post(http::post_message),
+        )
+        .route(
+            "/sandbox/conversations/{sid}/live",
+            get(live::conversation_live),
+        )
         .route("/sandbox/agents/{identity}/live", get(live::agent_live))
-        .route("/sandbox/agents/{identity}/tasks/{task_sid}/status", post(http::set_task_status))
+        .route(
+            "/sandbox/agents/{identity}/tasks/{task_sid}/status",
+            post(http::set_task_status),
+        )
         .route("/sandbox/webchat/sessions", post(http::start_webchat))
         .route("/sandbox/webchat/agents", get(http::online_agents))
         .layer(Extension(Arc::new(Hub::default())))

@@ -58,17 +58,32 @@ pub fn conversation(conn: &Connection, sid: &str) -> Result<Option<ConversationR
     Ok(conn
         .prepare_cached("SELECT sid, task_sid, agent, customer FROM conversations WHERE sid = ?1")?
         .query_row([sid], |r| {
-            Ok(ConversationRow { sid: r.get(0)?, task_sid: r.get(1)?, agent: r.get(2)?, customer: r.get(3)? })
+            Ok(ConversationRow {
+                sid: r.get(0)?,
+                task_sid: r.get(1)?,
+                agent: r.get(2)?,
+                customer: r.get(3)?,
+            })
         })
         .optional()?)
 }
 
 /// The conversation of a task, if it is a chat task.
-pub fn conversation_of_task(conn: &Connection, task_sid: &str) -> Result<Option<ConversationRow>, SandboxError> {
+pub fn conversation_of_task(
+    conn: &Connection,
+    task_sid: &str,
+) -> Result<Option<ConversationRow>, SandboxError> {
     Ok(conn
-        .prepare_cached("SELECT sid, task_sid, agent, customer FROM conversations WHERE task_sid = ?1")?
+        .prepare_cached(
+            "SELECT sid, task_sid, agent, customer FROM conversations WHERE task_sid = ?1",
+        )?
         .query_row([task_sid], |r| {
-            Ok(ConversationRow { sid: r.get(0)?, task_sid: r.get(1)?, agent: r.get(2)?, customer: r.get(3)? })
+            Ok(ConversationRow {
+                sid: r.get(0)?,
+                task_sid: r.get(1)?,
+                agent: r.get(2)?,
+                customer: r.get(3)?,
+            })
         })
         .optional()?)
 }
@@ -99,7 +114,9 @@ pub fn insert_message(
 ) -> Result<MessageRow, SandboxError> {
     let tx = conn.transaction()?;
     let index: i64 = tx
-        .prepare_cached("SELECT COALESCE(MAX(idx) + 1, 0) FROM messages WHERE conversation_sid = ?1")?
+        .prepare_cached(
+            "SELECT COALESCE(MAX(idx) + 1, 0) FROM messages WHERE conversation_sid = ?1",
+        )?
         .query_row([conversation_sid], |r| r.get(0))?;
     let row = MessageRow {
         sid: new_sid("IM"),
@@ -130,13 +147,20 @@ pub fn insert_message(
 }
 
 /// The conversation's messages in order (the newest [`MAX_LISTED`] of them).
-pub fn messages(conn: &Connection, conversation_sid: &str) -> Result<Vec<MessageRow>, SandboxError> {
+pub fn messages(
+    conn: &Connection,
+    conversation_sid: &str,
+) -> Result<Vec<MessageRow>, SandboxError> {
     let mut stmt = conn.prepare_cached(
         "SELECT sid, conversation_sid, idx, author, author_role, body, attributes, date_created FROM messages \
          WHERE conversation_sid = ?1 ORDER BY idx DESC LIMIT ?2",
     )?;
-    let mut rows: Vec<MessageRow> =
-        stmt.query_map(params![conversation_sid, MAX_LISTED as i64], message_from_row)?.collect::<Result<_, _>>()?;
+    let mut rows: Vec<MessageRow> = stmt
+        .query_map(
+            params![conversation_sid, MAX_LISTED as i64],
+            message_from_row,
+        )?
+        .collect::<Result<_, _>>()?;
     rows.reverse();
     Ok(rows)
 }
@@ -156,7 +180,10 @@ pub fn insert_chat_token(
 }
 
 /// (conversation, identity) of a customer token, by its hash.
-pub fn chat_token(conn: &Connection, token_hash: &str) -> Result<Option<(String, String)>, SandboxError> {
+pub fn chat_token(
+    conn: &Connection,
+    token_hash: &str,
+) -> Result<Option<(String, String)>, SandboxError> {
     Ok(conn
         .prepare_cached("SELECT conversation_sid, identity FROM chat_tokens WHERE token_hash = ?1")?
         .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -170,17 +197,22 @@ mod tests {
 
     fn db_with_chat() -> (Db, String, String) {
         let db = Db::open_in_memory().unwrap();
-        let (task, conv) = db.call_now(|c| Ok(tasks::create_chat(c, "alice", "Bob", 1).unwrap())).unwrap();
+        let (task, conv) = db
+            .call_now(|c| Ok(tasks::create_chat(c, "alice", "Bob", 1).unwrap()))
+            .unwrap();
         (db, task, conv)
     }
 
     #[test]
     fn messages_are_numbered_per_conversation() {
         let (db, task, conv) = db_with_chat();
-        let (_, other) = db.call_now(|c| Ok(tasks::create_chat(c, "alice", "Cy", 2).unwrap())).unwrap();
+        let (_, other) = db
+            .call_now(|c| Ok(tasks::create_chat(c, "alice", "Cy", 2).unwrap()))
+            .unwrap();
         db.call_now(|c| {
             let a = insert_message(c, &conv, "Bob", Role::Customer, "hi", "{}", 10).unwrap();
-            let b = insert_message(c, &conv, "alice", Role::Agent, "hello", r#"{"k":1}"#, 11).unwrap();
+            let b =
+                insert_message(c, &conv, "alice", Role::Agent, "hello", r#"{"k":1}"#, 11).unwrap();
             let x = insert_message(c, &other, "Cy", Role::Customer, "yo", "{}", 12).unwrap();
             assert_eq!((a.index, b.index, x.index), (0, 1, 0));
             assert!(a.sid.starts_with("IM") && a.sid.len() == 34);
@@ -189,24 +221,58 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        let row = db.call_now(|c| Ok(conversation(c, &conv).unwrap())).unwrap().unwrap();
-        assert_eq!((row.task_sid.as_str(), row.agent.as_str(), row.customer.as_str()), (task.as_str(), "alice", "Bob"));
-        let by_task = db.call_now(|c| Ok(conversation_of_task(c, &task).unwrap())).unwrap();
+        let row = db
+            .call_now(|c| Ok(conversation(c, &conv).unwrap()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                row.task_sid.as_str(),
+                row.agent.as_str(),
+                row.customer.as_str()
+            ),
+            (task.as_str(), "alice", "Bob")
+        );
+        let by_task = db
+            .call_now(|c| Ok(conversation_of_task(c, &task).unwrap()))
+            .unwrap();
         assert_eq!(by_task, Some(row));
     }
 
     #[test]
     fn a_message_needs_an_existing_conversation() {
         let db = Db::open_in_memory().unwrap();
-        let err = db.call_now(|c| Ok(insert_message(c, "CHnope", "x", Role::Customer, "hi", "{}", 1))).unwrap();
+        let err = db
+            .call_now(|c| {
+                Ok(insert_message(
+                    c,
+                    "CHnope",
+                    "x",
+                    Role::Customer,
+                    "hi",
+                    "{}",
+                    1,
+                ))
+            })
+            .unwrap();
         assert!(err.is_err());
     }
 
     #[test]
     fn chat_tokens_resolve_by_hash() {
         let (db, _, conv) = db_with_chat();
-        db.call_now(|c| Ok(insert_chat_token(c, "h1", &conv, "Bob", 5).unwrap())).unwrap();
-        assert_eq!(db.call_now(|c| Ok(chat_token(c, "h1").unwrap())).unwrap(), Some((conv, "Bob".to_owned())));
-        assert_eq!(db.call_now(|c| Ok(chat_token(c, "h2").unwrap())).unwrap(), None);
+        db.call_now(|c| {
+            insert_chat_token(c, "h1", &conv, "Bob", 5).unwrap();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(
+            db.call_now(|c| Ok(chat_token(c, "h1").unwrap())).unwrap(),
+            Some((conv, "Bob".to_owned()))
+        );
+        assert_eq!(
+            db.call_now(|c| Ok(chat_token(c, "h2").unwrap())).unwrap(),
+            None
+        );
     }
 }
