@@ -1,4 +1,57 @@
-fn main() {
-    eprintln!("usage: cargo xtask <test|build|run|bench>");
-    std::process::exit(2);
+//! `cargo xtask test | build | run | bench`: the project's own commands. They install
+//! what a fresh machine lacks, build the WebAssembly module, the Flex plugin bundle,
+//! the site and the host, and run every suite.
+
+mod bench;
+mod build;
+mod cmd;
+mod run;
+mod site;
+mod suites;
+mod testing;
+mod tools;
+mod workspace;
+
+use std::process::ExitCode;
+
+use cmd::Error;
+use workspace::Workspace;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  test               install what is missing, then run every check and suite
+  build [--release]  build the WebAssembly module, the plugin bundle, the site and the host
+  run [--release] [host arguments...]
+                     build, then start the host in sandbox mode and print its pages
+  bench              print sizes and load time of the plugin, and the host's benchmarks";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = Workspace::locate().and_then(|ws| match command.as_str() {
+        "test" => testing::test(&ws),
+        "build" => {
+            let profile = build::HostProfile::from_args(rest)?;
+            tools::ensure_build_tools(&ws)?;
+            build::all(&ws, profile)
+        }
+        "run" => run::run(&ws, rest),
+        "bench" => bench::bench(&ws),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(Error::new(format!("unknown command `{other}`\n\n{USAGE}"))),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nerror: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -1,0 +1,261 @@
+// The built plugin bundle in headless Chromium, loaded the way Flex loads a plugin:
+// a page that provides window.React and window.Twilio.Flex adds the bundle's script.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { launchChromium, repoRoot } from "./harness.mjs";
+import { BUNDLE_URL_PATH, serveShellPage, serviceConfiguration } from "./shell-page.mjs";
+
+const shellPackage = JSON.parse(await readFile(path.join(repoRoot, "pkg-shim/package.json"), "utf8"));
+
+/** A chat task as Flex hands it to TaskCanvas components. */
+function chatTask(overrides = {}) {
+  return {
+    sid: "WR00000000000000000000000000000001",
+    taskSid: "WT00000000000000000000000000000001",
+    taskStatus: "assigned",
+    status: "accepted",
+    taskChannelUniqueName: "chat",
+    channelType: "web",
+    queueName: "Everyone",
+    attributes: { channelType: "web", conversationSid: "CH00000000000000000000000000000001", name: "Customer" },
+    ...overrides,
+  };
+}
+const conversation = { source: { sid: "CH00000000000000000000000000000001" }, participants: new Map() };
+
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Opens the page with `config`, loads the bundle, and returns what happened. */
+async function loadShell(config) {
+  const server = await serveShellPage(config);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requested = [];
+  const errors = [];
+  const consoleErrors = [];
+  page.on("request", (req) => requested.push(req.url()));
+  page.on("pageerror", (err) => errors.push(String(err)));
+  page.on("console", (msg) => {
+    if (msg.type() === "error") consoleErrors.push(msg.text());
+  });
+  await page.goto(server.pageUrl);
+  await page.evaluate((src) => window.flexDouble.loadPlugin(src), BUNDLE_URL_PATH);
+  const summary = await page.evaluate(() => {
+    const r = window.flexRecord;
+    return {
+      initCalls: r.initCalls,
+      initFinished: r.initFinishedAt !== undefined,
+      initError: r.initError,
+      header: r.header.map(({ element, options }) => ({
+        key: element.key,
+        sortOrder: options.sortOrder,
+        hasIf: typeof options.if === "function",
+      })),
+      tabs: r.tabs.map(({ element, options }) => ({
+        key: element.key,
+        isTab: element.type === window.Twilio.Flex.Tab,
+        uniqueName: element.props.uniqueName,
+        label: element.props.label,
+        hasIf: typeof options.if === "function",
+      })),
+      listeners: r.listeners,
+      notifications: r.notifications,
+      strings: window.flexDouble.manager.strings,
+    };
+  });
+  return {
+    page,
+    server,
+    summary,
+    requested,
+    errors,
+    consoleErrors,
+    async close() {
+      await context.close();
+      await server.close();
+    },
+  };
+}
+
+describe("plugin bundle", () => {
+  test("calls Twilio.Flex.Plugins.init with the plugin class and fetches no other file", async () => {
+    const shell = await loadShell({ serviceConfiguration: serviceConfiguration() });
+    try {
+      const { summary } = shell;
+      assert.equal(summary.initCalls.length, 1, "Plugins.init called once");
+      assert.deepEqual(summary.initCalls[0], {
+        isClass: true,
+        name: "ChatToVideoPlugin",
+        uniqueName: shellPackage.name,
+        version: shellPackage.version,
+      });
+      assert.equal(summary.initError, undefined);
+      assert.ok(summary.initFinished, "init finished");
+      assert.deepEqual(shell.requested, [shell.server.pageUrl, shell.server.url + BUNDLE_URL_PATH]);
+      assert.deepEqual(shell.server.requests, ["/", BUNDLE_URL_PATH]);
+      assert.deepEqual(shell.errors, []);
+    } finally {
+      await shell.close();
+    }
+  });
+
+  test("init registers the header button, the Video Room tab, the listeners, notifications and strings", async () => {
+    const shell = await loadShell({
+      serviceConfiguration: serviceConfiguration(),
+      strings: { TaskHeaderLine: "{{task.defaultFrom}}" },
+    });
+    try {
+      const { summary } = shell;
+      assert.deepEqual(summary.header, [{ key: summary.header[0]?.key, sortOrder: 1, hasIf: true }]);
+      assert.equal(typeof summary.header[0].key, "string");
+      assert.deepEqual(summary.tabs, [
+        { key: "VideoRoom", isTab: true, uniqueName: "VideoRoom", label: summary.tabs[0]?.label, hasIf: true },
+      ]);
+      assert.equal(typeof summary.tabs[0].label, "string");
+      assert.ok(summary.tabs[0].label.length > 0, "the tab has a label");
+      assert.deepEqual([...summary.listeners].sort(), ["afterWrapupTask", "beforeCompleteTask", "beforeWrapupTask"]);
+      assert.ok(summary.notifications.length > 0, "notifications registered");
+      for (const n of summary.notifications) {
+        assert.equal(typeof n.id, "string");
+        assert.ok(["information", "success", "warning", "error"].includes(n.type), `notification type ${n.type}`);
+      }
+      assert.equal(summary.strings.TaskHeaderLine, "{{task.defaultFrom}}", "Flex's own strings are kept");
+      const added = Object.keys(summary.strings).filter((k) => k !== "TaskHeaderLine");
+      assert.ok(added.length > 0, "the plugin's default strings are added");
+      assert.deepEqual(shell.errors, []);
+    } finally {
+      await shell.close();
+    }
+  });
+
+  test("strings already set in manager.strings win over the plugin's defaults", async () => {
+    const first = await loadShell({ serviceConfiguration: serviceConfiguration() });
+    const defaults = first.summary.strings;
+    await first.close();
+    const key = Object.keys(defaults)[0];
+    assert.ok(key, "the plugin has default strings");
+    const shell = await loadShell({ serviceConfiguration: serviceConfiguration(), strings: { [key]: "Overridden" } });
+    try {
+      assert.equal(shell.summary.strings[key], "Overridden");
+      assert.deepEqual(Object.keys(shell.summary.strings).sort(), Object.keys(defaults).sort());
+    } finally {
+      await shell.close();
+    }
+  });
+
+  test("the button and the tab mount into the page, follow task changes and unmount cleanly", async () => {
+    const shell = await loadShell({ serviceConfiguration: serviceConfiguration() });
+    try {
+      const result = await shell.page.evaluate(
+        async ({ task, wrapping, conversation }) => {
+          const r = window.flexRecord;
+          const button = r.header[0];
+          const tab = r.tabs[0];
+          const shown = {
+            buttonAssigned: button.options.if({ task }),
+            buttonWrapping: button.options.if({ task: wrapping }),
+            buttonNoTask: button.options.if({}),
+            tabNoTask: tab.options.if({}),
+          };
+          // React 17 runs effects (where the shell mounts) after rendering.
+          const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+          const header = window.flexDouble.render(button.element, { task, conversation });
+          await settle();
+          const buttonDiv = header.container.querySelector("div.chat-to-video-button");
+          const buttonChildren = buttonDiv ? buttonDiv.childNodes.length : -1;
+          header.rerender({ task: { ...task, attributes: { ...task.attributes, name: "Renamed" } }, conversation });
+          await settle();
+          header.unmount();
+          await settle();
+          // Freeing the handle removes what the module mounted from the shell's element.
+          const buttonLeft = buttonDiv ? buttonDiv.childNodes.length : -1;
+
+          const room = window.flexDouble.render(tab.element, { task, conversation });
+          await settle();
+          const section = room.container.querySelector('section[data-unique-name="VideoRoom"]');
+          const roomDiv = section && section.querySelector("div.chat-to-video-room");
+          const roomChildren = roomDiv ? roomDiv.childNodes.length : -1;
+          room.unmount();
+          await settle();
+          const roomLeft = roomDiv ? roomDiv.childNodes.length : -1;
+          return { shown, buttonChildren, roomChildren, buttonLeft, roomLeft, left: document.body.childNodes.length };
+        },
+        { task: chatTask(), wrapping: chatTask({ taskStatus: "wrapping" }), conversation },
+      );
+      assert.deepEqual(result.shown, { buttonAssigned: true, buttonWrapping: false, buttonNoTask: false, tabNoTask: false });
+      assert.ok(result.buttonChildren > 0, "the module rendered the button into the shell's element");
+      assert.ok(result.roomChildren > 0, "the module rendered the room into the tab");
+      assert.equal(result.buttonLeft, 0, "unmounting the button freed its handle");
+      assert.equal(result.roomLeft, 0, "unmounting the tab freed its handle");
+      assert.equal(result.left, 0, "nothing is left in the page after unmounting");
+      assert.deepEqual(shell.errors, []);
+      assert.deepEqual(shell.consoleErrors, []);
+    } finally {
+      await shell.close();
+    }
+  });
+
+  test("wrap-up and completion of a task without a video room are not aborted", async () => {
+    const shell = await loadShell({ serviceConfiguration: serviceConfiguration() });
+    try {
+      const result = await shell.page.evaluate(async (task) => {
+        const complete = await window.flexDouble.before("CompleteTask", { task, sid: task.sid });
+        const wrapup = await window.flexDouble.before("WrapupTask", { task, sid: task.sid });
+        return { complete, wrapup, shown: window.flexRecord.shown };
+      }, chatTask());
+      assert.deepEqual(result, { complete: false, wrapup: false, shown: [] });
+      assert.deepEqual(shell.errors, []);
+    } finally {
+      await shell.close();
+    }
+  });
+
+  test("with the feature disabled in custom_data nothing is registered", async () => {
+    const strings = { TaskHeaderLine: "{{task.defaultFrom}}" };
+    const shell = await loadShell({ serviceConfiguration: serviceConfiguration({ enabled: false }), strings });
+    try {
+      const { summary } = shell;
+      assert.equal(summary.initCalls.length, 1);
+      assert.ok(summary.initFinished);
+      assert.equal(summary.initError, undefined);
+      assert.deepEqual(summary.header, []);
+      assert.deepEqual(summary.tabs, []);
+      assert.deepEqual(summary.listeners, []);
+      assert.deepEqual(summary.notifications, []);
+      assert.deepEqual(summary.strings, strings);
+      assert.deepEqual(shell.errors, []);
+    } finally {
+      await shell.close();
+    }
+  });
+
+  test("with the functions domain missing from the configuration, it logs why and registers nothing", async () => {
+    const strings = { TaskHeaderLine: "{{task.defaultFrom}}" };
+    const shell = await loadShell({ serviceConfiguration: serviceConfiguration({ functionsDomain: null }), strings });
+    try {
+      const { summary } = shell;
+      assert.equal(summary.initCalls.length, 1);
+      assert.ok(summary.initFinished, "init finishes instead of throwing into Flex");
+      assert.equal(summary.initError, undefined);
+      assert.deepEqual(summary.header, []);
+      assert.deepEqual(summary.tabs, []);
+      assert.deepEqual(summary.listeners, []);
+      assert.deepEqual(summary.notifications, []);
+      assert.deepEqual(summary.strings, strings);
+      assert.equal(shell.consoleErrors.length, 1, `one error logged: ${JSON.stringify(shell.consoleErrors)}`);
+      // The module's error code, then its message.
+      assert.match(shell.consoleErrors[0], /^\[plugin-chat-to-video\] not started, nothing registered: \w+: \S/);
+      assert.deepEqual(shell.errors, []);
+    } finally {
+      await shell.close();
+    }
+  });
+});

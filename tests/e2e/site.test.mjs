@@ -1,0 +1,52 @@
+// The site `cargo xtask build` assembles for the host: every file the pages and Flex
+// load is there, and each has a gzip copy with the same content.
+import assert from "node:assert/strict";
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { test } from "node:test";
+import { gunzipSync } from "node:zlib";
+import { paths } from "./harness.mjs";
+
+async function filesUnder(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(full)));
+    else out.push(full);
+  }
+  return out;
+}
+
+test("the site holds the plugin bundle, the customer page's module and the vendored browser SDKs", async () => {
+  const site = paths.site;
+  const bundle = await readFile(path.join(site, "plugins/plugin-chat-to-video.js"));
+  assert.ok(bundle.equals(await readFile(paths.bundle)), "the served bundle is the built one");
+
+  const glue = await readFile(path.join(site, "features/chat-to-video/chat_to_video.js"), "utf8");
+  assert.ok(/export\s*\{[^}]*\binitSync\b/.test(glue), "the customer page's module is wasm-bindgen web glue");
+  const wasm = await readFile(path.join(site, "features/chat-to-video/chat_to_video_bg.wasm"));
+  assert.ok(WebAssembly.validate(wasm), "the module is valid WebAssembly");
+
+  const vendor = {
+    "vendor/twilio-video.min.js": /^\/\*! twilio-video\.js 2\./,
+    "vendor/twilio-sync.min.js": /Twilio\.Sync/,
+    "vendor/react.production.min.js": /React v17\./,
+    "vendor/react-dom.production.min.js": /React v17\./,
+  };
+  for (const [file, marker] of Object.entries(vendor)) {
+    assert.ok(marker.test(await readFile(path.join(site, file), "utf8")), `${file} is the expected library`);
+  }
+});
+
+test("every file in the site has a .gz next to it with the same content", async () => {
+  const files = await filesUnder(paths.site);
+  const plain = files.filter((f) => !f.endsWith(".gz"));
+  assert.ok(plain.length >= 7, `expected the site's files, found ${plain.length}`);
+  for (const file of plain) {
+    const gz = await readFile(`${file}.gz`).catch(() => undefined);
+    assert.ok(gz, `${path.relative(paths.site, file)}.gz is missing`);
+    assert.ok(gunzipSync(gz).equals(await readFile(file)), `${path.relative(paths.site, file)}.gz differs`);
+  }
+  const orphans = files.filter((f) => f.endsWith(".gz") && !plain.includes(f.slice(0, -3)));
+  assert.deepEqual(orphans, []);
+});

@@ -1,0 +1,107 @@
+//! `cargo xtask build`: the WebAssembly module (cargo → wasm-bindgen → wasm-opt), the
+//! shell's type-check and bundle, the site, and the host. Nothing is started.
+
+use std::fs;
+
+use crate::cmd::{Cmd, Error, Result};
+use crate::site;
+use crate::workspace::{cargo, Workspace};
+
+const CRATE: &str = "chat-to-video";
+const WASM_PROFILE: &str = "wasm-release";
+
+/// Which cargo profile the host is built with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum HostProfile {
+    /// Shares its dependencies with `cargo test`, so a full test run compiles them once.
+    Dev,
+    Release,
+}
+
+impl HostProfile {
+    pub fn from_args(args: &[String]) -> Result<Self> {
+        match args {
+            [] => Ok(HostProfile::Dev),
+            [flag] if flag == "--release" => Ok(HostProfile::Release),
+            _ => Err(Error::new(format!(
+                "unexpected arguments: {}",
+                args.join(" ")
+            ))),
+        }
+    }
+
+    pub fn is_release(self) -> bool {
+        self == HostProfile::Release
+    }
+}
+
+pub fn all(ws: &Workspace, host: HostProfile) -> Result<()> {
+    wasm(ws)?;
+    typecheck_shell(ws)?;
+    bundle(ws)?;
+    site::assemble(ws)?;
+    host_binary(ws, host)
+}
+
+/// cargo (size profile) → wasm-bindgen `--target web` → wasm-opt `-Oz`, into `target/wasm/pkg`.
+pub fn wasm(ws: &Workspace) -> Result<()> {
+    Cmd::new(cargo())
+        .args(["build", "--lib", "--target", "wasm32-unknown-unknown"])
+        .args(["--profile", WASM_PROFILE, "-p", CRATE])
+        .dir(&ws.root)
+        .run()?;
+    let raw = ws
+        .cargo_target
+        .join("wasm32-unknown-unknown")
+        .join(WASM_PROFILE)
+        .join("chat_to_video.wasm");
+    let pkg = ws.wasm_pkg();
+    if pkg.exists() {
+        fs::remove_dir_all(&pkg)?;
+    }
+    Cmd::new("wasm-bindgen")
+        .args(["--target", "web", "--out-dir"])
+        .arg(&pkg)
+        .arg(&raw)
+        .run()?;
+    let wasm = pkg.join("chat_to_video_bg.wasm");
+    let optimised = pkg.join("chat_to_video_bg.opt.wasm");
+    Cmd::new(ws.node_bin("wasm-opt"))
+        .args([
+            "-Oz",
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+        ])
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&optimised)
+        .run()?;
+    fs::rename(&optimised, &wasm)?;
+    Ok(())
+}
+
+/// The shell against the real `@twilio/flex-ui` types and the generated `.d.ts`.
+pub fn typecheck_shell(ws: &Workspace) -> Result<()> {
+    Cmd::new(ws.node_bin("tsc"))
+        .args(["-p", "pkg-shim"])
+        .dir(&ws.root)
+        .run()
+}
+
+/// One self-contained file: `pkg-shim/dist/plugin-chat-to-video.js`.
+pub fn bundle(ws: &Workspace) -> Result<()> {
+    Cmd::new("node")
+        .arg("pkg-shim/build.mjs")
+        .arg("--outfile")
+        .arg(ws.bundle())
+        .dir(&ws.root)
+        .run()
+}
+
+pub fn host_binary(ws: &Workspace, profile: HostProfile) -> Result<()> {
+    Cmd::new(cargo())
+        .args(["build", "-p", "plugin-host"])
+        .args(profile.is_release().then_some("--release"))
+        .dir(&ws.root)
+        .run()
+}

@@ -1,0 +1,158 @@
+//! Assembles `target/site/`, everything the host serves, from one table of steps,
+//! and writes a gzip-compressed copy next to every file (the host serves those).
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::cmd::{Error, Result};
+use crate::workspace::Workspace;
+
+/// One step of the site: what to copy (repository-relative) and where it lands
+/// (site-relative). Pages that need a build step of their own get a step that runs
+/// it before the copy of its output.
+enum Step {
+    /// Every static file under a directory, keeping relative paths.
+    Tree {
+        from: &'static str,
+        to: &'static str,
+    },
+    File {
+        from: &'static str,
+        to: &'static str,
+    },
+}
+
+#[rustfmt::skip]
+const STEPS: &[Step] = &[
+    // The host's pages: the customer page, the sandbox desk and web chat.
+    Step::Tree { from: "plugin-host/web", to: "" },
+    // The WebAssembly module for the customer page.
+    Step::File { from: "target/wasm/pkg/chat_to_video.js", to: "features/chat-to-video/chat_to_video.js" },
+    Step::File { from: "target/wasm/pkg/chat_to_video_bg.wasm", to: "features/chat-to-video/chat_to_video_bg.wasm" },
+    // The Flex plugin bundle, as Flex would load it.
+    Step::File { from: "pkg-shim/dist/plugin-chat-to-video.js", to: "plugins/plugin-chat-to-video.js" },
+    // Browser SDKs and React 17 (as Flex 2 ships it) from the npm lockfile.
+    Step::File { from: "node_modules/twilio-video/dist/twilio-video.min.js", to: "vendor/twilio-video.min.js" },
+    Step::File { from: "node_modules/twilio-sync/builds/twilio-sync.min.js", to: "vendor/twilio-sync.min.js" },
+    Step::File { from: "node_modules/react/umd/react.production.min.js", to: "vendor/react.production.min.js" },
+    Step::File { from: "node_modules/react-dom/umd/react-dom.production.min.js", to: "vendor/react-dom.production.min.js" },
+];
+
+/// Directory and file names under a `Tree` that are sources, not site files.
+const NOT_SERVED: &[&str] = &[
+    "node_modules",
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+];
+
+pub fn assemble(ws: &Workspace) -> Result<()> {
+    let site = ws.site();
+    crate::cmd::announce(&format!("assemble {}", site.display()));
+    if site.exists() {
+        fs::remove_dir_all(&site)?;
+    }
+    fs::create_dir_all(&site)?;
+    for step in STEPS {
+        match step {
+            Step::Tree { from, to } => {
+                let from = ws.path(from);
+                if from.is_dir() {
+                    copy_tree(&from, &site.join(to))?;
+                }
+            }
+            Step::File { from, to } => copy_file(&ws.path(from), &site.join(to))?,
+        }
+    }
+    let count = gzip_tree(&site)?;
+    println!("{count} files, each with a .gz");
+    Ok(())
+}
+
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::copy(from, to).map_err(|err| {
+        Error::new(format!(
+            "copying {} to {}: {err}",
+            from.display(),
+            to.display()
+        ))
+    })?;
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name_str = name.to_string_lossy();
+        if name_str.starts_with('.') || NOT_SERVED.contains(&name_str.as_ref()) {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            copy_tree(&path, &to.join(&name))?;
+        } else {
+            copy_file(&path, &to.join(&name))?;
+        }
+    }
+    Ok(())
+}
+
+/// gzip -9 of `bytes`.
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?)
+}
+
+/// Writes `<file>.gz` for every file under `dir`; returns how many.
+fn gzip_tree(dir: &Path) -> Result<usize> {
+    let mut count = 0;
+    for entry in fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            count += gzip_tree(&path)?;
+        } else if path.extension().is_none_or(|ext| ext != "gz") {
+            let mut name = path.clone().into_os_string();
+            name.push(".gz");
+            fs::write(name, gzip(&fs::read(&path)?)?)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Step, STEPS};
+
+    /// Every vendored file comes from a package the root package.json pins.
+    #[test]
+    fn vendored_files_come_from_pinned_packages() {
+        let manifest = include_str!("../../package.json");
+        let json: serde_json::Value = serde_json::from_str(manifest).expect("package.json parses");
+        let pinned = json["devDependencies"]
+            .as_object()
+            .expect("devDependencies");
+        for step in STEPS {
+            let Step::File { from, .. } = step else {
+                continue;
+            };
+            let Some(rest) = from.strip_prefix("node_modules/") else {
+                continue;
+            };
+            let package = rest.split('/').next().unwrap_or_default();
+            assert!(
+                pinned.contains_key(package),
+                "{from}: {package} is not in package.json"
+            );
+        }
+    }
+}

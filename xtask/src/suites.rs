@@ -1,0 +1,216 @@
+//! Counting what each suite ran, from the result lines the runners print, and the
+//! closing summary table.
+
+/// Tests passed and failed, as a runner reported them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub passed: u64,
+    pub failed: u64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Counts) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+}
+
+/// Sums every `test result: ok. N passed; M failed; …` line (cargo's libtest and
+/// wasm-bindgen-test-runner print one per test binary).
+pub fn libtest(output: &str) -> Counts {
+    let mut counts = Counts::default();
+    for line in output.lines() {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            continue;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(label), Some(number)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(n) = number.parse::<u64>() else {
+                continue;
+            };
+            match label {
+                "passed" => counts.passed += n,
+                "failed" => counts.failed += n,
+                _ => {}
+            }
+        }
+    }
+    counts
+}
+
+/// node's test runner: the closing `ℹ pass N` / `ℹ fail N` (spec) or `# pass N` (TAP).
+pub fn node_test(output: &str) -> Counts {
+    let mut counts = Counts::default();
+    for line in output.lines() {
+        let line = line.trim();
+        let Some(rest) = line.strip_prefix("ℹ ").or_else(|| line.strip_prefix("# ")) else {
+            continue;
+        };
+        let mut words = rest.split_whitespace();
+        let (Some(label), Some(number), None) = (words.next(), words.next(), words.next()) else {
+            continue;
+        };
+        let Ok(n) = number.parse::<u64>() else {
+            continue;
+        };
+        match label {
+            "pass" => counts.passed = n,
+            "fail" => counts.failed = n,
+            _ => {}
+        }
+    }
+    counts
+}
+
+/// How a step of `cargo xtask test` ended.
+pub enum Outcome {
+    /// A check without test counts (fmt, clippy, type-check, build).
+    Ok,
+    Tests(Counts),
+    Failed(String),
+    Skipped(String),
+}
+
+pub struct Report {
+    rows: Vec<(String, Outcome)>,
+}
+
+impl Report {
+    pub fn new() -> Self {
+        Report { rows: Vec::new() }
+    }
+
+    pub fn add(&mut self, name: &str, outcome: Outcome) {
+        self.rows.push((name.to_string(), outcome));
+    }
+
+    pub fn failed(&self) -> bool {
+        self.rows
+            .iter()
+            .any(|(_, o)| matches!(o, Outcome::Failed(_) | Outcome::Skipped(_)))
+    }
+
+    /// The table, and the closing `N passed, M failed` line.
+    pub fn print(&self) {
+        let width = self.rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        let mut total = Counts::default();
+        println!("\n== summary ==");
+        for (name, outcome) in &self.rows {
+            let text = match outcome {
+                Outcome::Ok => "ok".to_string(),
+                Outcome::Tests(c) => {
+                    total += *c;
+                    format!("{} passed, {} failed", c.passed, c.failed)
+                }
+                Outcome::Failed(why) => format!("FAILED: {why}"),
+                Outcome::Skipped(why) => format!("NOT RUN: {why}"),
+            };
+            println!("{name:<width$}  {text}");
+        }
+        println!("total: {} passed, {} failed", total.passed, total.failed);
+    }
+}
+
+/// Turns a suite's exit status and counts into an outcome; zero tests is a failure.
+pub fn judge(succeeded: bool, counts: Counts) -> Outcome {
+    if counts.failed > 0 {
+        Outcome::Failed(format!(
+            "{} passed, {} failed",
+            counts.passed, counts.failed
+        ))
+    } else if !succeeded {
+        Outcome::Failed(format!(
+            "exited with an error after {} passed",
+            counts.passed
+        ))
+    } else if counts.passed == 0 {
+        Outcome::Failed("ran no tests".to_string())
+    } else {
+        Outcome::Tests(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_every_libtest_result_line() {
+        let out = "running 2 tests\n\
+                   test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
+                   no tests to run!\n\
+                   test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out\n";
+        assert_eq!(
+            libtest(out),
+            Counts {
+                passed: 5,
+                failed: 1
+            }
+        );
+    }
+
+    #[test]
+    fn no_result_line_counts_nothing() {
+        assert_eq!(libtest("no tests to run!\n"), Counts::default());
+    }
+
+    #[test]
+    fn reads_node_spec_and_tap_summaries() {
+        let spec = "ℹ tests 7\nℹ suites 1\nℹ pass 6\nℹ fail 1\nℹ cancelled 0\n";
+        assert_eq!(
+            node_test(spec),
+            Counts {
+                passed: 6,
+                failed: 1
+            }
+        );
+        let tap = "# tests 4\n# pass 4\n# fail 0\n";
+        assert_eq!(
+            node_test(tap),
+            Counts {
+                passed: 4,
+                failed: 0
+            }
+        );
+        // A test named "pass 3" is not a summary line.
+        assert_eq!(node_test("# Subtest: pass 3 things\n"), Counts::default());
+    }
+
+    #[test]
+    fn zero_tests_or_failures_fail_the_suite() {
+        assert!(matches!(judge(true, Counts::default()), Outcome::Failed(_)));
+        assert!(matches!(
+            judge(
+                true,
+                Counts {
+                    passed: 1,
+                    failed: 1
+                }
+            ),
+            Outcome::Failed(_)
+        ));
+        assert!(matches!(
+            judge(
+                false,
+                Counts {
+                    passed: 3,
+                    failed: 0
+                }
+            ),
+            Outcome::Failed(_)
+        ));
+        assert!(matches!(
+            judge(
+                true,
+                Counts {
+                    passed: 3,
+                    failed: 0
+                }
+            ),
+            Outcome::Tests(_)
+        ));
+    }
+}

@@ -1,0 +1,141 @@
+//! `cargo xtask test`: installs what is missing, then runs every check and suite in
+//! order, keeps going after a failure so one run shows everything, and closes with a
+//! table of what each suite ran. Fails if anything failed or a suite ran no tests.
+
+use crate::build::{self, HostProfile};
+use crate::cmd::{Cmd, Error, Result};
+use crate::site;
+use crate::suites::{self, Counts, Outcome, Report};
+use crate::tools;
+use crate::workspace::{cargo, Workspace};
+
+/// Seconds the whole browser test binary may take (wasm-bindgen-test-runner's default is 20).
+const BROWSER_SUITE_TIMEOUT_SECS: &str = "300";
+
+pub fn test(ws: &Workspace) -> Result<()> {
+    tools::ensure_test_tools(ws)?;
+    let mut report = Report::new();
+
+    check(
+        &mut report,
+        "cargo fmt --check",
+        cargo_cmd(ws, &["fmt", "--all", "--", "--check"]),
+    );
+    check(
+        &mut report,
+        "clippy, workspace",
+        cargo_cmd(
+            ws,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    );
+    check(
+        &mut report,
+        "clippy, crate for wasm32",
+        cargo_cmd(
+            ws,
+            &[
+                "clippy",
+                "-p",
+                "chat-to-video",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+    );
+
+    suite(
+        &mut report,
+        "cargo test --workspace",
+        cargo_cmd(ws, &["test", "--workspace"]),
+        suites::libtest,
+    );
+    suite(
+        &mut report,
+        "wasm-pack test --node",
+        Cmd::new("wasm-pack").args(["test", "--node"]).dir(&ws.root),
+        suites::libtest,
+    );
+    suite(
+        &mut report,
+        "wasm-pack test --headless --chrome",
+        Cmd::new("wasm-pack")
+            .args(["test", "--headless", "--chrome"])
+            .env("WASM_BINDGEN_TEST_TIMEOUT", BROWSER_SUITE_TIMEOUT_SECS)
+            .dir(&ws.root),
+        suites::libtest,
+    );
+
+    let built = step(
+        &mut report,
+        "build: wasm (cargo, wasm-bindgen, wasm-opt)",
+        || build::wasm(ws),
+    ) && step(&mut report, "shell type-check (tsc)", || {
+        build::typecheck_shell(ws)
+    }) && step(&mut report, "build: bundle, site, host", || {
+        build::bundle(ws)?;
+        site::assemble(ws)?;
+        build::host_binary(ws, HostProfile::Dev)
+    });
+    const E2E: &str = "browser tests (node --test tests/e2e)";
+    if built {
+        let e2e = Cmd::new("node")
+            .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+            .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
+            .env("CHAT_TO_VIDEO_SITE", ws.site())
+            .env("PLUGIN_HOST_BIN", ws.host_binary(false))
+            .dir(&ws.path("tests/e2e"));
+        suite(&mut report, E2E, e2e, suites::node_test);
+    } else {
+        report.add(E2E, Outcome::Skipped("the build failed".to_string()));
+    }
+
+    report.print();
+    if report.failed() {
+        Err(Error::new(
+            "some checks or suites failed; see the summary above",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn cargo_cmd(ws: &Workspace, args: &[&str]) -> Cmd {
+    Cmd::new(cargo()).args(args).dir(&ws.root)
+}
+
+fn check(report: &mut Report, name: &str, cmd: Cmd) {
+    step(report, name, || cmd.run());
+}
+
+fn step(report: &mut Report, name: &str, f: impl FnOnce() -> Result<()>) -> bool {
+    match f() {
+        Ok(()) => {
+            report.add(name, Outcome::Ok);
+            true
+        }
+        Err(err) => {
+            report.add(name, Outcome::Failed(err.to_string()));
+            false
+        }
+    }
+}
+
+fn suite(report: &mut Report, name: &str, cmd: Cmd, parse: fn(&str) -> Counts) {
+    let outcome = match cmd.run_tee() {
+        Ok((succeeded, output)) => suites::judge(succeeded, parse(&output)),
+        Err(err) => Outcome::Failed(err.to_string()),
+    };
+    report.add(name, outcome);
+}

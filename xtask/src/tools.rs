@@ -1,0 +1,199 @@
+//! Installs what a fresh machine of this kind lacks: the wasm32 target, wasm-pack and
+//! wasm-bindgen-cli at pinned versions, the npm packages from the lockfile, and
+//! Debian's chromium and chromium-driver. Each is installed only when missing.
+
+use std::fs;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use crate::cmd::{which, Cmd, Error, Result};
+use crate::workspace::{cargo, Workspace};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const WASM_PACK_VERSION: &str = "0.15.1";
+
+/// What `build` needs.
+pub fn ensure_build_tools(ws: &Workspace) -> Result<()> {
+    put_cargo_bin_on_path();
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen(ws)?;
+    ensure_npm_packages(ws)
+}
+
+/// What `test` needs: the build tools, wasm-pack, and a headless browser with its driver.
+pub fn ensure_test_tools(ws: &Workspace) -> Result<()> {
+    ensure_build_tools(ws)?;
+    ensure_wasm_pack()?;
+    ensure_chromium()
+}
+
+/// `cargo install` puts binaries in $CARGO_HOME/bin; make sure we find them there.
+fn put_cargo_bin_on_path() {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let (Some(home), Some(path)) = (home, std::env::var_os("PATH")) else {
+        return;
+    };
+    let bin = home.join("bin");
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    if !dirs.contains(&bin) {
+        dirs.insert(0, bin);
+        if let Ok(joined) = std::env::join_paths(dirs) {
+            std::env::set_var("PATH", joined);
+        }
+    }
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = Cmd::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .ok_or_else(|| {
+            Error::new(
+                "rustup is needed to add the wasm32-unknown-unknown target (https://rustup.rs)",
+            )
+        })?;
+    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    Cmd::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .run()
+}
+
+/// The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version(ws: &Workspace) -> Result<String> {
+    let lock = fs::read_to_string(ws.path("Cargo.lock"))
+        .map_err(|err| Error::new(format!("reading Cargo.lock: {err}")))?;
+    wasm_bindgen_version_in(&lock)
+        .ok_or_else(|| Error::new("Cargo.lock has no wasm-bindgen package"))
+}
+
+fn wasm_bindgen_version_in(lock: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            return lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+                .map(str::to_string);
+        }
+    }
+    None
+}
+
+fn installed_version(program: &str) -> Option<String> {
+    let out = Cmd::new(program).arg("--version").output()?;
+    out.split_whitespace().nth(1).map(str::to_string)
+}
+
+fn ensure_wasm_bindgen(ws: &Workspace) -> Result<()> {
+    let wanted = locked_wasm_bindgen_version(ws)?;
+    if installed_version("wasm-bindgen").as_deref() == Some(wanted.as_str())
+        && which("wasm-bindgen-test-runner").is_some()
+    {
+        return Ok(());
+    }
+    // Not --locked: one of the CLI's locked transitive dependencies was yanked.
+    Cmd::new(cargo())
+        .args([
+            "install",
+            "wasm-bindgen-cli",
+            "--force",
+            "--version",
+            &wanted,
+        ])
+        .run()
+}
+
+fn ensure_wasm_pack() -> Result<()> {
+    if installed_version("wasm-pack").as_deref() == Some(WASM_PACK_VERSION) {
+        return Ok(());
+    }
+    let install = |locked: bool| {
+        Cmd::new(cargo())
+            .args([
+                "install",
+                "wasm-pack",
+                "--force",
+                "--version",
+                WASM_PACK_VERSION,
+            ])
+            .args(locked.then_some("--locked"))
+            .run()
+    };
+    install(true).or_else(|err| {
+        eprintln!("{err}; trying again with the newest compatible dependencies");
+        install(false)
+    })
+}
+
+fn modified(path: PathBuf) -> Option<SystemTime> {
+    fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// `npm ci` when node_modules is missing or older than the lockfile.
+fn ensure_npm_packages(ws: &Workspace) -> Result<()> {
+    if which("npm").is_none() || which("node").is_none() {
+        return Err(Error::new(
+            "Node.js 20 or newer with npm is needed (node and npm on PATH)",
+        ));
+    }
+    let lock = modified(ws.path("package-lock.json"))
+        .ok_or_else(|| Error::new("package-lock.json is missing"))?;
+    let installed = modified(ws.path("node_modules/.package-lock.json"));
+    if installed.is_some_and(|t| t >= lock) {
+        return Ok(());
+    }
+    Cmd::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .dir(&ws.root)
+        .run()
+}
+
+fn ensure_chromium() -> Result<()> {
+    let missing: Vec<&str> = [
+        ("chromium", "chromium"),
+        ("chromedriver", "chromium-driver"),
+    ]
+    .into_iter()
+    .filter(|(program, _)| which(program).is_none())
+    .map(|(_, package)| package)
+    .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return Err(Error::new(format!(
+            "the browser tests need Debian's {}; install them as root: \
+             apt-get update && apt-get install -y {}",
+            missing.join(" and "),
+            missing.join(" ")
+        )));
+    }
+    Cmd::new("apt-get").arg("update").run()?;
+    Cmd::new("apt-get")
+        .args(["install", "-y"])
+        .args(&missing)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wasm_bindgen_version_in;
+
+    #[test]
+    fn finds_the_locked_wasm_bindgen_version() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.80\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(wasm_bindgen_version_in(lock).as_deref(), Some("0.2.130"));
+        assert_eq!(
+            wasm_bindgen_version_in("[[package]]\nname = \"serde\"\n"),
+            None
+        );
+    }
+}
