@@ -63,6 +63,17 @@ function addMessage(m) {
   renderTranscript();
 }
 
+const ENDED = new Set(["completed", "canceled"]);
+
+/** Disables the message box once the chat task is over. */
+function taskStatus(status) {
+  const ended = ENDED.has(status);
+  $("message").disabled = ended;
+  $("send").querySelector("button").disabled = ended;
+  $("chat").dataset.taskStatus = status ?? "";
+  if (ended) $("chat-status").textContent = "The agent has ended this chat.";
+}
+
 const STATUS = {
   connecting: "Connecting…",
   live: "Connected",
@@ -74,6 +85,7 @@ function openChat(s) {
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
   $("start").hidden = true;
   $("chat").hidden = false;
+  $("chat").dataset.taskStatus = "";
   $("chat-with").textContent = `${s.name}, you are chatting with ${s.agent}.`;
   messages = [];
   renderTranscript();
@@ -83,13 +95,17 @@ function openChat(s) {
       if (event.type === "ready") {
         messages = [...(event.messages ?? [])];
         renderTranscript();
+        taskStatus(event.taskStatus);
       } else if (event.type === "message" && event.message) {
         addMessage(event.message);
+      } else if (event.type === "status") {
+        taskStatus(event.taskStatus);
       }
     },
     onStatus: (status, reason) => {
-      $("chat-status").textContent = status === "refused" ? `This chat is no longer available: ${reason}` : STATUS[status] ?? status;
       $("chat").dataset.connection = status;
+      if (ENDED.has($("chat").dataset.taskStatus) && status === "live") return;
+      $("chat-status").textContent = status === "refused" ? `This chat is no longer available: ${reason}` : STATUS[status] ?? status;
     },
   });
   socket.start();

@@ -2,12 +2,9 @@
 import { React, h } from "../../common/h.js";
 import { api } from "../../common/api.js";
 
-export const IDENTITY_MAX = 64;
-
-/** A client-side check before asking the server; null when acceptable. */
+/** A client-side check before asking the server (which has the last word); null when acceptable. */
 export function identityProblem(identity) {
   if (identity === "") return "Enter an agent identity.";
-  if (identity.length > IDENTITY_MAX) return `An identity has at most ${IDENTITY_MAX} characters.`;
   return null;
 }
 
@@ -52,7 +49,6 @@ export function SignIn({ onSignedIn, initialIdentity = "" }) {
         name: "identity",
         autoComplete: "username",
         value: identity,
-        maxLength: IDENTITY_MAX * 2,
         disabled: busy,
         autoFocus: true,
         onChange: (e) => setIdentity(e.target.value),
