@@ -6,6 +6,11 @@
 pub mod api;
 pub mod attributes;
 pub mod code;
+pub mod config;
+pub mod notifications;
+pub mod room_state;
+pub mod rules;
+pub mod strings;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1,1 +1,18 @@
 //! Browser modules: DOM, HTTP, WebSocket and media. Present only on `wasm32`.
+//!
+//! The shell sees [`Plugin`] and [`Mounted`]; everything else is internal, with `JsValue`
+//! confined to the edges ([`flex`], [`http`], the exported methods).
+
+pub mod button;
+pub mod connector;
+pub mod context;
+pub mod dom;
+pub mod flex;
+pub mod http;
+pub mod mounted;
+pub mod plugin;
+pub mod registry;
+pub mod tab;
+
+pub use mounted::Mounted;
+pub use plugin::Plugin;

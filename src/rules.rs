@@ -1,0 +1,311 @@
+//! The feature's rules as pure functions of plain task data: when the header button and the
+//! Video Room tab show, when an agent may join a room (one room per agent at a time), which
+//! Flex actions are blocked while the agent holds a room, and what `complete-room` is sent.
+//!
+//! **Chat-based** means the task's `taskChannelUniqueName` is `chat` (Flex 2 Conversations,
+//! which carries web chat, SMS, WhatsApp and the rest) or one of the messaging channel names
+//! some contact centres create per medium: `sms`, `whatsapp`, `messenger`, `web`, `gbm`.
+//! Names compare ASCII case-insensitively. Voice, email, callbacks and custom channels are not
+//! chat-based: the invite goes out with Flex's `SendMessage`, which needs a conversation.
+
+use crate::api::param;
+use crate::attributes::VideoAttributes;
+
+/// `taskChannelUniqueName`s that count as chat-based.
+pub const CHAT_CHANNELS: [&str; 6] = ["chat", "sms", "whatsapp", "messenger", "web", "gbm"];
+
+/// The TaskRouter task status during which the agent works the task.
+pub const ASSIGNED: &str = "assigned";
+
+/// Flex actions that finish a task and are therefore blocked while the agent is in its room.
+pub const GUARDED_ACTIONS: [&str; 2] = ["CompleteTask", "WrapupTask"];
+
+/// What the rules need to know about a task, read from Flex's `ITask` at the edge.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskFacts {
+    /// `taskSid` (`WT…`).
+    pub task_sid: Option<String>,
+    /// `sid`: Flex's reservation (`WR…`); action payloads sometimes carry only this.
+    pub reservation_sid: Option<String>,
+    /// The task's status, normalised by [`task_status`].
+    pub status: Option<String>,
+    /// `taskChannelUniqueName`.
+    pub channel: Option<String>,
+    /// This feature's keys of `attributes`.
+    pub video: VideoAttributes,
+    /// `attributes.conversationSid` (`CH…`), when the channel set one.
+    pub conversation_sid: Option<String>,
+}
+
+impl TaskFacts {
+    pub fn is_assigned(&self) -> bool {
+        self.status.as_deref() == Some(ASSIGNED)
+    }
+
+    pub fn is_chat_based(&self) -> bool {
+        self.channel.as_deref().is_some_and(is_chat_channel)
+    }
+
+    /// The header button: chat-based tasks whose status is `assigned`.
+    pub fn show_button(&self) -> bool {
+        self.is_assigned() && self.is_chat_based()
+    }
+
+    /// The Video Room tab: while assigned and the task has been escalated to video.
+    pub fn show_tab(&self) -> bool {
+        self.is_assigned() && self.video.has_video()
+    }
+
+    /// Whether `sid` names this task (its task or its reservation).
+    pub fn is_named(&self, sid: &str) -> bool {
+        !sid.is_empty()
+            && (self.task_sid.as_deref() == Some(sid)
+                || self.reservation_sid.as_deref() == Some(sid))
+    }
+}
+
+pub fn is_chat_channel(channel: &str) -> bool {
+    CHAT_CHANNELS
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case(channel))
+}
+
+/// The task status from Flex's two fields: `taskStatus` (TaskRouter's: `assigned`,
+/// `wrapping`, …) wins; without it the reservation `status` is mapped (`accepted` is the
+/// reservation side of `assigned`). Empty strings count as absent.
+pub fn task_status(task_status: Option<&str>, reservation_status: Option<&str>) -> Option<String> {
+    if let Some(s) = nonempty(task_status) {
+        return Some(s.to_ascii_lowercase());
+    }
+    nonempty(reservation_status).map(|s| {
+        if s.eq_ignore_ascii_case("accepted") {
+            ASSIGNED.to_owned()
+        } else {
+            s.to_ascii_lowercase()
+        }
+    })
+}
+
+/// The room this agent holds: claimed when Join is clicked, released when the agent leaves,
+/// the connection fails or the tab goes away.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActiveRoom {
+    pub task_sid: String,
+    pub reservation_sid: Option<String>,
+    /// Known once `agent-get-token` has answered.
+    pub room_sid: Option<String>,
+    /// Media connected (as opposed to still joining).
+    pub connected: bool,
+}
+
+impl ActiveRoom {
+    /// Whether `sid` names the task that holds the room (task or reservation sid).
+    pub fn is_for(&self, sid: &str) -> bool {
+        !sid.is_empty() && (self.task_sid == sid || self.reservation_sid.as_deref() == Some(sid))
+    }
+}
+
+/// Why Join is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinRefused {
+    /// The agent holds a room on another task.
+    InAnotherRoom,
+    /// The agent already holds this task's room (e.g. from a second copy of the tab).
+    AlreadyInThisRoom,
+}
+
+/// One room per agent: Join is allowed only while the agent holds no room.
+pub fn may_join(task_sid: &str, active: Option<&ActiveRoom>) -> Result<(), JoinRefused> {
+    match active {
+        None => Ok(()),
+        Some(room) if room.is_for(task_sid) => Err(JoinRefused::AlreadyInThisRoom),
+        Some(_) => Err(JoinRefused::InAnotherRoom),
+    }
+}
+
+/// Whether Flex's `action` on the task named by `sids` (its `taskSid` and/or `sid`, as the
+/// action payload carries them) must be aborted: `CompleteTask` and `WrapupTask` are, while
+/// the agent holds (is joining or is in) that task's room. Every other action passes.
+pub fn blocks_action(action: &str, sids: &[&str], active: Option<&ActiveRoom>) -> bool {
+    GUARDED_ACTIONS.contains(&action)
+        && active.is_some_and(|room| sids.iter().any(|sid| room.is_for(sid)))
+}
+
+/// What `complete-room` is told to complete for a task, as (parameter, value): the Sync
+/// document behind the code when known (the server completes its room and expires the code),
+/// else the room itself. `None` for tasks that never had video: no request at all.
+pub fn complete_room_target(video: &VideoAttributes) -> Option<(&'static str, &str)> {
+    nonempty(video.sync_document.as_deref())
+        .map(|doc| (param::DOCUMENT_SID, doc))
+        .or_else(|| nonempty(video.video_room_sid.as_deref()).map(|room| (param::ROOM_SID, room)))
+}
+
+fn nonempty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::attributes::VideoRoomState;
+
+    fn task(status: &str, channel: &str) -> TaskFacts {
+        TaskFacts {
+            task_sid: Some("WT1".into()),
+            reservation_sid: Some("WR1".into()),
+            status: Some(status.into()),
+            channel: Some(channel.into()),
+            ..Default::default()
+        }
+    }
+
+    fn with_video(mut t: TaskFacts) -> TaskFacts {
+        t.video.sync_document = Some("ET1".into());
+        t
+    }
+
+    fn room(task: &str, connected: bool) -> ActiveRoom {
+        ActiveRoom {
+            task_sid: task.into(),
+            reservation_sid: Some(format!("WR{}", &task[2..])),
+            room_sid: Some("RM1".into()),
+            connected,
+        }
+    }
+
+    #[test]
+    fn button_shows_on_assigned_chat_based_tasks_only() {
+        for ch in CHAT_CHANNELS {
+            assert!(task("assigned", ch).show_button(), "{ch}");
+        }
+        assert!(task("assigned", "WhatsApp").show_button());
+        for ch in ["voice", "email", "video", "callback", "", "chatty"] {
+            assert!(!task("assigned", ch).show_button(), "{ch}");
+        }
+        for st in [
+            "pending",
+            "reserved",
+            "wrapping",
+            "completed",
+            "canceled",
+            "",
+        ] {
+            assert!(!task(st, "chat").show_button(), "{st}");
+        }
+        let mut no_channel = task("assigned", "chat");
+        no_channel.channel = None;
+        assert!(!no_channel.show_button());
+        assert!(!TaskFacts::default().show_button());
+    }
+
+    #[test]
+    fn tab_shows_while_assigned_with_a_video_attribute() {
+        assert!(!task("assigned", "chat").show_tab());
+        assert!(with_video(task("assigned", "chat")).show_tab());
+        assert!(!with_video(task("wrapping", "chat")).show_tab());
+        assert!(!with_video(task("reserved", "chat")).show_tab());
+        // Any of the feature's keys marks the task, whatever the channel.
+        let mut t = task("assigned", "voice");
+        t.video.video_room = Some(VideoRoomState::Error);
+        assert!(t.show_tab());
+        let mut t = task("assigned", "chat");
+        t.video.video_room_sid = Some("RM1".into());
+        assert!(t.show_tab());
+    }
+
+    #[test]
+    fn status_prefers_task_status_and_maps_reservations() {
+        assert_eq!(
+            task_status(Some("wrapping"), Some("accepted")).as_deref(),
+            Some("wrapping")
+        );
+        assert_eq!(
+            task_status(None, Some("accepted")).as_deref(),
+            Some("assigned")
+        );
+        assert_eq!(
+            task_status(Some(""), Some("Accepted")).as_deref(),
+            Some("assigned")
+        );
+        assert_eq!(
+            task_status(None, Some("wrapping")).as_deref(),
+            Some("wrapping")
+        );
+        assert_eq!(
+            task_status(Some("Assigned"), None).as_deref(),
+            Some("assigned")
+        );
+        assert_eq!(task_status(None, None), None);
+        assert_eq!(task_status(Some(""), Some("")), None);
+    }
+
+    #[test]
+    fn one_room_per_agent() {
+        assert_eq!(may_join("WT1", None), Ok(()));
+        assert_eq!(
+            may_join("WT1", Some(&room("WT2", true))),
+            Err(JoinRefused::InAnotherRoom)
+        );
+        assert_eq!(
+            may_join("WT1", Some(&room("WT2", false))),
+            Err(JoinRefused::InAnotherRoom)
+        );
+        assert_eq!(
+            may_join("WT1", Some(&room("WT1", true))),
+            Err(JoinRefused::AlreadyInThisRoom)
+        );
+    }
+
+    #[test]
+    fn guard_blocks_finishing_the_task_whose_room_is_held() {
+        let held = room("WT1", true);
+        for action in GUARDED_ACTIONS {
+            assert!(blocks_action(action, &["WT1"], Some(&held)));
+            assert!(blocks_action(action, &["", "WR1"], Some(&held)));
+            assert!(!blocks_action(action, &["WT2"], Some(&held)));
+            assert!(!blocks_action(action, &["WT1"], None));
+            assert!(!blocks_action(action, &[], Some(&held)));
+            assert!(!blocks_action(action, &[""], Some(&ActiveRoom::default())));
+        }
+        // Joining (not yet connected) holds the room too.
+        assert!(blocks_action(
+            "WrapupTask",
+            &["WT1"],
+            Some(&room("WT1", false))
+        ));
+        for action in [
+            "AcceptTask",
+            "SendMessage",
+            "HangupCall",
+            "completetask",
+            "",
+        ] {
+            assert!(!blocks_action(action, &["WT1"], Some(&held)), "{action}");
+        }
+    }
+
+    #[test]
+    fn complete_room_prefers_the_document() {
+        let mut v = VideoAttributes::default();
+        assert_eq!(complete_room_target(&v), None);
+        v.video_room_sid = Some("RM1".into());
+        assert_eq!(complete_room_target(&v), Some(("roomSid", "RM1")));
+        v.sync_document = Some("ET1".into());
+        assert_eq!(complete_room_target(&v), Some(("DocumentSid", "ET1")));
+        v.sync_document = Some(String::new());
+        assert_eq!(complete_room_target(&v), Some(("roomSid", "RM1")));
+        v.video_room_sid = Some(String::new());
+        assert_eq!(complete_room_target(&v), None);
+        v.video_room = Some(VideoRoomState::Connected);
+        assert_eq!(complete_room_target(&v), None);
+    }
+
+    #[test]
+    fn task_naming() {
+        let t = task("assigned", "chat");
+        assert!(t.is_named("WT1"));
+        assert!(t.is_named("WR1"));
+        assert!(!t.is_named(""));
+        assert!(!t.is_named("WT2"));
+    }
+}

@@ -1,0 +1,131 @@
+//! Calls to the functions API: `POST` with an `application/x-www-form-urlencoded` body
+//! through the global `fetch`, JSON answers read with `Response.json()` and
+//! `serde_wasm_bindgen` into the types of [`crate::api`]. Requests can be aborted: an
+//! [`InFlight`] aborts its request when dropped.
+
+use js_sys::{Object, Promise, Reflect};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal, RequestInit, Response, UrlSearchParams};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (window or worker or Node), looked up at each call.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+}
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HttpError {
+    /// The request was aborted (its owner went away).
+    Aborted,
+    /// No answer: network failure, CORS refusal, or `fetch` threw.
+    Network(JsValue),
+    /// An answer other than 2xx.
+    Status(u16),
+    /// A 2xx answer whose body is not the expected JSON.
+    BadBody(JsValue),
+}
+
+impl HttpError {
+    pub const fn describe(&self) -> &'static str {
+        match self {
+            HttpError::Aborted => "request aborted",
+            HttpError::Network(_) => "request failed",
+            HttpError::Status(_) => "unexpected HTTP status",
+            HttpError::BadBody(_) => "unexpected response body",
+        }
+    }
+
+    /// Details for the console.
+    pub fn detail(&self) -> JsValue {
+        match self {
+            HttpError::Aborted => JsValue::UNDEFINED,
+            HttpError::Network(e) | HttpError::BadBody(e) => e.clone(),
+            HttpError::Status(s) => JsValue::from(*s),
+        }
+    }
+}
+
+/// An abortable request's controller: dropping it aborts the request.
+pub struct InFlight {
+    controller: Option<AbortController>,
+}
+
+impl InFlight {
+    pub fn new() -> InFlight {
+        InFlight {
+            controller: AbortController::new().ok(),
+        }
+    }
+
+    pub fn signal(&self) -> Option<AbortSignal> {
+        self.controller.as_ref().map(|c| c.signal())
+    }
+}
+
+impl Default for InFlight {
+    fn default() -> Self {
+        InFlight::new()
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(c) = self.controller.take() {
+            c.abort();
+        }
+    }
+}
+
+/// POSTs `fields` form-encoded to `url` and reads the JSON answer as `T`.
+pub async fn post_form<T: DeserializeOwned>(
+    url: &str,
+    fields: &[(&str, &str)],
+    signal: Option<&AbortSignal>,
+) -> Result<T, HttpError> {
+    let value = post_form_json(url, fields, signal).await?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| HttpError::BadBody(e.into()))
+}
+
+async fn post_form_json(
+    url: &str,
+    fields: &[(&str, &str)],
+    signal: Option<&AbortSignal>,
+) -> Result<JsValue, HttpError> {
+    let aborted = || signal.is_some_and(|s| s.aborted());
+    let body = UrlSearchParams::new().map_err(HttpError::Network)?;
+    for (name, value) in fields {
+        body.append(name, value);
+    }
+    let headers = Object::new();
+    let _ = Reflect::set(
+        &headers,
+        &JsValue::from_str("Content-Type"),
+        &JsValue::from_str("application/x-www-form-urlencoded;charset=UTF-8"),
+    );
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&body);
+    init.set_signal(signal);
+
+    let promise = global_fetch(url, &init).map_err(HttpError::Network)?;
+    let response = match JsFuture::from(promise).await {
+        Ok(r) => r,
+        Err(_) if aborted() => return Err(HttpError::Aborted),
+        Err(e) => return Err(HttpError::Network(e)),
+    };
+    let response: Response = response.dyn_into().map_err(HttpError::BadBody)?;
+    if !response.ok() {
+        return Err(HttpError::Status(response.status()));
+    }
+    let json = response.json().map_err(HttpError::BadBody)?;
+    match JsFuture::from(json).await {
+        Ok(v) => Ok(v),
+        Err(_) if aborted() => Err(HttpError::Aborted),
+        Err(e) => Err(HttpError::BadBody(e)),
+    }
+}

@@ -1,0 +1,185 @@
+//! The object the Flex shell talks to (`docs/architecture.md`, "The WASM boundary"). Every
+//! method takes Flex's objects as they come and never throws into Flex, except
+//! `Plugin.create`, which throws an `Error` carrying a `code` when the configuration or the
+//! objects it is given are unusable.
+
+use super::button::VideoButton;
+use super::connector::{default_connector, Connector};
+use super::context::Context;
+use super::flex::{self, payload_sids, task_facts, EdgeError, FlexApi, ManagerApi};
+use super::http::post_form;
+use super::mounted::Mounted;
+use super::registry;
+use super::tab::VideoTab;
+use crate::api::{param, Endpoint, SuccessResponse};
+use crate::config::{Config, ConfigError};
+use crate::notifications::{self, WRAPUP_BLOCKED};
+use crate::rules::{blocks_action, complete_room_target};
+use crate::strings::{Strings, Text};
+use js_sys::{Array, Object, Promise, Reflect};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+#[wasm_bindgen]
+pub struct Plugin {
+    ctx: Rc<Context>,
+}
+
+/// `new Error(message)` with `error.code = code`.
+fn coded_error(code: &str, message: &str) -> JsValue {
+    let error = js_sys::Error::new(message);
+    let _ = Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
+    error.into()
+}
+
+fn set(obj: &Object, key: &str, value: &str) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &JsValue::from_str(value));
+}
+
+#[wasm_bindgen]
+impl Plugin {
+    /// Reads the configuration from `manager` and checks the Flex objects.
+    pub fn create(flex: JsValue, manager: JsValue) -> Result<Plugin, JsValue> {
+        let edge = |e: EdgeError| coded_error(e.code(), e.message());
+        let flex = FlexApi::new(flex).map_err(edge)?;
+        let manager = ManagerApi::new(manager).map_err(edge)?;
+        let config = Config::from_raw(&manager.raw_config())
+            .map_err(|e: ConfigError| coded_error(e.code(), e.message()))?;
+        Ok(Plugin {
+            ctx: Rc::new(Context {
+                flex,
+                manager,
+                config,
+                connector: default_connector(),
+            }),
+        })
+    }
+
+    /// `features.chat_to_video_escalation.enabled`.
+    #[wasm_bindgen(getter)]
+    pub fn enabled(&self) -> bool {
+        self.ctx.config.enabled()
+    }
+
+    /// `{key: English default}` for every string; the shell merges `manager.strings` over it.
+    #[wasm_bindgen(js_name = stringDefaults, unchecked_return_type = "Record<string, string>")]
+    pub fn string_defaults(&self) -> Object {
+        let table = Object::new();
+        for t in Text::ALL {
+            set(&table, t.key(), t.default_text());
+        }
+        table
+    }
+
+    /// `[{id, type, content}]` for the shell to register with Flex.
+    #[wasm_bindgen(unchecked_return_type = "{ id: string; type: string; content: string }[]")]
+    pub fn notifications(&self) -> Array {
+        notifications::ALL
+            .iter()
+            .map(|n| {
+                let o = Object::new();
+                set(&o, "id", n.id);
+                set(&o, "type", n.kind);
+                set(&o, "content", n.content.key());
+                JsValue::from(o)
+            })
+            .collect()
+    }
+
+    /// The header button's `if`.
+    #[wasm_bindgen(js_name = showButton)]
+    pub fn show_button(&self, task: JsValue) -> bool {
+        self.enabled() && task_facts(&task).show_button()
+    }
+
+    /// The tab's `if`.
+    #[wasm_bindgen(js_name = showTab)]
+    pub fn show_tab(&self, task: JsValue) -> bool {
+        self.enabled() && task_facts(&task).show_tab()
+    }
+
+    /// The tab's label (`PSChatToVideoRoom`).
+    #[wasm_bindgen(js_name = tabLabel)]
+    pub fn tab_label(&self) -> String {
+        self.strings().get(Text::VideoRoom).to_owned()
+    }
+
+    /// For `before<action>` listeners: the id of the notification to show when the action
+    /// must be aborted, else `undefined`. `CompleteTask`/`WrapupTask` are aborted while the
+    /// agent is joining or in that task's room.
+    pub fn guard(&self, action: JsValue, payload: JsValue) -> Option<String> {
+        let action = action.as_string()?;
+        let sids = payload_sids(&payload);
+        let sids: Vec<&str> = sids.iter().map(String::as_str).collect();
+        blocks_action(&action, &sids, registry::current().as_ref())
+            .then(|| WRAPUP_BLOCKED.id.to_owned())
+    }
+
+    /// For `afterWrapupTask`: completes the task's room (`complete-room`) so the link cannot
+    /// be reused. Tasks without video send nothing. Always resolves; failures are logged.
+    #[wasm_bindgen(js_name = afterWrapup, unchecked_return_type = "Promise<void>")]
+    pub fn after_wrapup(&self, payload: JsValue) -> Promise {
+        let ctx = self.ctx.clone();
+        let task = task_facts(&flex::get(&payload, "task"));
+        wasm_bindgen_futures::future_to_promise(async move {
+            let Some((name, value)) = complete_room_target(&task.video) else {
+                return Ok(JsValue::UNDEFINED);
+            };
+            match ctx.call(Endpoint::CompleteRoom) {
+                Err(e) => flex::warn(e.describe(), &JsValue::UNDEFINED),
+                Ok((url, token)) => {
+                    let fields = [(param::TOKEN, token.as_str()), (name, value)];
+                    if let Err(e) = post_form::<SuccessResponse>(&url, &fields, None).await {
+                        flex::warn("complete-room failed", &e.detail());
+                    }
+                }
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Mounts the video button into `el`. Disabled feature: an empty handle.
+    #[wasm_bindgen(js_name = mountButton)]
+    pub fn mount_button(&self, el: HtmlElement, task: JsValue, conversation: JsValue) -> Mounted {
+        if !self.enabled() {
+            return Mounted::empty();
+        }
+        Mounted::new(Box::new(VideoButton::mount(
+            self.ctx.clone(),
+            &el,
+            &task,
+            &conversation,
+        )))
+    }
+
+    /// Mounts the Video Room tab's content into `el`. Disabled feature: an empty handle.
+    #[wasm_bindgen(js_name = mountTab)]
+    pub fn mount_tab(&self, el: HtmlElement, task: JsValue) -> Mounted {
+        if !self.enabled() {
+            return Mounted::empty();
+        }
+        Mounted::new(Box::new(VideoTab::mount(self.ctx.clone(), &el, &task)))
+    }
+}
+
+impl Plugin {
+    /// The same plugin with another media connector (the media module wires its own in;
+    /// tests use a scripted one).
+    pub fn with_connector(self, connector: Rc<dyn Connector>) -> Plugin {
+        let ctx = &self.ctx;
+        Plugin {
+            ctx: Rc::new(Context {
+                flex: ctx.flex.clone(),
+                manager: ctx.manager.clone(),
+                config: ctx.config.clone(),
+                connector,
+            }),
+        }
+    }
+
+    /// The strings table as `manager.strings` has it now.
+    pub fn strings(&self) -> Strings {
+        self.ctx.manager.strings()
+    }
+}
