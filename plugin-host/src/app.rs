@@ -159,39 +159,42 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
     })
 }
 
-/// Binds, prints the ready line, serves until Ctrl-C or SIGTERM.
-pub async fn run(settings: Settings) -> Result<(), StartError> {
+/// Binds the listener and builds the state (with the sandbox's sweeper running).
+pub async fn bind(settings: Settings) -> Result<(TcpListener, AppState), StartError> {
     let addr = settings.listen;
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|source| StartError::Bind { addr, source })?;
-    let bound = listener
-        .local_addr()
-        .map_err(|source| StartError::Bind { addr, source })?;
+    let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+    let bound = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
     let state = build_state(settings, bound)?;
     if let Some(sb) = &state.sandbox {
         sandbox::sweeper::spawn(sb.clone());
     }
+    Ok((listener, state))
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Binds, prints the ready line, serves until Ctrl-C or SIGTERM.
+pub async fn run(settings: Settings) -> Result<(), StartError> {
+    let (listener, state) = bind(settings).await?;
+    let bound = listener.local_addr().map_err(|e| StartError::Other(e.to_string()))?;
     let mode = state.mode;
-    let app = app(state);
     {
         use std::io::Write as _;
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(
-            out,
-            "plugin-host listening on http://{bound} (mode: {})",
-            mode.as_str()
-        );
+        let _ = writeln!(out, "plugin-host listening on http://{bound} (mode: {})", mode.as_str());
         let _ = out.flush();
     }
     tracing::info!(%bound, mode = mode.as_str(), "ready");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .map_err(|e| StartError::Other(e.to_string()))
+    serve(listener, state, shutdown()).await.map_err(|e| StartError::Other(e.to_string()))
 }
 
 async fn shutdown() {

@@ -5,7 +5,7 @@ mod cors;
 mod customer;
 pub mod error;
 mod guard;
-mod task_attrs;
+pub mod task_attrs;
 
 use axum::routing::get;
 use axum::{middleware, Router};

@@ -45,6 +45,18 @@ pub async fn merge_into_task(
     state: &AppState,
     task_sid: &str,
     patch: &AttributePatch,
+    current: Option<VersionedTask>,
+) -> Result<VersionedTask, FnError> {
+    let edit = |attributes: &str| merge(attributes, patch).map_err(|e| FnError::Internal(e.to_string()));
+    edit_task_attributes(state, task_sid, edit, current).await
+}
+
+/// Rewrites the task's attributes with `edit` (given the current JSON text), sending the version
+/// read in `If-Match` and starting over on 412.
+pub async fn edit_task_attributes(
+    state: &AppState,
+    task_sid: &str,
+    edit: impl Fn(&str) -> Result<String, FnError>,
     mut current: Option<VersionedTask>,
 ) -> Result<VersionedTask, FnError> {
     for attempt in 0..MAX_ATTEMPTS {
@@ -52,8 +64,7 @@ pub async fn merge_into_task(
             Some(t) => t,
             None => fetch_task(state, task_sid).await?,
         };
-        let merged =
-            merge(&vt.task.attributes, patch).map_err(|e| FnError::Internal(e.to_string()))?;
+        let merged = edit(&vt.task.attributes)?;
         let update = TaskUpdate {
             attributes: Some(&merged),
             ..TaskUpdate::default()

@@ -1,0 +1,57 @@
+//! The service in this test process (same code as the binary): for tests that need its state,
+//! the sandbox's hooks or the event bus.
+
+use std::collections::HashMap;
+
+use clap::Parser as _;
+use plugin_host::app::{self, AppState};
+use plugin_host::config::{Cli, Settings};
+use tokio::sync::oneshot;
+
+use super::Api;
+
+pub struct InProcess {
+    pub state: AppState,
+    pub api: Api,
+    stop: Option<oneshot::Sender<()>>,
+    _tmp: tempfile::TempDir,
+}
+
+impl std::ops::Deref for InProcess {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+impl InProcess {
+    /// `flags` are extra command-line flags, `env` the environment the settings read.
+    pub async fn start(flags: &[&str], env: &[(&str, &str)]) -> InProcess {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let data = tmp.path().join("data");
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(&site).expect("assets dir");
+        let mut args = vec!["plugin-host", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(flags);
+        let mut cli = Cli::parse_from(args);
+        cli.data_dir = data;
+        cli.assets_dir = site;
+        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let settings = Settings::from_sources(cli, move |k| env.get(k).cloned()).expect("settings");
+        let (listener, state) = app::bind(settings).await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = oneshot::channel();
+        tokio::spawn(app::serve(listener, state.clone(), async move {
+            let _ = rx.await;
+        }));
+        InProcess { state, api: Api::new(base), stop: Some(tx), _tmp: tmp }
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}

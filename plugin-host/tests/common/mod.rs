@@ -1,0 +1,200 @@
+//! Starts the real `plugin-host` binary on a free port and talks to it over HTTP.
+#![allow(dead_code)]
+
+pub mod inproc;
+pub mod oai;
+pub mod proxy;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub const BASE: &str = "/features/chat-to-video-escalation";
+
+/// Variables a developer's environment might carry that would change the mode.
+const CLEARED: [&str; 14] = [
+    "ACCOUNT_SID",
+    "AUTH_TOKEN",
+    "TWILIO_API_KEY",
+    "TWILIO_API_SECRET",
+    "TWILIO_FLEX_SYNC_SID",
+    "TWILIO_FLEX_WORKSPACE_SID",
+    "VIDEO_CODE_LENGTH",
+    "VIDEO_CODE_TTL",
+    "VIDEO_ROOM_TYPE",
+    "VIDEO_RECORD_BY_DEFAULT",
+    "TWILIO_REST_BASE_URL",
+    "PUBLIC_URL",
+    "LISTEN",
+    "DATA_DIR",
+];
+
+pub struct Service {
+    child: Child,
+    pub port: u16,
+    pub dir: PathBuf,
+    env: Vec<(String, String)>,
+    _tmp: Option<tempfile::TempDir>,
+    pub api: Api,
+}
+
+impl std::ops::Deref for Service {
+    type Target = Api;
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+/// HTTP helpers against one running service.
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Api {
+    pub fn new(base: String) -> Api {
+        Api { base, http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client") }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn function(&self, name: &str) -> String {
+        format!("{}{BASE}/{name}", self.base)
+    }
+
+    pub async fn post_form(&self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http.post(url).form(form).send().await.expect("request")
+    }
+
+    pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let resp = self.post_form(&self.function(name), form).await;
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// A sandbox agent: `(identity, flex token)`.
+    pub async fn agent(&self, identity: &str) -> String {
+        let v: Value = self
+            .post_form(&self.url("/sandbox/agents"), &[("identity", identity)])
+            .await
+            .json()
+            .await
+            .expect("agent json");
+        v["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A chat task assigned to `agent`.
+    pub async fn chat(&self, agent: &str, customer: &str) -> String {
+        let v: Value = self
+            .post_form(&self.url("/sandbox/chats"), &[("agent", agent), ("customer", customer)])
+            .await
+            .json()
+            .await
+            .expect("chat json");
+        v["taskSid"].as_str().expect("taskSid").to_owned()
+    }
+
+    /// The task's attributes as the agent's task list shows them.
+    pub async fn task_attributes(&self, agent: &str, task: &str) -> Value {
+        let v: Value = self.http.get(self.url(&format!("/sandbox/agents/{agent}/tasks"))).send().await.unwrap().json().await.unwrap();
+        v["tasks"]
+            .as_array()
+            .and_then(|ts| ts.iter().find(|t| t["taskSid"] == task))
+            .map(|t| t["attributes"].clone())
+            .unwrap_or(Value::Null)
+    }
+
+    /// Agent, chat task and code: `(flex token, task sid, generate-unique-code answer)`.
+    pub async fn code(&self, agent: &str) -> (String, String, Value) {
+        let token = self.agent(agent).await;
+        let task = self.chat(agent, "customer").await;
+        let (status, body) = self.call("generate-unique-code", &[("Token", &token), ("taskSid", &task)]).await;
+        assert_eq!(status, 200, "{body}");
+        (token, task, body)
+    }
+}
+
+impl Service {
+    /// A sandbox with its own data directory.
+    pub fn start(env: &[(&str, &str)]) -> Service {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().to_path_buf();
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let (child, port) = launch(&dir, &env);
+        Service { child, port, dir, env, _tmp: Some(tmp), api: Api::new(format!("http://127.0.0.1:{port}")) }
+    }
+
+    /// Kills the process (no graceful shutdown) and starts it again on the same data directory.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, port) = launch(&self.dir, &self.env);
+        self.child = child;
+        self.port = port;
+        self.api.base = format!("http://127.0.0.1:{port}");
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs the binary in `dir` and waits for its ready line.
+pub fn launch(dir: &Path, env: &[(String, String)]) -> (Child, u16) {
+    let site = dir.join("site");
+    std::fs::create_dir_all(&site).expect("assets dir");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plugin-host"));
+    cmd.args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.join("data"))
+        .arg("--assets")
+        .arg(&site)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .env("RUST_LOG", "warn");
+    for k in CLEARED {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start plugin-host");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("read ready line");
+    let port = parse_ready_line(&line).unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+    (child, port)
+}
+
+/// `plugin-host listening on http://127.0.0.1:PORT (mode: sandbox)` → PORT.
+pub fn parse_ready_line(line: &str) -> Option<u16> {
+    let rest = line.trim().strip_prefix("plugin-host listening on http://")?;
+    let (addr, mode) = rest.split_once(' ')?;
+    if !mode.starts_with("(mode: ") {
+        return None;
+    }
+    addr.rsplit_once(':')?.1.parse().ok()
+}
+
+/// Decodes one part of a JWT.
+pub fn jwt_part(token: &str, index: usize) -> Value {
+    use base64::Engine as _;
+    let raw = token.split('.').nth(index).expect("jwt part");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).expect("base64url");
+    serde_json::from_slice(&bytes).expect("json")
+}

@@ -1,0 +1,389 @@
+//! Checks recorded requests and responses against Twilio's OpenAPI specs: unknown fields, wrong
+//! types and missing fields are errors. The specs come from `TWILIO_OAI_DIR`, else
+//! `../shared/twilio-oai/` beside the repository, else a download of the pinned commit (checked by
+//! sha256). Without any of them the caller skips, loudly (and fails under `CI`).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::proxy::Exchange;
+
+pub const COMMIT: &str = "d50069b44ea8cd23141385bdb6db48f16ff75bb5";
+pub const FILES: [(&str, &str); 3] = [
+    ("twilio_video_v1.yaml", "9db81fba0849703524dcbbc2172e67f701da346a0d8d680931f8054a66f4a0f7"),
+    ("twilio_sync_v1.yaml", "48d7c85e2c09231688d6b5d3ef3a2da4e7517a01e6675683940ed4e40153eb2d"),
+    ("twilio_taskrouter_v1.yaml", "1553e1e453f481135210531b01610d7ca0e6dae273c030d9566e0848cf9d7491"),
+];
+
+pub struct Specs {
+    docs: Vec<Value>,
+    pub source: PathBuf,
+}
+
+fn has_all(dir: &Path) -> bool {
+    FILES.iter().all(|(f, _)| dir.join(f).is_file())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn download(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .map_err(|e| e.to_string())?;
+    for (file, sum) in FILES {
+        let url = format!("https://raw.githubusercontent.com/twilio/twilio-oai/{COMMIT}/spec/yaml/{file}");
+        let resp = http.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
+        if !resp.status().is_success() {
+            return Err(format!("{url}: HTTP {}", resp.status()));
+        }
+        let bytes = resp.bytes().await.map_err(|e| e.to_string())?;
+        let got = sha256_hex(&bytes);
+        if got != sum {
+            return Err(format!("{file}: sha256 {got}, expected {sum}"));
+        }
+        std::fs::write(dir.join(file), &bytes).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The specs, or `None` after saying loudly why the caller should skip.
+pub async fn load() -> Option<Specs> {
+    let mut tried = Vec::new();
+    let mut dir = None;
+    if let Some(d) = std::env::var_os("TWILIO_OAI_DIR") {
+        let d = PathBuf::from(d);
+        tried.push(d.display().to_string());
+        if has_all(&d) {
+            dir = Some(d);
+        }
+    }
+    if dir.is_none() {
+        // `shared/twilio-oai` beside the repository (or beside a folder above it, for worktrees).
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        tried.push(repo.join("../shared/twilio-oai").display().to_string());
+        dir = repo.ancestors().skip(1).map(|a| a.join("shared/twilio-oai")).find(|d| has_all(d));
+    }
+    if dir.is_none() {
+        let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("twilio-oai-{COMMIT}"));
+        if has_all(&d) {
+            dir = Some(d);
+        } else {
+            match download(&d).await {
+                Ok(()) => dir = Some(d),
+                Err(e) => tried.push(format!("download of twilio-oai@{COMMIT}: {e}")),
+            }
+        }
+    }
+    let Some(dir) = dir else {
+        let msg = format!("Twilio OpenAPI specs unavailable; tried: {}", tried.join("; "));
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}");
+        }
+        eprintln!("\n!!! SKIPPING OpenAPI validation: {msg}\n");
+        return None;
+    };
+    let docs = FILES
+        .iter()
+        .map(|(f, _)| {
+            let text = std::fs::read_to_string(dir.join(f)).expect("read spec");
+            serde_yaml::from_str::<Value>(&text).expect("parse spec")
+        })
+        .collect();
+    Some(Specs { docs, source: dir })
+}
+
+fn form_pairs(text: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(text).unwrap_or_default()
+}
+
+impl Specs {
+    /// The spec and path template an exchange belongs to.
+    fn operation(&self, path: &str) -> Option<(&Value, &str, Vec<(String, String)>)> {
+        let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let mut best: Option<(&Value, &str, Vec<(String, String)>, usize)> = None;
+        for doc in &self.docs {
+            let Some(paths) = doc["paths"].as_object() else { continue };
+            for tpl in paths.keys() {
+                let t: Vec<&str> = tpl.trim_start_matches('/').split('/').collect();
+                if t.len() != segs.len() {
+                    continue;
+                }
+                let mut params = Vec::new();
+                let mut literal = 0;
+                let ok = t.iter().zip(&segs).all(|(a, b)| {
+                    if a.starts_with('{') && a.ends_with('}') {
+                        let decoded = percent_decode(b);
+                        params.push((a[1..a.len() - 1].to_owned(), decoded));
+                        true
+                    } else {
+                        literal += 1;
+                        a == b
+                    }
+                });
+                if ok && best.as_ref().is_none_or(|b| literal > b.3) {
+                    best = Some((doc, tpl.as_str(), params, literal));
+                }
+            }
+        }
+        best.map(|(d, t, p, _)| (d, t, p))
+    }
+
+    /// Every way the exchange departs from the spec (empty: it conforms).
+    pub fn check(&self, ex: &Exchange) -> Vec<String> {
+        let mut errors = Vec::new();
+        let what = format!("{} {}", ex.method, ex.path);
+        let Some((doc, tpl, path_params)) = self.operation(&ex.path) else {
+            return vec![format!("{what}: no such path in Twilio's specs")];
+        };
+        let op = &doc["paths"][tpl][ex.method.to_ascii_lowercase()];
+        if op.is_null() {
+            return vec![format!("{what}: method not in the spec for {tpl}")];
+        }
+        self.check_request(doc, op, ex, &path_params, &mut errors);
+        self.check_response(doc, op, ex, &mut errors);
+        errors.into_iter().map(|e| format!("{what}: {e}")).collect()
+    }
+
+    fn check_request(&self, doc: &Value, op: &Value, ex: &Exchange, path_params: &[(String, String)], errors: &mut Vec<String>) {
+        let params: Vec<&Value> = op["parameters"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
+        let declared = |name: &str, place: &str| params.iter().find(|p| p["name"] == name && p["in"] == place).copied();
+        for (name, value) in path_params {
+            match declared(name, "path") {
+                Some(p) => check_string_param(doc, &p["schema"], value, &format!("path {name}"), errors),
+                None => errors.push(format!("path parameter {name} not declared")),
+            }
+        }
+        if let Some(q) = &ex.query {
+            for (name, value) in form_pairs(q) {
+                match declared(&name, "query") {
+                    Some(p) => check_string_param(doc, &p["schema"], &value, &format!("query {name}"), errors),
+                    None => errors.push(format!("unknown query parameter {name}")),
+                }
+            }
+        }
+        if ex.req_headers.contains_key("if-match") && declared("If-Match", "header").is_none() {
+            errors.push("If-Match sent but the operation takes none".into());
+        }
+        match ex.req_headers.get("authorization").and_then(|h| h.to_str().ok()) {
+            Some(h) if h.starts_with("Basic ") => {}
+            _ => errors.push("request without Basic authorization".into()),
+        }
+        let body_schema = &op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"];
+        if body_schema.is_null() {
+            if !ex.req_body.is_empty() {
+                errors.push("request body sent but the operation takes none".into());
+            }
+            return;
+        }
+        let ct = ex.req_headers.get("content-type").and_then(|h| h.to_str().ok()).unwrap_or("");
+        if !ct.starts_with("application/x-www-form-urlencoded") {
+            errors.push(format!("request content type {ct:?}, expected form-encoded"));
+        }
+        let schema = resolve(doc, body_schema);
+        let props = schema["properties"].as_object().cloned().unwrap_or_default();
+        let pairs = form_pairs(&String::from_utf8_lossy(&ex.req_body));
+        for (name, value) in &pairs {
+            match props.get(name) {
+                Some(s) => {
+                    let s = resolve(doc, s);
+                    let repeated = pairs.iter().filter(|(k, _)| k == name).count() > 1;
+                    if repeated && s["type"] != "array" {
+                        errors.push(format!("form field {name} repeated but not an array"));
+                    }
+                    let item = if s["type"] == "array" { resolve(doc, &s["items"]) } else { s };
+                    check_string_param(doc, item, value, &format!("form {name}"), errors);
+                }
+                None => errors.push(format!("unknown form field {name}")),
+            }
+        }
+        for req in schema["required"].as_array().into_iter().flatten() {
+            if let Some(r) = req.as_str() {
+                if !pairs.iter().any(|(k, _)| k == r) {
+                    errors.push(format!("required form field {r} missing"));
+                }
+            }
+        }
+    }
+
+    fn check_response(&self, doc: &Value, op: &Value, ex: &Exchange, errors: &mut Vec<String>) {
+        let declared = &op["responses"][ex.status.to_string()];
+        if declared.is_null() {
+            if ex.status >= 400 {
+                check_error_body(&ex.resp_body, errors);
+            } else {
+                errors.push(format!("status {} not in the spec", ex.status));
+            }
+            return;
+        }
+        if declared["headers"].get("ETag").is_some() && !ex.resp_headers.contains_key("etag") {
+            errors.push("ETag header missing".into());
+        }
+        let schema = &declared["content"]["application/json"]["schema"];
+        if schema.is_null() {
+            if !ex.resp_body.is_empty() {
+                errors.push("response body where the spec has none".into());
+            }
+            return;
+        }
+        match serde_json::from_slice::<Value>(&ex.resp_body) {
+            Ok(v) => check_value(doc, schema, &v, "body", errors),
+            Err(e) => errors.push(format!("response is not JSON: {e}")),
+        }
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+        Some(name) => &doc["components"]["schemas"][name],
+        None => schema,
+    }
+}
+
+/// A form, query or path value (always text on the wire) against its schema.
+fn check_string_param(doc: &Value, schema: &Value, value: &str, at: &str, errors: &mut Vec<String>) {
+    let s = resolve(doc, schema);
+    let as_json = match s["type"].as_str() {
+        Some("integer") => match value.parse::<i64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => return errors.push(format!("{at}: {value:?} is not an integer")),
+        },
+        Some("boolean") => match value {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return errors.push(format!("{at}: {value:?} is not true/false")),
+        },
+        Some("object") => match serde_json::from_str::<Value>(value) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => return errors.push(format!("{at}: not a JSON object")),
+        },
+        _ => Value::String(value.to_owned()),
+    };
+    check_value(doc, schema, &as_json, at, errors);
+}
+
+fn check_error_body(body: &[u8], errors: &mut Vec<String>) {
+    let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(body) else {
+        return errors.push("error response is not a JSON object".into());
+    };
+    for k in m.keys() {
+        if !["code", "message", "more_info", "status", "details"].contains(&k.as_str()) {
+            errors.push(format!("error response has unknown field {k}"));
+        }
+    }
+    let checks: [(&str, fn(&Value) -> bool); 4] = [
+        ("code", Value::is_u64),
+        ("message", Value::is_string),
+        ("more_info", Value::is_string),
+        ("status", Value::is_u64),
+    ];
+    for (k, ok) in checks {
+        match m.get(k) {
+            Some(v) if ok(v) => {}
+            Some(v) => errors.push(format!("error field {k} has the wrong type: {v}")),
+            None => errors.push(format!("error response misses {k}")),
+        }
+    }
+}
+
+/// JSON against an OpenAPI 3.0 schema. Response objects must carry every listed property
+/// (Twilio's answers always do, `null` where empty) and nothing else.
+pub fn check_value(doc: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
+    let s = resolve(doc, schema);
+    if v.is_null() {
+        if s["nullable"] != true && s.as_object().is_some_and(|o| o.contains_key("type") || o.contains_key("$ref")) {
+            errors.push(format!("{at}: null but not nullable"));
+        }
+        return;
+    }
+    if let Some(options) = s["enum"].as_array() {
+        if !options.contains(v) {
+            errors.push(format!("{at}: {v} not one of {options:?}"));
+        }
+    }
+    match s["type"].as_str() {
+        Some("object") => {
+            let Some(obj) = v.as_object() else { return errors.push(format!("{at}: not an object")) };
+            if let Some(props) = s["properties"].as_object() {
+                check_object(doc, props, obj, at, errors);
+            }
+        }
+        Some("array") => match v.as_array() {
+            Some(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    check_value(doc, &s["items"], item, &format!("{at}[{i}]"), errors);
+                }
+            }
+            None => errors.push(format!("{at}: not an array")),
+        },
+        Some("string") => match v.as_str() {
+            Some(text) => check_string(s, text, at, errors),
+            None => errors.push(format!("{at}: {v} is not a string")),
+        },
+        Some("integer") => {
+            if !(v.is_i64() || v.is_u64()) {
+                errors.push(format!("{at}: {v} is not an integer"));
+            } else if let (Some(min), Some(n)) = (s["minimum"].as_i64(), v.as_i64()) {
+                if n < min {
+                    errors.push(format!("{at}: {n} below minimum {min}"));
+                }
+            }
+        }
+        Some("number") if !v.is_number() => errors.push(format!("{at}: {v} is not a number")),
+        Some("boolean") if !v.is_boolean() => errors.push(format!("{at}: {v} is not a boolean")),
+        _ => {}
+    }
+}
+
+fn check_object(doc: &Value, props: &Map<String, Value>, obj: &Map<String, Value>, at: &str, errors: &mut Vec<String>) {
+    for (k, val) in obj {
+        match props.get(k) {
+            Some(ps) => check_value(doc, ps, val, &format!("{at}.{k}"), errors),
+            None => errors.push(format!("{at}: unknown field {k}")),
+        }
+    }
+    for k in props.keys() {
+        if !obj.contains_key(k) {
+            errors.push(format!("{at}: missing field {k}"));
+        }
+    }
+}
+
+fn check_string(s: &Value, text: &str, at: &str, errors: &mut Vec<String>) {
+    let len = text.chars().count() as u64;
+    if s["minLength"].as_u64().is_some_and(|m| len < m) || s["maxLength"].as_u64().is_some_and(|m| len > m) {
+        errors.push(format!("{at}: length {len} out of bounds"));
+    }
+    if let Some(p) = s["pattern"].as_str() {
+        match regex::Regex::new(p) {
+            Ok(re) if !re.is_match(text) => errors.push(format!("{at}: {text:?} does not match {p}")),
+            Ok(_) => {}
+            Err(e) => errors.push(format!("{at}: bad pattern {p}: {e}")),
+        }
+    }
+    match s["format"].as_str() {
+        Some("date-time") => {
+            if time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).is_err() {
+                errors.push(format!("{at}: {text:?} is not a date-time"));
+            }
+        }
+        Some("uri") => {
+            if reqwest::Url::parse(text).is_err() {
+                errors.push(format!("{at}: {text:?} is not a URI"));
+            }
+        }
+        _ => {}
+    }
+}

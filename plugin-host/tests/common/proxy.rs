@@ -1,0 +1,123 @@
+//! A recording HTTP proxy between the service's REST client and the sandbox stand-in: every
+//! request and response is kept for validation against Twilio's specs. It can also answer the
+//! next requests with 503, as Twilio does when overloaded.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, StatusCode};
+use axum::response::Response;
+use axum::Router;
+
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub req_headers: HeaderMap,
+    pub req_body: Vec<u8>,
+    pub status: u16,
+    pub resp_headers: HeaderMap,
+    pub resp_body: Vec<u8>,
+}
+
+#[derive(Clone, Default)]
+struct Shared {
+    target: Arc<OnceLock<String>>,
+    log: Arc<Mutex<Vec<Exchange>>>,
+    fail_next: Arc<AtomicU32>,
+    http: reqwest::Client,
+}
+
+pub struct Proxy {
+    pub port: u16,
+    shared: Shared,
+}
+
+impl Proxy {
+    pub async fn start() -> Proxy {
+        let shared = Shared::default();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let port = listener.local_addr().expect("addr").port();
+        let app = Router::new().fallback(forward).with_state(shared.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Proxy { port, shared }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Where to forward (the service's own origin), once it is known.
+    pub fn set_target(&self, base: &str) {
+        let _ = self.shared.target.set(base.to_owned());
+    }
+
+    /// Answer the next `n` requests with 503 instead of forwarding them.
+    pub fn fail_next(&self, n: u32) {
+        self.shared.fail_next.store(n, Ordering::SeqCst);
+    }
+
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.shared.log.lock().expect("log").clone()
+    }
+}
+
+const HOP: [&str; 4] = ["host", "content-length", "transfer-encoding", "connection"];
+
+async fn forward(State(s): State<Shared>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let mut ex = Exchange {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        req_headers: parts.headers.clone(),
+        req_body: body.to_vec(),
+        status: 0,
+        resp_headers: HeaderMap::new(),
+        resp_body: Vec::new(),
+    };
+    let injected = s
+        .fail_next
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    let (status, headers, bytes) = if injected {
+        let body = br#"{"code":20503,"message":"Service Unavailable","more_info":"https://www.twilio.com/docs/errors/20503","status":503}"#;
+        let mut h = HeaderMap::new();
+        h.insert("content-type", "application/json".parse().expect("header"));
+        h.insert("retry-after", "0".parse().expect("header"));
+        (StatusCode::SERVICE_UNAVAILABLE, h, body.to_vec())
+    } else {
+        let target = s.target.get().expect("proxy target set").clone();
+        let url = format!("{target}{}", parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+        let mut rb = s.http.request(parts.method.clone(), url).body(body.to_vec());
+        for (k, v) in &parts.headers {
+            if !HOP.contains(&k.as_str()) {
+                rb = rb.header(k, v);
+            }
+        }
+        let resp = rb.send().await.expect("forward");
+        let status = StatusCode::from_u16(resp.status().as_u16()).expect("status");
+        let mut h = HeaderMap::new();
+        for (k, v) in resp.headers() {
+            if !HOP.contains(&k.as_str()) {
+                h.append(HeaderName::from_bytes(k.as_str().as_bytes()).expect("name"), v.clone());
+            }
+        }
+        let bytes = resp.bytes().await.expect("body").to_vec();
+        (status, h, bytes)
+    };
+    ex.status = status.as_u16();
+    ex.resp_headers = headers.clone();
+    ex.resp_body = bytes.clone();
+    s.log.lock().expect("log").push(ex);
+    let mut out = Response::new(Body::from(bytes));
+    *out.status_mut() = status;
+    *out.headers_mut() = headers;
+    out
+}

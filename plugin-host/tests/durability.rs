@@ -1,0 +1,85 @@
+//! Concurrency and durability: racing attribute merges lose nothing, and a restart keeps codes.
+
+mod common;
+
+use common::inproc::InProcess;
+use common::Service;
+use plugin_host::functions::task_attrs::edit_task_attributes;
+use plugin_host::functions::FnError;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_attribute_merges_keep_every_key() {
+    let svc = InProcess::start(&[], &[]).await;
+    let task = svc.chat("alice", "bob").await;
+    let mut writers = Vec::new();
+    for i in 0..50 {
+        let state = svc.state.clone();
+        let task = task.clone();
+        writers.push(tokio::spawn(async move {
+            let key = format!("key{i:02}");
+            let edit = |attributes: &str| -> Result<String, FnError> {
+                let mut v: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(attributes).map_err(|e| FnError::Internal(e.to_string()))?;
+                v.insert(key.clone(), serde_json::Value::from(i));
+                Ok(serde_json::Value::Object(v).to_string())
+            };
+            edit_task_attributes(&state, &task, edit, None).await
+        }));
+    }
+    for w in writers {
+        w.await.expect("join").expect("merge");
+    }
+    let attrs = svc.task_attributes("alice", &task).await;
+    for i in 0..50 {
+        assert_eq!(attrs[format!("key{i:02}")], i, "key{i:02} lost: {attrs}");
+    }
+    assert_eq!(attrs["customerName"], "bob");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_functions_on_one_task_keep_each_others_keys() {
+    let svc = InProcess::start(&[], &[]).await;
+    let (token, task, code) = svc.code("alice").await;
+    let doc = svc.task_attributes("alice", &task).await["syncDocument"].as_str().unwrap().to_owned();
+    let (status, _) = svc.call("agent-get-token", &[("Token", &token), ("DocumentSid", &doc)]).await;
+    assert_eq!(status, 200);
+    let (_, video) = svc.call("client-get-video-token", &[("code", code["unique_code"].as_str().unwrap())]).await;
+    let ticket = video["feedback_ticket"].as_str().unwrap().to_owned();
+    let rating = {
+        let api = svc.api.clone();
+        let ticket = ticket.clone();
+        tokio::spawn(async move { api.call("submit-rating", &[("ticket", &ticket), ("rating", "2")]).await.0 })
+    };
+    let state = {
+        let api = svc.api.clone();
+        let (token, task) = (token.clone(), task.clone());
+        tokio::spawn(async move {
+            api.call("update-video-state", &[("Token", &token), ("taskSid", &task), ("state", "disconnected")]).await.0
+        })
+    };
+    assert_eq!((rating.await.unwrap(), state.await.unwrap()), (200, 200));
+    let attrs = svc.task_attributes("alice", &task).await;
+    assert_eq!(attrs["videoRoom"], "disconnected");
+    assert_eq!(attrs["videoRating"]["rating"], 2);
+    assert_eq!(attrs["syncDocument"], doc.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_survives_a_restart() {
+    let mut svc = Service::start(&[]);
+    let (_, task, code) = svc.code("alice").await;
+    let unique = code["unique_code"].as_str().unwrap().to_owned();
+    svc.restart();
+    // The agent's Flex token and the task are still known; the code still works.
+    let token = svc.agent("alice").await;
+    let doc = svc.task_attributes("alice", &task).await["syncDocument"].as_str().unwrap().to_owned();
+    let (status, body) = svc.call("client-get-sync-token", &[("code", &unique)]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["document_sid"], doc.as_str());
+    let (status, agent) = svc.call("agent-get-token", &[("Token", &token), ("DocumentSid", &doc)]).await;
+    assert_eq!(status, 200, "{agent}");
+    svc.restart();
+    let (status, video) = svc.call("client-get-video-token", &[("code", &unique)]).await;
+    assert_eq!(status, 200, "{video}");
+    assert_eq!(video["room_sid"], agent["room_sid"]);
+}
