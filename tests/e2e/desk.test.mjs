@@ -353,12 +353,19 @@ describe("actions", () => {
       A.addListener("afterSelectTask", () => seen.push("after"));
       A.registerAction("Probe", async (p) => p.value * 2);
       const selected = await A.invokeAction("SelectTask", { sid });
-      const probe = await A.invokeAction("Probe", { value: 21 });
       A.removeListener("beforeSelectTask", slow);
       A.removeListener("beforeSelectTask", throwing);
-      return { seen, selected: selected.taskSid, probe };
+      // "replaceX" listeners wrap the body: inner replacement first registered, outermost last.
+      const inner = (p, original) => original({ ...p, value: p.value + 1 });
+      const outer = (p, original) => original({ ...p, value: p.value * 10 });
+      A.addListener("replaceProbe", inner);
+      A.addListener("replaceProbe", outer);
+      const probe = await A.invokeAction("Probe", { value: 2 });
+      A.removeListener("replaceProbe", outer);
+      const probeInnerOnly = await A.invokeAction("Probe", { value: 2 });
+      return { seen, selected: selected.taskSid, probe, probeInnerOnly };
     }, chat.taskSid);
-    assert.deepEqual(outcome, { seen: ["slow-before", "after"], selected: chat.taskSid, probe: 42 });
+    assert.deepEqual(outcome, { seen: ["slow-before", "after"], selected: chat.taskSid, probe: 42, probeInnerOnly: 6 });
   });
 });
 
@@ -511,5 +518,36 @@ describe("notifications", () => {
     );
     const chat = await startChat("Hedy", agent);
     await page.waitForSelector(`.task-item[data-task-sid="${chat.taskSid}"]`);
+  });
+});
+
+describe("plugin bundle", () => {
+  test("the unmodified built bundle loads through a plain script tag and registers with the runtime", async () => {
+    try {
+      await access(path.join(paths.site, "plugins/plugin-chat-to-video.js"));
+    } catch {
+      throw new Error(`plugins/plugin-chat-to-video.js is missing under ${paths.site}: run \`cargo xtask build\``);
+    }
+    const agent = agentName("bundle");
+    const page = await openDesk(agent, { plugins: "/plugins/plugin-chat-to-video.js" });
+    await page.waitForSelector(`[data-plugin="plugin-chat-to-video"][data-plugin-status="ready"]`);
+    const loaded = await page.evaluate(() => ({
+      scripts: [...document.querySelectorAll("script[src]")].map((s) => s.getAttribute("src")),
+      notifications: [...Twilio.Flex.Notifications.registeredNotifications.keys()].filter((id) => id.startsWith("ChatToVideo")).sort(),
+      guards: ["beforeWrapupTask", "beforeCompleteTask", "afterWrapupTask"].map((e) => Twilio.Flex.Actions.listenerCount(e)),
+      strings: typeof Twilio.Flex.Manager.getInstance().strings.PSChatToVideoWrapupBlocked,
+    }));
+    assert.ok(loaded.scripts.includes("/plugins/plugin-chat-to-video.js"), loaded.scripts.join(", "));
+    assert.deepEqual(loaded.notifications, ["ChatToVideoFailedVideoLink", "ChatToVideoWrapupBlocked"]);
+    assert.deepEqual(loaded.guards, [1, 1, 1]);
+    assert.equal(loaded.strings, "string");
+
+    const chat = await startChat("Radia", agent);
+    await page.waitForSelector(`${canvas(chat.taskSid)} .task-canvas-header .c2v-video-button`);
+    const made = await call("POST", "/sandbox/tasks", { body: { agent, channel: "voice" } });
+    await page.click(`.task-item[data-task-sid="${made.body.taskSid}"]`);
+    await page.waitForSelector(`${canvas(made.body.taskSid)}:not([hidden]) .task-canvas-header`);
+    assert.equal(await page.locator(`${canvas(made.body.taskSid)} .c2v-video-button`).count(), 0);
+    assert.equal(await page.locator(`${canvas(chat.taskSid)} [data-tab="VideoRoom"]`).count(), 0, "no tab before an invite");
   });
 });
