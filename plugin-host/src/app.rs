@@ -31,6 +31,10 @@ pub struct AppState {
     pub limiter: Arc<GuessLimiter>,
     /// `Some` in sandbox mode.
     pub sandbox: Option<Arc<Sandbox>>,
+    /// Sandbox mode: the rooms' signaling sockets.
+    pub signaling: Option<crate::signaling::Signaling>,
+    /// Sandbox mode: the live-document sockets.
+    pub live_documents: Option<crate::live_documents::LiveDocuments>,
 }
 
 /// Every route of the service. Add a concern by merging its `fn router() -> Router<AppState>`.
@@ -45,7 +49,14 @@ pub fn routes() -> Router<AppState> {
 
 /// The routes with static files as the fallback, bound to a state.
 pub fn app(state: AppState) -> Router {
-    routes()
+    let mut routes = routes();
+    if let Some(signaling) = &state.signaling {
+        routes = routes.merge(signaling.router());
+    }
+    if let Some(live) = &state.live_documents {
+        routes = routes.merge(live.router());
+    }
+    routes
         .fallback_service(crate::assets::service(&state.settings.assets_dir))
         .with_state(state)
 }
@@ -142,7 +153,27 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
             )
         }
     };
+    let (signaling, live_documents) = match &sandbox {
+        Some(sb) => {
+            let key = &sb.ids().api_key;
+            let verifier = crate::signaling::TokenVerifier::new(&key.secret, Some(key.sid.clone()));
+            let signaling = crate::signaling::Signaling::new(
+                verifier.clone(),
+                Arc::new(crate::signaling::sandbox::SandboxRooms(sb.clone())),
+                crate::signaling::SignalingConfig::default(),
+            );
+            let live = crate::live_documents::LiveDocuments::new(
+                verifier,
+                Arc::new(crate::live_documents::sandbox::SandboxDocuments(sb.clone())),
+                sync_sid.clone(),
+            );
+            (Some(signaling), Some(live))
+        }
+        None => (None, None),
+    };
     Ok(AppState {
+        signaling,
+        live_documents,
         limiter: Arc::new(GuessLimiter::new(
             settings.guess_burst,
             settings.guess_refill_secs,
@@ -162,11 +193,21 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
 /// Binds the listener and builds the state (with the sandbox's sweeper running).
 pub async fn bind(settings: Settings) -> Result<(TcpListener, AppState), StartError> {
     let addr = settings.listen;
-    let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
-    let bound = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| StartError::Bind { addr, source })?;
     let state = build_state(settings, bound)?;
     if let Some(sb) = &state.sandbox {
         sandbox::sweeper::spawn(sb.clone());
+        if let Some(signaling) = &state.signaling {
+            crate::signaling::sandbox::spawn_completions(sb, signaling.clone());
+        }
+        if let Some(live) = &state.live_documents {
+            crate::live_documents::sandbox::spawn_forwarder(sb, live.clone());
+        }
     }
     Ok((listener, state))
 }
@@ -177,24 +218,35 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Binds, prints the ready line, serves until Ctrl-C or SIGTERM.
 pub async fn run(settings: Settings) -> Result<(), StartError> {
     let (listener, state) = bind(settings).await?;
-    let bound = listener.local_addr().map_err(|e| StartError::Other(e.to_string()))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| StartError::Other(e.to_string()))?;
     let mode = state.mode;
     {
         use std::io::Write as _;
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "plugin-host listening on http://{bound} (mode: {})", mode.as_str());
+        let _ = writeln!(
+            out,
+            "plugin-host listening on http://{bound} (mode: {})",
+            mode.as_str()
+        );
         let _ = out.flush();
     }
     tracing::info!(%bound, mode = mode.as_str(), "ready");
-    serve(listener, state, shutdown()).await.map_err(|e| StartError::Other(e.to_string()))
+    serve(listener, state, shutdown())
+        .await
+        .map_err(|e| StartError::Other(e.to_string()))
 }
 
 async fn shutdown() {

@@ -27,20 +27,35 @@ async fn the_whole_flow_answers_the_documented_shapes() {
 
     let token = svc.agent("alice").await;
     let task = svc.chat("alice", "bob").await;
-    let (status, code) = json_call(&svc, "generate-unique-code", &[("Token", &token), ("taskSid", &task)]).await;
+    let (status, code) = json_call(
+        &svc,
+        "generate-unique-code",
+        &[("Token", &token), ("taskSid", &task)],
+    )
+    .await;
     assert_eq!(status, 200, "{code}");
     let unique = code["unique_code"].as_str().unwrap();
     assert_eq!(unique.len(), 7);
     assert!(unique.bytes().all(|b| b.is_ascii_alphanumeric()));
     assert_eq!(
         code["full_url"],
-        format!("{}/features/chat-to-video/index.html?code={unique}", svc.base)
+        format!(
+            "{}/features/chat-to-video/index.html?code={unique}",
+            svc.base
+        )
     );
-    assert!(time::OffsetDateTime::parse(code["valid_until"].as_str().unwrap(), &time::format_description::well_known::Rfc3339).is_ok());
+    assert!(time::OffsetDateTime::parse(
+        code["valid_until"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339
+    )
+    .is_ok());
     assert_eq!(code.as_object().unwrap().len(), 3);
 
     let attrs = svc.task_attributes("alice", &task).await;
-    let doc = attrs["syncDocument"].as_str().expect("syncDocument merged").to_owned();
+    let doc = attrs["syncDocument"]
+        .as_str()
+        .expect("syncDocument merged")
+        .to_owned();
     assert_eq!(attrs["customerName"], "bob", "other attributes kept");
 
     // Before the agent joins: sync token yes, video token 405.
@@ -48,25 +63,53 @@ async fn the_whole_flow_answers_the_documented_shapes() {
     assert_eq!(status, 200, "{sync}");
     assert_eq!(sync["document_sid"], doc.as_str());
     assert_eq!(sync["provider"], "sandbox");
-    assert_eq!(sync["sync_url"], format!("ws://127.0.0.1:{}/sandbox/documents/{doc}/live", svc.port));
+    assert_eq!(
+        sync["sync_url"],
+        format!("ws://127.0.0.1:{}/sandbox/documents/{doc}/live", svc.port)
+    );
     assert!(sync["identity"].as_str().unwrap().starts_with("customer-"));
     let (status, early) = json_call(&svc, "client-get-video-token", &[("code", unique)]).await;
-    assert_eq!((status, early["error"].as_str()), (405, Some(chat_to_video::api::AGENT_NOT_CONNECTED)));
+    assert_eq!(
+        (status, early["error"].as_str()),
+        (405, Some(chat_to_video::api::AGENT_NOT_CONNECTED))
+    );
 
     // Agent joins: the room is created and written into the document and the task.
-    let (status, agent) = json_call(&svc, "agent-get-token", &[("Token", &token), ("DocumentSid", &doc)]).await;
+    let (status, agent) = json_call(
+        &svc,
+        "agent-get-token",
+        &[("Token", &token), ("DocumentSid", &doc)],
+    )
+    .await;
     assert_eq!(status, 200, "{agent}");
     let room = agent["room_sid"].as_str().unwrap().to_owned();
     assert!(room.starts_with("RM") && room.len() == 34);
     assert_eq!(agent["identity"], "alice");
     assert_eq!(agent["provider"], "sandbox");
-    assert_eq!(agent["signaling_url"], format!("ws://127.0.0.1:{}/sandbox/rooms/{room}/signal", svc.port));
-    assert_eq!(agent["ice"], serde_json::json!({"servers": [], "loopback_only": false}));
-    assert_eq!(jwt_part(agent["token"].as_str().unwrap(), 1)["grants"]["video"]["room"], room.as_str());
+    assert_eq!(
+        agent["signaling_url"],
+        format!("ws://127.0.0.1:{}/sandbox/rooms/{room}/signal", svc.port)
+    );
+    assert_eq!(
+        agent["ice"],
+        serde_json::json!({"servers": [], "loopback_only": false})
+    );
+    assert_eq!(
+        jwt_part(agent["token"].as_str().unwrap(), 1)["grants"]["video"]["room"],
+        room.as_str()
+    );
     let attrs = svc.task_attributes("alice", &task).await;
-    assert_eq!((attrs["videoRoom"].as_str(), attrs["videoRoomSid"].as_str()), (Some("created"), Some(room.as_str())));
+    assert_eq!(
+        (attrs["videoRoom"].as_str(), attrs["videoRoomSid"].as_str()),
+        (Some("created"), Some(room.as_str()))
+    );
     // Asking again gives the same room.
-    let (_, again) = json_call(&svc, "agent-get-token", &[("Token", &token), ("DocumentSid", &doc)]).await;
+    let (_, again) = json_call(
+        &svc,
+        "agent-get-token",
+        &[("Token", &token), ("DocumentSid", &doc)],
+    )
+    .await;
     assert_eq!(again["room_sid"], room.as_str());
 
     // Customer: a fresh identity every call, a grant for that room only, and a feedback ticket.
@@ -76,31 +119,77 @@ async fn the_whole_flow_answers_the_documented_shapes() {
     assert_ne!(v1["identity"], v2["identity"]);
     assert_eq!(v1["room_sid"], room.as_str());
     let grants = &jwt_part(v1["token"].as_str().unwrap(), 1)["grants"];
-    assert_eq!(grants, &serde_json::json!({"identity": v1["identity"], "video": {"room": room}}));
+    assert_eq!(
+        grants,
+        &serde_json::json!({"identity": v1["identity"], "video": {"room": room}})
+    );
     let ticket = v1["feedback_ticket"].as_str().unwrap().to_owned();
 
-    let (status, body) = json_call(&svc, "update-video-state", &[("Token", &token), ("taskSid", &task), ("state", "connected")]).await;
+    let (status, body) = json_call(
+        &svc,
+        "update-video-state",
+        &[
+            ("Token", &token),
+            ("taskSid", &task),
+            ("state", "connected"),
+        ],
+    )
+    .await;
     assert_eq!((status, body), (200, serde_json::json!({"success": true})));
-    assert_eq!(svc.task_attributes("alice", &task).await["videoRoom"], "connected");
+    assert_eq!(
+        svc.task_attributes("alice", &task).await["videoRoom"],
+        "connected"
+    );
 
     // Complete: success (twice), then the code is refused and the agent cannot rejoin.
-    let (status, body) = json_call(&svc, "complete-room", &[("Token", &token), ("roomSid", &room), ("DocumentSid", &doc)]).await;
+    let (status, body) = json_call(
+        &svc,
+        "complete-room",
+        &[("Token", &token), ("roomSid", &room), ("DocumentSid", &doc)],
+    )
+    .await;
     assert_eq!((status, body), (200, serde_json::json!({"success": true})));
-    let (status, _) = json_call(&svc, "complete-room", &[("Token", &token), ("roomSid", &room)]).await;
+    let (status, _) = json_call(
+        &svc,
+        "complete-room",
+        &[("Token", &token), ("roomSid", &room)],
+    )
+    .await;
     assert_eq!(status, 200);
     for f in ["client-get-sync-token", "client-get-video-token"] {
         let (status, body) = json_call(&svc, f, &[("code", unique)]).await;
-        assert_eq!((status, body), (403, serde_json::json!({"error": "Invalid code."})), "{f}");
+        assert_eq!(
+            (status, body),
+            (403, serde_json::json!({"error": "Invalid code."})),
+            "{f}"
+        );
     }
-    let (status, body) = json_call(&svc, "agent-get-token", &[("Token", &token), ("DocumentSid", &doc)]).await;
+    let (status, body) = json_call(
+        &svc,
+        "agent-get-token",
+        &[("Token", &token), ("DocumentSid", &doc)],
+    )
+    .await;
     assert_eq!(status, 403);
     assert!(body["error"].is_string());
 
     // The rating still works after the code expired, and lands on the task.
-    let (status, body) = json_call(&svc, "submit-rating", &[("ticket", &ticket), ("rating", "4"), ("comment", "Great <b>help</b>")]).await;
+    let (status, body) = json_call(
+        &svc,
+        "submit-rating",
+        &[
+            ("ticket", &ticket),
+            ("rating", "4"),
+            ("comment", "Great <b>help</b>"),
+        ],
+    )
+    .await;
     assert_eq!((status, body), (200, serde_json::json!({"success": true})));
     let rating = &svc.task_attributes("alice", &task).await["videoRating"];
-    assert_eq!((rating["rating"].as_u64(), rating["comment"].as_str()), (Some(4), Some("Great <b>help</b>")));
+    assert_eq!(
+        (rating["rating"].as_u64(), rating["comment"].as_str()),
+        (Some(4), Some("Great <b>help</b>"))
+    );
     assert!(rating["submittedAt"].is_string());
 }
 
@@ -118,7 +207,11 @@ async fn json_and_query_parameters_work_too() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     let code: Value = resp.json().await.unwrap();
-    let url = format!("{}?code={}", svc.function("client-get-sync-token"), code["unique_code"].as_str().unwrap());
+    let url = format!(
+        "{}?code={}",
+        svc.function("client-get-sync-token"),
+        code["unique_code"].as_str().unwrap()
+    );
     assert_eq!(svc.http.get(url).send().await.unwrap().status(), 200);
 }
 
@@ -127,10 +220,22 @@ async fn missing_parameters_are_400_with_the_template_message() {
     let svc = Service::start(&[]);
     let token = svc.agent("alice").await;
     for (f, form, key) in [
-        ("generate-unique-code", vec![("Token", token.as_str())], "taskSid"),
-        ("agent-get-token", vec![("Token", token.as_str())], "DocumentSid"),
+        (
+            "generate-unique-code",
+            vec![("Token", token.as_str())],
+            "taskSid",
+        ),
+        (
+            "agent-get-token",
+            vec![("Token", token.as_str())],
+            "DocumentSid",
+        ),
         ("complete-room", vec![("Token", token.as_str())], "roomSid"),
-        ("update-video-state", vec![("Token", token.as_str()), ("state", "connected")], "taskSid"),
+        (
+            "update-video-state",
+            vec![("Token", token.as_str()), ("state", "connected")],
+            "taskSid",
+        ),
         ("client-get-sync-token", vec![], "code"),
         ("client-get-video-token", vec![], "code"),
         ("submit-rating", vec![("rating", "5")], "ticket"),
@@ -139,13 +244,26 @@ async fn missing_parameters_are_400_with_the_template_message() {
         assert_eq!(status, 400, "{f}: {body}");
         assert_eq!(body["data"], Value::Null, "{f}");
         let message = body["message"].as_str().unwrap();
-        assert!(message.starts_with(&format!("({f}) Missing {key}")), "{f}: {message}");
+        assert!(
+            message.starts_with(&format!("({f}) Missing {key}")),
+            "{f}: {message}"
+        );
     }
     // Bad values are 400 too.
     let task = svc.chat("alice", "bob").await;
-    let (status, _) = json_call(&svc, "update-video-state", &[("Token", &token), ("taskSid", &task), ("state", "dancing")]).await;
+    let (status, _) = json_call(
+        &svc,
+        "update-video-state",
+        &[("Token", &token), ("taskSid", &task), ("state", "dancing")],
+    )
+    .await;
     assert_eq!(status, 400);
-    let (status, _) = json_call(&svc, "generate-unique-code", &[("Token", &token), ("taskSid", "WT123")]).await;
+    let (status, _) = json_call(
+        &svc,
+        "generate-unique-code",
+        &[("Token", &token), ("taskSid", "WT123")],
+    )
+    .await;
     assert_eq!(status, 400);
 }
 
@@ -155,31 +273,67 @@ async fn flex_endpoints_refuse_missing_malformed_and_foreign_tokens() {
     let other = Service::start(&[]);
     let foreign = other.agent("alice").await;
     let task = svc.chat("alice", "bob").await;
-    for f in ["generate-unique-code", "agent-get-token", "complete-room", "update-video-state"] {
-        for token in [None, Some("not-a-token"), Some("a.b.c"), Some(foreign.as_str())] {
-            let mut form = vec![("taskSid", task.as_str()), ("DocumentSid", "ET0123456789abcdef0123456789abcdef"), ("roomSid", "RM0123456789abcdef0123456789abcdef"), ("state", "connected")];
+    for f in [
+        "generate-unique-code",
+        "agent-get-token",
+        "complete-room",
+        "update-video-state",
+    ] {
+        for token in [
+            None,
+            Some("not-a-token"),
+            Some("a.b.c"),
+            Some(foreign.as_str()),
+        ] {
+            let mut form = vec![
+                ("taskSid", task.as_str()),
+                ("DocumentSid", "ET0123456789abcdef0123456789abcdef"),
+                ("roomSid", "RM0123456789abcdef0123456789abcdef"),
+                ("state", "connected"),
+            ];
             if let Some(t) = token {
                 form.push(("Token", t));
             }
             let resp = svc.post_form(&svc.function(f), &form).await;
             assert_cors(&resp);
             assert_eq!(resp.status(), 403, "{f} with {token:?}");
-            assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+            assert!(resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/plain"));
             let text = resp.text().await.unwrap();
             assert!(text.starts_with("Unauthorized: "), "{text}");
-            assert!(!text.contains(token.unwrap_or("∅")) || token.is_none(), "the token is not echoed");
+            assert!(
+                !text.contains(token.unwrap_or("∅")) || token.is_none(),
+                "the token is not echoed"
+            );
         }
     }
-    assert!(svc.task_attributes("alice", &task).await.get("videoRoom").is_none(), "nothing changed");
+    assert!(
+        svc.task_attributes("alice", &task)
+            .await
+            .get("videoRoom")
+            .is_none(),
+        "nothing changed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_malformed_and_expired_codes_are_403() {
     let svc = Service::start(&[("VIDEO_CODE_TTL", "1")]);
-    for code in ["ZZZZZZZ", "abc", "<script>", "ET0123456789abcdef0123456789abcdef"] {
+    for code in [
+        "ZZZZZZZ",
+        "abc",
+        "<script>",
+        "ET0123456789abcdef0123456789abcdef",
+    ] {
         for f in ["client-get-sync-token", "client-get-video-token"] {
             let (status, body) = json_call(&svc, f, &[("code", code)]).await;
-            assert_eq!((status, body), (403, serde_json::json!({"error": "Invalid code."})), "{f} {code}");
+            assert_eq!(
+                (status, body),
+                (403, serde_json::json!({"error": "Invalid code."})),
+                "{f} {code}"
+            );
         }
     }
     let (_, _, code) = svc.code("alice").await;
@@ -187,7 +341,11 @@ async fn unknown_malformed_and_expired_codes_are_403() {
     tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
     for f in ["client-get-sync-token", "client-get-video-token"] {
         let (status, body) = json_call(&svc, f, &[("code", unique)]).await;
-        assert_eq!((status, body), (403, serde_json::json!({"error": "Invalid code."})), "expired code on {f}");
+        assert_eq!(
+            (status, body),
+            (403, serde_json::json!({"error": "Invalid code."})),
+            "expired code on {f}"
+        );
     }
 }
 
@@ -202,14 +360,18 @@ async fn oversized_bodies_are_413() {
     }
     // Without a Content-Length (chunked) too.
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let mut tcp = tokio::net::TcpStream::connect(("127.0.0.1", svc.port)).await.unwrap();
+    let mut tcp = tokio::net::TcpStream::connect(("127.0.0.1", svc.port))
+        .await
+        .unwrap();
     let head = format!(
         "POST {}/client-get-sync-token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
         common::BASE
     );
     tcp.write_all(head.as_bytes()).await.unwrap();
     for chunk in format!("code={big}").as_bytes().chunks(4096) {
-        let _ = tcp.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await;
+        let _ = tcp
+            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .await;
         let _ = tcp.write_all(chunk).await;
         let _ = tcp.write_all(b"\r\n").await;
     }
@@ -226,13 +388,27 @@ async fn code_guessing_is_rate_limited_per_address() {
     let (_, _, code) = svc.code("alice").await;
     let unique = code["unique_code"].as_str().unwrap();
     for i in 0..5 {
-        let (status, _) = json_call(&svc, "client-get-sync-token", &[("code", &format!("AAAAAA{i}"))]).await;
+        let (status, _) = json_call(
+            &svc,
+            "client-get-sync-token",
+            &[("code", &format!("AAAAAA{i}"))],
+        )
+        .await;
         assert_eq!(status, 403);
     }
-    let resp = svc.post_form(&svc.function("client-get-video-token"), &[("code", "AAAAAAZ")]).await;
+    let resp = svc
+        .post_form(
+            &svc.function("client-get-video-token"),
+            &[("code", "AAAAAAZ")],
+        )
+        .await;
     assert_cors(&resp);
     assert_eq!(resp.status(), 429);
-    let wait: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=30).contains(&wait), "{wait}");
     // Blocked before any lookup, even for a real code.
     let (status, _) = json_call(&svc, "client-get-sync-token", &[("code", unique)]).await;
@@ -243,7 +419,12 @@ async fn code_guessing_is_rate_limited_per_address() {
 async fn options_is_204_with_the_runtime_cors_headers() {
     let svc = Service::start(&[]);
     for f in chat_to_video::api::Endpoint::ALL {
-        let resp = svc.http.request(reqwest::Method::OPTIONS, svc.function(f.name())).send().await.unwrap();
+        let resp = svc
+            .http
+            .request(reqwest::Method::OPTIONS, svc.function(f.name()))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 204, "{}", f.name());
         let h = resp.headers();
         assert_eq!(h["access-control-allow-origin"], "*");
@@ -263,23 +444,55 @@ async fn options_is_204_with_the_runtime_cors_headers() {
 async fn ratings_check_ticket_and_value() {
     let svc = Service::start(&[]);
     let (token, task, code) = svc.code("alice").await;
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"].as_str().unwrap().to_owned();
-    let (status, _) = json_call(&svc, "agent-get-token", &[("Token", &token), ("DocumentSid", &doc)]).await;
+    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = json_call(
+        &svc,
+        "agent-get-token",
+        &[("Token", &token), ("DocumentSid", &doc)],
+    )
+    .await;
     assert_eq!(status, 200);
-    let (_, v) = json_call(&svc, "client-get-video-token", &[("code", code["unique_code"].as_str().unwrap())]).await;
+    let (_, v) = json_call(
+        &svc,
+        "client-get-video-token",
+        &[("code", code["unique_code"].as_str().unwrap())],
+    )
+    .await;
     let ticket = v["feedback_ticket"].as_str().unwrap();
     for bad in ["0", "6", "x", "4.5"] {
-        let (status, _) = json_call(&svc, "submit-rating", &[("ticket", ticket), ("rating", bad)]).await;
+        let (status, _) = json_call(
+            &svc,
+            "submit-rating",
+            &[("ticket", ticket), ("rating", bad)],
+        )
+        .await;
         assert_eq!(status, 400, "{bad}");
     }
     let long = "é".repeat(1001);
-    let (status, _) = json_call(&svc, "submit-rating", &[("ticket", ticket), ("rating", "3"), ("comment", &long)]).await;
+    let (status, _) = json_call(
+        &svc,
+        "submit-rating",
+        &[("ticket", ticket), ("rating", "3"), ("comment", &long)],
+    )
+    .await;
     assert_eq!(status, 400);
     // A video token is not a ticket; a ticket from elsewhere neither.
     for bad_ticket in [v["token"].as_str().unwrap(), "x.y.z"] {
-        let (status, body) = json_call(&svc, "submit-rating", &[("ticket", bad_ticket), ("rating", "3")]).await;
+        let (status, body) = json_call(
+            &svc,
+            "submit-rating",
+            &[("ticket", bad_ticket), ("rating", "3")],
+        )
+        .await;
         assert_eq!(status, 403);
         assert!(body["error"].is_string());
     }
-    assert!(svc.task_attributes("alice", &task).await.get("videoRating").is_none());
+    assert!(svc
+        .task_attributes("alice", &task)
+        .await
+        .get("videoRating")
+        .is_none());
 }

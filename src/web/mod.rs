@@ -6,6 +6,7 @@
 pub mod button;
 pub mod connector;
 pub mod context;
+pub mod customer;
 pub mod dom;
 pub mod flex;
 pub mod http;
@@ -13,6 +14,7 @@ pub mod mounted;
 pub mod plugin;
 pub mod registry;
 pub mod tab;
+pub mod video;
 
 pub use mounted::Mounted;
 pub use plugin::Plugin;

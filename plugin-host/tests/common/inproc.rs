@@ -36,7 +36,10 @@ impl InProcess {
         let mut cli = Cli::parse_from(args);
         cli.data_dir = data;
         cli.assets_dir = site;
-        let env: HashMap<String, String> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let settings = Settings::from_sources(cli, move |k| env.get(k).cloned()).expect("settings");
         let (listener, state) = app::bind(settings).await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
@@ -44,7 +47,12 @@ impl InProcess {
         tokio::spawn(app::serve(listener, state.clone(), async move {
             let _ = rx.await;
         }));
-        InProcess { state, api: Api::new(base), stop: Some(tx), _tmp: tmp }
+        InProcess {
+            state,
+            api: Api::new(base),
+            stop: Some(tx),
+            _tmp: tmp,
+        }
     }
 }
 

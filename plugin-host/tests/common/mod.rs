@@ -57,7 +57,13 @@ pub struct Api {
 
 impl Api {
     pub fn new(base: String) -> Api {
-        Api { base, http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client") }
+        Api {
+            base,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .expect("client"),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -69,14 +75,22 @@ impl Api {
     }
 
     pub async fn post_form(&self, url: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.http.post(url).form(form).send().await.expect("request")
+        self.http
+            .post(url)
+            .form(form)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
         let resp = self.post_form(&self.function(name), form).await;
         let status = resp.status().as_u16();
         let text = resp.text().await.expect("body");
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// A sandbox agent: `(identity, flex token)`.
@@ -93,7 +107,10 @@ impl Api {
     /// A chat task assigned to `agent`.
     pub async fn chat(&self, agent: &str, customer: &str) -> String {
         let v: Value = self
-            .post_form(&self.url("/sandbox/chats"), &[("agent", agent), ("customer", customer)])
+            .post_form(
+                &self.url("/sandbox/chats"),
+                &[("agent", agent), ("customer", customer)],
+            )
             .await
             .json()
             .await
@@ -103,7 +120,15 @@ impl Api {
 
     /// The task's attributes as the agent's task list shows them.
     pub async fn task_attributes(&self, agent: &str, task: &str) -> Value {
-        let v: Value = self.http.get(self.url(&format!("/sandbox/agents/{agent}/tasks"))).send().await.unwrap().json().await.unwrap();
+        let v: Value = self
+            .http
+            .get(self.url(&format!("/sandbox/agents/{agent}/tasks")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         v["tasks"]
             .as_array()
             .and_then(|ts| ts.iter().find(|t| t["taskSid"] == task))
@@ -115,7 +140,12 @@ impl Api {
     pub async fn code(&self, agent: &str) -> (String, String, Value) {
         let token = self.agent(agent).await;
         let task = self.chat(agent, "customer").await;
-        let (status, body) = self.call("generate-unique-code", &[("Token", &token), ("taskSid", &task)]).await;
+        let (status, body) = self
+            .call(
+                "generate-unique-code",
+                &[("Token", &token), ("taskSid", &task)],
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         (token, task, body)
     }
@@ -126,9 +156,19 @@ impl Service {
     pub fn start(env: &[(&str, &str)]) -> Service {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().to_path_buf();
-        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let (child, port) = launch(&dir, &env);
-        Service { child, port, dir, env, _tmp: Some(tmp), api: Api::new(format!("http://127.0.0.1:{port}")) }
+        Service {
+            child,
+            port,
+            dir,
+            env,
+            _tmp: Some(tmp),
+            api: Api::new(format!("http://127.0.0.1:{port}")),
+        }
     }
 
     /// Kills the process (no graceful shutdown) and starts it again on the same data directory.
@@ -145,7 +185,6 @@ impl Service {
         self.child.id()
     }
 }
-
 
 impl Drop for Service {
     fn drop(&mut self) {
@@ -176,14 +215,18 @@ pub fn launch(dir: &Path, env: &[(String, String)]) -> (Child, u16) {
     let mut child = cmd.spawn().expect("start plugin-host");
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("read ready line");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read ready line");
     let port = parse_ready_line(&line).unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
     (child, port)
 }
 
 /// `plugin-host listening on http://127.0.0.1:PORT (mode: sandbox)` → PORT.
 pub fn parse_ready_line(line: &str) -> Option<u16> {
-    let rest = line.trim().strip_prefix("plugin-host listening on http://")?;
+    let rest = line
+        .trim()
+        .strip_prefix("plugin-host listening on http://")?;
     let (addr, mode) = rest.split_once(' ')?;
     if !mode.starts_with("(mode: ") {
         return None;
@@ -195,6 +238,8 @@ pub fn parse_ready_line(line: &str) -> Option<u16> {
 pub fn jwt_part(token: &str, index: usize) -> Value {
     use base64::Engine as _;
     let raw = token.split('.').nth(index).expect("jwt part");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw).expect("base64url");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(raw)
+        .expect("base64url");
     serde_json::from_slice(&bytes).expect("json")
 }

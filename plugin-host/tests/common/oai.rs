@@ -12,9 +12,18 @@ use super::proxy::Exchange;
 
 pub const COMMIT: &str = "d50069b44ea8cd23141385bdb6db48f16ff75bb5";
 pub const FILES: [(&str, &str); 3] = [
-    ("twilio_video_v1.yaml", "9db81fba0849703524dcbbc2172e67f701da346a0d8d680931f8054a66f4a0f7"),
-    ("twilio_sync_v1.yaml", "48d7c85e2c09231688d6b5d3ef3a2da4e7517a01e6675683940ed4e40153eb2d"),
-    ("twilio_taskrouter_v1.yaml", "1553e1e453f481135210531b01610d7ca0e6dae273c030d9566e0848cf9d7491"),
+    (
+        "twilio_video_v1.yaml",
+        "9db81fba0849703524dcbbc2172e67f701da346a0d8d680931f8054a66f4a0f7",
+    ),
+    (
+        "twilio_sync_v1.yaml",
+        "48d7c85e2c09231688d6b5d3ef3a2da4e7517a01e6675683940ed4e40153eb2d",
+    ),
+    (
+        "twilio_taskrouter_v1.yaml",
+        "1553e1e453f481135210531b01610d7ca0e6dae273c030d9566e0848cf9d7491",
+    ),
 ];
 
 pub struct Specs {
@@ -27,7 +36,10 @@ fn has_all(dir: &Path) -> bool {
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 async fn download(dir: &Path) -> Result<(), String> {
@@ -37,8 +49,14 @@ async fn download(dir: &Path) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     for (file, sum) in FILES {
-        let url = format!("https://raw.githubusercontent.com/twilio/twilio-oai/{COMMIT}/spec/yaml/{file}");
-        let resp = http.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
+        let url = format!(
+            "https://raw.githubusercontent.com/twilio/twilio-oai/{COMMIT}/spec/yaml/{file}"
+        );
+        let resp = http
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
         if !resp.status().is_success() {
             return Err(format!("{url}: HTTP {}", resp.status()));
         }
@@ -81,7 +99,10 @@ pub async fn load() -> Option<Specs> {
         }
     }
     let Some(dir) = dir else {
-        let msg = format!("Twilio OpenAPI specs unavailable; tried: {}", tried.join("; "));
+        let msg = format!(
+            "Twilio OpenAPI specs unavailable; tried: {}",
+            tried.join("; ")
+        );
         if std::env::var_os("CI").is_some() {
             panic!("{msg}");
         }
@@ -108,7 +129,9 @@ impl Specs {
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let mut best: Option<(&Value, &str, Vec<(String, String)>, usize)> = None;
         for doc in &self.docs {
-            let Some(paths) = doc["paths"].as_object() else { continue };
+            let Some(paths) = doc["paths"].as_object() else {
+                continue;
+            };
             for tpl in paths.keys() {
                 let t: Vec<&str> = tpl.trim_start_matches('/').split('/').collect();
                 if t.len() != segs.len() {
@@ -150,19 +173,42 @@ impl Specs {
         errors.into_iter().map(|e| format!("{what}: {e}")).collect()
     }
 
-    fn check_request(&self, doc: &Value, op: &Value, ex: &Exchange, path_params: &[(String, String)], errors: &mut Vec<String>) {
-        let params: Vec<&Value> = op["parameters"].as_array().map(|a| a.iter().collect()).unwrap_or_default();
-        let declared = |name: &str, place: &str| params.iter().find(|p| p["name"] == name && p["in"] == place).copied();
+    fn check_request(
+        &self,
+        doc: &Value,
+        op: &Value,
+        ex: &Exchange,
+        path_params: &[(String, String)],
+        errors: &mut Vec<String>,
+    ) {
+        let params: Vec<&Value> = op["parameters"]
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        let declared = |name: &str, place: &str| {
+            params
+                .iter()
+                .find(|p| p["name"] == name && p["in"] == place)
+                .copied()
+        };
         for (name, value) in path_params {
             match declared(name, "path") {
-                Some(p) => check_string_param(doc, &p["schema"], value, &format!("path {name}"), errors),
+                Some(p) => {
+                    check_string_param(doc, &p["schema"], value, &format!("path {name}"), errors)
+                }
                 None => errors.push(format!("path parameter {name} not declared")),
             }
         }
         if let Some(q) = &ex.query {
             for (name, value) in form_pairs(q) {
                 match declared(&name, "query") {
-                    Some(p) => check_string_param(doc, &p["schema"], &value, &format!("query {name}"), errors),
+                    Some(p) => check_string_param(
+                        doc,
+                        &p["schema"],
+                        &value,
+                        &format!("query {name}"),
+                        errors,
+                    ),
                     None => errors.push(format!("unknown query parameter {name}")),
                 }
             }
@@ -170,23 +216,37 @@ impl Specs {
         if ex.req_headers.contains_key("if-match") && declared("If-Match", "header").is_none() {
             errors.push("If-Match sent but the operation takes none".into());
         }
-        match ex.req_headers.get("authorization").and_then(|h| h.to_str().ok()) {
+        match ex
+            .req_headers
+            .get("authorization")
+            .and_then(|h| h.to_str().ok())
+        {
             Some(h) if h.starts_with("Basic ") => {}
             _ => errors.push("request without Basic authorization".into()),
         }
-        let body_schema = &op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"];
+        let body_schema =
+            &op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"];
         if body_schema.is_null() {
             if !ex.req_body.is_empty() {
                 errors.push("request body sent but the operation takes none".into());
             }
             return;
         }
-        let ct = ex.req_headers.get("content-type").and_then(|h| h.to_str().ok()).unwrap_or("");
+        let ct = ex
+            .req_headers
+            .get("content-type")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
         if !ct.starts_with("application/x-www-form-urlencoded") {
-            errors.push(format!("request content type {ct:?}, expected form-encoded"));
+            errors.push(format!(
+                "request content type {ct:?}, expected form-encoded"
+            ));
         }
         let schema = resolve(doc, body_schema);
-        let props = schema["properties"].as_object().cloned().unwrap_or_default();
+        let props = schema["properties"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         let pairs = form_pairs(&String::from_utf8_lossy(&ex.req_body));
         for (name, value) in &pairs {
             match props.get(name) {
@@ -196,7 +256,11 @@ impl Specs {
                     if repeated && s["type"] != "array" {
                         errors.push(format!("form field {name} repeated but not an array"));
                     }
-                    let item = if s["type"] == "array" { resolve(doc, &s["items"]) } else { s };
+                    let item = if s["type"] == "array" {
+                        resolve(doc, &s["items"])
+                    } else {
+                        s
+                    };
                     check_string_param(doc, item, value, &format!("form {name}"), errors);
                 }
                 None => errors.push(format!("unknown form field {name}")),
@@ -246,14 +310,23 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+    match schema["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+    {
         Some(name) => &doc["components"]["schemas"][name],
         None => schema,
     }
 }
 
 /// A form, query or path value (always text on the wire) against its schema.
-fn check_string_param(doc: &Value, schema: &Value, value: &str, at: &str, errors: &mut Vec<String>) {
+fn check_string_param(
+    doc: &Value,
+    schema: &Value,
+    value: &str,
+    at: &str,
+    errors: &mut Vec<String>,
+) {
     let s = resolve(doc, schema);
     let as_json = match s["type"].as_str() {
         Some("integer") => match value.parse::<i64>() {
@@ -303,7 +376,10 @@ fn check_error_body(body: &[u8], errors: &mut Vec<String>) {
 pub fn check_value(doc: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
     let s = resolve(doc, schema);
     if v.is_null() {
-        if s["nullable"] != true && s.as_object().is_some_and(|o| o.contains_key("type") || o.contains_key("$ref")) {
+        if s["nullable"] != true
+            && s.as_object()
+                .is_some_and(|o| o.contains_key("type") || o.contains_key("$ref"))
+        {
             errors.push(format!("{at}: null but not nullable"));
         }
         return;
@@ -315,7 +391,9 @@ pub fn check_value(doc: &Value, schema: &Value, v: &Value, at: &str, errors: &mu
     }
     match s["type"].as_str() {
         Some("object") => {
-            let Some(obj) = v.as_object() else { return errors.push(format!("{at}: not an object")) };
+            let Some(obj) = v.as_object() else {
+                return errors.push(format!("{at}: not an object"));
+            };
             if let Some(props) = s["properties"].as_object() {
                 check_object(doc, props, obj, at, errors);
             }
@@ -347,7 +425,13 @@ pub fn check_value(doc: &Value, schema: &Value, v: &Value, at: &str, errors: &mu
     }
 }
 
-fn check_object(doc: &Value, props: &Map<String, Value>, obj: &Map<String, Value>, at: &str, errors: &mut Vec<String>) {
+fn check_object(
+    doc: &Value,
+    props: &Map<String, Value>,
+    obj: &Map<String, Value>,
+    at: &str,
+    errors: &mut Vec<String>,
+) {
     for (k, val) in obj {
         match props.get(k) {
             Some(ps) => check_value(doc, ps, val, &format!("{at}.{k}"), errors),
@@ -363,19 +447,25 @@ fn check_object(doc: &Value, props: &Map<String, Value>, obj: &Map<String, Value
 
 fn check_string(s: &Value, text: &str, at: &str, errors: &mut Vec<String>) {
     let len = text.chars().count() as u64;
-    if s["minLength"].as_u64().is_some_and(|m| len < m) || s["maxLength"].as_u64().is_some_and(|m| len > m) {
+    if s["minLength"].as_u64().is_some_and(|m| len < m)
+        || s["maxLength"].as_u64().is_some_and(|m| len > m)
+    {
         errors.push(format!("{at}: length {len} out of bounds"));
     }
     if let Some(p) = s["pattern"].as_str() {
         match regex::Regex::new(p) {
-            Ok(re) if !re.is_match(text) => errors.push(format!("{at}: {text:?} does not match {p}")),
+            Ok(re) if !re.is_match(text) => {
+                errors.push(format!("{at}: {text:?} does not match {p}"))
+            }
             Ok(_) => {}
             Err(e) => errors.push(format!("{at}: bad pattern {p}: {e}")),
         }
     }
     match s["format"].as_str() {
         Some("date-time") => {
-            if time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).is_err() {
+            if time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .is_err()
+            {
                 errors.push(format!("{at}: {text:?} is not a date-time"));
             }
         }

@@ -39,7 +39,9 @@ pub struct Proxy {
 impl Proxy {
     pub async fn start() -> Proxy {
         let shared = Shared::default();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind proxy");
         let port = listener.local_addr().expect("addr").port();
         let app = Router::new().fallback(forward).with_state(shared.clone());
         tokio::spawn(async move {
@@ -94,8 +96,18 @@ async fn forward(State(s): State<Shared>, req: Request) -> Response {
         (StatusCode::SERVICE_UNAVAILABLE, h, body.to_vec())
     } else {
         let target = s.target.get().expect("proxy target set").clone();
-        let url = format!("{target}{}", parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
-        let mut rb = s.http.request(parts.method.clone(), url).body(body.to_vec());
+        let url = format!(
+            "{target}{}",
+            parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/")
+        );
+        let mut rb = s
+            .http
+            .request(parts.method.clone(), url)
+            .body(body.to_vec());
         for (k, v) in &parts.headers {
             if !HOP.contains(&k.as_str()) {
                 rb = rb.header(k, v);
@@ -106,7 +118,10 @@ async fn forward(State(s): State<Shared>, req: Request) -> Response {
         let mut h = HeaderMap::new();
         for (k, v) in resp.headers() {
             if !HOP.contains(&k.as_str()) {
-                h.append(HeaderName::from_bytes(k.as_str().as_bytes()).expect("name"), v.clone());
+                h.append(
+                    HeaderName::from_bytes(k.as_str().as_bytes()).expect("name"),
+                    v.clone(),
+                );
             }
         }
         let bytes = resp.bytes().await.expect("body").to_vec();

@@ -1,0 +1,125 @@
+//! Live documents for the sandbox: `/sandbox/documents/{ET}/live` sends a document's current
+//! data and then every update, the way a Sync subscription does, to a subscriber whose sync
+//! token carries a `data_sync` grant for the sync service and whose identity may read the
+//! document. It says `removed` when the document is deleted or expires and `completed` when
+//! the room the document names is completed, then closes.
+//!
+//! The host provides documents and permissions through [`DocumentDirectory`] and feeds
+//! changes in with [`LiveDocuments::publish`].
+
+pub mod sandbox;
+mod session;
+#[cfg(test)]
+mod tests;
+
+use crate::signaling::{BoxFuture, TokenVerifier};
+use axum::extract::{ws::WebSocketUpgrade, Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// The route, in axum's syntax.
+pub const ROUTE: &str = "/sandbox/documents/{document}/live";
+
+/// A document as a subscriber sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentView {
+    /// `ET…`
+    pub sid: String,
+    pub revision: u64,
+    pub data: Value,
+}
+
+impl DocumentView {
+    /// The room the code document names (`data.room`), if any.
+    pub fn room(&self) -> Option<&str> {
+        self.data.get("room").and_then(Value::as_str)
+    }
+}
+
+/// The host's documents and their read permissions.
+pub trait DocumentDirectory: Send + Sync + 'static {
+    /// The document by sid in the given sync service; `Ok(None)` when there is none (or it expired).
+    fn document<'a>(
+        &'a self,
+        service_sid: &'a str,
+        sid: &'a str,
+    ) -> BoxFuture<'a, Result<Option<DocumentView>, String>>;
+    /// Whether `identity` may read the document.
+    fn can_read<'a>(
+        &'a self,
+        service_sid: &'a str,
+        sid: &'a str,
+        identity: &'a str,
+    ) -> BoxFuture<'a, Result<bool, String>>;
+}
+
+/// A change the host publishes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocumentEvent {
+    Updated(DocumentView),
+    Removed { sid: String },
+    RoomCompleted { room_sid: String },
+}
+
+struct Inner {
+    verifier: TokenVerifier,
+    directory: Arc<dyn DocumentDirectory>,
+    service_sid: String,
+    events: broadcast::Sender<DocumentEvent>,
+    subscribe_timeout: Duration,
+    ping_interval: Duration,
+}
+
+/// The live-document service; cheap to clone.
+#[derive(Clone)]
+pub struct LiveDocuments {
+    inner: Arc<Inner>,
+}
+
+impl LiveDocuments {
+    /// `service_sid`: the sync service whose grant the tokens must carry.
+    pub fn new(
+        verifier: TokenVerifier,
+        directory: Arc<dyn DocumentDirectory>,
+        service_sid: impl Into<String>,
+    ) -> Self {
+        let (events, _) = broadcast::channel(1024);
+        LiveDocuments {
+            inner: Arc::new(Inner {
+                verifier,
+                directory,
+                service_sid: service_sid.into(),
+                events,
+                subscribe_timeout: Duration::from_secs(10),
+                ping_interval: Duration::from_secs(15),
+            }),
+        }
+    }
+
+    /// The WebSocket route, ready to merge into the host's router.
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
+        Router::new()
+            .route(ROUTE, get(upgrade))
+            .with_state(self.clone())
+    }
+
+    /// Tells every subscriber of the document (or of the room's document) about a change.
+    pub fn publish(&self, event: DocumentEvent) {
+        // No subscribers is not an error.
+        let _ = self.inner.events.send(event);
+    }
+}
+
+async fn upgrade(
+    State(live): State<LiveDocuments>,
+    Path(document): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    ws.max_message_size(chat_to_video::protocol::MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| session::run(live, document, socket))
+}

@@ -1,0 +1,171 @@
+//! One subscriber: the `subscribe` handshake, the current data, then updates until the
+//! document goes away, the room completes, the token expires or the subscriber leaves.
+
+use super::{DocumentEvent, DocumentView, Inner, LiveDocuments};
+use crate::signaling::token::{now_secs, TokenError};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use chat_to_video::protocol::{LiveClientMessage, LiveError, LiveServerMessage};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast::error::RecvError;
+
+type Out = LiveServerMessage<Value>;
+
+async fn send(socket: &mut WebSocket, message: &Out) -> bool {
+    match serde_json::to_string(message) {
+        Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Sends a last message and closes.
+async fn finish(mut socket: WebSocket, message: Out) {
+    let _ = send(&mut socket, &message).await;
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: 1000,
+            reason: "".into(),
+        })))
+        .await;
+}
+
+fn refusal(reason: LiveError, message: &str) -> Out {
+    LiveServerMessage::Error {
+        reason,
+        message: message.to_owned(),
+    }
+}
+
+async fn await_subscribe(socket: &mut WebSocket, timeout: Duration) -> Option<String> {
+    let first = tokio::time::timeout(timeout, socket.recv())
+        .await
+        .ok()??
+        .ok()?;
+    let Message::Text(text) = first else {
+        return None;
+    };
+    match serde_json::from_str(text.as_str()) {
+        Ok(LiveClientMessage::Subscribe { token }) => Some(token),
+        Err(_) => None,
+    }
+}
+
+/// Checks the token and the permission; the token's expiry on success.
+async fn authorize(inner: &Inner, sid: &str, token: &str) -> Result<u64, Out> {
+    let access = inner.verifier.sync(token).map_err(|e| match e {
+        TokenError::Expired => refusal(LiveError::TokenExpired, "the sync token has expired"),
+        TokenError::Invalid => refusal(LiveError::TokenInvalid, "the sync token is invalid"),
+    })?;
+    if access.service_sid != inner.service_sid {
+        return Err(refusal(
+            LiveError::TokenInvalid,
+            "the sync token is for another service",
+        ));
+    }
+    let lookup = inner
+        .directory
+        .can_read(&inner.service_sid, sid, &access.identity)
+        .await;
+    match lookup {
+        Ok(true) => Ok(access.expires_at),
+        Ok(false) => Err(refusal(
+            LiveError::Forbidden,
+            "this identity may not read the document",
+        )),
+        Err(e) => {
+            tracing::warn!(document = sid, error = %e, "permission lookup failed");
+            Err(refusal(
+                LiveError::NotFound,
+                "the document is not available",
+            ))
+        }
+    }
+}
+
+async fn current(inner: &Inner, sid: &str) -> Option<DocumentView> {
+    inner
+        .directory
+        .document(&inner.service_sid, sid)
+        .await
+        .ok()
+        .flatten()
+}
+
+fn document(view: &DocumentView) -> Out {
+    LiveServerMessage::Document {
+        revision: view.revision,
+        data: view.data.clone(),
+    }
+}
+
+pub(super) async fn run(live: LiveDocuments, sid: String, mut socket: WebSocket) {
+    let inner = &*live.inner;
+    let Some(token) = await_subscribe(&mut socket, inner.subscribe_timeout).await else {
+        let message = "the first message must be {\"type\":\"subscribe\",\"token\":…}";
+        return finish(socket, refusal(LiveError::BadMessage, message)).await;
+    };
+    let expires_at = match authorize(inner, &sid, &token).await {
+        Ok(exp) => exp,
+        Err(refused) => return finish(socket, refused).await,
+    };
+    // Subscribe before reading, so no update falls between the two.
+    let mut events = inner.events.subscribe();
+    let Some(mut latest) = current(inner, &sid).await else {
+        let message = "the document does not exist or has expired";
+        return finish(socket, refusal(LiveError::NotFound, message)).await;
+    };
+    if !send(&mut socket, &document(&latest)).await {
+        return;
+    }
+    let interval = inner.ping_interval;
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    let mut last_heard = Instant::now();
+    let expiry = tokio::time::sleep(Duration::from_secs(expires_at.saturating_sub(now_secs())));
+    tokio::pin!(expiry);
+    loop {
+        tokio::select! {
+            () = &mut expiry => {
+                let refused = refusal(LiveError::TokenExpired, "the sync token has expired");
+                return finish(socket, refused).await;
+            }
+            event = events.recv() => {
+                let next = match event {
+                    Ok(DocumentEvent::Updated(view)) if view.sid == latest.sid => Some(view),
+                    Ok(DocumentEvent::Removed { sid: removed }) if removed == latest.sid => {
+                        return finish(socket, LiveServerMessage::Removed).await;
+                    }
+                    Ok(DocumentEvent::RoomCompleted { room_sid }) if latest.room() == Some(room_sid.as_str()) => {
+                        return finish(socket, LiveServerMessage::Completed).await;
+                    }
+                    Ok(_) => None,
+                    // Missed some: what matters is the latest state.
+                    Err(RecvError::Lagged(_)) => match current(inner, &sid).await {
+                        Some(view) => Some(view),
+                        None => return finish(socket, LiveServerMessage::Removed).await,
+                    },
+                    Err(RecvError::Closed) => return,
+                };
+                if let Some(view) = next.filter(|v| v.revision > latest.revision) {
+                    latest = view;
+                    if !send(&mut socket, &document(&latest)).await {
+                        return;
+                    }
+                }
+            }
+            _ = ping.tick() => {
+                if last_heard.elapsed() > interval * 3
+                    || socket.send(Message::Ping(Vec::new().into())).await.is_err()
+                {
+                    return;
+                }
+            }
+            incoming = socket.recv() => {
+                last_heard = Instant::now();
+                match incoming {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                    Some(Ok(_)) => {}
+                }
+            }
+        }
+    }
+}

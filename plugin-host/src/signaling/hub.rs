@@ -1,0 +1,408 @@
+//! Who is connected to which room: admission (limit, duplicate identity, completed rooms),
+//! relaying between members of one room, track state, and disconnecting everyone.
+//!
+//! The lock is never held across an `.await`; every socket has its own bounded queue, and a
+//! socket that cannot keep up is disconnected rather than slowing its room down.
+
+use chat_to_video::protocol::{
+    DisconnectReason, Participant, ServerMessage, TrackChange, TrackName, TrackState,
+};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, Notify};
+
+/// How the hub tells a socket task to go: the first reason wins. The hub has already removed
+/// the member when it fires.
+#[derive(Debug, Default)]
+pub struct Kick {
+    reason: Mutex<Option<DisconnectReason>>,
+    notify: Notify,
+}
+
+impl Kick {
+    pub fn fire(&self, reason: DisconnectReason) {
+        let mut r = self.reason.lock().unwrap_or_else(|e| e.into_inner());
+        if r.is_none() {
+            *r = Some(reason);
+        }
+        self.notify.notify_one();
+    }
+
+    /// Waits until fired; returns the reason.
+    pub async fn fired(&self) -> DisconnectReason {
+        loop {
+            if let Some(r) = *self.reason.lock().unwrap_or_else(|e| e.into_inner()) {
+                return r;
+            }
+            self.notify.notified().await;
+        }
+    }
+}
+
+/// What a socket task holds: its queue of messages and its kick.
+#[derive(Debug, Clone)]
+pub struct Mailbox {
+    pub tx: mpsc::Sender<ServerMessage>,
+    pub kick: Arc<Kick>,
+}
+
+/// Queue depth per socket.
+pub const QUEUE: usize = 256;
+
+struct Member {
+    sid: String,
+    identity: String,
+    tracks: BTreeMap<TrackName, TrackState>,
+    mailbox: Mailbox,
+}
+
+impl Member {
+    fn participant(&self) -> Participant {
+        Participant {
+            sid: self.sid.clone(),
+            identity: self.identity.clone(),
+            tracks: self.tracks.values().cloned().collect(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    rooms: HashMap<String, Vec<Member>>,
+    completed: HashSet<String>,
+}
+
+/// Admitted: the new member's sid, the others, and the member it replaced (same identity).
+#[derive(Debug)]
+pub struct Admission {
+    pub participant_sid: String,
+    pub others: Vec<Participant>,
+    pub replaced: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RelayError {
+    #[error("no participant with that sid in this room")]
+    UnknownTarget,
+}
+
+#[derive(Default)]
+pub struct Hub {
+    inner: Mutex<Inner>,
+    next: AtomicU64,
+    salt: u64,
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        let salt = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        Hub {
+            inner: Mutex::default(),
+            next: AtomicU64::new(1),
+            salt,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic elsewhere cannot leave the maps half-updated in a way that matters here.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn new_sid(&self) -> String {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        format!("PA{:016x}{:016x}", self.salt, n)
+    }
+
+    /// Admits `identity` to `room_sid`, replacing a member with the same identity.
+    /// `max` counts participants; a replaced member does not count.
+    pub fn join(
+        &self,
+        room_sid: &str,
+        identity: &str,
+        max: u32,
+        mailbox: Mailbox,
+    ) -> Result<Admission, DisconnectReason> {
+        let sid = self.new_sid();
+        let mut inner = self.lock();
+        if inner.completed.contains(room_sid) {
+            return Err(DisconnectReason::RoomCompleted);
+        }
+        let members = inner.rooms.entry(room_sid.to_owned()).or_default();
+        let others = members.iter().filter(|m| m.identity != identity).count();
+        if others as u64 >= u64::from(max) {
+            return Err(DisconnectReason::RoomFull);
+        }
+        let replaced = members
+            .iter()
+            .position(|m| m.identity == identity)
+            .map(|i| members.remove(i));
+        if let Some(old) = &replaced {
+            old.mailbox.kick.fire(DisconnectReason::DuplicateIdentity);
+            broadcast(members, &old.sid, || ServerMessage::ParticipantLeft {
+                sid: old.sid.clone(),
+            });
+        }
+        let member = Member {
+            sid: sid.clone(),
+            identity: identity.to_owned(),
+            tracks: BTreeMap::new(),
+            mailbox,
+        };
+        let joined = member.participant();
+        let others = members.iter().map(Member::participant).collect();
+        broadcast(members, &sid, || ServerMessage::ParticipantJoined {
+            participant: joined.clone(),
+        });
+        members.push(member);
+        Ok(Admission {
+            participant_sid: sid,
+            others,
+            replaced: replaced.map(|m| m.sid),
+        })
+    }
+
+    /// Removes a member that left (or lost its connection). Returns whether it was still there.
+    pub fn leave(&self, room_sid: &str, sid: &str) -> bool {
+        let mut inner = self.lock();
+        let Some(members) = inner.rooms.get_mut(room_sid) else {
+            return false;
+        };
+        let Some(i) = members.iter().position(|m| m.sid == sid) else {
+            return false;
+        };
+        members.remove(i);
+        broadcast(members, sid, || ServerMessage::ParticipantLeft {
+            sid: sid.to_owned(),
+        });
+        if members.is_empty() {
+            inner.rooms.remove(room_sid);
+        }
+        true
+    }
+
+    /// Sends a message from `from` to the member `to` of the same room.
+    pub fn relay(
+        &self,
+        room_sid: &str,
+        to: &str,
+        message: ServerMessage,
+    ) -> Result<(), RelayError> {
+        let inner = self.lock();
+        let target = inner
+            .rooms
+            .get(room_sid)
+            .and_then(|members| members.iter().find(|m| m.sid == to))
+            .ok_or(RelayError::UnknownTarget)?;
+        deliver(target, message);
+        Ok(())
+    }
+
+    /// Records a track change of `from` and tells the others.
+    pub fn track(
+        &self,
+        room_sid: &str,
+        from: &str,
+        change: TrackChange,
+        name: TrackName,
+        stream: Option<String>,
+    ) {
+        let mut inner = self.lock();
+        let Some(members) = inner.rooms.get_mut(room_sid) else {
+            return;
+        };
+        let Some(member) = members.iter_mut().find(|m| m.sid == from) else {
+            return;
+        };
+        let kind = name.kind();
+        match change {
+            TrackChange::Published => {
+                member.tracks.insert(
+                    name,
+                    TrackState {
+                        kind,
+                        name,
+                        enabled: true,
+                        stream: stream.clone(),
+                    },
+                );
+            }
+            TrackChange::Unpublished => {
+                member.tracks.remove(&name);
+            }
+            TrackChange::Enabled | TrackChange::Disabled => {
+                let enabled = change == TrackChange::Enabled;
+                member
+                    .tracks
+                    .entry(name)
+                    .or_insert(TrackState {
+                        kind,
+                        name,
+                        enabled,
+                        stream: None,
+                    })
+                    .enabled = enabled;
+            }
+        }
+        broadcast(members, from, || ServerMessage::Track {
+            from: from.to_owned(),
+            change,
+            kind,
+            name,
+            stream: stream.clone(),
+        });
+    }
+
+    /// Disconnects everyone in the room and refuses later joins. Returns how many were there.
+    pub fn complete(&self, room_sid: &str) -> usize {
+        let mut inner = self.lock();
+        inner.completed.insert(room_sid.to_owned());
+        let members = inner.rooms.remove(room_sid).unwrap_or_default();
+        for m in &members {
+            m.mailbox.kick.fire(DisconnectReason::RoomCompleted);
+        }
+        members.len()
+    }
+
+    /// Participants currently connected to a room.
+    pub fn count(&self, room_sid: &str) -> usize {
+        self.lock().rooms.get(room_sid).map_or(0, Vec::len)
+    }
+}
+
+/// Queues a message; a member whose queue is full is told it lost the connection.
+fn deliver(member: &Member, message: ServerMessage) {
+    if let Err(mpsc::error::TrySendError::Full(_)) = member.mailbox.tx.try_send(message) {
+        tracing::warn!(participant = %member.sid, "signaling queue full; disconnecting");
+        member.mailbox.kick.fire(DisconnectReason::Network);
+    }
+}
+
+fn broadcast(members: &[Member], except: &str, message: impl Fn() -> ServerMessage) {
+    for m in members.iter().filter(|m| m.sid != except) {
+        deliver(m, message());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Rx = (mpsc::Receiver<ServerMessage>, Arc<Kick>);
+
+    fn mailbox() -> (Mailbox, Rx) {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let kick = Arc::new(Kick::default());
+        (
+            Mailbox {
+                tx,
+                kick: kick.clone(),
+            },
+            (rx, kick),
+        )
+    }
+
+    fn member(hub: &Hub, room: &str, id: &str, max: u32) -> (Admission, Rx) {
+        let (mb, rx) = mailbox();
+        (hub.join(room, id, max, mb).unwrap(), rx)
+    }
+
+    fn kicked(rx: &Rx) -> Option<DisconnectReason> {
+        *rx.1.reason.lock().unwrap()
+    }
+
+    #[test]
+    fn admission_replacement_and_limit() {
+        let hub = Hub::new();
+        let (a, mut a_rx) = member(&hub, "RM1", "alice", 2);
+        assert!(a.others.is_empty());
+        let (b, _b_rx) = member(&hub, "RM1", "bob", 2);
+        assert_eq!(b.others[0].identity, "alice");
+        assert!(matches!(
+            a_rx.0.try_recv(),
+            Ok(ServerMessage::ParticipantJoined { .. })
+        ));
+        assert_eq!(kicked(&a_rx), None);
+        assert_eq!(
+            hub.join("RM1", "carol", 2, mailbox().0).unwrap_err(),
+            DisconnectReason::RoomFull
+        );
+        // Same identity as alice: allowed at the limit, and alice is told why she goes.
+        let (a2, _a2_rx) = member(&hub, "RM1", "alice", 2);
+        assert_eq!(a2.replaced.as_deref(), Some(a.participant_sid.as_str()));
+        assert_eq!(kicked(&a_rx), Some(DisconnectReason::DuplicateIdentity));
+        assert_eq!(hub.count("RM1"), 2);
+    }
+
+    #[test]
+    fn completed_rooms_refuse_joins() {
+        let hub = Hub::new();
+        let (_a, a_rx) = member(&hub, "RM1", "alice", 5);
+        assert_eq!(hub.complete("RM1"), 1);
+        assert_eq!(kicked(&a_rx), Some(DisconnectReason::RoomCompleted));
+        assert_eq!(
+            hub.join("RM1", "bob", 5, mailbox().0).unwrap_err(),
+            DisconnectReason::RoomCompleted
+        );
+    }
+
+    #[test]
+    fn a_full_queue_disconnects_the_slow_member() {
+        let hub = Hub::new();
+        let (a, a_rx) = member(&hub, "RM1", "alice", 5);
+        let (b, _b_rx) = member(&hub, "RM1", "bob", 5);
+        for _ in 0..QUEUE {
+            let msg = ServerMessage::Answer {
+                from: b.participant_sid.clone(),
+                sdp: "v=0".into(),
+            };
+            hub.relay("RM1", &a.participant_sid, msg).unwrap();
+        }
+        assert_eq!(kicked(&a_rx), Some(DisconnectReason::Network));
+    }
+
+    #[test]
+    fn relay_stays_inside_the_room() {
+        let hub = Hub::new();
+        let (_a, _a_rx) = member(&hub, "RM1", "alice", 5);
+        let (x, _x_rx) = member(&hub, "RM2", "mallory", 5);
+        let msg = ServerMessage::Answer {
+            from: "PAx".into(),
+            sdp: "v=0".into(),
+        };
+        assert_eq!(
+            hub.relay("RM1", &x.participant_sid, msg),
+            Err(RelayError::UnknownTarget)
+        );
+    }
+
+    #[test]
+    fn track_state_is_remembered_for_late_joiners() {
+        let hub = Hub::new();
+        let (a, _a_rx) = member(&hub, "RM1", "alice", 5);
+        hub.track(
+            "RM1",
+            &a.participant_sid,
+            TrackChange::Published,
+            TrackName::Microphone,
+            Some("s".into()),
+        );
+        hub.track(
+            "RM1",
+            &a.participant_sid,
+            TrackChange::Disabled,
+            TrackName::Microphone,
+            None,
+        );
+        let (b, _b_rx) = member(&hub, "RM1", "bob", 5);
+        let tracks = &b.others[0].tracks;
+        assert_eq!(tracks.len(), 1);
+        assert!(!tracks[0].enabled);
+        assert_eq!(tracks[0].stream.as_deref(), Some("s"));
+        assert!(hub.leave("RM1", &a.participant_sid));
+        assert!(!hub.leave("RM1", &a.participant_sid));
+    }
+}

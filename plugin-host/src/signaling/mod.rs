@@ -1,0 +1,124 @@
+//! The sandbox's video rooms: one signaling WebSocket per room at
+//! `/sandbox/rooms/{RM}/signal`. It admits participants with a valid access token for the
+//! room while the room is in progress and below its participant limit, relays offers, answers
+//! and ICE candidates between the members of one room (a full mesh: media flows browser to
+//! browser), and disconnects everyone with a reason when the room is completed.
+//!
+//! The host provides the rooms through [`RoomDirectory`] and tells this module about
+//! completed rooms with [`Signaling::complete_room`].
+
+pub mod hub;
+pub mod sandbox;
+mod session;
+#[cfg(test)]
+mod tests;
+pub mod token;
+
+use axum::extract::{ws::WebSocketUpgrade, Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use token::TokenVerifier;
+
+/// The route, in axum's syntax.
+pub const ROUTE: &str = "/sandbox/rooms/{room}/signal";
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A room as the signaling server needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomInfo {
+    /// `RM…`
+    pub sid: String,
+    pub unique_name: String,
+    pub in_progress: bool,
+    pub max_participants: u32,
+}
+
+/// The host's rooms and its participant hooks (they drive the empty/unused timeouts).
+pub trait RoomDirectory: Send + Sync + 'static {
+    /// The room by sid; `Ok(None)` when there is none.
+    fn room<'a>(&'a self, sid: &'a str) -> BoxFuture<'a, Result<Option<RoomInfo>, String>>;
+    fn participant_joined<'a>(&'a self, room_sid: &'a str, identity: &'a str) -> BoxFuture<'a, ()>;
+    fn participant_left<'a>(&'a self, room_sid: &'a str, identity: &'a str) -> BoxFuture<'a, ()>;
+}
+
+/// Timing of the signaling sockets.
+#[derive(Debug, Clone, Copy)]
+pub struct SignalingConfig {
+    /// A ping every this long; a socket silent for three intervals is dropped.
+    pub ping_interval: Duration,
+    /// The `join` message must arrive within this.
+    pub join_timeout: Duration,
+}
+
+impl Default for SignalingConfig {
+    fn default() -> Self {
+        SignalingConfig {
+            ping_interval: Duration::from_secs(15),
+            join_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+struct Inner {
+    hub: hub::Hub,
+    verifier: TokenVerifier,
+    directory: Arc<dyn RoomDirectory>,
+    config: SignalingConfig,
+}
+
+/// The signaling service; cheap to clone.
+#[derive(Clone)]
+pub struct Signaling {
+    inner: Arc<Inner>,
+}
+
+impl Signaling {
+    pub fn new(
+        verifier: TokenVerifier,
+        directory: Arc<dyn RoomDirectory>,
+        config: SignalingConfig,
+    ) -> Self {
+        Signaling {
+            inner: Arc::new(Inner {
+                hub: hub::Hub::new(),
+                verifier,
+                directory,
+                config,
+            }),
+        }
+    }
+
+    /// The WebSocket route, ready to merge into the host's router.
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
+        Router::new()
+            .route(ROUTE, get(upgrade))
+            .with_state(self.clone())
+    }
+
+    /// The room was completed (REST or timeout): everyone is disconnected with
+    /// `room_completed` and later joins are refused. Returns how many were connected.
+    pub fn complete_room(&self, room_sid: &str) -> usize {
+        self.inner.hub.complete(room_sid)
+    }
+
+    /// Participants connected to a room now.
+    pub fn participants(&self, room_sid: &str) -> usize {
+        self.inner.hub.count(room_sid)
+    }
+}
+
+async fn upgrade(
+    State(signaling): State<Signaling>,
+    Path(room): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    ws.max_message_size(4 * chat_to_video::protocol::MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| session::run(signaling, room, socket))
+}

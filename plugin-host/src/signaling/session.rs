@@ -1,0 +1,294 @@
+//! One participant's signaling socket: the `join` handshake, then relaying, keepalive and
+//! token expiry until the participant leaves or is disconnected.
+
+use super::hub::{Kick, Mailbox, QUEUE};
+use super::token::now_secs;
+use super::{Inner, RoomInfo, Signaling};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use chat_to_video::protocol::{ClientMessage, DisconnectReason, ServerMessage, MAX_MESSAGE_BYTES};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Close codes: 1000 normal, 4000 + reason for disconnects the client did not choose.
+fn close_code(reason: DisconnectReason) -> u16 {
+    4000 + DisconnectReason::ALL
+        .iter()
+        .position(|r| *r == reason)
+        .unwrap_or(0) as u16
+}
+
+async fn send(socket: &mut WebSocket, message: &ServerMessage) -> bool {
+    match serde_json::to_string(message) {
+        Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Tells the client why, then closes.
+async fn disconnect(mut socket: WebSocket, reason: DisconnectReason) {
+    let _ = send(&mut socket, &reason.to_message()).await;
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: close_code(reason),
+            reason: reason.message().into(),
+        })))
+        .await;
+}
+
+async fn refuse(socket: &mut WebSocket, message: &str) -> bool {
+    send(
+        socket,
+        &ServerMessage::Error {
+            message: message.to_owned(),
+        },
+    )
+    .await
+}
+
+/// Parses one text frame, or says what is wrong with it.
+fn parse(text: &str) -> Result<ClientMessage, &'static str> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err("message too large (the limit is 64 KiB)");
+    }
+    serde_json::from_str(text).map_err(|_| "malformed message: expected a JSON signaling message")
+}
+
+/// Waits for the `join` message.
+async fn await_join(socket: &mut WebSocket, timeout: Duration) -> Option<String> {
+    let first = tokio::time::timeout(timeout, socket.recv())
+        .await
+        .ok()??
+        .ok()?;
+    match first {
+        Message::Text(text) => match parse(text.as_str()) {
+            Ok(ClientMessage::Join { token }) => Some(token),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Checks the token and the room; on success the room and the identity.
+async fn admit(
+    inner: &Inner,
+    room_sid: &str,
+    token: &str,
+) -> Result<(RoomInfo, String, u64), DisconnectReason> {
+    let access = inner.verifier.video(token)?;
+    let room = match inner.directory.room(room_sid).await {
+        Ok(Some(room)) => room,
+        Ok(None) => return Err(DisconnectReason::RoomNotFound),
+        Err(e) => {
+            tracing::warn!(room = room_sid, error = %e, "room lookup failed");
+            return Err(DisconnectReason::Network);
+        }
+    };
+    if access.room != room.sid && access.room != room.unique_name {
+        return Err(DisconnectReason::TokenInvalid);
+    }
+    if !room.in_progress {
+        return Err(DisconnectReason::RoomCompleted);
+    }
+    Ok((room, access.identity, access.expires_at))
+}
+
+pub(super) async fn run(signaling: Signaling, room_sid: String, mut socket: WebSocket) {
+    let inner = &signaling.inner;
+    let Some(token) = await_join(&mut socket, inner.config.join_timeout).await else {
+        let _ = refuse(
+            &mut socket,
+            "the first message must be {\"type\":\"join\",\"token\":…}",
+        )
+        .await;
+        disconnect(socket, DisconnectReason::TokenInvalid).await;
+        return;
+    };
+    let (room, identity, expires_at) = match admit(inner, &room_sid, &token).await {
+        Ok(admitted) => admitted,
+        Err(reason) => return disconnect(socket, reason).await,
+    };
+    let (tx, rx) = mpsc::channel(QUEUE);
+    let kick = Arc::new(Kick::default());
+    let mailbox = Mailbox {
+        tx,
+        kick: kick.clone(),
+    };
+    let admission = match inner
+        .hub
+        .join(&room.sid, &identity, room.max_participants, mailbox)
+    {
+        Ok(admission) => admission,
+        Err(reason) => return disconnect(socket, reason).await,
+    };
+    if admission.replaced.is_some() {
+        inner.directory.participant_left(&room.sid, &identity).await;
+    }
+    inner
+        .directory
+        .participant_joined(&room.sid, &identity)
+        .await;
+    let sid = admission.participant_sid.clone();
+    tracing::info!(room = %room.sid, participant = %sid, %identity, "participant connected");
+    let joined = ServerMessage::Joined {
+        participant_sid: sid.clone(),
+        identity: identity.clone(),
+        room_sid: room.sid.clone(),
+        room_name: room.unique_name.clone(),
+        participants: admission.others,
+    };
+    let ended = if send(&mut socket, &joined).await {
+        Connected {
+            inner,
+            room_sid: &room.sid,
+            sid: &sid,
+            socket: &mut socket,
+            rx,
+            kick: &kick,
+            expires_at,
+        }
+        .serve()
+        .await
+    } else {
+        Ended::Lost
+    };
+    // Still there unless the hub removed it (replaced or room completed).
+    if inner.hub.leave(&room.sid, &sid) {
+        inner.directory.participant_left(&room.sid, &identity).await;
+    }
+    match ended {
+        Ended::Kicked(reason) => disconnect(socket, reason).await,
+        Ended::Expired => disconnect(socket, DisconnectReason::TokenExpired).await,
+        Ended::Lost => disconnect(socket, DisconnectReason::Network).await,
+        Ended::Left => {
+            let _ = socket.send(Message::Close(None)).await;
+        }
+    }
+    tracing::info!(room = %room.sid, participant = %sid, "participant disconnected");
+}
+
+enum Ended {
+    /// The participant said `leave` or closed the socket.
+    Left,
+    /// Silent, or the socket failed.
+    Lost,
+    Expired,
+    /// The hub removed the participant.
+    Kicked(DisconnectReason),
+}
+
+struct Connected<'a> {
+    inner: &'a Inner,
+    room_sid: &'a str,
+    sid: &'a str,
+    socket: &'a mut WebSocket,
+    rx: mpsc::Receiver<ServerMessage>,
+    kick: &'a Kick,
+    expires_at: u64,
+}
+
+impl Connected<'_> {
+    async fn serve(mut self) -> Ended {
+        let interval = self.inner.config.ping_interval;
+        let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+        let mut last_heard = Instant::now();
+        let left = Duration::from_secs(self.expires_at.saturating_sub(now_secs()));
+        let expiry = tokio::time::sleep(left);
+        tokio::pin!(expiry);
+        loop {
+            tokio::select! {
+                // The hub fires the kick before it drops the queue: look at it first.
+                biased;
+                reason = self.kick.fired() => return Ended::Kicked(reason),
+                () = &mut expiry => return Ended::Expired,
+                outgoing = self.rx.recv() => {
+                    let Some(message) = outgoing else {
+                        return Ended::Kicked(self.kick.fired().await);
+                    };
+                    if !send(self.socket, &message).await {
+                        return Ended::Lost;
+                    }
+                }
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > interval * 3 {
+                        return Ended::Lost;
+                    }
+                    if self.socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                        return Ended::Lost;
+                    }
+                }
+                incoming = self.socket.recv() => {
+                    last_heard = Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Text(text))) => {
+                            if let Some(ended) = self.handle(text.as_str()).await {
+                                return ended;
+                            }
+                        }
+                        Some(Ok(Message::Binary(_))) => {
+                            if !refuse(self.socket, "binary frames are not part of the protocol").await {
+                                return Ended::Lost;
+                            }
+                        }
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                        Some(Ok(Message::Close(_))) => return Ended::Left,
+                        None | Some(Err(_)) => return Ended::Lost,
+                    }
+                }
+            }
+        }
+    }
+
+    /// One client message; `Some` ends the session.
+    async fn handle(&mut self, text: &str) -> Option<Ended> {
+        let relayed = match parse(text) {
+            Err(problem) => return (!refuse(self.socket, problem).await).then_some(Ended::Lost),
+            Ok(ClientMessage::Leave) => return Some(Ended::Left),
+            Ok(ClientMessage::Join { .. }) => {
+                return (!refuse(self.socket, "already joined").await).then_some(Ended::Lost)
+            }
+            Ok(ClientMessage::Track {
+                change,
+                name,
+                kind,
+                stream,
+            }) => {
+                if kind != name.kind() {
+                    return (!refuse(self.socket, "track kind does not match its name").await)
+                        .then_some(Ended::Lost);
+                }
+                self.inner
+                    .hub
+                    .track(self.room_sid, self.sid, change, name, stream);
+                return None;
+            }
+            Ok(ClientMessage::Offer { to, sdp }) => (
+                to,
+                ServerMessage::Offer {
+                    from: self.sid.to_owned(),
+                    sdp,
+                },
+            ),
+            Ok(ClientMessage::Answer { to, sdp }) => (
+                to,
+                ServerMessage::Answer {
+                    from: self.sid.to_owned(),
+                    sdp,
+                },
+            ),
+            Ok(ClientMessage::Candidate { to, candidate }) => (
+                to,
+                ServerMessage::Candidate {
+                    from: self.sid.to_owned(),
+                    candidate,
+                },
+            ),
+        };
+        let (to, message) = relayed;
+        if self.inner.hub.relay(self.room_sid, &to, message).is_err() {
+            return (!refuse(self.socket, "no participant with that sid in this room").await)
+                .then_some(Ended::Lost);
+        }
+        None
+    }
+}

@@ -1,0 +1,133 @@
+//! The post-call screen: why the call ended when the customer did not choose it, then a
+//! 1–5 rating with an optional comment, sent to `submit-rating` with the feedback ticket.
+
+use super::api;
+use crate::api::{param, Endpoint, SuccessResponse};
+use crate::customer::Rating;
+use crate::web::video::dom::{el, set_role, show, text};
+use crate::web::video::{reason_text, DisconnectReason};
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{
+    HtmlButtonElement, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement,
+};
+
+fn input(kind: &str, name: &str, value: &str, id: &str) -> HtmlInputElement {
+    let i: HtmlInputElement = el("input", "").unchecked_into();
+    i.set_type(kind);
+    i.set_name(name);
+    i.set_value(value);
+    i.set_id(id);
+    i
+}
+
+fn label(for_id: &str, content: &str) -> HtmlElement {
+    let l = text("label", "", content);
+    let _ = l.set_attribute("for", for_id);
+    l
+}
+
+/// Renders into `parent`; returns the listeners to keep.
+pub fn render(
+    parent: &HtmlElement,
+    reason: Option<DisconnectReason>,
+    ticket: Option<String>,
+) -> Vec<EventListener> {
+    let root = el("section", "ctv-post-call");
+    set_role(&root, "post-call");
+    let _ = root.append_child(&text("h2", "", "Your call has ended"));
+    if let Some(reason) = reason {
+        let why = text("p", "ctv-end-reason", reason_text(reason));
+        set_role(&why, "end-reason");
+        let _ = why.set_attribute("role", "alert");
+        let _ = root.append_child(&why);
+    }
+    let Some(ticket) = ticket else {
+        let _ = parent.append_child(&root);
+        return Vec::new();
+    };
+    let form: HtmlFormElement = el("form", "ctv-rating").unchecked_into();
+    let fieldset = el("fieldset", "");
+    let _ = fieldset.append_child(&text(
+        "legend",
+        "",
+        "How was your call? (1 = poor, 5 = excellent)",
+    ));
+    for n in 1..=5 {
+        let id = format!("ctv-rating-{n}");
+        let radio = input("radio", "rating", &n.to_string(), &id);
+        let _ = fieldset.append_child(&radio);
+        let _ = fieldset.append_child(&label(&id, &n.to_string()));
+    }
+    let _ = form.append_child(&fieldset);
+    let _ = form.append_child(&label("ctv-comment", "Comment (optional)"));
+    let comment: HtmlTextAreaElement = el("textarea", "").unchecked_into();
+    comment.set_id("ctv-comment");
+    comment.set_name("comment");
+    comment.set_max_length(crate::customer::MAX_COMMENT_CHARS as i32);
+    let _ = form.append_child(&comment);
+    let submit: HtmlButtonElement = text("button", "ctv-button", "Send feedback").unchecked_into();
+    submit.set_type("submit");
+    set_role(&submit, "submit-rating");
+    let _ = form.append_child(&submit);
+    let status = text("p", "ctv-status", "");
+    let _ = status.set_attribute("role", "status");
+    set_role(&status, "rating-status");
+    let _ = root.append_child(&form);
+    let _ = root.append_child(&status);
+    let _ = parent.append_child(&root);
+
+    let form2 = form.clone();
+    let listener = EventListener::new_with_options(
+        &form,
+        "submit",
+        gloo_events::EventListenerOptions::enable_prevent_default(),
+        move |event| {
+            event.prevent_default();
+            let chosen = form2
+                .query_selector("input[name=rating]:checked")
+                .ok()
+                .flatten()
+                .map(|e| e.unchecked_into::<HtmlInputElement>().value());
+            let rating = match Rating::from_form(chosen.as_deref(), &comment.value()) {
+                Ok(r) => r,
+                Err(e) => {
+                    status.set_text_content(Some(&e.to_string()));
+                    return;
+                }
+            };
+            submit.set_disabled(true);
+            status.set_text_content(Some("Sending..."));
+            let (ticket, status, submit, form) = (
+                ticket.clone(),
+                status.clone(),
+                submit.clone(),
+                form2.clone(),
+            );
+            spawn_local(async move {
+                let stars = rating.stars.to_string();
+                let mut params = vec![
+                    (param::TICKET, ticket.as_str()),
+                    (param::RATING, stars.as_str()),
+                ];
+                if let Some(c) = rating.comment.as_deref() {
+                    params.push((param::COMMENT, c));
+                }
+                match api::call::<SuccessResponse>(Endpoint::SubmitRating, &params).await {
+                    Ok(SuccessResponse { success: true }) => {
+                        show(&form, false);
+                        status.set_text_content(Some("Thank you for your feedback."));
+                    }
+                    _ => {
+                        submit.set_disabled(false);
+                        status.set_text_content(Some(
+                            "Your feedback could not be sent. Please try again.",
+                        ));
+                    }
+                }
+            });
+        },
+    );
+    vec![listener]
+}

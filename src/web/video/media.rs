@@ -1,0 +1,106 @@
+//! Local media: camera and microphone from `getUserMedia`, the screen from
+//! `getDisplayMedia`, and stopping what was captured. Errors keep the DOMException name so
+//! people can be told what went wrong ("NotAllowedError": permission refused, …).
+
+use super::VideoError;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DisplayMediaStreamConstraints, MediaDevices, MediaStream, MediaStreamConstraints,
+    MediaStreamTrack,
+};
+
+/// The name of a DOMException (or `Error`), for mapping to typed errors.
+pub fn error_name(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &JsValue::from_str("name"))
+        .ok()
+        .and_then(|n| n.as_string())
+        .unwrap_or_default()
+}
+
+fn devices() -> Result<MediaDevices, VideoError> {
+    web_sys::window()
+        .ok_or(VideoError::Unsupported)?
+        .navigator()
+        .media_devices()
+        .map_err(|_| VideoError::Unsupported)
+}
+
+/// Asks for camera and/or microphone.
+pub async fn user_media(video: bool, audio: bool) -> Result<MediaStream, VideoError> {
+    let constraints = MediaStreamConstraints::new();
+    constraints.set_video_bool(video);
+    constraints.set_audio_bool(audio);
+    let promise = devices()?
+        .get_user_media_with_constraints(&constraints)
+        .map_err(|e| VideoError::Devices(error_name(&e)))?;
+    let stream = JsFuture::from(promise)
+        .await
+        .map_err(|e| VideoError::Devices(error_name(&e)))?;
+    Ok(stream.unchecked_into())
+}
+
+/// Asks for a screen (or window or tab). `Ok(None)`: the person closed the picker, which is
+/// not an error.
+pub async fn display_media() -> Result<Option<MediaStreamTrack>, VideoError> {
+    let constraints = DisplayMediaStreamConstraints::new();
+    constraints.set_video_bool(true);
+    constraints.set_audio_bool(false);
+    let promise = devices()?
+        .get_display_media_with_constraints(&constraints)
+        .map_err(|_| VideoError::Unsupported)?;
+    match JsFuture::from(promise).await {
+        Ok(stream) => Ok(first_track(&stream.unchecked_into(), "video")),
+        Err(e) => match error_name(&e).as_str() {
+            "NotAllowedError" | "AbortError" => Ok(None),
+            other => Err(VideoError::Devices(other.to_owned())),
+        },
+    }
+}
+
+/// The first track of a kind (`"audio"` or `"video"`).
+pub fn first_track(stream: &MediaStream, kind: &str) -> Option<MediaStreamTrack> {
+    let tracks = if kind == "audio" {
+        stream.get_audio_tracks()
+    } else {
+        stream.get_video_tracks()
+    };
+    tracks.get(0).dyn_into().ok()
+}
+
+/// Stops every track of a stream (the camera light goes off) and empties it.
+pub fn stop_stream(stream: &MediaStream) {
+    for track in stream.get_tracks().iter() {
+        if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
+            track.stop();
+            stream.remove_track(&track);
+        }
+    }
+}
+
+/// Whether this page can do video at all, and if not, why.
+pub fn support() -> Result<(), VideoError> {
+    let window = web_sys::window().ok_or(VideoError::Unsupported)?;
+    if !window.is_secure_context() {
+        return Err(VideoError::InsecureContext);
+    }
+    let global: &JsValue = window.as_ref();
+    let has = |name: &str| {
+        js_sys::Reflect::get(global, &JsValue::from_str(name))
+            .map(|v| v.is_function())
+            .unwrap_or(false)
+    };
+    if !has("RTCPeerConnection") || !has("WebSocket") {
+        return Err(VideoError::Unsupported);
+    }
+    let devices = window.navigator().media_devices().ok();
+    let gum = devices
+        .as_ref()
+        .and_then(|d| js_sys::Reflect::get(d, &JsValue::from_str("getUserMedia")).ok())
+        .is_some_and(|f| f.is_function());
+    if gum {
+        Ok(())
+    } else {
+        Err(VideoError::Unsupported)
+    }
+}

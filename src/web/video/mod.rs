@@ -1,0 +1,220 @@
+//! One video client, two implementations chosen by what the token endpoint returned:
+//! the sandbox (web-sys `RTCPeerConnection` + the host's signaling socket) and Twilio (the
+//! `twilio-video` SDK, loaded only in that mode). Callers see [`Room`] and [`VideoEvent`]s;
+//! remote media arrives as plain `MediaStreamTrack`s either way.
+//!
+//! Dropping a [`Room`] disconnects it and stops every local track.
+
+pub mod dom;
+pub mod media;
+mod sandbox;
+mod sdk;
+pub use sdk::load as load_script;
+mod twilio;
+pub mod view;
+
+use crate::api::{IceConfig, Provider};
+pub use crate::protocol::{DisconnectReason, TrackName};
+use std::rc::Rc;
+use web_sys::{MediaStream, MediaStreamTrack};
+
+/// Something that happened in the room.
+#[derive(Debug, Clone)]
+pub enum VideoEvent {
+    ParticipantJoined {
+        sid: String,
+        identity: String,
+    },
+    ParticipantLeft {
+        sid: String,
+    },
+    /// A remote track started arriving.
+    TrackAdded {
+        participant: String,
+        name: TrackName,
+        track: MediaStreamTrack,
+    },
+    TrackRemoved {
+        participant: String,
+        name: TrackName,
+    },
+    /// A remote participant muted/unmuted (microphone) or paused/resumed a track.
+    TrackSwitched {
+        participant: String,
+        name: TrackName,
+        enabled: bool,
+    },
+    /// The local screen share ended from the browser's own "stop sharing" control.
+    ScreenShareEnded,
+    Reconnecting,
+    Reconnected,
+    /// The room is gone for us. `None`: we chose to leave.
+    Disconnected {
+        reason: Option<DisconnectReason>,
+    },
+}
+
+/// Why something failed; shown to people through [`VideoError::message`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VideoError {
+    #[error("this browser cannot do video calls")]
+    Unsupported,
+    #[error("video calls need a secure (https) page")]
+    InsecureContext,
+    /// The DOMException name (`NotAllowedError`, `NotFoundError`, …).
+    #[error("camera or microphone unavailable: {0}")]
+    Devices(String),
+    #[error("the video service refused the connection")]
+    Refused(DisconnectReason),
+    #[error("the video library could not be loaded")]
+    SdkUnavailable,
+    #[error("video error: {0}")]
+    Other(String),
+}
+
+impl VideoError {
+    /// A sentence for people.
+    pub fn message(&self) -> &'static str {
+        match self {
+            VideoError::Unsupported => {
+                "This browser does not support video calls. Please open the link in a current version of Chrome, Edge, Firefox or Safari."
+            }
+            VideoError::InsecureContext => {
+                "Video calls need a secure connection. Please open the link with https://."
+            }
+            VideoError::Devices(name) if name == "NotAllowedError" => {
+                "Camera and microphone access was refused. Please allow access in your browser and try again."
+            }
+            VideoError::Devices(name) if name == "NotFoundError" => {
+                "No camera or microphone was found."
+            }
+            VideoError::Devices(_) => "The camera or microphone could not be started.",
+            VideoError::Refused(reason) => reason_text(*reason),
+            VideoError::SdkUnavailable => "The video library could not be loaded. Please try again.",
+            VideoError::Other(_) => "Something went wrong with the video connection. Please try again.",
+        }
+    }
+}
+
+/// What to tell people about a disconnect they did not choose.
+pub fn reason_text(reason: DisconnectReason) -> &'static str {
+    match reason {
+        DisconnectReason::RoomCompleted => "The video call was ended by the agent.",
+        DisconnectReason::DuplicateIdentity => {
+            "You joined this call from another tab or device, so this one was disconnected."
+        }
+        DisconnectReason::TokenExpired => "Your access to this call has expired.",
+        DisconnectReason::TokenInvalid => "Your access to this call is not valid.",
+        DisconnectReason::RoomFull => "This call is full.",
+        DisconnectReason::RoomNotFound => "This call no longer exists.",
+        DisconnectReason::Network => "The connection was lost.",
+    }
+}
+
+/// What `connect` needs, from the token endpoint's answer.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub token: String,
+    pub provider: Provider,
+    pub room_sid: String,
+    pub signaling_url: Option<String>,
+    pub ice: IceConfig,
+    /// Where `/vendor/twilio-video.min.js` is served from (twilio mode only).
+    pub assets_base: String,
+}
+
+pub type EventSink = Rc<dyn Fn(VideoEvent)>;
+
+/// A connected room.
+pub enum Room {
+    Sandbox(sandbox::SandboxRoom),
+    Twilio(twilio::TwilioRoom),
+}
+
+impl Room {
+    /// Captures camera and microphone, then connects. Events start after this returns.
+    pub async fn connect(options: ConnectOptions, events: EventSink) -> Result<Room, VideoError> {
+        match options.provider {
+            Provider::Sandbox => Ok(Room::Sandbox(
+                sandbox::SandboxRoom::connect(options, events).await?,
+            )),
+            Provider::Twilio => Ok(Room::Twilio(
+                twilio::TwilioRoom::connect(options, events).await?,
+            )),
+        }
+    }
+
+    /// The local camera (and microphone) for the self view; the microphone is muted in views.
+    pub fn local_stream(&self) -> MediaStream {
+        match self {
+            Room::Sandbox(r) => r.local_stream(),
+            Room::Twilio(r) => r.local_stream(),
+        }
+    }
+
+    pub fn microphone_enabled(&self) -> bool {
+        match self {
+            Room::Sandbox(r) => r.microphone_enabled(),
+            Room::Twilio(r) => r.microphone_enabled(),
+        }
+    }
+
+    pub fn set_microphone(&self, enabled: bool) {
+        match self {
+            Room::Sandbox(r) => r.set_microphone(enabled),
+            Room::Twilio(r) => r.set_microphone(enabled),
+        }
+    }
+
+    pub fn camera_enabled(&self) -> bool {
+        match self {
+            Room::Sandbox(r) => r.camera_enabled(),
+            Room::Twilio(r) => r.camera_enabled(),
+        }
+    }
+
+    /// Off stops the camera (its light goes off) and unpublishes it; on captures it again.
+    pub async fn set_camera(&self, enabled: bool) -> Result<(), VideoError> {
+        match self {
+            Room::Sandbox(r) => r.set_camera(enabled).await,
+            Room::Twilio(r) => r.set_camera(enabled).await,
+        }
+    }
+
+    pub fn sharing_screen(&self) -> bool {
+        match self {
+            Room::Sandbox(r) => r.sharing_screen(),
+            Room::Twilio(r) => r.sharing_screen(),
+        }
+    }
+
+    /// Starts sharing; `Ok(None)` when the person cancelled the picker. The track is for a
+    /// local preview.
+    pub async fn start_screen_share(&self) -> Result<Option<MediaStreamTrack>, VideoError> {
+        match self {
+            Room::Sandbox(r) => r.start_screen_share().await,
+            Room::Twilio(r) => r.start_screen_share().await,
+        }
+    }
+
+    pub fn stop_screen_share(&self) {
+        match self {
+            Room::Sandbox(r) => r.stop_screen_share(),
+            Room::Twilio(r) => r.stop_screen_share(),
+        }
+    }
+
+    /// Leaves and stops every local track. Emits `Disconnected { reason: None }` once.
+    pub fn disconnect(&self) {
+        match self {
+            Room::Sandbox(r) => r.disconnect(),
+            Room::Twilio(r) => r.disconnect(),
+        }
+    }
+}
+
+impl Drop for Room {
+    fn drop(&mut self) {
+        self.disconnect();
+    }
+}

@@ -1,0 +1,424 @@
+//! Twilio mode: bindings to the `twilio-video` SDK (`window.Twilio.Video`, loaded on demand
+//! from `<assets>/vendor/twilio-video.min.js`) behind the same interface as the sandbox.
+//! Local media is captured the same way as in the sandbox and handed to the SDK as named
+//! `LocalAudioTrack`/`LocalVideoTrack`s; SDK errors map to the same typed reasons.
+
+use super::{
+    media, sdk, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError, VideoEvent,
+};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{MediaStream, MediaStreamTrack};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Twilio.Video`
+    pub type Video;
+    #[wasm_bindgen(method, getter, js_name = isSupported)]
+    fn is_supported(this: &Video) -> bool;
+    #[wasm_bindgen(method, catch)]
+    fn connect(this: &Video, token: &str, options: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    type SdkRoom;
+    #[wasm_bindgen(method)]
+    fn on(this: &SdkRoom, event: &str, listener: &js_sys::Function);
+    #[wasm_bindgen(method, js_name = removeListener)]
+    fn remove_listener(this: &SdkRoom, event: &str, listener: &js_sys::Function);
+    #[wasm_bindgen(method)]
+    fn disconnect(this: &SdkRoom);
+    #[wasm_bindgen(method, getter, js_name = localParticipant)]
+    fn local_participant(this: &SdkRoom) -> LocalParticipant;
+    #[wasm_bindgen(method, getter)]
+    fn participants(this: &SdkRoom) -> js_sys::Map;
+
+    type LocalParticipant;
+    #[wasm_bindgen(method, js_name = publishTrack)]
+    fn publish_track(this: &LocalParticipant, track: &LocalTrack) -> js_sys::Promise;
+    #[wasm_bindgen(method, js_name = unpublishTrack)]
+    fn unpublish_track(this: &LocalParticipant, track: &LocalTrack);
+
+    type LocalTrack;
+    #[wasm_bindgen(method)]
+    fn enable(this: &LocalTrack, enabled: bool);
+    #[wasm_bindgen(method)]
+    fn stop(this: &LocalTrack);
+
+    type Participant;
+    #[wasm_bindgen(method, getter)]
+    fn sid(this: &Participant) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn identity(this: &Participant) -> String;
+
+    type RemoteTrack;
+    #[wasm_bindgen(method, getter)]
+    fn name(this: &RemoteTrack) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn kind(this: &RemoteTrack) -> String;
+    #[wasm_bindgen(method, getter, js_name = mediaStreamTrack)]
+    fn media_stream_track(this: &RemoteTrack) -> MediaStreamTrack;
+
+    type Publication;
+    #[wasm_bindgen(method, getter, js_name = trackName)]
+    fn track_name(this: &Publication) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn kind(this: &Publication) -> String;
+}
+
+/// The SDK, loading it first if needed.
+pub async fn load(assets_base: &str) -> Result<Video, VideoError> {
+    let src = format!(
+        "{}/vendor/twilio-video.min.js",
+        assets_base.trim_end_matches('/')
+    );
+    let video = sdk::load(&src, &["Twilio", "Video"])
+        .await
+        .map_err(|()| VideoError::SdkUnavailable)?;
+    Ok(video.unchecked_into())
+}
+
+fn name_of(name: &str, kind: &str) -> TrackName {
+    match name {
+        "screen" => TrackName::Screen,
+        "camera" => TrackName::Camera,
+        "microphone" => TrackName::Microphone,
+        _ if kind == "audio" => TrackName::Microphone,
+        _ => TrackName::Camera,
+    }
+}
+
+/// A TwilioError's code, mapped; anything else is `Other`.
+fn sdk_error(e: &JsValue) -> VideoError {
+    let code = js_sys::Reflect::get(e, &"code".into())
+        .ok()
+        .and_then(|c| c.as_f64());
+    match code.and_then(|c| DisconnectReason::from_code(c as u32)) {
+        Some(reason) => VideoError::Refused(reason),
+        None => VideoError::Other(media::error_name(e)),
+    }
+}
+
+/// Wraps a captured track as a named SDK track (`LocalAudioTrack`/`LocalVideoTrack`).
+fn local_track(
+    video: &Video,
+    track: &MediaStreamTrack,
+    name: TrackName,
+) -> Result<LocalTrack, VideoError> {
+    let class = if name == TrackName::Microphone {
+        "LocalAudioTrack"
+    } else {
+        "LocalVideoTrack"
+    };
+    let constructor: js_sys::Function = js_sys::Reflect::get(video, &class.into())
+        .ok()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or(VideoError::SdkUnavailable)?;
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"name".into(), &name.as_str().into());
+    let args = js_sys::Array::of2(track, &options);
+    js_sys::Reflect::construct(&constructor, &args)
+        .map(JsCast::unchecked_into)
+        .map_err(|e| sdk_error(&e))
+}
+
+type Listener = Closure<dyn FnMut(JsValue, JsValue, JsValue)>;
+
+struct Inner {
+    video: Video,
+    room: SdkRoom,
+    events: EventSink,
+    stream: MediaStream,
+    microphone: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
+    camera: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
+    screen: RefCell<Option<(MediaStreamTrack, LocalTrack, gloo_events::EventListener)>>,
+    listeners: RefCell<Vec<(&'static str, Listener)>>,
+    closed: Cell<bool>,
+}
+
+pub struct TwilioRoom {
+    inner: Rc<Inner>,
+}
+
+fn emit(events: &EventSink, event: VideoEvent) {
+    let events = events.clone();
+    spawn_local(async move { events(event) });
+}
+
+impl TwilioRoom {
+    pub async fn connect(options: ConnectOptions, events: EventSink) -> Result<Self, VideoError> {
+        let video = load(&options.assets_base).await?;
+        if !video.is_supported() {
+            return Err(VideoError::Unsupported);
+        }
+        let captured = media::user_media(true, true).await?;
+        let stream =
+            MediaStream::new_with_stream(&captured).map_err(|_| VideoError::Unsupported)?;
+        let mut tracks = Vec::new();
+        let mut wrap = |kind: &str,
+                        name: TrackName|
+         -> Result<Option<(MediaStreamTrack, LocalTrack)>, VideoError> {
+            let Some(t) = media::first_track(&captured, kind) else {
+                return Ok(None);
+            };
+            let local = local_track(&video, &t, name)?;
+            tracks.push(JsValue::from(&local));
+            Ok(Some((t, local)))
+        };
+        let (microphone, camera) = match (
+            wrap("audio", TrackName::Microphone),
+            wrap("video", TrackName::Camera),
+        ) {
+            (Ok(m), Ok(c)) => (m, c),
+            (Err(e), _) | (_, Err(e)) => {
+                media::stop_stream(&captured);
+                return Err(e);
+            }
+        };
+        let connect_options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(
+            &connect_options,
+            &"name".into(),
+            &options.room_sid.as_str().into(),
+        );
+        let _ = js_sys::Reflect::set(
+            &connect_options,
+            &"tracks".into(),
+            &tracks.iter().collect::<js_sys::Array>(),
+        );
+        let connected = match video.connect(&options.token, &connect_options) {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(e) => Err(e),
+        };
+        let room: SdkRoom = match connected {
+            Ok(room) => room.unchecked_into(),
+            Err(e) => {
+                media::stop_stream(&captured);
+                return Err(sdk_error(&e));
+            }
+        };
+        let inner = Rc::new(Inner {
+            video,
+            room,
+            events,
+            stream,
+            microphone: RefCell::new(microphone),
+            camera: RefCell::new(camera),
+            screen: RefCell::new(None),
+            listeners: RefCell::new(Vec::new()),
+            closed: Cell::new(false),
+        });
+        inner.listen();
+        // Those already in the room; their tracks follow as `trackSubscribed`.
+        inner.room.participants().for_each(&mut |p, _| {
+            let p: Participant = p.unchecked_into();
+            emit(
+                &inner.events,
+                VideoEvent::ParticipantJoined {
+                    sid: p.sid(),
+                    identity: p.identity(),
+                },
+            );
+        });
+        Ok(TwilioRoom { inner })
+    }
+
+    pub fn local_stream(&self) -> MediaStream {
+        self.inner.stream.clone()
+    }
+
+    pub fn microphone_enabled(&self) -> bool {
+        self.inner
+            .microphone
+            .borrow()
+            .as_ref()
+            .is_some_and(|(t, _)| t.enabled())
+    }
+
+    pub fn set_microphone(&self, enabled: bool) {
+        if let Some((_, local)) = self.inner.microphone.borrow().as_ref() {
+            local.enable(enabled);
+        }
+    }
+
+    pub fn camera_enabled(&self) -> bool {
+        self.inner.camera.borrow().is_some()
+    }
+
+    pub async fn set_camera(&self, enabled: bool) -> Result<(), VideoError> {
+        let inner = &self.inner;
+        if enabled == self.camera_enabled() || inner.closed.get() {
+            return Ok(());
+        }
+        if enabled {
+            let captured = media::user_media(true, false).await?;
+            let track = media::first_track(&captured, "video")
+                .ok_or_else(|| VideoError::Devices("NotFoundError".into()))?;
+            let local = local_track(&inner.video, &track, TrackName::Camera)?;
+            JsFuture::from(inner.room.local_participant().publish_track(&local))
+                .await
+                .map_err(|e| sdk_error(&e))?;
+            inner.stream.add_track(&track);
+            *inner.camera.borrow_mut() = Some((track, local));
+        } else if let Some((track, local)) = inner.camera.borrow_mut().take() {
+            inner.room.local_participant().unpublish_track(&local);
+            local.stop();
+            inner.stream.remove_track(&track);
+        }
+        Ok(())
+    }
+
+    pub fn sharing_screen(&self) -> bool {
+        self.inner.screen.borrow().is_some()
+    }
+
+    pub async fn start_screen_share(&self) -> Result<Option<MediaStreamTrack>, VideoError> {
+        let inner = &self.inner;
+        let Some(track) = media::display_media().await? else {
+            return Ok(None);
+        };
+        let local = local_track(&inner.video, &track, TrackName::Screen)?;
+        if let Err(e) = JsFuture::from(inner.room.local_participant().publish_track(&local)).await {
+            track.stop();
+            return Err(sdk_error(&e));
+        }
+        let weak = Rc::downgrade(inner);
+        let ended = gloo_events::EventListener::once(&track, "ended", move |_| {
+            if let Some(inner) = weak.upgrade() {
+                if inner.stop_screen() {
+                    emit(&inner.events, VideoEvent::ScreenShareEnded);
+                }
+            }
+        });
+        *inner.screen.borrow_mut() = Some((track.clone(), local, ended));
+        Ok(Some(track))
+    }
+
+    pub fn stop_screen_share(&self) {
+        self.inner.stop_screen();
+    }
+
+    pub fn disconnect(&self) {
+        self.inner.close(None);
+    }
+}
+
+impl Inner {
+    fn stop_screen(&self) -> bool {
+        let Some((track, local, _ended)) = self.screen.borrow_mut().take() else {
+            return false;
+        };
+        self.room.local_participant().unpublish_track(&local);
+        local.stop();
+        track.stop();
+        true
+    }
+
+    fn on(
+        self: &Rc<Self>,
+        event: &'static str,
+        mut handle: impl FnMut(&Inner, JsValue, JsValue, JsValue) + 'static,
+    ) {
+        let weak = Rc::downgrade(self);
+        let listener: Listener = Closure::new(move |a, b, c| {
+            if let Some(inner) = weak.upgrade() {
+                handle(&inner, a, b, c);
+            }
+        });
+        self.room.on(event, listener.as_ref().unchecked_ref());
+        self.listeners.borrow_mut().push((event, listener));
+    }
+
+    fn listen(self: &Rc<Self>) {
+        self.on("participantConnected", |i, p, _, _| {
+            let p: Participant = p.unchecked_into();
+            emit(
+                &i.events,
+                VideoEvent::ParticipantJoined {
+                    sid: p.sid(),
+                    identity: p.identity(),
+                },
+            );
+        });
+        self.on("participantDisconnected", |i, p, _, _| {
+            let p: Participant = p.unchecked_into();
+            emit(&i.events, VideoEvent::ParticipantLeft { sid: p.sid() });
+        });
+        self.on("trackSubscribed", |i, track, _, p| {
+            let (t, p): (RemoteTrack, Participant) = (track.unchecked_into(), p.unchecked_into());
+            let name = name_of(&t.name(), &t.kind());
+            emit(
+                &i.events,
+                VideoEvent::TrackAdded {
+                    participant: p.sid(),
+                    name,
+                    track: t.media_stream_track(),
+                },
+            );
+        });
+        self.on("trackUnsubscribed", |i, track, _, p| {
+            let (t, p): (RemoteTrack, Participant) = (track.unchecked_into(), p.unchecked_into());
+            emit(
+                &i.events,
+                VideoEvent::TrackRemoved {
+                    participant: p.sid(),
+                    name: name_of(&t.name(), &t.kind()),
+                },
+            );
+        });
+        for (event, enabled) in [("trackEnabled", true), ("trackDisabled", false)] {
+            self.on(event, move |i, publication, p, _| {
+                let (pb, p): (Publication, Participant) =
+                    (publication.unchecked_into(), p.unchecked_into());
+                let name = name_of(&pb.track_name(), &pb.kind());
+                emit(
+                    &i.events,
+                    VideoEvent::TrackSwitched {
+                        participant: p.sid(),
+                        name,
+                        enabled,
+                    },
+                );
+            });
+        }
+        self.on("reconnecting", |i, _, _, _| {
+            emit(&i.events, VideoEvent::Reconnecting)
+        });
+        self.on("reconnected", |i, _, _, _| {
+            emit(&i.events, VideoEvent::Reconnected)
+        });
+        self.on("disconnected", |i, _room, error, _| {
+            let reason = if error.is_undefined() || error.is_null() {
+                None
+            } else {
+                match sdk_error(&error) {
+                    VideoError::Refused(r) => Some(r),
+                    _ => Some(DisconnectReason::Network),
+                }
+            };
+            i.close(reason);
+        });
+    }
+
+    fn close(&self, reason: Option<DisconnectReason>) {
+        if self.closed.replace(true) {
+            return;
+        }
+        // Listeners go first, so our own `disconnect()` does not come back as an event.
+        for (event, listener) in self.listeners.borrow_mut().drain(..) {
+            self.room
+                .remove_listener(event, listener.as_ref().unchecked_ref());
+            // Dropping a closure while it runs is not allowed: release it from a task.
+            spawn_local(async move { drop(listener) });
+        }
+        self.stop_screen();
+        for slot in [&self.microphone, &self.camera] {
+            if let Some((_, local)) = slot.borrow_mut().take() {
+                local.stop();
+            }
+        }
+        media::stop_stream(&self.stream);
+        self.room.disconnect();
+        emit(&self.events, VideoEvent::Disconnected { reason });
+    }
+}

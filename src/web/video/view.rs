@@ -1,0 +1,270 @@
+//! The in-call picture, shared by the agent's tab and the customer page: each remote
+//! participant large (camera and microphone in one `<video>`, a shared screen in a second),
+//! with their mute/camera state in words; the local camera small and muted.
+
+use super::dom::{el, set_role, show, text};
+use super::{TrackName, VideoEvent};
+use std::collections::BTreeMap;
+use wasm_bindgen::{JsCast, UnwrapThrowExt};
+use web_sys::{HtmlElement, HtmlVideoElement, MediaStream, MediaStreamTrack};
+
+fn video(role: &str, muted: bool) -> HtmlVideoElement {
+    let v: HtmlVideoElement = el("video", "ctv-video").unchecked_into();
+    v.set_autoplay(true);
+    v.set_muted(muted);
+    let _ = v.set_attribute("playsinline", "");
+    set_role(&v, role);
+    v
+}
+
+fn play(v: &HtmlVideoElement) {
+    // Autoplay may be refused until the page has been interacted with; the click that
+    // joined normally counts. A refused play() is not an error worth surfacing.
+    if let Ok(p) = v.play() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        });
+    }
+}
+
+struct Tile {
+    root: HtmlElement,
+    main: HtmlVideoElement,
+    main_stream: MediaStream,
+    screen: HtmlVideoElement,
+    status: HtmlElement,
+    microphone_on: bool,
+    camera_on: bool,
+}
+
+impl Tile {
+    fn new(identity: &str) -> Tile {
+        let root = el("figure", "ctv-remote");
+        set_role(&root, "remote");
+        let main_stream = MediaStream::new().unwrap_throw();
+        let main = video("remote-video", false);
+        main.set_src_object(Some(&main_stream));
+        let screen = video("remote-screen", true);
+        show(&screen, false);
+        let caption = el("figcaption", "ctv-caption");
+        let name = text("span", "ctv-identity", identity);
+        let status = text("span", "ctv-status", "");
+        set_role(&status, "remote-status");
+        let _ = caption.append_child(&name);
+        let _ = caption.append_child(&status);
+        let _ = root.append_child(&main);
+        let _ = root.append_child(&screen);
+        let _ = root.append_child(&caption);
+        Tile {
+            root,
+            main,
+            main_stream,
+            screen,
+            status,
+            microphone_on: true,
+            camera_on: true,
+        }
+    }
+
+    fn refresh_status(&self) {
+        let words = match (self.microphone_on, self.camera_on) {
+            (true, true) => "",
+            (false, true) => "Muted",
+            (true, false) => "Camera off",
+            (false, false) => "Muted, camera off",
+        };
+        self.status.set_text_content(Some(words));
+        let _ = self.root.set_attribute(
+            "data-microphone",
+            if self.microphone_on { "on" } else { "off" },
+        );
+        let _ = self
+            .root
+            .set_attribute("data-camera", if self.camera_on { "on" } else { "off" });
+    }
+
+    fn add(&mut self, name: TrackName, track: &MediaStreamTrack) {
+        match name {
+            TrackName::Screen => {
+                let stream = MediaStream::new().unwrap_throw();
+                stream.add_track(track);
+                self.screen.set_src_object(Some(&stream));
+                show(&self.screen, true);
+                play(&self.screen);
+            }
+            TrackName::Camera | TrackName::Microphone => {
+                // One track per kind: a republished camera replaces the old one.
+                let kind = track.kind();
+                for old in self.main_stream.get_tracks().iter() {
+                    let old: MediaStreamTrack = old.unchecked_into();
+                    if old.kind() == kind {
+                        self.main_stream.remove_track(&old);
+                    }
+                }
+                self.main_stream.add_track(track);
+                if name == TrackName::Camera {
+                    self.camera_on = true;
+                    self.refresh_status();
+                }
+                // Reassigning makes the element pick up the new track at once.
+                self.main.set_src_object(Some(&self.main_stream));
+                play(&self.main);
+            }
+        }
+    }
+
+    fn remove(&mut self, name: TrackName) {
+        match name {
+            TrackName::Screen => {
+                self.screen.set_src_object(None);
+                show(&self.screen, false);
+            }
+            TrackName::Camera => {
+                for t in self.main_stream.get_video_tracks().iter() {
+                    self.main_stream.remove_track(&t.unchecked_into());
+                }
+                self.camera_on = false;
+                self.refresh_status();
+            }
+            TrackName::Microphone => {
+                self.microphone_on = false;
+                self.refresh_status();
+            }
+        }
+    }
+
+    fn switched(&mut self, name: TrackName, enabled: bool) {
+        match name {
+            TrackName::Microphone => self.microphone_on = enabled,
+            TrackName::Camera => self.camera_on = enabled,
+            TrackName::Screen => {}
+        }
+        self.refresh_status();
+    }
+}
+
+/// Remote tiles plus the local preview, inside one element.
+pub struct CallView {
+    root: HtmlElement,
+    remotes: HtmlElement,
+    waiting: HtmlElement,
+    local: HtmlVideoElement,
+    local_screen: HtmlVideoElement,
+    tiles: BTreeMap<String, Tile>,
+}
+
+impl CallView {
+    /// `waiting`: shown while nobody else is in the room.
+    pub fn new(waiting: &str) -> CallView {
+        let root = el("div", "ctv-call");
+        let remotes = el("div", "ctv-remotes");
+        let waiting = text("p", "ctv-waiting", waiting);
+        set_role(&waiting, "waiting-for-others");
+        let local = video("local-video", true);
+        local.set_class_name("ctv-video ctv-local");
+        let local_screen = video("local-screen", true);
+        local_screen.set_class_name("ctv-video ctv-local");
+        show(&local_screen, false);
+        let _ = root.append_child(&remotes);
+        let _ = root.append_child(&waiting);
+        let _ = root.append_child(&local);
+        let _ = root.append_child(&local_screen);
+        CallView {
+            root,
+            remotes,
+            waiting,
+            local,
+            local_screen,
+            tiles: BTreeMap::new(),
+        }
+    }
+
+    pub fn element(&self) -> &HtmlElement {
+        &self.root
+    }
+
+    pub fn set_local(&self, stream: Option<&MediaStream>) {
+        self.local.set_src_object(stream);
+        if stream.is_some() {
+            play(&self.local);
+        }
+    }
+
+    pub fn set_local_screen(&self, track: Option<&MediaStreamTrack>) {
+        match track {
+            Some(t) => {
+                let stream = MediaStream::new().unwrap_throw();
+                stream.add_track(t);
+                self.local_screen.set_src_object(Some(&stream));
+                show(&self.local_screen, true);
+                play(&self.local_screen);
+            }
+            None => {
+                self.local_screen.set_src_object(None);
+                show(&self.local_screen, false);
+            }
+        }
+    }
+
+    fn tile(&mut self, sid: &str) -> &mut Tile {
+        let remotes = &self.remotes;
+        self.tiles.entry(sid.to_owned()).or_insert_with(|| {
+            let tile = Tile::new("");
+            let _ = remotes.append_child(&tile.root);
+            tile
+        })
+    }
+
+    /// Updates the picture for one room event.
+    pub fn apply(&mut self, event: &VideoEvent) {
+        match event {
+            VideoEvent::ParticipantJoined { sid, identity } => {
+                let tile = Tile::new(identity);
+                let _ = self.remotes.append_child(&tile.root);
+                if let Some(old) = self.tiles.insert(sid.clone(), tile) {
+                    old.root.remove();
+                }
+            }
+            VideoEvent::ParticipantLeft { sid } => {
+                if let Some(tile) = self.tiles.remove(sid) {
+                    tile.main.set_src_object(None);
+                    tile.screen.set_src_object(None);
+                    tile.root.remove();
+                }
+            }
+            VideoEvent::TrackAdded {
+                participant,
+                name,
+                track,
+            } => self.tile(participant).add(*name, track),
+            VideoEvent::TrackRemoved { participant, name } => self.tile(participant).remove(*name),
+            VideoEvent::TrackSwitched {
+                participant,
+                name,
+                enabled,
+            } => self.tile(participant).switched(*name, *enabled),
+            VideoEvent::Disconnected { .. } => self.clear(),
+            VideoEvent::ScreenShareEnded => self.set_local_screen(None),
+            VideoEvent::Reconnecting | VideoEvent::Reconnected => {}
+        }
+        show(&self.waiting, self.tiles.is_empty());
+    }
+
+    /// Detaches every stream (nothing keeps playing) and empties the view.
+    pub fn clear(&mut self) {
+        for (_, tile) in std::mem::take(&mut self.tiles) {
+            tile.main.set_src_object(None);
+            tile.screen.set_src_object(None);
+            tile.root.remove();
+        }
+        self.set_local(None);
+        self.set_local_screen(None);
+    }
+}
+
+impl Drop for CallView {
+    fn drop(&mut self) {
+        self.clear();
+        self.root.remove();
+    }
+}
