@@ -3,7 +3,8 @@
 // feed them. Components subscribe and re-render on change.
 import { LiveSocket } from "../common/live.js";
 import { api } from "../common/api.js";
-import { toConversationState, toITask } from "./flex/task.js";
+import { toConversationState } from "./flex/conversation.js";
+import { toITask } from "./flex/task.js";
 
 export class DeskStore {
   constructor() {

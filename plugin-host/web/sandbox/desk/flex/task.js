@@ -81,24 +81,4 @@ export const TaskHelper = Object.freeze({
     (typeof task?.attributes?.conversationSid === "string" && task.attributes.conversationSid) ||
     (typeof task?.attributes?.channelSid === "string" && task.attributes.channelSid) ||
     undefined,
-  getTaskByTaskSid: (taskSid) => TaskHelper.store?.taskBySid(taskSid),
-  store: undefined,
 });
-
-/** The `conversation` prop (Flex's ConversationState) for a conversation's messages. */
-export function toConversationState(sid, messages, { loading = false } = {}) {
-  return Object.freeze({
-    sid,
-    source: Object.freeze({ sid }),
-    messages: Object.freeze(
-      messages.map((m) =>
-        Object.freeze({
-          source: m,
-          isFromMe: m.authorRole === "agent",
-          index: m.index,
-        }),
-      ),
-    ),
-    isLoadingMessages: loading,
-  });
-}
