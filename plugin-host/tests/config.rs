@@ -5,15 +5,32 @@ use std::process::{Command, Stdio};
 fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_plugin-host"));
-    cmd.args(["--listen", "127.0.0.1:0", "--data-dir"]).arg(dir.path().join("data")).current_dir(dir.path());
-    for k in ["ACCOUNT_SID", "AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET", "VIDEO_CODE_LENGTH", "VIDEO_CODE_TTL", "VIDEO_ROOM_TYPE"] {
+    cmd.args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .current_dir(dir.path());
+    for k in [
+        "ACCOUNT_SID",
+        "AUTH_TOKEN",
+        "TWILIO_API_KEY",
+        "TWILIO_API_SECRET",
+        "VIDEO_CODE_LENGTH",
+        "VIDEO_CODE_TTL",
+        "VIDEO_ROOM_TYPE",
+    ] {
         cmd.env_remove(k);
     }
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).output().unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -34,7 +51,10 @@ fn invalid_values_stop_start_up_naming_the_variable() {
 
 #[test]
 fn twilio_credentials_without_the_rest_name_what_is_missing() {
-    let (code, stderr) = start_with(&[("ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"), ("AUTH_TOKEN", "x")]);
+    let (code, stderr) = start_with(&[
+        ("ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
+        ("AUTH_TOKEN", "x"),
+    ]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("TWILIO_API_KEY"), "{stderr}");
 }

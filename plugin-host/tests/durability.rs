@@ -19,7 +19,8 @@ async fn fifty_concurrent_attribute_merges_keep_every_key() {
             let key = format!("key{i:02}");
             let edit = |attributes: &str| -> Result<String, FnError> {
                 let mut v: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_str(attributes).map_err(|e| FnError::Internal(e.to_string()))?;
+                    serde_json::from_str(attributes)
+                        .map_err(|e| FnError::Internal(e.to_string()))?;
                 v.insert(key.clone(), serde_json::Value::from(i));
                 Ok(serde_json::Value::Object(v).to_string())
             };
@@ -40,21 +41,47 @@ async fn fifty_concurrent_attribute_merges_keep_every_key() {
 async fn concurrent_functions_on_one_task_keep_each_others_keys() {
     let svc = InProcess::start(&[], &[]).await;
     let (token, task, code) = svc.code("alice").await;
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"].as_str().unwrap().to_owned();
-    let (status, _) = svc.call("agent-get-token", &[("Token", &token), ("DocumentSid", &doc)]).await;
+    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = svc
+        .call(
+            "agent-get-token",
+            &[("Token", &token), ("DocumentSid", &doc)],
+        )
+        .await;
     assert_eq!(status, 200);
-    let (_, video) = svc.call("client-get-video-token", &[("code", code["unique_code"].as_str().unwrap())]).await;
+    let (_, video) = svc
+        .call(
+            "client-get-video-token",
+            &[("code", code["unique_code"].as_str().unwrap())],
+        )
+        .await;
     let ticket = video["feedback_ticket"].as_str().unwrap().to_owned();
     let rating = {
         let api = svc.api.clone();
         let ticket = ticket.clone();
-        tokio::spawn(async move { api.call("submit-rating", &[("ticket", &ticket), ("rating", "2")]).await.0 })
+        tokio::spawn(async move {
+            api.call("submit-rating", &[("ticket", &ticket), ("rating", "2")])
+                .await
+                .0
+        })
     };
     let state = {
         let api = svc.api.clone();
         let (token, task) = (token.clone(), task.clone());
         tokio::spawn(async move {
-            api.call("update-video-state", &[("Token", &token), ("taskSid", &task), ("state", "disconnected")]).await.0
+            api.call(
+                "update-video-state",
+                &[
+                    ("Token", &token),
+                    ("taskSid", &task),
+                    ("state", "disconnected"),
+                ],
+            )
+            .await
+            .0
         })
     };
     assert_eq!((rating.await.unwrap(), state.await.unwrap()), (200, 200));
@@ -72,14 +99,60 @@ async fn a_code_survives_a_restart() {
     svc.restart();
     // The agent's Flex token and the task are still known; the code still works.
     let token = svc.agent("alice").await;
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"].as_str().unwrap().to_owned();
-    let (status, body) = svc.call("client-get-sync-token", &[("code", &unique)]).await;
+    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = svc
+        .call("client-get-sync-token", &[("code", &unique)])
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["document_sid"], doc.as_str());
-    let (status, agent) = svc.call("agent-get-token", &[("Token", &token), ("DocumentSid", &doc)]).await;
+    let (status, agent) = svc
+        .call(
+            "agent-get-token",
+            &[("Token", &token), ("DocumentSid", &doc)],
+        )
+        .await;
     assert_eq!(status, 200, "{agent}");
     svc.restart();
-    let (status, video) = svc.call("client-get-video-token", &[("code", &unique)]).await;
+    let (status, video) = svc
+        .call("client-get-video-token", &[("code", &unique)])
+        .await;
     assert_eq!(status, 200, "{video}");
     assert_eq!(video["room_sid"], agent["room_sid"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_code_is_drawn_again() {
+    use plugin_host::functions::code_doc::create_code_document;
+    let svc = InProcess::start(&[], &[]).await;
+    let state = &svc.state;
+    let task = svc.chat("alice", "bob").await;
+    let taken = state
+        .twilio
+        .create_document(
+            &state.sync_service_sid,
+            Some("Taken01"),
+            &serde_json::json!({"other": true}),
+            None,
+        )
+        .await
+        .unwrap();
+    let mut draws = vec!["Fresh01", "Taken01"];
+    let (code, doc) = create_code_document(state, &task, || draws.pop().unwrap().to_owned())
+        .await
+        .unwrap();
+    assert_eq!(code, "Fresh01");
+    assert!(draws.is_empty(), "both codes were tried");
+    assert_eq!(doc.data, serde_json::json!({"task": task, "room": null}));
+    let kept = state
+        .twilio
+        .fetch_document(&state.sync_service_sid, "Taken01")
+        .await
+        .unwrap();
+    assert_eq!(
+        (kept.sid, kept.data),
+        (taken.sid, serde_json::json!({"other": true}))
+    );
 }

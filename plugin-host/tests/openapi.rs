@@ -20,23 +20,101 @@ async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
     proxy.set_target(&svc.base);
     let (token, task, code) = svc.code("alice").await;
     let unique = code["unique_code"].as_str().unwrap();
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"].as_str().unwrap().to_owned();
-    assert_eq!(svc.call("client-get-sync-token", &[("code", unique)]).await.0, 200);
-    assert_eq!(svc.call("client-get-video-token", &[("code", unique)]).await.0, 405);
+    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        svc.call("client-get-sync-token", &[("code", unique)])
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        svc.call("client-get-video-token", &[("code", unique)])
+            .await
+            .0,
+        405
+    );
     // Twilio says 503 twice: the client backs off and the call still succeeds.
     proxy.fail_next(2);
-    let (status, agent) = svc.call("agent-get-token", &[("Token", &token), ("DocumentSid", &doc)]).await;
+    let (status, agent) = svc
+        .call(
+            "agent-get-token",
+            &[("Token", &token), ("DocumentSid", &doc)],
+        )
+        .await;
     assert_eq!(status, 200, "{agent}");
     let room = agent["room_sid"].as_str().unwrap().to_owned();
-    let (_, video) = svc.call("client-get-video-token", &[("code", unique)]).await;
+    let (_, video) = svc
+        .call("client-get-video-token", &[("code", unique)])
+        .await;
     let ticket = video["feedback_ticket"].as_str().unwrap().to_owned();
-    assert_eq!(svc.call("update-video-state", &[("Token", &token), ("taskSid", &task), ("state", "connected")]).await.0, 200);
-    assert_eq!(svc.call("submit-rating", &[("ticket", &ticket), ("rating", "5")]).await.0, 200);
-    assert_eq!(svc.call("complete-room", &[("Token", &token), ("DocumentSid", &doc)]).await.0, 200);
-    assert_eq!(svc.call("complete-room", &[("Token", &token), ("roomSid", &room)]).await.0, 200);
-    assert_eq!(svc.call("client-get-sync-token", &[("code", unique)]).await.0, 403);
-    assert_eq!(svc.call("client-get-sync-token", &[("code", "QQQQQQQ")]).await.0, 403);
-    assert_eq!(svc.call("agent-get-token", &[("Token", "forged"), ("DocumentSid", &doc)]).await.0, 403);
+    assert_eq!(
+        svc.call(
+            "update-video-state",
+            &[
+                ("Token", &token),
+                ("taskSid", &task),
+                ("state", "connected")
+            ]
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        svc.call("submit-rating", &[("ticket", &ticket), ("rating", "5")])
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        svc.call("complete-room", &[("Token", &token), ("DocumentSid", &doc)])
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        svc.call("complete-room", &[("Token", &token), ("roomSid", &room)])
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        svc.call("client-get-sync-token", &[("code", unique)])
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        svc.call("client-get-sync-token", &[("code", "QQQQQQQ")])
+            .await
+            .0,
+        403
+    );
+    // A code of the wrong format is refused before any lookup.
+    let before = proxy.exchanges().len();
+    for bad in ["QQQ", "QQQQQQQQ", "QQQ/../", "QQQ QQQ"] {
+        assert_eq!(
+            svc.call("client-get-video-token", &[("code", bad)]).await.0,
+            403
+        );
+    }
+    assert_eq!(
+        proxy.exchanges().len(),
+        before,
+        "no REST call for malformed codes"
+    );
+    assert_eq!(
+        svc.call(
+            "agent-get-token",
+            &[("Token", "forged"), ("DocumentSid", &doc)]
+        )
+        .await
+        .0,
+        403
+    );
 
     // The client's other calls, and the stand-in's error answers.
     let client = &svc.state.twilio;
@@ -52,23 +130,61 @@ async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
         .await
         .unwrap();
     assert_eq!(client.fetch_room("standup").await.unwrap().sid, named.sid);
-    let dup = CreateRoom { room_type: "group", unique_name: Some("standup"), empty_room_timeout: 5, unused_room_timeout: 5, ..CreateRoom::default() };
+    let dup = CreateRoom {
+        room_type: "group",
+        unique_name: Some("standup"),
+        empty_room_timeout: 5,
+        unused_room_timeout: 5,
+        ..CreateRoom::default()
+    };
     let dup = client.create_room(&dup).await;
     assert_eq!(dup.unwrap_err().code(), Some(53113));
-    assert!(!client.list_rooms(Some("standup"), None).await.unwrap().is_empty());
-    assert!(!client.list_rooms(None, Some("completed")).await.unwrap().is_empty());
-    assert!(client.fetch_room("RM00000000000000000000000000000000").await.unwrap_err().is_not_found());
-    let taken = client.create_document(sync, Some(unique), &json!({}), None).await;
+    assert!(!client
+        .list_rooms(Some("standup"), None)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(!client
+        .list_rooms(None, Some("completed"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(client
+        .fetch_room("RM00000000000000000000000000000000")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    let taken = client
+        .create_document(sync, Some(unique), &json!({}), None)
+        .await;
     assert_eq!(taken.unwrap_err().code(), Some(54301));
-    let stale = client.update_document(sync, &doc, &json!({"x": 1}), Some("0")).await;
+    let stale = client
+        .update_document(sync, &doc, &json!({"x": 1}), Some("0"))
+        .await;
     assert!(stale.unwrap_err().is_precondition_failed());
     let ws = &*svc.state.workspace_sid;
     let stale = client
-        .update_task(ws, &task, &plugin_host::twilio::taskrouter::TaskUpdate { attributes: Some("{}"), ..Default::default() }, Some("0"))
+        .update_task(
+            ws,
+            &task,
+            &plugin_host::twilio::taskrouter::TaskUpdate {
+                attributes: Some("{}"),
+                ..Default::default()
+            },
+            Some("0"),
+        )
         .await;
     assert!(stale.unwrap_err().is_precondition_failed());
     let wrong = client
-        .update_task(ws, &task, &plugin_host::twilio::taskrouter::TaskUpdate { assignment_status: Some("completed"), ..Default::default() }, None)
+        .update_task(
+            ws,
+            &task,
+            &plugin_host::twilio::taskrouter::TaskUpdate {
+                assignment_status: Some("completed"),
+                ..Default::default()
+            },
+            None,
+        )
         .await;
     assert_eq!(wrong.unwrap_err().status(), Some(400), "Reason is required");
     proxy.exchanges()
@@ -81,7 +197,13 @@ fn operations(exchanges: &[Exchange]) -> Vec<String> {
             let shape: Vec<&str> = e
                 .path
                 .split('/')
-                .map(|s| if s.len() == 34 && s[..2].chars().all(|c| c.is_ascii_uppercase()) { "{sid}" } else { s })
+                .map(|s| {
+                    if s.len() == 34 && s[..2].chars().all(|c| c.is_ascii_uppercase()) {
+                        "{sid}"
+                    } else {
+                        s
+                    }
+                })
                 .collect();
             format!("{} {}", e.method, shape.join("/"))
         })
@@ -93,7 +215,9 @@ fn operations(exchanges: &[Exchange]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rest_exchanges_conform_to_twilios_openapi_specs() {
-    let Some(specs): Option<Specs> = oai::load().await else { return };
+    let Some(specs): Option<Specs> = oai::load().await else {
+        return;
+    };
     let proxy = Proxy::start().await;
     let exchanges = record_everything(&proxy).await;
     let ops = operations(&exchanges);
@@ -108,31 +232,51 @@ async fn rest_exchanges_conform_to_twilios_openapi_specs() {
         "GET /v1/Workspaces/{sid}/Tasks/{sid}",
         "POST /v1/Workspaces/{sid}/Tasks/{sid}",
     ] {
-        assert!(ops.iter().any(|o| o == expected), "never exercised: {expected}; saw {ops:#?}");
+        assert!(
+            ops.iter().any(|o| o == expected),
+            "never exercised: {expected}; saw {ops:#?}"
+        );
     }
-    assert!(exchanges.iter().any(|e| e.path.contains("/Permissions/")), "document permissions exercised");
-    assert!(exchanges.iter().filter(|e| e.status == 503).count() == 2, "the injected 503s were seen");
+    assert!(
+        exchanges.iter().any(|e| e.path.contains("/Permissions/")),
+        "document permissions exercised"
+    );
+    assert!(
+        exchanges.iter().filter(|e| e.status == 503).count() == 2,
+        "the injected 503s were seen"
+    );
     assert!(exchanges.iter().any(|e| e.status == 412) && exchanges.iter().any(|e| e.status == 409));
 
     let mut errors = Vec::new();
     for ex in exchanges.iter().filter(|e| !is_iam(e)) {
         errors.extend(specs.check(ex));
     }
-    assert!(errors.is_empty(), "{} exchanges checked against {}:\n{}", exchanges.len(), specs.source.display(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} exchanges checked against {}:\n{}",
+        exchanges.len(),
+        specs.source.display(),
+        errors.join("\n")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_validator_catches_unknown_wrong_and_missing_fields() {
-    let Some(specs) = oai::load().await else { return };
+    let Some(specs) = oai::load().await else {
+        return;
+    };
     let room = json!({"sid": "RM0123456789abcdef0123456789abcdef"});
     let mut ex = Exchange {
         method: "POST".into(),
         path: "/v1/Rooms".into(),
         query: None,
-        req_headers: [("authorization", "Basic eA=="), ("content-type", "application/x-www-form-urlencoded")]
-            .into_iter()
-            .map(|(k, v)| (k.parse().unwrap(), v.parse().unwrap()))
-            .collect(),
+        req_headers: [
+            ("authorization", "Basic eA=="),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.parse().unwrap(), v.parse().unwrap()))
+        .collect(),
         req_body: b"Type=group&Colour=blue&EmptyRoomTimeout=five".to_vec(),
         status: 201,
         resp_headers: Default::default(),
@@ -140,15 +284,24 @@ async fn the_validator_catches_unknown_wrong_and_missing_fields() {
     };
     let errors = specs.check(&ex).join("\n");
     assert!(errors.contains("unknown form field Colour"), "{errors}");
-    assert!(errors.contains("EmptyRoomTimeout: \"five\" is not an integer"), "{errors}");
+    assert!(
+        errors.contains("EmptyRoomTimeout: \"five\" is not an integer"),
+        "{errors}"
+    );
     assert!(errors.contains("missing field status"), "{errors}");
     ex.resp_body = serde_json::to_vec(&json!({"sid": 5, "extra": true})).unwrap();
     let errors = specs.check(&ex).join("\n");
-    assert!(errors.contains("body.sid: 5 is not a string") && errors.contains("unknown field extra"), "{errors}");
+    assert!(
+        errors.contains("body.sid: 5 is not a string") && errors.contains("unknown field extra"),
+        "{errors}"
+    );
     ex.path = "/v1/Rooms/RM0123456789abcdef0123456789abcdef".into();
     ex.req_body = b"RecordParticipantsOnConnect=true".to_vec();
     let errors = specs.check(&ex).join("\n");
-    assert!(errors.contains("required form field Status missing"), "{errors}");
+    assert!(
+        errors.contains("required form field Status missing"),
+        "{errors}"
+    );
 }
 
 /// twilio-wire §2: the request the Flex token validator makes, and IAM's answers.
@@ -157,14 +310,27 @@ async fn iam_exchanges_have_the_documented_shape() {
     let proxy = Proxy::start().await;
     let exchanges = record_everything(&proxy).await;
     // The proxy's injected 503s are not IAM's answers.
-    let iam: Vec<&Exchange> = exchanges.iter().filter(|e| is_iam(e) && e.status != 503).collect();
+    let iam: Vec<&Exchange> = exchanges
+        .iter()
+        .filter(|e| is_iam(e) && e.status != 503)
+        .collect();
     assert!(iam.len() >= 5, "{}", iam.len());
     let (mut ok, mut refused) = (0, 0);
     for ex in iam {
         assert_eq!(ex.method, "POST");
-        let account = ex.path.strip_prefix("/v1/Accounts/").and_then(|p| p.strip_suffix("/Tokens/validate")).unwrap();
-        assert!(account.starts_with("AC") && account.len() == 34, "{account}");
-        assert!(ex.req_headers["authorization"].to_str().unwrap().starts_with("Basic "));
+        let account = ex
+            .path
+            .strip_prefix("/v1/Accounts/")
+            .and_then(|p| p.strip_suffix("/Tokens/validate"))
+            .unwrap();
+        assert!(
+            account.starts_with("AC") && account.len() == 34,
+            "{account}"
+        );
+        assert!(ex.req_headers["authorization"]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic "));
         assert_eq!(ex.req_headers["content-type"], "application/json");
         let body: Value = serde_json::from_slice(&ex.req_body).unwrap();
         let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
@@ -178,20 +344,43 @@ async fn iam_exchanges_have_the_documented_shape() {
             assert_eq!(ex.status, 200);
             let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
             keys.sort_unstable();
-            assert_eq!(keys, ["code", "expiration", "identity", "message", "realm_user_id", "roles", "valid", "worker_sid"]);
+            assert_eq!(
+                keys,
+                [
+                    "code",
+                    "expiration",
+                    "identity",
+                    "message",
+                    "realm_user_id",
+                    "roles",
+                    "valid",
+                    "worker_sid"
+                ]
+            );
             assert_eq!(answer["code"], 0);
             assert!(answer["message"].is_null());
             let exp = answer["expiration"].as_str().unwrap();
-            assert!(time::OffsetDateTime::parse(exp, &time::format_description::well_known::Rfc3339).is_ok(), "{exp}");
+            assert!(
+                time::OffsetDateTime::parse(exp, &time::format_description::well_known::Rfc3339)
+                    .is_ok(),
+                "{exp}"
+            );
             assert!(answer["identity"].is_string() && answer["realm_user_id"].is_string());
-            assert!(answer["roles"].as_array().unwrap().iter().all(Value::is_string));
+            assert!(answer["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(Value::is_string));
             let worker = answer["worker_sid"].as_str().unwrap();
             assert!(worker.starts_with("WK") && worker.len() == 34);
         } else {
             refused += 1;
             assert_eq!(answer["valid"], false);
             assert!(answer["message"].is_string());
-            assert!(answer["code"].is_u64() && answer["status"].is_u64(), "{answer}");
+            assert!(
+                answer["code"].is_u64() && answer["status"].is_u64(),
+                "{answer}"
+            );
         }
     }
     assert!(ok > 0 && refused > 0, "{ok} valid, {refused} refused");

@@ -10,6 +10,7 @@ use chat_to_video::api::{
 use chat_to_video::attributes::{AttributePatch, VideoRoomState};
 use rand::RngCore as _;
 
+use super::code_doc::{create_code_document, draw_code};
 use super::error::FnError;
 use super::guard::{flex_agent, require};
 use super::task_attrs::{check_task_sid, fetch_task, merge_into_task};
@@ -19,9 +20,6 @@ use crate::params::Params;
 use crate::twilio::sync::Document;
 use crate::twilio::video::{CreateRoom, Room};
 use crate::twilio::{codes, TwilioError};
-
-/// Draws before giving up on finding a free code.
-const CODE_ATTEMPTS: usize = 10;
 
 pub async fn generate_unique_code(
     State(state): State<AppState>,
@@ -36,33 +34,8 @@ pub async fn generate_unique_code(
     check_task_sid(task_sid)?;
     let task = fetch_task(&state, task_sid).await?;
 
-    let data = serde_json::to_value(CodeDocument {
-        task: task_sid.to_owned(),
-        room: None,
-        completed: false,
-    })
-    .map_err(|e| FnError::Internal(e.to_string()))?;
     let ttl = state.settings.code_ttl_secs;
-    let mut created = None;
-    for _ in 0..CODE_ATTEMPTS {
-        let code = {
-            let mut rng = rand::thread_rng();
-            state.settings.code_format.generate(|| rng.next_u32())
-        };
-        match state
-            .twilio
-            .create_document(&state.sync_service_sid, Some(&code), &data, Some(ttl))
-            .await
-        {
-            Ok(doc) => {
-                created = Some((code, doc));
-                break;
-            }
-            Err(e) if e.code() == Some(codes::SYNC_UNIQUE_NAME_EXISTS) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let (code, doc) = created.ok_or_else(|| FnError::Internal("no free code found".into()))?;
+    let (code, doc) = create_code_document(&state, task_sid, || draw_code(&state)).await?;
 
     let patch = AttributePatch {
         sync_document: Some(doc.sid.clone()),

@@ -1,6 +1,7 @@
 //! The functions API (DESIGN §4) under `/features/chat-to-video-escalation/`.
 
 mod agent;
+pub mod code_doc;
 mod cors;
 mod customer;
 pub mod error;

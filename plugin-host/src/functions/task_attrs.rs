@@ -47,7 +47,8 @@ pub async fn merge_into_task(
     patch: &AttributePatch,
     current: Option<VersionedTask>,
 ) -> Result<VersionedTask, FnError> {
-    let edit = |attributes: &str| merge(attributes, patch).map_err(|e| FnError::Internal(e.to_string()));
+    let edit =
+        |attributes: &str| merge(attributes, patch).map_err(|e| FnError::Internal(e.to_string()));
     edit_task_attributes(state, task_sid, edit, current).await
 }
 

@@ -56,10 +56,17 @@ pub mod codes {
 pub enum TwilioError {
     #[error("Twilio error {} (HTTP {}): {}", .0.code, .0.status, .0.message)]
     Api(ApiError),
+    /// Without the URL: paths can carry codes, which are secrets.
     #[error("could not reach Twilio: {0}")]
-    Transport(#[from] reqwest::Error),
+    Transport(reqwest::Error),
     #[error("unexpected answer from Twilio: {0}")]
     Decode(String),
+}
+
+impl From<reqwest::Error> for TwilioError {
+    fn from(e: reqwest::Error) -> Self {
+        TwilioError::Transport(e.without_url())
+    }
 }
 
 impl TwilioError {

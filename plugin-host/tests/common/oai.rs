@@ -26,6 +26,10 @@ pub const FILES: [(&str, &str); 3] = [
     ),
 ];
 
+/// A spec, one of its path templates, and the path parameters matched.
+type Operation<'a> = (&'a Value, &'a str, Vec<(String, String)>);
+type TypeCheck = fn(&Value) -> bool;
+
 pub struct Specs {
     docs: Vec<Value>,
     pub source: PathBuf,
@@ -85,7 +89,11 @@ pub async fn load() -> Option<Specs> {
         // `shared/twilio-oai` beside the repository (or beside a folder above it, for worktrees).
         let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         tried.push(repo.join("../shared/twilio-oai").display().to_string());
-        dir = repo.ancestors().skip(1).map(|a| a.join("shared/twilio-oai")).find(|d| has_all(d));
+        dir = repo
+            .ancestors()
+            .skip(1)
+            .map(|a| a.join("shared/twilio-oai"))
+            .find(|d| has_all(d));
     }
     if dir.is_none() {
         let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("twilio-oai-{COMMIT}"));
@@ -125,9 +133,9 @@ fn form_pairs(text: &str) -> Vec<(String, String)> {
 
 impl Specs {
     /// The spec and path template an exchange belongs to.
-    fn operation(&self, path: &str) -> Option<(&Value, &str, Vec<(String, String)>)> {
+    fn operation(&self, path: &str) -> Option<Operation<'_>> {
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let mut best: Option<(&Value, &str, Vec<(String, String)>, usize)> = None;
+        let mut best: Option<(Operation<'_>, usize)> = None;
         for doc in &self.docs {
             let Some(paths) = doc["paths"].as_object() else {
                 continue;
@@ -149,12 +157,12 @@ impl Specs {
                         a == b
                     }
                 });
-                if ok && best.as_ref().is_none_or(|b| literal > b.3) {
-                    best = Some((doc, tpl.as_str(), params, literal));
+                if ok && best.as_ref().is_none_or(|b| literal > b.1) {
+                    best = Some(((doc, tpl.as_str(), params), literal));
                 }
             }
         }
-        best.map(|(d, t, p, _)| (d, t, p))
+        best.map(|(op, _)| op)
     }
 
     /// Every way the exchange departs from the spec (empty: it conforms).
@@ -356,7 +364,7 @@ fn check_error_body(body: &[u8], errors: &mut Vec<String>) {
             errors.push(format!("error response has unknown field {k}"));
         }
     }
-    let checks: [(&str, fn(&Value) -> bool); 4] = [
+    let checks: [(&str, TypeCheck); 4] = [
         ("code", Value::is_u64),
         ("message", Value::is_string),
         ("more_info", Value::is_string),
@@ -461,18 +469,13 @@ fn check_string(s: &Value, text: &str, at: &str, errors: &mut Vec<String>) {
             Err(e) => errors.push(format!("{at}: bad pattern {p}: {e}")),
         }
     }
+    let rfc3339 = &time::format_description::well_known::Rfc3339;
     match s["format"].as_str() {
-        Some("date-time") => {
-            if time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-                .is_err()
-            {
-                errors.push(format!("{at}: {text:?} is not a date-time"));
-            }
+        Some("date-time") if time::OffsetDateTime::parse(text, rfc3339).is_err() => {
+            errors.push(format!("{at}: {text:?} is not a date-time"));
         }
-        Some("uri") => {
-            if reqwest::Url::parse(text).is_err() {
-                errors.push(format!("{at}: {text:?} is not a URI"));
-            }
+        Some("uri") if reqwest::Url::parse(text).is_err() => {
+            errors.push(format!("{at}: {text:?} is not a URI"));
         }
         _ => {}
     }

@@ -1,0 +1,96 @@
+//! Static files are the router's fallback: the customer page, with gzip variants when present.
+
+mod common;
+
+use std::io::Write as _;
+
+use common::inproc::InProcess;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_are_served_with_precompressed_variants() {
+    let svc = InProcess::start(&[], &[]).await;
+    let site = svc.state.settings.assets_dir.clone();
+    let page = site.join("features/chat-to-video");
+    std::fs::create_dir_all(&page).unwrap();
+    std::fs::write(
+        page.join("index.html"),
+        "<!doctype html><title>join</title>",
+    )
+    .unwrap();
+    std::fs::write(site.join("app.js"), "console.log('plain')").unwrap();
+    let gz = stored_gzip(b"console.log('gzipped')");
+    std::fs::File::create(site.join("app.js.gz"))
+        .unwrap()
+        .write_all(&gz)
+        .unwrap();
+
+    let resp = svc
+        .http
+        .get(svc.url("/features/chat-to-video/index.html?code=abc1234"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert_eq!(
+        resp.text().await.unwrap(),
+        "<!doctype html><title>join</title>"
+    );
+
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let resp = raw
+        .get(svc.url("/app.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("gzip")
+    );
+    let resp = raw.get(svc.url("/app.js")).send().await.unwrap();
+    assert_eq!(resp.text().await.unwrap(), "console.log('plain')");
+
+    assert_eq!(
+        svc.http
+            .get(svc.url("/missing.html"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+/// A stored (uncompressed) gzip member: enough for the server, which only picks the file.
+fn stored_gzip(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    out.push(1); // final stored block
+    let len = data.len() as u16;
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&(!len).to_le_bytes());
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc32(data).to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
