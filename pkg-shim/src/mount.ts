@@ -38,7 +38,6 @@ export function mountComponent(React: ReactGlobal, className: string, mount: Mou
         mounted.free();
       };
       // Mount again only when a task appears or disappears; other changes go to `update`.
-      // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [task === undefined]);
 
     React.useEffect(() => {

@@ -1,4 +1,5 @@
-// Shared pieces of the browser tests: headless Chromium, the plugin host, a static
+// Shared pieces of the browser tests (run them with `cargo xtask test`, or `npm test` here
+// after `cargo xtask build`): headless Chromium, the plugin host, a static
 // file server, and where the built artefacts are.
 import { spawn } from "node:child_process";
 import { createReadStream } from "node:fs";
@@ -17,7 +18,7 @@ export const paths = {
   site: process.env.CHAT_TO_VIDEO_SITE ?? path.join(repoRoot, "target/site"),
   host:
     process.env.PLUGIN_HOST_BIN ??
-    path.join(process.env.CARGO_TARGET_DIR ?? path.join(repoRoot, "target"), "debug/plugin-host"),
+    path.join(repoRoot, "target/host/plugin-host"),
   nodeModules: path.join(repoRoot, "node_modules"),
 };
 
@@ -109,7 +110,7 @@ export async function startHost({ dataDir, assets = paths.site, args = [], env =
   const argv = ["--listen", "127.0.0.1:0", "--assets", assets, ...(dataDir ? ["--data-dir", dataDir] : []), ...args];
   const child = spawn(paths.host, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const output = [];
-  const url = await new Promise((resolve, reject) => {
+  const ready = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`plugin-host printed no ready line in ${timeoutMs} ms:\n${output.join("\n")}`)), timeoutMs);
     const watch = (stream) =>
       createInterface({ input: stream }).on("line", (line) => {
@@ -131,6 +132,14 @@ export async function startHost({ dataDir, assets = paths.site, args = [], env =
       reject(new Error(`plugin-host exited (${code ?? signal}) before it was ready:\n${output.join("\n")}`));
     });
   });
+  let url;
+  try {
+    url = await ready;
+  } catch (err) {
+    // Never leave a half-started host behind.
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    throw err;
+  }
   return {
     url,
     output,

@@ -103,5 +103,16 @@ pub fn host_binary(ws: &Workspace, profile: HostProfile) -> Result<()> {
         .args(["build", "-p", "plugin-host"])
         .args(profile.is_release().then_some("--release"))
         .dir(&ws.root)
-        .run()
+        .run()?;
+    let built = ws.cargo_host_binary(profile.is_release());
+    let copy = ws.host_binary();
+    if let Some(dir) = copy.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    // Copy to a new file and rename over the old one, which may be running.
+    let partial = copy.with_extension("partial");
+    fs::copy(&built, &partial)
+        .map_err(|err| Error::new(format!("copying {}: {err}", built.display())))?;
+    fs::rename(&partial, &copy)?;
+    Ok(())
 }

@@ -32,7 +32,7 @@ pub fn run(ws: &Workspace, args: &[String]) -> Result<()> {
     tools::ensure_build_tools(ws)?;
     build::all(ws, profile)?;
 
-    let mut command = Command::new(ws.host_binary(profile.is_release()));
+    let mut command = Command::new(ws.host_binary());
     if !host_args.iter().any(|a| a.starts_with("--assets")) {
         command.arg("--assets").arg(ws.site());
     }

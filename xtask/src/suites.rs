@@ -1,6 +1,8 @@
 //! Counting what each suite ran, from the result lines the runners print, and the
 //! closing summary table.
 
+use std::time::{Duration, Instant};
+
 /// Tests passed and failed, as a runner reported them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -70,64 +72,87 @@ pub enum Outcome {
     /// A check without test counts (fmt, clippy, type-check, build).
     Ok,
     Tests(Counts),
-    Failed(String),
+    /// Failed, with what the suite did report before failing (zero for checks).
+    Failed(String, Counts),
     Skipped(String),
 }
 
 pub struct Report {
-    rows: Vec<(String, Outcome)>,
+    rows: Vec<(String, Outcome, Duration)>,
+    since: Instant,
 }
 
 impl Report {
     pub fn new() -> Self {
-        Report { rows: Vec::new() }
+        Report {
+            rows: Vec::new(),
+            since: Instant::now(),
+        }
     }
 
+    /// Records a step that ran since the previous one was recorded.
     pub fn add(&mut self, name: &str, outcome: Outcome) {
-        self.rows.push((name.to_string(), outcome));
+        let now = Instant::now();
+        self.rows
+            .push((name.to_string(), outcome, now.duration_since(self.since)));
+        self.since = now;
     }
 
     pub fn failed(&self) -> bool {
         self.rows
             .iter()
-            .any(|(_, o)| matches!(o, Outcome::Failed(_) | Outcome::Skipped(_)))
+            .any(|(_, o, _)| matches!(o, Outcome::Failed(..) | Outcome::Skipped(_)))
     }
 
-    /// The table, and the closing `N passed, M failed` line.
+    /// The table, and the closing `N passed, M failed` line. A step that failed without
+    /// a failing test (a check, a crash, a suite that ran nothing) counts as one failure,
+    /// so a failed run never closes with "0 failed".
     pub fn print(&self) {
-        let width = self.rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-        let mut total = Counts::default();
+        let width = self.rows.iter().map(|(n, ..)| n.len()).max().unwrap_or(0);
         println!("\n== summary ==");
-        for (name, outcome) in &self.rows {
+        for (name, outcome, took) in &self.rows {
             let text = match outcome {
                 Outcome::Ok => "ok".to_string(),
-                Outcome::Tests(c) => {
-                    total += *c;
-                    format!("{} passed, {} failed", c.passed, c.failed)
-                }
-                Outcome::Failed(why) => format!("FAILED: {why}"),
+                Outcome::Tests(c) => format!("{} passed, {} failed", c.passed, c.failed),
+                Outcome::Failed(why, _) => format!("FAILED: {why}"),
                 Outcome::Skipped(why) => format!("NOT RUN: {why}"),
             };
-            println!("{name:<width$}  {text}");
+            let secs = took.as_secs_f64();
+            println!("{name:<width$}  {secs:>6.1} s  {text}");
         }
+        let total = self.totals();
         println!("total: {} passed, {} failed", total.passed, total.failed);
+    }
+
+    fn totals(&self) -> Counts {
+        let mut total = Counts::default();
+        for (_, outcome, _) in &self.rows {
+            match outcome {
+                Outcome::Tests(c) => total += *c,
+                Outcome::Failed(_, c) => {
+                    total.passed += c.passed;
+                    total.failed += c.failed.max(1);
+                }
+                Outcome::Skipped(_) => total.failed += 1,
+                Outcome::Ok => {}
+            }
+        }
+        total
     }
 }
 
 /// Turns a suite's exit status and counts into an outcome; zero tests is a failure.
 pub fn judge(succeeded: bool, counts: Counts) -> Outcome {
-    if counts.failed > 0 {
-        Outcome::Failed(format!(
-            "{} passed, {} failed",
-            counts.passed, counts.failed
-        ))
+    let Counts { passed, failed } = counts;
+    if failed > 0 {
+        Outcome::Failed(format!("{passed} passed, {failed} failed"), counts)
     } else if !succeeded {
-        Outcome::Failed(format!(
-            "exited with an error after {} passed",
-            counts.passed
-        ))
-    } else if counts.passed == 0 {
-        Outcome::Failed("ran no tests".to_string())
+        Outcome::Failed(
+            format!("exited with an error after {passed} passed"),
+            counts,
+        )
+    } else if passed == 0 {
+        Outcome::Failed("ran no tests".to_string(), counts)
     } else {
         Outcome::Tests(counts)
     }
@@ -181,7 +206,10 @@ mod tests {
 
     #[test]
     fn zero_tests_or_failures_fail_the_suite() {
-        assert!(matches!(judge(true, Counts::default()), Outcome::Failed(_)));
+        assert!(matches!(
+            judge(true, Counts::default()),
+            Outcome::Failed(..)
+        ));
         assert!(matches!(
             judge(
                 true,
@@ -190,7 +218,7 @@ mod tests {
                     failed: 1
                 }
             ),
-            Outcome::Failed(_)
+            Outcome::Failed(..)
         ));
         assert!(matches!(
             judge(
@@ -200,7 +228,7 @@ mod tests {
                     failed: 0
                 }
             ),
-            Outcome::Failed(_)
+            Outcome::Failed(..)
         ));
         assert!(matches!(
             judge(
@@ -212,5 +240,36 @@ mod tests {
             ),
             Outcome::Tests(_)
         ));
+    }
+
+    #[test]
+    fn a_failed_step_without_failing_tests_still_counts_as_a_failure() {
+        let mut report = Report::new();
+        report.add("fmt", Outcome::Failed("exit 1".into(), Counts::default()));
+        report.add(
+            "suite",
+            Outcome::Tests(Counts {
+                passed: 4,
+                failed: 0,
+            }),
+        );
+        report.add(
+            "other",
+            judge(
+                true,
+                Counts {
+                    passed: 2,
+                    failed: 3,
+                },
+            ),
+        );
+        assert!(report.failed());
+        assert_eq!(
+            report.totals(),
+            Counts {
+                passed: 6,
+                failed: 4
+            }
+        );
     }
 }

@@ -13,8 +13,16 @@ use crate::workspace::{cargo, Workspace};
 const BROWSER_SUITE_TIMEOUT_SECS: &str = "300";
 
 pub fn test(ws: &Workspace) -> Result<()> {
-    tools::ensure_test_tools(ws)?;
     let mut report = Report::new();
+    if let Err(err) = tools::ensure_test_tools(ws) {
+        report.add(
+            "install missing tools",
+            Outcome::Failed(err.to_string(), Counts::default()),
+        );
+        report.print();
+        return Err(err);
+    }
+    report.add("install missing tools", Outcome::Ok);
 
     check(
         &mut report,
@@ -94,7 +102,7 @@ pub fn test(ws: &Workspace) -> Result<()> {
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
             .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
             .env("CHAT_TO_VIDEO_SITE", ws.site())
-            .env("PLUGIN_HOST_BIN", ws.host_binary(false))
+            .env("PLUGIN_HOST_BIN", ws.host_binary())
             .dir(&ws.path("tests/e2e"));
         suite(&mut report, E2E, e2e, suites::node_test);
     } else {
@@ -126,7 +134,7 @@ fn step(report: &mut Report, name: &str, f: impl FnOnce() -> Result<()>) -> bool
             true
         }
         Err(err) => {
-            report.add(name, Outcome::Failed(err.to_string()));
+            report.add(name, Outcome::Failed(err.to_string(), Counts::default()));
             false
         }
     }
@@ -135,7 +143,7 @@ fn step(report: &mut Report, name: &str, f: impl FnOnce() -> Result<()>) -> bool
 fn suite(report: &mut Report, name: &str, cmd: Cmd, parse: fn(&str) -> Counts) {
     let outcome = match cmd.run_tee() {
         Ok((succeeded, output)) => suites::judge(succeeded, parse(&output)),
-        Err(err) => Outcome::Failed(err.to_string()),
+        Err(err) => Outcome::Failed(err.to_string(), Counts::default()),
     };
     report.add(name, outcome);
 }

@@ -1,6 +1,6 @@
 //! Where things are: the repository, cargo's target directory, and the build outputs.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::cmd::{Cmd, Error, Result};
 
@@ -12,23 +12,27 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Asks cargo from the current directory, not from where this binary was compiled:
+    /// worktrees sharing a target directory may share the `xtask` binary too.
     pub fn locate() -> Result<Self> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .ok_or_else(|| Error::new("xtask is not inside the workspace"))?
-            .to_path_buf();
         let metadata = Cmd::new(cargo())
             .args(["metadata", "--no-deps", "--format-version", "1"])
-            .dir(&root)
             .output()
-            .ok_or_else(|| Error::new("`cargo metadata` failed"))?;
+            .ok_or_else(|| {
+                Error::new("`cargo metadata` failed: run cargo xtask inside the repository")
+            })?;
         let json: serde_json::Value = serde_json::from_str(&metadata)
             .map_err(|err| Error::new(format!("cargo metadata: {err}")))?;
-        let cargo_target = json["target_directory"]
-            .as_str()
-            .map(PathBuf::from)
-            .ok_or_else(|| Error::new("cargo metadata has no target_directory"))?;
-        Ok(Workspace { root, cargo_target })
+        let path = |key: &str| {
+            json[key]
+                .as_str()
+                .map(PathBuf::from)
+                .ok_or_else(|| Error::new(format!("cargo metadata has no {key}")))
+        };
+        Ok(Workspace {
+            root: path("workspace_root")?,
+            cargo_target: path("target_directory")?,
+        })
     }
 
     /// Repository-relative path.
@@ -55,9 +59,16 @@ impl Workspace {
         self.path("node_modules/.bin").join(name)
     }
 
-    pub fn host_binary(&self, release: bool) -> PathBuf {
+    /// Where cargo puts the host binary.
+    pub fn cargo_host_binary(&self, release: bool) -> PathBuf {
         let profile = if release { "release" } else { "debug" };
         self.cargo_target.join(profile).join("plugin-host")
+    }
+
+    /// The host binary of the last `build`, copied into the repository's own `target/`
+    /// so that another checkout sharing the cargo target directory cannot swap it.
+    pub fn host_binary(&self) -> PathBuf {
+        self.path("target/host/plugin-host")
     }
 }
 
