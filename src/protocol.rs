@@ -1,8 +1,10 @@
 //! The sandbox's WebSocket protocols, shared by the browser and `plugin-host`: room signaling
 //! (`/sandbox/rooms/{RM}/signal`) and live documents (`/sandbox/documents/{ET}/live`).
 //!
-//! Every message is one JSON text frame tagged by `type`. Credentials travel in the first
-//! message, never in the URL. The browser parses with `JSON.parse` + `serde_wasm_bindgen`;
+//! Every message is one JSON text frame, named by its one key (`{"offer": {"to": …, "sdp":
+//! …}}`), or a bare string when it has no fields (`"leave"`). This externally tagged form
+//! decodes without buffering, which keeps the browser build small. Credentials travel in the
+//! first message, never in the URL. The browser parses with `JSON.parse` + `serde_wasm_bindgen`;
 //! the server with `serde_json`.
 
 use serde::{Deserialize, Serialize};
@@ -108,7 +110,7 @@ pub struct Participant {
 
 /// Browser → server on the signaling socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ClientMessage {
     /// Must be the first message: the access token whose video grant names the room.
     Join {
@@ -139,7 +141,7 @@ pub enum ClientMessage {
 
 /// Server → browser on the signaling socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ServerMessage {
     /// Admitted. `participants` are the others already in the room.
     Joined {
@@ -260,7 +262,7 @@ impl DisconnectReason {
 
 /// Browser → server on the live-document socket: the first and only message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LiveClientMessage {
     /// The sync token (a `data_sync` grant for the sync service).
     Subscribe { token: String },
@@ -269,7 +271,7 @@ pub enum LiveClientMessage {
 /// Server → browser on the live-document socket. `D` is the document's data: the server
 /// sends any JSON, the customer page reads a [`crate::api::CodeDocument`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LiveServerMessage<D> {
     /// The current data (first message) and every later revision.
     Document { revision: u64, data: D },
@@ -310,14 +312,14 @@ mod tests {
     fn client_messages_round_trip() {
         round_trip(
             &ClientMessage::Join { token: "t".into() },
-            json!({"type": "join", "token": "t"}),
+            json!({"join": {"token": "t"}}),
         );
         round_trip(
             &ClientMessage::Offer {
                 to: "PA1".into(),
                 sdp: "v=0".into(),
             },
-            json!({"type": "offer", "to": "PA1", "sdp": "v=0"}),
+            json!({"offer": {"to": "PA1", "sdp": "v=0"}}),
         );
         round_trip(
             &ClientMessage::Candidate {
@@ -328,9 +330,9 @@ mod tests {
                     sdp_m_line_index: Some(0),
                 },
             },
-            json!({"type": "candidate", "to": "PA1", "candidate": {
+            json!({"candidate": {"to": "PA1", "candidate": {
                 "candidate": "candidate:1 1 udp 1 127.0.0.1 5000 typ host",
-                "sdpMid": "0", "sdpMLineIndex": 0}}),
+                "sdpMid": "0", "sdpMLineIndex": 0}}}),
         );
         round_trip(
             &ClientMessage::Track {
@@ -339,7 +341,7 @@ mod tests {
                 name: TrackName::Microphone,
                 stream: None,
             },
-            json!({"type": "track", "change": "disabled", "kind": "audio", "name": "microphone"}),
+            json!({"track": {"change": "disabled", "kind": "audio", "name": "microphone"}}),
         );
         round_trip(
             &ClientMessage::Track {
@@ -348,10 +350,10 @@ mod tests {
                 name: TrackName::Screen,
                 stream: Some("s1".into()),
             },
-            json!({"type": "track", "change": "published", "kind": "video", "name": "screen",
-                "stream": "s1"}),
+            json!({"track": {"change": "published", "kind": "video", "name": "screen",
+                "stream": "s1"}}),
         );
-        round_trip(&ClientMessage::Leave, json!({"type": "leave"}));
+        round_trip(&ClientMessage::Leave, json!("leave"));
     }
 
     #[test]
@@ -373,28 +375,28 @@ mod tests {
                     }],
                 }],
             },
-            json!({"type": "joined", "participant_sid": "PA2", "identity": "agent",
+            json!({"joined": {"participant_sid": "PA2", "identity": "agent",
                 "room_sid": "RM1", "room_name": "abc",
                 "participants": [{"sid": "PA1", "identity": "customer",
-                    "tracks": [{"kind": "video", "name": "camera", "enabled": true}]}]}),
+                    "tracks": [{"kind": "video", "name": "camera", "enabled": true}]}]}}),
         );
         round_trip(
             &ServerMessage::ParticipantLeft { sid: "PA1".into() },
-            json!({"type": "participant_left", "sid": "PA1"}),
+            json!({"participant_left": {"sid": "PA1"}}),
         );
         round_trip(
             &DisconnectReason::DuplicateIdentity.to_message(),
-            json!({"type": "disconnected", "reason": "duplicate_identity", "code": 53205,
-                "message": "Participant disconnected because of duplicate identity"}),
+            json!({"disconnected": {"reason": "duplicate_identity", "code": 53205,
+                "message": "Participant disconnected because of duplicate identity"}}),
         );
     }
 
     #[test]
     fn unknown_or_incomplete_messages_are_refused() {
         for bad in [
-            json!({"type": "dance"}),
-            json!({"type": "offer", "to": "PA1"}),
-            json!({"type": "track", "change": "published", "kind": "video", "name": "hologram"}),
+            json!("dance"),
+            json!({"offer": {"to": "PA1"}}),
+            json!({"track": {"change": "published", "kind": "video", "name": "hologram"}}),
             json!({"token": "t"}),
         ] {
             assert!(serde_json::from_value::<ClientMessage>(bad).is_err());
@@ -444,7 +446,7 @@ mod tests {
     fn live_messages_round_trip() {
         round_trip(
             &LiveClientMessage::Subscribe { token: "t".into() },
-            json!({"type": "subscribe", "token": "t"}),
+            json!({"subscribe": {"token": "t"}}),
         );
         round_trip(
             &LiveServerMessage::Document {
@@ -455,18 +457,15 @@ mod tests {
                     completed: false,
                 },
             },
-            json!({"type": "document", "revision": 3, "data": {"task": "WT1", "room": "RM1"}}),
+            json!({"document": {"revision": 3, "data": {"task": "WT1", "room": "RM1"}}}),
         );
-        round_trip(
-            &LiveServerMessage::<Value>::Removed,
-            json!({"type": "removed"}),
-        );
+        round_trip(&LiveServerMessage::<Value>::Removed, json!("removed"));
         round_trip(
             &LiveServerMessage::<Value>::Error {
                 reason: LiveError::Forbidden,
                 message: "no".into(),
             },
-            json!({"type": "error", "reason": "forbidden", "message": "no"}),
+            json!({"error": {"reason": "forbidden", "message": "no"}}),
         );
     }
 }

@@ -342,7 +342,9 @@ async fn one_room_per_agent_and_unmount_leaves_the_room() {
 async fn without_media_the_tab_says_so_and_never_claims_connected() {
     let flex = FlexDouble::new();
     let fetch = Fetch::install();
-    let p = make_plugin(&flex, "{}");
+    // A build's media can be missing: the connector that says so.
+    let p = make_plugin(&flex, "{}")
+        .with_connector(std::rc::Rc::new(chat_to_video::web::connector::Unavailable));
     let el = container();
     let _tab = p.mount_tab(el.clone(), chat_task("WT0030", VIDEO_TASK));
     button_in(&el, "button.c2v-join").click();

@@ -154,7 +154,16 @@ const CSS: &str = "\
 .c2v-tab button{align-self:flex-start;padding:6px 14px;border-radius:4px;border:1px solid currentColor;background:transparent;color:inherit;cursor:pointer}\
 .c2v-tab button:disabled{cursor:progress;opacity:.6}\
 .c2v-error{color:#d61f1f}\
-.c2v-media:empty{display:none}";
+.c2v-media:empty{display:none}\
+.c2v-media [hidden]{display:none}\
+.c2v-media .ctv-call{position:relative;background:#111;border-radius:6px;padding:6px;min-height:200px}\
+.c2v-media .ctv-remote{margin:0}\
+.c2v-media .ctv-video{width:100%;background:#000;border-radius:4px;display:block}\
+.c2v-media .ctv-caption{color:#fff;font-size:12px;display:flex;gap:8px;padding:2px 0}\
+.c2v-media .ctv-local{position:absolute;right:12px;bottom:12px;width:25%;max-width:160px;border:2px solid #fff}\
+.c2v-media .ctv-waiting{color:#ddd;text-align:center;padding:48px 0;margin:0}\
+.c2v-media .ctv-controls{display:flex;gap:8px;margin-top:8px}\
+.c2v-media .ctv-banner{background:#fff3cd;color:#333;padding:4px 8px}";
 
 /// Keeps the shared stylesheet in `<head>` while alive; the last one out removes it.
 pub struct StyleGuard(());

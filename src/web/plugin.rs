@@ -46,12 +46,17 @@ impl Plugin {
         let manager = ManagerApi::new(manager).map_err(edge)?;
         let config = Config::from_raw(&manager.raw_config())
             .map_err(|e: ConfigError| coded_error(e.code(), e.message()))?;
+        // The media module's connector; vendor SDKs load from the functions origin.
+        let connector: Rc<dyn Connector> = match config.origin() {
+            Some(origin) => Rc::new(crate::web::video::connector::RoomConnector::new(origin)),
+            None => default_connector(),
+        };
         Ok(Plugin {
             ctx: Rc::new(Context {
                 flex,
                 manager,
                 config,
-                connector: default_connector(),
+                connector,
             }),
         })
     }

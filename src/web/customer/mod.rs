@@ -5,16 +5,15 @@
 //! page with the rating. Everything untrusted is rendered as text.
 
 mod api;
-mod call;
 mod live;
 mod rating;
 
 use crate::api::{param, Endpoint, SyncTokenResponse, VideoTokenResponse};
 use crate::customer::{code_from_query, plausible_code, CodeAnswer, Wait};
+use crate::web::video::call::{Call, Controls};
 use crate::web::video::dom::{button, clear, el, set_role, text};
 use crate::web::video::{media, ConnectOptions, DisconnectReason, Room, VideoEvent};
 use api::ApiError;
-use call::Call;
 use gloo_events::{EventListener, EventListenerOptions};
 use live::{LiveUpdate, Subscription};
 use std::cell::RefCell;
@@ -311,11 +310,21 @@ impl Page {
         self.reset();
         let s = self.section("in-call");
         let weak = Rc::downgrade(self);
-        let call = Call::new(room, &s, move || {
-            if let Some(page) = weak.upgrade() {
-                page.ended(None);
-            }
-        });
+        let controls = Controls {
+            screen_share: true,
+            leave: true,
+        };
+        let call = Call::new(
+            room,
+            &s,
+            controls,
+            "Waiting for the agent's video...",
+            move || {
+                if let Some(page) = weak.upgrade() {
+                    page.ended(None);
+                }
+            },
+        );
         *self.call.borrow_mut() = Some(call);
         for event in early {
             self.on_room(event);

@@ -5,6 +5,8 @@
 //!
 //! Dropping a [`Room`] disconnects it and stops every local track.
 
+pub mod call;
+pub mod connector;
 pub mod dom;
 pub mod media;
 mod sandbox;
@@ -89,6 +91,9 @@ impl VideoError {
                 "No camera or microphone was found."
             }
             VideoError::Devices(_) => "The camera or microphone could not be started.",
+            VideoError::Refused(DisconnectReason::Network) => {
+                "Could not connect to the video call. Please check your internet connection and try again."
+            }
             VideoError::Refused(reason) => reason_text(*reason),
             VideoError::SdkUnavailable => "The video library could not be loaded. Please try again.",
             VideoError::Other(_) => "Something went wrong with the video connection. Please try again.",

@@ -1,13 +1,21 @@
-//! The customer's in-call screen: the call view plus mute, camera, screen share and leave.
+//! The in-call screen shared by the customer page and the agent's tab: the call view plus
+//! mute and camera, and (customer) screen share and leave.
 
-use crate::web::video::dom::{button, el, set_role, show, text};
-use crate::web::video::view::CallView;
-use crate::web::video::{Room, VideoEvent};
+use super::dom::{button, el, set_role, show, text};
+use super::view::CallView;
+use super::{Room, VideoEvent};
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlButtonElement, HtmlElement};
+
+/// Which controls a call screen has besides mute and camera.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Controls {
+    pub screen_share: bool,
+    pub leave: bool,
+}
 
 pub struct Call {
     pub room: Room,
@@ -28,10 +36,16 @@ fn pressed(b: &HtmlButtonElement, on: bool, label: &str) {
 
 impl Call {
     /// Renders into `parent`; `leave` runs when the person clicks Leave.
-    pub fn new(room: Room, parent: &HtmlElement, leave: impl Fn() + 'static) -> Rc<Call> {
+    pub fn new(
+        room: Room,
+        parent: &HtmlElement,
+        controls_wanted: Controls,
+        waiting: &str,
+        leave: impl Fn() + 'static,
+    ) -> Rc<Call> {
         let root = el("section", "ctv-in-call");
         let _ = root.set_attribute("aria-label", "Video call");
-        let view = CallView::new("Waiting for the agent's video...");
+        let view = CallView::new(waiting);
         view.set_local(Some(&room.local_stream()));
         let banner = text("p", "ctv-banner", "Reconnecting...");
         set_role(&banner, "reconnecting");
@@ -45,6 +59,8 @@ impl Call {
         let (camera, l_camera) = button("Stop camera", "camera", || {});
         let (screen, l_screen) = button("Share screen", "screen", || {});
         let (leave_b, l_leave) = button("Leave", "leave", leave);
+        show(&screen, controls_wanted.screen_share);
+        show(&leave_b, controls_wanted.leave);
         for b in [&mute, &camera, &screen, &leave_b] {
             let _ = controls.append_child(b);
         }

@@ -1,0 +1,192 @@
+// What the video and customer-page browser tests share: a sandbox host with loopback-only
+// ICE, the sandbox API calls that set up an agent, a chat and a code, the agent's page
+// (the real plugin bundle on the Flex stand-in, with the Video Room tab rendered for the
+// real task) and the customer page as the host serves it.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, startHost } from "./harness.mjs";
+import { BUNDLE_URL_PATH, serveShellPage, serviceConfiguration } from "./shell-page.mjs";
+
+export const FUNCTIONS = "/features/chat-to-video-escalation";
+
+/** Chromium as the harness launches it, plus what screen sharing needs in headless mode. */
+export function launchVideoChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      ...CHROMIUM_ARGS,
+      "--autoplay-policy=no-user-gesture-required",
+      "--auto-select-desktop-capture-source=Entire screen",
+      "--enable-usermedia-screen-capturing",
+    ],
+  });
+}
+
+/** A sandbox host of its own (data directory removed on stop). */
+export async function startSandbox(env = {}) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "chat-to-video-video-"));
+  const host = await startHost({ dataDir, env: { ICE_LOOPBACK_ONLY: "true", ...env } });
+  return {
+    ...host,
+    async stop() {
+      await host.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postForm(url, fields) {
+  const res = await fetch(url, { method: "POST", body: new URLSearchParams(fields) });
+  const text = await res.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+
+export function callFunction(host, name, fields) {
+  return postForm(`${host.url}${FUNCTIONS}/${name}`, fields);
+}
+
+/** An agent with a chat task and a fresh code: what the agent's desk would have. */
+export async function setUpChat(host, identity = "alice") {
+  const agent = await postForm(`${host.url}/sandbox/agents`, { identity });
+  if (agent.status >= 300) throw new Error(`create agent: ${agent.status} ${JSON.stringify(agent.body)}`);
+  const token = agent.body.token;
+  const chat = await postForm(`${host.url}/sandbox/chats`, { agent: identity, customer: "Customer" });
+  if (chat.status >= 300) throw new Error(`create chat: ${chat.status} ${JSON.stringify(chat.body)}`);
+  const taskSid = chat.body.taskSid;
+  const code = await callFunction(host, "generate-unique-code", { Token: token, taskSid });
+  if (code.status !== 200) throw new Error(`generate-unique-code: ${code.status} ${JSON.stringify(code.body)}`);
+  const attributes = await taskAttributes(host, identity, taskSid);
+  return { identity, token, taskSid, code: code.body.unique_code, fullUrl: code.body.full_url, attributes };
+}
+
+export async function taskAttributes(host, identity, taskSid) {
+  const res = await fetch(`${host.url}/sandbox/agents/${encodeURIComponent(identity)}/tasks`);
+  const list = await res.json();
+  return (list.tasks ?? []).find((t) => t.taskSid === taskSid)?.attributes ?? null;
+}
+
+/** Records every RTCPeerConnection a page creates, so tests can read getStats(). */
+const PC_SPY = `(() => {
+  const Native = window.RTCPeerConnection;
+  if (!Native) return;
+  window.__peerConnections = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__peerConnections.push(this); }
+  };
+})();`;
+
+async function newPage(browser) {
+  const context = await browser.newContext();
+  await context.addInitScript(PC_SPY);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(String(err)));
+  return { context, page, errors };
+}
+
+/** The customer page as the link in the chat opens it. */
+export async function openCustomer(browser, host, code) {
+  const { context, page, errors } = await newPage(browser);
+  const query = code === undefined ? "" : `?code=${encodeURIComponent(code)}`;
+  await page.goto(`${host.url}/features/chat-to-video/index.html${query}`);
+  return { page, errors, close: () => context.close() };
+}
+
+/** A chat task as Flex hands it to the tab, for the real task. */
+function flexTask(chat) {
+  return {
+    sid: "WR00000000000000000000000000000001",
+    taskSid: chat.taskSid,
+    taskStatus: "assigned",
+    status: "accepted",
+    taskChannelUniqueName: "chat",
+    channelType: "web",
+    attributes: chat.attributes,
+  };
+}
+
+/** The agent's desk: the built plugin bundle on the Flex stand-in, the Video Room tab rendered. */
+export async function openAgent(browser, host, chat) {
+  const functionsDomain = new URL(host.url).host;
+  const server = await serveShellPage({
+    serviceConfiguration: serviceConfiguration({ functionsDomain }),
+    user: { identity: chat.identity, token: chat.token },
+  });
+  const { context, page, errors } = await newPage(browser);
+  await page.goto(server.pageUrl);
+  await page.evaluate((src) => window.flexDouble.loadPlugin(src), BUNDLE_URL_PATH);
+  await page.evaluate((task) => {
+    const tab = window.flexRecord.tabs[0];
+    window.__tab = window.flexDouble.render(tab.element, { task, conversation: {} });
+  }, flexTask(chat));
+  await page.waitForSelector("button.c2v-join");
+  return {
+    page,
+    errors,
+    async unmount() {
+      await page.evaluate(() => window.__tab.unmount());
+    },
+    async close() {
+      await context.close();
+      await server.close();
+    },
+  };
+}
+
+/** Width of the first remote video that has decoded a frame, or 0. */
+export function remoteVideoWidth(page, role = "remote-video") {
+  return page.evaluate((role) => {
+    const v = document.querySelector(`video[data-role="${role}"]`);
+    return v && !v.hidden ? v.videoWidth : 0;
+  }, role);
+}
+
+export async function waitForRemoteVideo(page, role = "remote-video", timeout = 15_000) {
+  await page.waitForFunction(
+    (role) => {
+      const v = document.querySelector(`video[data-role="${role}"]`);
+      return Boolean(v && !v.hidden && v.videoWidth > 0);
+    },
+    role,
+    { timeout },
+  );
+}
+
+/** Sum of inbound video bytes over the page's peer connections. */
+export function inboundVideoBytes(page) {
+  return page.evaluate(async () => {
+    let total = 0;
+    for (const pc of window.__peerConnections ?? []) {
+      if (pc.connectionState === "closed") continue;
+      const stats = await pc.getStats();
+      stats.forEach((s) => {
+        if (s.type === "inbound-rtp" && s.kind === "video") total += s.bytesReceived ?? 0;
+      });
+    }
+    return total;
+  });
+}
+
+/** Number of live (not ended) local tracks the page's peer connections still send. */
+export function liveLocalTracks(page) {
+  return page.evaluate(() => {
+    let live = 0;
+    for (const pc of window.__peerConnections ?? []) {
+      if (pc.connectionState === "closed") continue;
+      for (const s of pc.getSenders()) if (s.track && s.track.readyState === "live") live += 1;
+    }
+    return live;
+  });
+}
+
+export const text = (page, selector) =>
+  page.$eval(selector, (e) => e.textContent ?? "").catch(() => null);

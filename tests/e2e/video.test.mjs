@@ -1,0 +1,225 @@
+// An agent (the real plugin bundle's Video Room tab) and a customer (the customer page)
+// meet in a sandbox room in headless Chromium with fake camera and microphone: media flows
+// both ways, mute and screen share reach the other side, completing the room over REST
+// disconnects both with the reason shown, and the customer's rating lands on the task.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import {
+  callFunction,
+  inboundVideoBytes,
+  launchVideoChromium,
+  liveLocalTracks,
+  openAgent,
+  openCustomer,
+  remoteVideoWidth,
+  setUpChat,
+  startSandbox,
+  taskAttributes,
+  text,
+  waitForRemoteVideo,
+} from "./video-fixture.mjs";
+
+let browser;
+let host;
+before(async () => {
+  browser = await launchVideoChromium();
+  host = await startSandbox();
+});
+after(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(check, what, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await check();
+    if (last) return last;
+    await sleep(100);
+  }
+  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** Agent joins from the tab, the customer joins from the page; both see video. */
+async function meet(chat) {
+  const agent = await openAgent(browser, host, chat);
+  const customer = await openCustomer(browser, host, chat.code);
+  await customer.page.waitForSelector('[data-role="wait-status"]');
+  assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Waiting for agent to join...");
+  assert.equal(await customer.page.$eval('[data-role="join"]', (b) => b.disabled), true);
+  assert.equal(await text(customer.page, '[data-role="code"]'), chat.code);
+
+  await agent.page.click("button.c2v-join");
+  await agent.page.waitForSelector('[data-role="local-video"]', { timeout: 15_000 });
+  // The live document tells the waiting customer.
+  await customer.page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
+  assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Agent connected.");
+  await customer.page.click('[data-role="join"]');
+  await waitForRemoteVideo(customer.page);
+  await waitForRemoteVideo(agent.page);
+  return { agent, customer };
+}
+
+test("agent and customer decode each other's video, and bytes keep arriving", async () => {
+  const chat = await setUpChat(host, "alice");
+  const { agent, customer } = await meet(chat);
+  try {
+    assert.ok((await remoteVideoWidth(agent.page)) > 0);
+    assert.ok((await remoteVideoWidth(customer.page)) > 0);
+    for (const page of [agent.page, customer.page]) {
+      const first = await inboundVideoBytes(page);
+      await sleep(1000);
+      const second = await inboundVideoBytes(page);
+      assert.ok(first > 0 && second > first, `received video bytes grow: ${first} → ${second}`);
+    }
+    const attrs = await waitFor(
+      async () => (await taskAttributes(host, chat.identity, chat.taskSid))?.videoRoom === "connected" && true,
+      "videoRoom = connected",
+    );
+    assert.ok(attrs);
+    assert.deepEqual(agent.errors, []);
+    assert.deepEqual(customer.errors, []);
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("muting and the camera on one side show on the other", async () => {
+  const chat = await setUpChat(host, "bob");
+  const { agent, customer } = await meet(chat);
+  try {
+    const remote = '[data-role="remote"]';
+    assert.equal(await agent.page.$eval(remote, (e) => e.getAttribute("data-microphone")), "on");
+    await customer.page.click('[data-role="mute"]');
+    assert.equal(await text(customer.page, '[data-role="mute"]'), "Unmute");
+    await agent.page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-microphone") === "off", remote);
+    assert.equal(await text(agent.page, '[data-role="remote-status"]'), "Muted");
+    await customer.page.click('[data-role="mute"]');
+    await agent.page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-microphone") === "on", remote);
+
+    // The agent stops the camera: the customer sees it, and the agent's camera is released.
+    await agent.page.click('[data-role="camera"]');
+    await customer.page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-camera") === "off", remote);
+    assert.equal(await text(customer.page, '[data-role="remote-status"]'), "Camera off");
+    await agent.page.click('[data-role="camera"]');
+    await customer.page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-camera") === "on", remote);
+    await waitForRemoteVideo(customer.page);
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("a shared screen arrives as a second video on the other side and goes when stopped", async () => {
+  const chat = await setUpChat(host, "carol");
+  const { agent, customer } = await meet(chat);
+  try {
+    assert.equal(await remoteVideoWidth(agent.page, "remote-screen"), 0);
+    await customer.page.click('[data-role="screen"]');
+    await waitForRemoteVideo(agent.page, "remote-screen");
+    assert.equal(await text(customer.page, '[data-role="screen"]'), "Stop sharing");
+    const videos = await agent.page.$$eval("video[data-role^=remote]", (vs) => vs.filter((v) => !v.hidden && v.videoWidth > 0).length);
+    assert.equal(videos, 2, "camera and screen both decode");
+    await customer.page.click('[data-role="screen"]');
+    await agent.page.waitForFunction(() => document.querySelector('video[data-role="remote-screen"]')?.hidden === true);
+    assert.ok((await remoteVideoWidth(agent.page)) > 0, "the camera keeps playing");
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("completing the room over REST disconnects both with the reason, and the rating reaches the task", async () => {
+  const chat = await setUpChat(host, "dave");
+  const { agent, customer } = await meet(chat);
+  try {
+    const room = (await taskAttributes(host, chat.identity, chat.taskSid)).videoRoomSid;
+    assert.match(room, /^RM/);
+    const done = await callFunction(host, "complete-room", { Token: chat.token, roomSid: room });
+    assert.equal(done.status, 200);
+    await customer.page.waitForSelector('[data-role="end-reason"]');
+    assert.equal(await text(customer.page, '[data-role="end-reason"]'), "The video call was ended by the agent.");
+    await agent.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "disconnected");
+    assert.equal(await text(agent.page, ".c2v-tab .c2v-status"), "The video room has ended.");
+    assert.equal(await liveLocalTracks(agent.page), 0);
+
+    // The customer rates the call; it lands on the task.
+    await customer.page.click("#ctv-rating-4");
+    await customer.page.fill("#ctv-comment", "Helpful <b>agent</b>");
+    await customer.page.click('[data-role="submit-rating"]');
+    await customer.page.waitForFunction(() => document.querySelector('[data-role="rating-status"]')?.textContent === "Thank you for your feedback.");
+    const rating = (await taskAttributes(host, chat.identity, chat.taskSid)).videoRating;
+    assert.equal(rating.rating, 4);
+    assert.equal(rating.comment, "Helpful <b>agent</b>");
+
+    // The spent link now says so instead of waiting forever.
+    const again = await openCustomer(browser, host, chat.code);
+    try {
+      await again.page.waitForSelector('[data-role="code-error"]');
+      assert.equal(
+        await text(again.page, '[data-role="code-error"]'),
+        "This link is not valid or has expired. Please ask the agent for a new link.",
+      );
+    } finally {
+      await again.close();
+    }
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("unmounting the tab leaves the room, stops the camera and records the state", async () => {
+  const chat = await setUpChat(host, "erin");
+  const { agent, customer } = await meet(chat);
+  try {
+    assert.ok((await liveLocalTracks(agent.page)) > 0);
+    const camerasBefore = await agent.page.evaluate(() => window.__peerConnections.length);
+    assert.ok(camerasBefore > 0);
+    await agent.unmount();
+    // The customer sees the agent go.
+    await customer.page.waitForFunction(() => document.querySelector('[data-role="waiting-for-others"]')?.hidden === false);
+    const ended = await agent.page.evaluate(() =>
+      window.__peerConnections.every((pc) => pc.connectionState === "closed" && pc.getSenders().every((s) => !s.track || s.track.readyState === "ended")),
+    );
+    assert.equal(ended, true, "every peer connection closed and every local track stopped");
+    await waitFor(
+      async () => (await taskAttributes(host, chat.identity, chat.taskSid))?.videoRoom === "disconnected",
+      "videoRoom = disconnected",
+    );
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("an agent already in a room is told to leave it before joining another", async () => {
+  const first = await setUpChat(host, "fred");
+  const { agent, customer } = await meet(first);
+  try {
+    // A second chat of the same agent, its tab in the same desk.
+    const second = await setUpChat(host, "fred");
+    await agent.page.evaluate((task) => {
+      const tab = window.flexRecord.tabs[0];
+      const el = document.createElement("div");
+      el.id = "second";
+      document.body.append(el);
+      window.__second = window.flexDouble.render(tab.element, { task, conversation: {} });
+    }, { taskSid: second.taskSid, sid: "WR2", taskStatus: "assigned", status: "accepted", taskChannelUniqueName: "chat", attributes: second.attributes });
+    await agent.page.waitForFunction(() => document.querySelectorAll("button.c2v-join").length === 2);
+    const buttons = await agent.page.$$("button.c2v-join");
+    await buttons[1].click();
+    await agent.page.waitForFunction(() => document.querySelectorAll(".c2v-tab")[1]?.getAttribute("data-phase") === "error");
+    const message = await agent.page.$$eval(".c2v-tab .c2v-error", (els) => els.map((e) => e.textContent).find((t) => t));
+    assert.equal(message, "You are already in a video room on another task. Leave it first.");
+    assert.ok((await remoteVideoWidth(agent.page)) > 0, "the first call goes on");
+    assert.equal((await taskAttributes(host, second.identity, second.taskSid)).videoRoom ?? null, null);
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
