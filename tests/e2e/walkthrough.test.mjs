@@ -92,7 +92,9 @@ async function newPage(context, viewport) {
   return page;
 }
 
-async function shot(page, name) {
+/** Saves a screenshot; `focus` (a selector) is scrolled into view first. */
+async function shot(page, name, focus) {
+  if (focus) await page.locator(focus).first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, name) });
 }
 
@@ -133,7 +135,7 @@ test("the seed's walkthrough, end to end", async (t) => {
   const agent = "alice";
   const deskContext = await browser.newContext();
   const customerContext = await browser.newContext();
-  const desk = await newPage(deskContext, { width: 1280, height: 760 });
+  const desk = await newPage(deskContext, { width: 1280, height: 860 });
   const chat = await newPage(customerContext, { width: 720, height: 760 });
   let video; // the customer's video page, opened from the invite link
   let taskSid;
@@ -208,7 +210,7 @@ test("the seed's walkthrough, end to end", async (t) => {
 
     [video] = await Promise.all([customerContext.waitForEvent("page"), chat.click("#transcript a.video-link")]);
     video.on("pageerror", (err) => pageErrors.push(`${video.url()}: ${err}`));
-    await video.setViewportSize({ width: 960, height: 760 });
+    await video.setViewportSize({ width: 960, height: 900 });
     assert.equal(video.url(), inviteUrl);
     await video.waitForSelector(`[data-role="wait-status"]:text-is("Agent connected.")`);
     await shot(video, "03-customer-join-page.png");
@@ -217,8 +219,8 @@ test("the seed's walkthrough, end to end", async (t) => {
 
     await decoding(video, `[data-role="remote-video"]`, "the customer sees the agent");
     await decoding(desk, `${room()} [data-role="remote-video"]`, "the agent sees the customer");
-    await shot(video, "03-customer-in-room.png");
-    await shot(desk, "03-desk-agent-in-room.png");
+    await shot(video, "03-customer-in-room.png", `[data-role="leave"]`);
+    await shot(desk, "03-desk-agent-in-room.png", `${room()} .c2v-leave`);
   });
 
   await step(t, "4. the customer mutes, turns the camera off and on, and shares the screen; the agent sees each change", async () => {
@@ -226,12 +228,12 @@ test("the seed's walkthrough, end to end", async (t) => {
     await video.click(`[data-role="mute"]`);
     await desk.waitForSelector(`${tile}[data-microphone="off"]`);
     assert.equal(await desk.textContent(`${tile} [data-role="remote-status"]`), "Muted");
-    await shot(desk, "04-desk-sees-customer-muted.png");
+    await shot(desk, "04-desk-sees-customer-muted.png", `${tile} [data-role="remote-status"]`);
 
     await video.click(`[data-role="camera"]`);
     await desk.waitForSelector(`${tile}[data-camera="off"]`);
     assert.equal(await desk.textContent(`${tile} [data-role="remote-status"]`), "Muted, camera off");
-    await shot(desk, "04-desk-sees-camera-off.png");
+    await shot(desk, "04-desk-sees-camera-off.png", `${tile} [data-role="remote-status"]`);
     await video.click(`[data-role="camera"]`);
     await desk.waitForSelector(`${tile}[data-camera="on"]`);
     await decoding(desk, `${tile} [data-role="remote-video"]`, "the agent sees the camera again");
@@ -241,8 +243,8 @@ test("the seed's walkthrough, end to end", async (t) => {
     await video.click(`[data-role="screen"]`);
     await decoding(desk, `${tile} [data-role="remote-screen"]`, "the agent sees the shared screen");
     assert.equal(await video.getAttribute(`[data-role="screen"]`, "aria-pressed"), "true");
-    await shot(video, "04-customer-sharing-screen.png");
-    await shot(desk, "04-desk-sees-shared-screen.png");
+    await shot(video, "04-customer-sharing-screen.png", `[data-role="screen"]`);
+    await shot(desk, "04-desk-sees-shared-screen.png", `${tile} [data-role="remote-screen"]`);
   });
 
   await step(t, "5. wrap-up is refused while connected; after leaving, wrap-up and complete succeed, the room ends, the customer rates, the link is refused", async () => {
@@ -256,7 +258,7 @@ test("the seed's walkthrough, end to end", async (t) => {
     await desk.waitForTimeout(300);
     assert.equal(await desk.getAttribute(`.task-item[data-task-sid="${taskSid}"]`, "data-task-status"), "assigned");
     assert.equal(await desk.isVisible(`${room()} .c2v-leave`), true, "still in the room");
-    await shot(desk, "05-desk-wrapup-blocked.png");
+    await shot(desk, "05-desk-wrapup-blocked.png", `${room()} .c2v-leave`);
     await blocked.locator(".notification-close").click();
 
     await desk.click(`${room()} .c2v-leave`);
@@ -280,7 +282,7 @@ test("the seed's walkthrough, end to end", async (t) => {
     assert.match(await desk.textContent(`${canvas(taskSid)} .video-rating`), /5\/5 · “Quick and friendly, thank you!”/);
     await shot(desk, "05-desk-rating-on-task.png");
 
-    const again = await newPage(customerContext, { width: 960, height: 760 });
+    const again = await newPage(customerContext, { width: 960, height: 900 });
     await again.goto(inviteUrl);
     await again.waitForSelector(`[data-role="code-error"]:has-text("not valid or has expired")`);
     await shot(again, "05-link-refused.png");
