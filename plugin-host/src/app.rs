@@ -71,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::functions::router())
         .merge(sandbox::rest::router())
         .merge(sandbox::api::router())
+        .merge(crate::conversations::router())
 }
 
 /// The routes with static files as the fallback, bound to a state.

@@ -5,6 +5,7 @@ pub mod app;
 pub mod assets;
 pub mod clock;
 pub mod config;
+pub mod conversations;
 pub mod functions;
 pub mod live_documents;
 pub mod params;

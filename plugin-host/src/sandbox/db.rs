@@ -7,7 +7,10 @@ use std::sync::{Arc, Mutex};
 use rusqlite::Connection;
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: [&str; 1] = [include_str!("../../migrations/0001_sandbox.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../../migrations/0001_sandbox.sql"),
+    include_str!("../../migrations/0002_conversation_messages.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -1,0 +1,63 @@
+// Desk entry: installs `window.Twilio.Flex`, renders the desk, and after sign-in creates the
+// Manager and loads the plugin bundles with plain <script> tags, as Flex does.
+import { ReactDOM, h } from "../common/h.js";
+import { Manager } from "./flex/manager.js";
+import { installFlex } from "./flex/runtime.js";
+import { DeskStore } from "./store.js";
+import { App } from "./ui/app.js";
+import { TaskCanvasHeader, TaskCanvasTabs } from "./ui/canvas.js";
+
+const DEFAULT_PLUGINS = ["/plugins/plugin-chat-to-video.js"];
+
+/** `?plugins=none` loads none; `?plugins=/a.js,/b.js` loads those (same origin only). */
+export function pluginUrls(search) {
+  const param = new URLSearchParams(search).get("plugins");
+  if (param === null) return DEFAULT_PLUGINS;
+  if (param === "none" || param === "") return [];
+  return param
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p.startsWith("/") && !p.startsWith("//"));
+}
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.async = false;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`could not load ${src}`));
+    document.head.appendChild(script);
+  });
+}
+
+const store = new DeskStore();
+const flex = installFlex(store, { TaskCanvasHeader, TaskCanvasTabs });
+
+function onSignedIn(session) {
+  Manager.create({ identity: session.identity, token: session.token });
+  store.start(session);
+  for (const src of pluginUrls(location.search)) {
+    store.pluginStatus(src, "loading");
+    loadScript(src).then(
+      () => {
+        if (flex.Plugins.sources.has(src)) dropStatus(src);
+        else store.pluginStatus(src, "failed", "the script did not call Twilio.Flex.Plugins.init");
+      },
+      (err) => {
+        store.pluginStatus(src, "failed", err.message);
+        flex.Notifications.showNotification("DeskPluginFailed", { name: src, message: err.message });
+      },
+    );
+  }
+}
+
+// Once the script handed its plugin to Plugins.init, the plugin reports under its own name.
+function dropStatus(src) {
+  store.plugins = store.plugins.filter((p) => p.name !== src);
+  store.changed();
+}
+
+const initialIdentity = new URLSearchParams(location.search).get("identity") ?? "";
+ReactDOM.render(h(App, { store, onSignedIn, initialIdentity }), document.getElementById("root"));
+window.sandboxDesk = { store, flex };
