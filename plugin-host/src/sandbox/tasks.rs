@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::error::SandboxError;
+use super::reservations;
 use super::sid::new_sid;
 use crate::clock::rfc3339_secs;
 use crate::twilio::codes;
@@ -74,7 +75,8 @@ pub fn check_attributes(text: &str) -> Result<String, SandboxError> {
     super::json_object(text, "Attributes")
 }
 
-/// A task assigned to the agent's worker.
+/// A task assigned to the agent's worker, with the worker's accepted reservation. Run it inside a
+/// transaction so both land together.
 pub fn create(
     conn: &Connection,
     worker_sid: &str,
@@ -89,6 +91,7 @@ pub fn create(
          VALUES (?1, ?2, ?3, 'assigned', ?4, 0, ?5, ?5)",
     )?
     .execute(params![sid, worker_sid, channel, attributes, now])?;
+    reservations::create(conn, &sid, worker_sid, "accepted", now)?;
     Ok(sid)
 }
 
@@ -151,15 +154,17 @@ fn transition_allowed(from: &str, to: &str) -> bool {
     )
 }
 
-/// Applies a change; `if_match` must name the current revision (else 412 / 20412).
+/// Applies a change; `if_match` must name the current revision (else 412 / 20412). A status
+/// change moves the task's reservations along in the same transaction.
 pub fn update(
-    conn: &Connection,
+    conn: &mut Connection,
     sid: &str,
     change: TaskChange,
     if_match: Option<&str>,
     now: i64,
 ) -> Result<Option<TaskRow>, SandboxError> {
-    let Some(mut task) = fetch(conn, sid)? else {
+    let tx = conn.transaction()?;
+    let Some(mut task) = fetch(&tx, sid)? else {
         return Ok(None);
     };
     if let Some(tag) = if_match {
@@ -172,6 +177,7 @@ pub fn update(
             ));
         }
     }
+    let status_changed = change.assignment_status.is_some();
     if let Some(status) = change.assignment_status {
         if !transition_allowed(&task.assignment_status, &status) {
             return Err(SandboxError::invalid(format!(
@@ -195,7 +201,7 @@ pub fn update(
     if let Some(p) = change.priority {
         task.priority = p;
     }
-    let changed = conn
+    let changed = tx
         .prepare_cached(
             "UPDATE tasks SET attributes = ?3, assignment_status = ?4, reason = ?5, priority = ?6, \
              revision = revision + 1, date_updated = ?7 WHERE sid = ?1 AND revision = ?2",
@@ -208,6 +214,10 @@ pub fn update(
             "Precondition failed: the task has changed",
         ));
     }
+    if status_changed {
+        reservations::follow_task(&tx, &task.sid, &task.assignment_status, now)?;
+    }
+    tx.commit()?;
     task.revision += 1;
     task.date_updated = now;
     Ok(Some(task))
