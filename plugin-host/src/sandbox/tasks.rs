@@ -126,6 +126,14 @@ pub fn fetch(conn: &Connection, sid: &str) -> Result<Option<TaskRow>, SandboxErr
         .optional()?)
 }
 
+pub fn exists(conn: &Connection, sid: &str) -> Result<bool, SandboxError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM tasks WHERE sid = ?1")?
+        .query_row([sid], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// The agent's tasks, newest first.
 pub fn for_worker(conn: &Connection, worker_sid: &str) -> Result<Vec<TaskRow>, SandboxError> {
     let mut stmt = conn.prepare_cached(&format!(

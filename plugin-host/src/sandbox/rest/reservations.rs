@@ -4,13 +4,13 @@
 use axum::extract::{Path, RawQuery};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use super::tasks::{check_workspace, workspace_sids};
 use super::{Authed, Form};
 use crate::config::is_sid;
-use crate::sandbox::reservations::{self, Filter, STATUSES};
+use crate::sandbox::reservations::{self, Filter, ReservationJson, STATUSES};
 use crate::sandbox::{tasks, SandboxError};
 
 fn filter(q: &Form) -> Result<Filter, SandboxError> {
@@ -50,10 +50,12 @@ pub async fn list(
         .db()
         .call(move |c| {
             Ok((|| {
-                if tasks::fetch(c, &key)?.is_none() {
+                let rows = reservations::list(c, &key, &f, page_size, page)?;
+                // Only an empty answer needs to tell "no such task" from "no such reservation".
+                if rows.is_empty() && !tasks::exists(c, &key)? {
                     return Ok(None);
                 }
-                reservations::list(c, &key, &f, page_size, page).map(Some)
+                Ok::<_, SandboxError>(Some(rows))
             })())
         })
         .await??
@@ -72,21 +74,22 @@ pub async fn list(
         format!("{}{path}?{}", sb.base_url(), ser.finish())
     };
     let ws = workspace_sids(&sb);
-    let body = json!({
-        "reservations": rows.iter().map(|r| r.to_json(&ws, sb.base_url())).collect::<Vec<_>>(),
-        "meta": {
-            "page": page,
-            "page_size": page_size,
-            "first_page_url": page_url(0),
-            "previous_page_url": if page > 0 { Some(page_url(page - 1)) } else { None },
-            "url": page_url(page),
-            "next_page_url": if rows.len() as u32 == page_size { Some(page_url(page + 1)) } else { None },
-            "key": "reservations",
-        }
-    });
+    let body = ListJson {
+        reservations: rows.iter().map(|r| r.to_json(&ws, sb.base_url())).collect(),
+        meta: Meta {
+            page,
+            page_size,
+            first_page_url: page_url(0),
+            previous_page_url: (page > 0).then(|| page_url(page - 1)),
+            url: page_url(page),
+            next_page_url: (rows.len() as u32 == page_size).then(|| page_url(page + 1)),
+            key: "reservations",
+        },
+    };
+    let text = serde_json::to_vec(&body)
+        .map_err(|_| SandboxError::api(500, 20500, "Internal Server Error"))?;
     // TaskRouter tags list answers too: here, a digest of the page.
-    let text = body.to_string();
-    let digest = Sha256::digest(text.as_bytes());
+    let digest = Sha256::digest(&text);
     let tag: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     Ok((
         [
@@ -96,4 +99,22 @@ pub async fn list(
         text,
     )
         .into_response())
+}
+
+#[derive(Serialize)]
+struct ListJson<'a> {
+    reservations: Vec<ReservationJson<'a>>,
+    meta: Meta,
+}
+
+/// Twilio's paging block.
+#[derive(Serialize)]
+struct Meta {
+    page: u32,
+    page_size: u32,
+    first_page_url: String,
+    previous_page_url: Option<String>,
+    url: String,
+    next_page_url: Option<String>,
+    key: &'static str,
 }
