@@ -245,15 +245,15 @@ pub async fn complete_room(
     if let Some(doc_sid) = doc_param {
         let first = fetch_code_doc(&state, doc_sid).await?;
         require_assignment(&state, &agent, &first.1.task, HELD_OR_DONE).await?;
-        match &room_sid {
-            None => room_sid = first.1.room.clone(),
-            // A room other than the document's must be the caller's too.
-            Some(room) if first.1.room.as_ref() != Some(room) => {
-                require_room(&state, &agent, room).await?
-            }
-            Some(_) => {}
+        // A room other than the document's must be the caller's too.
+        if let Some(room) = room_sid
+            .as_deref()
+            .filter(|r| first.1.room.as_deref() != Some(*r))
+        {
+            require_room(&state, &agent, room).await?;
         }
-        retire_code(&state, first).await?;
+        let doc_room = retire_code(&state, first).await?;
+        room_sid = room_sid.or(doc_room);
     } else if let Some(room) = &room_sid {
         require_room(&state, &agent, room).await?;
     }
@@ -278,8 +278,12 @@ async fn require_room(state: &AppState, agent: &FlexAgent, room_sid: &str) -> Re
     require_assignment(state, agent, &task, HELD_OR_DONE).await
 }
 
-/// Marks the code used up, keeping its TTL; retries if someone wrote in between.
-async fn retire_code(state: &AppState, first: (Document, CodeDocument)) -> Result<(), FnError> {
+/// Marks the code used up, keeping its TTL; retries if someone wrote in between. Answers the
+/// document's room as last read.
+async fn retire_code(
+    state: &AppState,
+    first: (Document, CodeDocument),
+) -> Result<Option<String>, FnError> {
     let doc_sid = first.0.sid.clone();
     let mut current = Some(first);
     loop {
@@ -287,8 +291,9 @@ async fn retire_code(state: &AppState, first: (Document, CodeDocument)) -> Resul
             Some(read) => read,
             None => fetch_code_doc(state, &doc_sid).await?,
         };
+        let room = data.room.clone();
         if data.completed {
-            return Ok(());
+            return Ok(room);
         }
         let done = serde_json::to_value(CodeDocument {
             completed: true,
@@ -305,7 +310,7 @@ async fn retire_code(state: &AppState, first: (Document, CodeDocument)) -> Resul
             )
             .await
         {
-            Ok(_) => return Ok(()),
+            Ok(_) => return Ok(room),
             Err(e) if e.is_precondition_failed() => continue,
             Err(e) => return Err(e.into()),
         }

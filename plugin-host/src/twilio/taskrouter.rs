@@ -217,3 +217,36 @@ impl TwilioClient {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reservations_read_twilios_shape_and_tolerate_new_statuses() {
+        let list: ReservationList = serde_json::from_value(serde_json::json!({
+            "reservations": [
+                {"sid": "WR1", "reservation_status": "accepted", "task_sid": "WT1",
+                 "worker_sid": "WK1", "worker_name": "Doug", "links": {}},
+                {"sid": "WR2", "reservation_status": "parked", "task_sid": "WT1",
+                 "worker_sid": "WK2", "worker_name": null}
+            ],
+            "meta": {"next_page_url": null, "key": "reservations"}
+        }))
+        .unwrap();
+        let statuses: Vec<_> = list
+            .reservations
+            .iter()
+            .map(|r| r.reservation_status)
+            .collect();
+        assert_eq!(
+            statuses,
+            [ReservationStatus::Accepted, ReservationStatus::Unknown]
+        );
+        assert_eq!(list.reservations[0].worker_name.as_deref(), Some("Doug"));
+        for s in ["pending", "accepted", "wrapping", "completed", "rescinded"] {
+            let parsed: ReservationStatus = serde_json::from_value(s.into()).unwrap();
+            assert_eq!(parsed.as_str(), s);
+        }
+    }
+}
