@@ -171,8 +171,27 @@ pub fn update(
     if_match: Option<&str>,
     now: i64,
 ) -> Result<Option<TaskRow>, SandboxError> {
+    if change.assignment_status.is_none() {
+        // One statement changes the row: no transaction needed (the common attribute merge).
+        return apply(conn, sid, change, if_match, now);
+    }
     let tx = conn.transaction()?;
-    let Some(mut task) = fetch(&tx, sid)? else {
+    let task = apply(&tx, sid, change, if_match, now)?;
+    if let Some(t) = &task {
+        reservations::follow_task(&tx, &t.sid, &t.assignment_status, now)?;
+    }
+    tx.commit()?;
+    Ok(task)
+}
+
+fn apply(
+    conn: &Connection,
+    sid: &str,
+    change: TaskChange,
+    if_match: Option<&str>,
+    now: i64,
+) -> Result<Option<TaskRow>, SandboxError> {
+    let Some(mut task) = fetch(conn, sid)? else {
         return Ok(None);
     };
     if let Some(tag) = if_match {
@@ -185,7 +204,6 @@ pub fn update(
             ));
         }
     }
-    let status_changed = change.assignment_status.is_some();
     if let Some(status) = change.assignment_status {
         if !transition_allowed(&task.assignment_status, &status) {
             return Err(SandboxError::invalid(format!(
@@ -209,7 +227,7 @@ pub fn update(
     if let Some(p) = change.priority {
         task.priority = p;
     }
-    let changed = tx
+    let changed = conn
         .prepare_cached(
             "UPDATE tasks SET attributes = ?3, assignment_status = ?4, reason = ?5, priority = ?6, \
              revision = revision + 1, date_updated = ?7 WHERE sid = ?1 AND revision = ?2",
@@ -222,10 +240,6 @@ pub fn update(
             "Precondition failed: the task has changed",
         ));
     }
-    if status_changed {
-        reservations::follow_task(&tx, &task.sid, &task.assignment_status, now)?;
-    }
-    tx.commit()?;
     task.revision += 1;
     task.date_updated = now;
     Ok(Some(task))
