@@ -163,7 +163,10 @@ const CSS: &str = "\
 .c2v-media .ctv-local{position:absolute;right:12px;bottom:12px;width:25%;max-width:160px;border:2px solid #fff}\
 .c2v-media .ctv-waiting{color:#ddd;text-align:center;padding:48px 0;margin:0}\
 .c2v-media .ctv-controls{display:flex;gap:8px;margin-top:8px}\
-.c2v-media .ctv-banner{background:#fff3cd;color:#333;padding:4px 8px}";
+.c2v-media .ctv-banner{display:none!important}\
+.c2v-rating{border-top:1px solid #ccc;padding-top:8px}\
+.c2v-rating p{margin:0 0 4px}\
+.c2v-rating-comment{white-space:pre-wrap;font-style:italic}";
 
 /// Keeps the shared stylesheet in `<head>` while alive; the last one out removes it.
 pub struct StyleGuard(());
