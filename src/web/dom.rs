@@ -143,6 +143,8 @@ pub fn camera_icon(doc: &Document) -> Element {
 }
 
 const STYLE_ID: &str = "chat-to-video-style";
+/// The shared stylesheet. In the tab, the call's own "Reconnecting..." banner is hidden: the
+/// tab's status line says it, from `manager.strings`.
 const CSS: &str = "\
 .c2v [hidden],.c2v[hidden]{display:none!important}\
 .c2v-video-button{display:inline-flex;align-items:center;justify-content:center;min-width:32px;height:32px;padding:0 6px;border:1px solid currentColor;border-radius:4px;background:transparent;color:inherit;cursor:pointer}\
