@@ -187,7 +187,7 @@ fn join_to_first_frame(ws: &Workspace) -> Result<Vec<Figure>> {
         figure("  each run", format!("{} ms", runs.join(", "))),
         figure(
             "customer page as served, gzip (HTML+CSS+JS+WASM)",
-            format!("{} — budget 200 KiB", kb(total)),
+            format!("{} — budget 200 KB (200,000 B)", kb(total)),
         ),
     ])
 }
@@ -211,7 +211,7 @@ mod tests {
     #[test]
     fn reads_the_bundle_budget_from_the_shell_manifest() {
         let manifest = include_str!("../../pkg-shim/package.json");
-        assert_eq!(budget_in(manifest), Some(150 * 1024));
+        assert_eq!(budget_in(manifest), Some(150_000));
         assert_eq!(budget_in(r#"{"sizeBudget": {"bundleGzipBytes": 0}}"#), None);
         assert_eq!(budget_in(r#"{"name": "x"}"#), None);
         assert_eq!(budget_in("not json"), None);
