@@ -1,16 +1,47 @@
 // Bundles the plugin shell into one self-contained file: the WebAssembly glue and the
-// `.wasm` bytes inside, React and Flex taken from the page (`window.React`,
-// `window.Twilio.Flex`). Usage: node build.mjs [--outfile path]
+// `.wasm` inside (deflated, see embed-wasm.mjs), React and Flex taken from the page
+// (`window.React`, `window.Twilio.Flex`). Fails, leaving no bundle, if React or Flex
+// would be bundled, if anything could load the `.wasm` from elsewhere, or if the
+// bundle's gzip -9 size is over the budget in package.json.
+// Usage: node build.mjs [--outfile path] [--gzip-budget bytes (only lower than package.json's)]
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import { deflatedWasm } from "./embed-wasm.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const manifest = JSON.parse(await readFile(path.join(here, "package.json"), "utf8"));
 const args = process.argv.slice(2);
-const at = args.indexOf("--outfile");
-const outfile = at >= 0 ? path.resolve(args[at + 1]) : path.join(here, "dist", "plugin-chat-to-video.js");
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const outfile = path.resolve(option("--outfile") ?? path.join(here, "dist", "plugin-chat-to-video.js"));
+const budget = gzipBudget(manifest.sizeBudget?.bundleGzipBytes, option("--gzip-budget"));
 
+async function fail(message) {
+  await rm(outfile, { force: true });
+  console.error(message);
+  process.exit(1);
+}
+
+function gzipBudget(configured, requested) {
+  if (!Number.isSafeInteger(configured) || configured <= 0) {
+    console.error("pkg-shim/package.json needs sizeBudget.bundleGzipBytes, a positive whole number");
+    process.exit(2);
+  }
+  if (requested === undefined) return configured;
+  const n = Number(requested);
+  if (!Number.isSafeInteger(n) || n <= 0 || n > configured) {
+    console.error(`--gzip-budget takes a whole number of bytes from 1 to ${configured} (package.json's budget)`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const embedded = new Map();
 const result = await build({
   absWorkingDir: here,
   entryPoints: ["src/index.ts"],
@@ -22,7 +53,8 @@ const result = await build({
   target: "es2020",
   minify: true,
   legalComments: "none",
-  loader: { ".wasm": "binary" },
+  // No loader for `.wasm`: the module can only come in deflated, through the plugin.
+  plugins: [deflatedWasm(embedded)],
   // Flex and React come from the page; nothing else may be fetched.
   external: ["@twilio/flex-ui", "react", "react-dom"],
   metafile: true,
@@ -35,15 +67,28 @@ const result = await build({
 const inputs = Object.keys(result.metafile.inputs);
 const bundled = inputs.filter((p) => /node_modules[\\/](react|react-dom|@twilio)[\\/]/.test(p));
 if (bundled.length > 0) {
-  console.error(`React or Flex was bundled instead of taken from the page:\n  ${bundled.join("\n  ")}`);
-  process.exit(1);
+  await fail(`React or Flex was bundled instead of taken from the page:\n  ${bundled.join("\n  ")}`);
 }
-const code = await readFile(outfile, "utf8");
-for (const needle of ["instantiateStreaming", "import.meta"]) {
-  if (code.includes(needle)) {
-    console.error(`the bundle still contains "${needle}": it would try to load the .wasm from elsewhere`);
-    process.exit(1);
-  }
+if (embedded.size !== 1) {
+  await fail(`expected exactly one embedded .wasm, found ${embedded.size}`);
 }
-const bytes = result.metafile.outputs[path.relative(here, outfile).split(path.sep).join("/")]?.bytes;
-console.log(`built ${path.relative(process.cwd(), outfile)}${bytes === undefined ? "" : ` (${bytes} bytes)`}`);
+const code = await readFile(outfile);
+const forbidden = {
+  instantiateStreaming: "it would try to load the .wasm from elsewhere",
+  "import.meta": "it would try to load the .wasm from elsewhere",
+  // fflate's asynchronous API runs in workers made from blob URLs; only `inflateSync` belongs here.
+  "new Worker(": "it would start a worker",
+};
+for (const [needle, why] of Object.entries(forbidden)) {
+  if (code.includes(needle)) await fail(`the bundle contains "${needle}": ${why}`);
+}
+
+const gzipped = gzipSync(code, { level: 9 }).length;
+if (gzipped > budget) {
+  await fail(`the bundle is ${gzipped} bytes gzipped (-9), over the budget of ${budget}; the bundle was removed`);
+}
+const [[wasmPath, wasm]] = embedded;
+console.log(
+  `built ${path.relative(process.cwd(), outfile)}: ${code.length} bytes, ${gzipped} gzipped (-9; budget ${budget})\n` +
+    `  embedded ${path.basename(wasmPath)}: ${wasm.byteLength} bytes deflated to ${wasm.deflated.length} (zopfli), CRC-32 ${wasm.crc32.toString(16).padStart(8, "0")}`,
+);

@@ -4,6 +4,7 @@
 
 use crate::api::CodeDocument;
 use crate::code::{MAX_LEN, MIN_LEN};
+use crate::protocol::DisconnectReason;
 
 /// Longest comment the rating form sends.
 pub const MAX_COMMENT_CHARS: usize = 1000;
@@ -65,6 +66,29 @@ impl CodeAnswer {
             403 => CodeAnswer::InvalidCode,
             405 => CodeAnswer::AgentNotConnected,
             _ => CodeAnswer::Unavailable,
+        }
+    }
+}
+
+/// What the post-call page (and a refused Join) tells the customer about an end they did not
+/// choose. Each reason has its own sentence, saying what happened and what to do; they match
+/// what the agent's tab says for the same reason (`room_state::service_text`).
+pub fn end_reason_text(reason: DisconnectReason) -> &'static str {
+    match reason {
+        DisconnectReason::RoomCompleted => "The video call was ended by the agent.",
+        DisconnectReason::DuplicateIdentity => {
+            "You joined this call from another tab or device, so this one was disconnected."
+        }
+        DisconnectReason::TokenExpired => {
+            "Your access to this call has expired. Reload the page to join again."
+        }
+        DisconnectReason::TokenInvalid => {
+            "Your access to this call was not accepted. Reload the page to join again."
+        }
+        DisconnectReason::RoomFull => "This call is full.",
+        DisconnectReason::RoomNotFound => "This call no longer exists.",
+        DisconnectReason::Network => {
+            "The connection to the call was lost. Check your internet connection, then reload the page to join again."
         }
     }
 }
@@ -150,6 +174,34 @@ mod tests {
         assert_eq!(CodeAnswer::from_status(405), CodeAnswer::AgentNotConnected);
         assert_eq!(CodeAnswer::from_status(500), CodeAnswer::Unavailable);
         assert_eq!(CodeAnswer::from_status(404), CodeAnswer::Unavailable);
+    }
+
+    #[test]
+    fn every_end_reason_has_its_own_sentence() {
+        let texts: Vec<&str> = DisconnectReason::ALL
+            .into_iter()
+            .map(end_reason_text)
+            .collect();
+        for (i, t) in texts.iter().enumerate() {
+            assert!(t.ends_with('.'), "{t}");
+            assert!(!texts[..i].contains(t), "duplicate: {t}");
+        }
+        assert_eq!(
+            end_reason_text(DisconnectReason::RoomCompleted),
+            "The video call was ended by the agent."
+        );
+        assert!(end_reason_text(DisconnectReason::DuplicateIdentity).contains("another tab"));
+        assert!(end_reason_text(DisconnectReason::TokenExpired).contains("expired"));
+        // Failures the customer can recover from say how.
+        for r in [
+            DisconnectReason::TokenExpired,
+            DisconnectReason::TokenInvalid,
+            DisconnectReason::Network,
+        ] {
+            let t = end_reason_text(r).to_ascii_lowercase();
+            assert!(t.contains("reload the page to join again"), "{r:?}");
+        }
+        assert!(end_reason_text(DisconnectReason::Network).contains("connection"));
     }
 
     #[test]

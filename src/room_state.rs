@@ -3,18 +3,23 @@
 //! disconnect) and what happens to the agent's single room claim.
 //!
 //! ```text
-//! Idle ─Join→ FetchingToken ─token→ Connecting ─connected→ Connected
-//!   ↑             │ failed             │ failed/ended          │ left/ended/lost/failed
+//! Idle ─Join→ FetchingToken ─token→ Connecting ─connected→ Connected ⇄ Reconnecting
+//!   ↑             │ failed             │ failed/ended          │ left/ended/failed
 //!   └── (Join) ── Failed(..) ←─────────┘                       ↓
-//!                      ↑──────────── (Join) ─────────── Disconnected(..)
+//!                      ↑──────────── (Join) ─────────── Disconnected(reason)
 //! ```
 //!
-//! Attribute writes: `connected` on entering Connected, `disconnected` on leaving it
-//! normally, `error` whenever a connection (Connecting or Connected) fails. Token failures
-//! write nothing: no room was joined. The room is claimed on Join (so two tabs cannot join
-//! two rooms at once) and released on every way out.
+//! Attribute writes: `connected` on entering Connected from Connecting (a reconnect changes
+//! nothing: the agent never left), `error` whenever a connection (Connecting, Connected or
+//! Reconnecting) fails; leaving a room the agent was in writes what the reason means
+//! ([`DisconnectReason::write`]): `disconnected` for a normal end, `error` for a failure, and
+//! nothing when the same agent joined the room from another window (that window is in the
+//! room and has written `connected`). Token failures write nothing: no room was joined. The
+//! room is claimed on Join (so two tabs cannot join two rooms at once) and released on every
+//! way out.
 
 use crate::attributes::VideoRoomState;
+pub use crate::protocol::DisconnectReason as ServiceReason;
 use crate::rules::{may_join, ActiveRoom, JoinRefused};
 use crate::strings::Text;
 
@@ -23,10 +28,44 @@ use crate::strings::Text;
 pub enum DisconnectReason {
     /// The agent clicked Disconnect (or the tab went away).
     Left,
-    /// The room was completed (e.g. by wrap-up elsewhere) or closed by the service.
-    RoomEnded,
-    /// Network or signaling loss the connection could not recover from.
-    ConnectionLost,
+    /// The video service disconnected the agent, for this reason (room completed, the same
+    /// identity joined elsewhere, token expired, network, …).
+    Remote(ServiceReason),
+}
+
+impl DisconnectReason {
+    /// The `videoRoom` state to write when this ends a connection the agent was in.
+    pub const fn write(self) -> Option<VideoRoomState> {
+        use ServiceReason::*;
+        match self {
+            DisconnectReason::Left
+            | DisconnectReason::Remote(RoomCompleted)
+            | DisconnectReason::Remote(RoomNotFound) => Some(VideoRoomState::Disconnected),
+            // The agent is still in the room, from another window that wrote `connected`.
+            DisconnectReason::Remote(DuplicateIdentity) => None,
+            DisconnectReason::Remote(TokenExpired | TokenInvalid | RoomFull | Network) => {
+                Some(VideoRoomState::Error)
+            }
+        }
+    }
+
+    /// Whether this end is a failure (shown as an alert, written as `error`).
+    pub const fn is_failure(self) -> bool {
+        matches!(self.write(), Some(VideoRoomState::Error))
+    }
+}
+
+/// What to tell the agent about a disconnect the service caused.
+pub const fn service_text(reason: ServiceReason) -> Text {
+    match reason {
+        ServiceReason::RoomCompleted => Text::RoomEnded,
+        ServiceReason::DuplicateIdentity => Text::JoinedElsewhere,
+        ServiceReason::TokenExpired => Text::AccessExpired,
+        ServiceReason::TokenInvalid => Text::AccessInvalid,
+        ServiceReason::RoomFull => Text::RoomFull,
+        ServiceReason::RoomNotFound => Text::RoomNotFound,
+        ServiceReason::Network => Text::ConnectionLost,
+    }
 }
 
 /// Why a connection attempt failed, as the connector reports it.
@@ -36,8 +75,11 @@ pub enum ConnectFailure {
     MediaUnavailable,
     /// Camera or microphone refused or missing.
     DevicesUnavailable,
-    /// The service refused the connection (token, room state, capacity, network).
-    Refused,
+    /// The service refused the connection, for this reason (token, room state, capacity,
+    /// network).
+    Refused(ServiceReason),
+    /// Anything else (a failure the client could not name).
+    Other,
 }
 
 /// Why the tab shows an error.
@@ -59,6 +101,8 @@ pub enum Phase {
     FetchingToken,
     Connecting,
     Connected,
+    /// In the room, but the connection dropped and the client is trying to restore it.
+    Reconnecting,
     Disconnected(DisconnectReason),
     Failed(Failure),
 }
@@ -75,6 +119,10 @@ pub enum Input<'a> {
     TokenReceived,
     TokenFailed,
     Connected,
+    /// The client lost the connection and is trying to restore it.
+    Reconnecting,
+    /// The client restored the connection.
+    Reconnected,
     Disconnected(DisconnectReason),
     ConnectFailed(ConnectFailure),
     /// Disconnect clicked.
@@ -161,12 +209,15 @@ impl Phase {
                 Effect::None,
                 Claim::Connected,
             ),
-            (Connecting | Connected, Input::ConnectFailed(f)) => to(
+            (Connected, Input::Reconnecting) => to(Reconnecting, None, Effect::None, Claim::Keep),
+            (Reconnecting, Input::Reconnected) => to(Connected, None, Effect::None, Claim::Keep),
+            (Connecting | Connected | Reconnecting, Input::ConnectFailed(f)) => to(
                 Failed(Failure::Connect(f)),
                 Some(VideoRoomState::Error),
                 Effect::Disconnect,
                 Claim::Release,
             ),
+            // Not yet in the room: nothing to record.
             (Connecting, Input::Disconnected(reason)) => to(
                 Disconnected(reason),
                 None,
@@ -179,15 +230,15 @@ impl Phase {
                 Effect::Disconnect,
                 Claim::Release,
             ),
-            (Connected, Input::Disconnected(reason)) => to(
+            (Connected | Reconnecting, Input::Disconnected(reason)) => to(
                 Disconnected(reason),
-                Some(VideoRoomState::Disconnected),
+                reason.write(),
                 Effect::Disconnect,
                 Claim::Release,
             ),
-            (Connected, Input::Leave | Input::Unmount) => to(
+            (Connected | Reconnecting, Input::Leave | Input::Unmount) => to(
                 Disconnected(DisconnectReason::Left),
-                Some(VideoRoomState::Disconnected),
+                DisconnectReason::Left.write(),
                 Effect::Disconnect,
                 Claim::Release,
             ),
@@ -205,14 +256,17 @@ impl Phase {
 
     /// Disconnect is offered in these phases.
     pub fn can_leave(self) -> bool {
-        matches!(self, Phase::Connecting | Phase::Connected)
+        matches!(
+            self,
+            Phase::Connecting | Phase::Connected | Phase::Reconnecting
+        )
     }
 
     /// Whether the agent holds the room claim in this phase.
     pub fn holds_room(self) -> bool {
         matches!(
             self,
-            Phase::FetchingToken | Phase::Connecting | Phase::Connected
+            Phase::FetchingToken | Phase::Connecting | Phase::Connected | Phase::Reconnecting
         )
     }
 
@@ -222,9 +276,9 @@ impl Phase {
             Phase::Idle => return None,
             Phase::FetchingToken | Phase::Connecting => Text::Connecting,
             Phase::Connected => Text::Connected,
+            Phase::Reconnecting => Text::Reconnecting,
             Phase::Disconnected(DisconnectReason::Left) => Text::Disconnected,
-            Phase::Disconnected(DisconnectReason::RoomEnded) => Text::RoomEnded,
-            Phase::Disconnected(DisconnectReason::ConnectionLost) => Text::ConnectionLost,
+            Phase::Disconnected(DisconnectReason::Remote(r)) => service_text(r),
             Phase::Failed(Failure::InAnotherRoom) => Text::AlreadyInAnotherRoom,
             Phase::Failed(Failure::AlreadyInThisRoom) => Text::AlreadyInThisRoom,
             Phase::Failed(Failure::NoVideoRoom) => Text::NoVideoRoom,
@@ -235,16 +289,21 @@ impl Phase {
             Phase::Failed(Failure::Connect(ConnectFailure::DevicesUnavailable)) => {
                 Text::DevicesUnavailable
             }
-            Phase::Failed(Failure::Connect(ConnectFailure::Refused)) => Text::ConnectFailed,
+            // A network failure while connecting is "unable to connect", not "lost".
+            Phase::Failed(Failure::Connect(
+                ConnectFailure::Refused(ServiceReason::Network) | ConnectFailure::Other,
+            )) => Text::ConnectFailed,
+            Phase::Failed(Failure::Connect(ConnectFailure::Refused(r))) => service_text(r),
         })
     }
 
     /// Whether the status line is an error (shown as an alert).
     pub fn is_error(self) -> bool {
-        matches!(
-            self,
-            Phase::Failed(_) | Phase::Disconnected(DisconnectReason::ConnectionLost)
-        )
+        match self {
+            Phase::Failed(_) => true,
+            Phase::Disconnected(reason) => reason.is_failure(),
+            _ => false,
+        }
     }
 
     /// A stable name for the DOM (`data-phase`) and logs.
@@ -254,6 +313,7 @@ impl Phase {
             Phase::FetchingToken => "fetching-token",
             Phase::Connecting => "connecting",
             Phase::Connected => "connected",
+            Phase::Reconnecting => "reconnecting",
             Phase::Disconnected(_) => "disconnected",
             Phase::Failed(_) => "error",
         }

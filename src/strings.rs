@@ -30,10 +30,17 @@ pub enum Text {
     MediaUnavailable,
     DevicesUnavailable,
     ConnectFailed,
+    Reconnecting,
+    JoinedElsewhere,
+    AccessExpired,
+    AccessInvalid,
+    RoomFull,
+    RoomNotFound,
+    CustomerRating,
 }
 
 impl Text {
-    pub const ALL: [Text; 23] = [
+    pub const ALL: [Text; 30] = [
         Text::FailedVideoLink,
         Text::VideoRoom,
         Text::InviteMessage,
@@ -57,6 +64,13 @@ impl Text {
         Text::MediaUnavailable,
         Text::DevicesUnavailable,
         Text::ConnectFailed,
+        Text::Reconnecting,
+        Text::JoinedElsewhere,
+        Text::AccessExpired,
+        Text::AccessInvalid,
+        Text::RoomFull,
+        Text::RoomNotFound,
+        Text::CustomerRating,
     ];
 
     /// The `manager.strings` key.
@@ -85,6 +99,13 @@ impl Text {
             Text::MediaUnavailable => "PSChatToVideoMediaUnavailable",
             Text::DevicesUnavailable => "PSChatToVideoDevicesUnavailable",
             Text::ConnectFailed => "PSChatToVideoConnectFailed",
+            Text::Reconnecting => "PSChatToVideoReconnecting",
+            Text::JoinedElsewhere => "PSChatToVideoJoinedElsewhere",
+            Text::AccessExpired => "PSChatToVideoAccessExpired",
+            Text::AccessInvalid => "PSChatToVideoAccessInvalid",
+            Text::RoomFull => "PSChatToVideoRoomFull",
+            Text::RoomNotFound => "PSChatToVideoRoomNotFound",
+            Text::CustomerRating => "PSChatToVideoCustomerRating",
         }
     }
 
@@ -105,7 +126,9 @@ impl Text {
             Text::Connected => "Connected to the video room.",
             Text::Disconnected => "You have left the video room.",
             Text::RoomEnded => "The video room has ended.",
-            Text::ConnectionLost => "The connection to the video room was lost.",
+            Text::ConnectionLost => {
+                "The connection to the video room was lost. Check your network and join again."
+            }
             Text::AlreadyInAnotherRoom => {
                 "You are already in a video room on another task. Leave it first."
             }
@@ -120,6 +143,17 @@ impl Text {
                 "Camera or microphone unavailable. Check the browser's permissions and try again."
             }
             Text::ConnectFailed => "Unable to connect to the video room. Please try again.",
+            Text::Reconnecting => "Reconnecting...",
+            Text::JoinedElsewhere => {
+                "You joined this video room in another window or on another device, so you were disconnected here."
+            }
+            Text::AccessExpired => "Your access to the video room expired. Join again to continue.",
+            Text::AccessInvalid => {
+                "The video service did not accept your access to this room. Join again to retry."
+            }
+            Text::RoomFull => "The video room is full.",
+            Text::RoomNotFound => "The video room no longer exists.",
+            Text::CustomerRating => "Customer rating: {{rating}}/5",
         }
     }
 
@@ -134,6 +168,9 @@ impl Text {
 
 /// The invite template's placeholder for the customer's link.
 pub const VIDEO_URL: &str = "videoUrl";
+
+/// The customer-rating template's placeholder for the stars (1 to 5).
+pub const RATING: &str = "rating";
 
 /// The table in use: defaults, with any overrides `manager.strings` carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,6 +221,28 @@ impl Strings {
             out.push_str(video_url);
             out
         }
+    }
+
+    /// The line that shows the customer's rating ("Customer rating: 4/5"), or `None` for a
+    /// value outside 1 to 5 (attributes are untrusted). A customised text without the
+    /// `{{rating}}` placeholder gets " 4/5" appended, so the score is never lost.
+    pub fn customer_rating(&self, stars: u8) -> Option<String> {
+        if !(1..=5).contains(&stars) {
+            return None;
+        }
+        let digit = [b'0' + stars];
+        let stars = std::str::from_utf8(&digit).unwrap_or("?");
+        let template = self.get(Text::CustomerRating);
+        if has_placeholder(template, RATING) {
+            return Some(render(template, &[(RATING, stars)]));
+        }
+        let mut out = render(template, &[]);
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(stars);
+        out.push_str("/5");
+        Some(out)
     }
 }
 
@@ -334,6 +393,37 @@ mod tests {
             legacy.invite_body(url),
             format!("Please join me using this unique video link: {url}")
         );
+    }
+
+    #[test]
+    fn customer_rating_line() {
+        let s = Strings::default();
+        assert_eq!(
+            s.customer_rating(4).as_deref(),
+            Some("Customer rating: 4/5")
+        );
+        assert_eq!(
+            s.customer_rating(1).as_deref(),
+            Some("Customer rating: 1/5")
+        );
+        assert_eq!(
+            s.customer_rating(5).as_deref(),
+            Some("Customer rating: 5/5")
+        );
+        assert_eq!(s.customer_rating(0), None);
+        assert_eq!(s.customer_rating(6), None);
+        assert_eq!(s.customer_rating(255), None);
+        let custom = Strings::from_lookup(|k| {
+            (k == "PSChatToVideoCustomerRating")
+                .then(|| "Note du client : {{ rating }} sur 5".into())
+        });
+        assert_eq!(
+            custom.customer_rating(3).as_deref(),
+            Some("Note du client : 3 sur 5")
+        );
+        let plain =
+            Strings::from_lookup(|k| (k == "PSChatToVideoCustomerRating").then(|| "Rated:".into()));
+        assert_eq!(plain.customer_rating(2).as_deref(), Some("Rated: 2/5"));
     }
 
     #[test]

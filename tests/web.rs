@@ -5,7 +5,7 @@
 
 mod common;
 
-use chat_to_video::room_state::DisconnectReason;
+use chat_to_video::room_state::{ConnectFailure, DisconnectReason, ServiceReason};
 use chat_to_video::web::connector::ConnectionEvent;
 use chat_to_video::web::{dom, Mounted, Plugin};
 use common::browser::*;
@@ -324,7 +324,7 @@ async fn one_room_per_agent_and_unmount_leaves_the_room() {
     // Events from the freed tab's connection go nowhere.
     media.emit(
         0,
-        ConnectionEvent::Disconnected(DisconnectReason::RoomEnded),
+        ConnectionEvent::Disconnected(DisconnectReason::Remote(ServiceReason::RoomCompleted)),
     );
     tick().await;
     assert_eq!(fetch.count(), 3);
@@ -508,4 +508,380 @@ async fn mounting_and_freeing_100_times_leaves_nothing_behind() {
         None,
         "room claims released"
     );
+}
+
+/// Mounts a tab for `task_sid`, joins and connects it through the scripted connector, and
+/// answers the `connected` write. Returns the tab and the index of its connection.
+async fn connected_tab(
+    p: &Plugin,
+    media: &Scripted,
+    fetch: &FetchDouble,
+    el: &web_sys::HtmlElement,
+    task_sid: &str,
+) -> Mounted {
+    let tab = p.mount_tab(el.clone(), chat_task(task_sid, VIDEO_TASK));
+    let before = fetch.count();
+    let connections = media.sinks.borrow().len();
+    button_in(el, "button.c2v-join").click();
+    assert!(until(|| fetch.count() == before + 1).await);
+    fetch.respond(before, 200, TOKEN_OK);
+    assert!(until(|| media.sinks.borrow().len() == connections + 1).await);
+    media.emit(connections, ConnectionEvent::Connected);
+    assert!(until(|| fetch.count() == before + 2).await);
+    assert_eq!(
+        fetch.field(before + 1, "state").as_deref(),
+        Some("connected")
+    );
+    fetch.respond(before + 1, 200, r#"{"success":true}"#);
+    assert_eq!(
+        find(el, ".c2v-tab").get_attribute("data-phase").as_deref(),
+        Some("connected")
+    );
+    tab
+}
+
+#[wasm_bindgen_test]
+async fn the_tab_names_every_disconnect_reason_and_records_what_it_means() {
+    use ServiceReason::*;
+    let flex = FlexDouble::new();
+    let fetch = Fetch::install();
+    let (p, media) = scripted_plugin(&flex);
+    // (reason, text, state written, shown as an alert)
+    let cases = [
+        (RoomCompleted, "The video room has ended.", Some("disconnected"), false),
+        (
+            DuplicateIdentity,
+            "You joined this video room in another window or on another device, so you were disconnected here.",
+            None,
+            false,
+        ),
+        (
+            TokenExpired,
+            "Your access to the video room expired. Join again to continue.",
+            Some("error"),
+            true,
+        ),
+        (
+            TokenInvalid,
+            "The video service did not accept your access to this room. Join again to retry.",
+            Some("error"),
+            true,
+        ),
+        (RoomFull, "The video room is full.", Some("error"), true),
+        (RoomNotFound, "The video room no longer exists.", Some("disconnected"), false),
+        (
+            Network,
+            "The connection to the video room was lost. Check your network and join again.",
+            Some("error"),
+            true,
+        ),
+    ];
+    assert_eq!(cases.len(), ServiceReason::ALL.len());
+    for (n, (reason, text, write, alert)) in cases.into_iter().enumerate() {
+        let task_sid = format!("WT01{n:02}");
+        let el = container();
+        let tab = connected_tab(&p, &media, &fetch, &el, &task_sid).await;
+        let writes_before = fetch.count();
+        let connection = media.sinks.borrow().len() - 1;
+        media.emit(
+            connection,
+            ConnectionEvent::Disconnected(DisconnectReason::Remote(reason)),
+        );
+        let root = find(&el, ".c2v-tab");
+        assert!(
+            until(|| root.get_attribute("data-phase").as_deref() == Some("disconnected")).await,
+            "{reason:?}"
+        );
+        let (shown, hidden) = if alert {
+            (find(&el, ".c2v-error"), find(&el, ".c2v-status"))
+        } else {
+            (find(&el, ".c2v-status"), find(&el, ".c2v-error"))
+        };
+        assert_eq!(shown.text_content().as_deref(), Some(text), "{reason:?}");
+        assert!(is_shown(&shown) && !is_shown(&hidden), "{reason:?}");
+        assert_eq!(
+            media.log.borrow().last().map(String::as_str),
+            Some("disconnect"),
+            "{reason:?}: the connection is closed"
+        );
+        assert_eq!(guard(&p, "CompleteTask", &task_sid), None, "{reason:?}");
+        let join = button_in(&el, "button.c2v-join");
+        assert!(
+            is_shown(&join) && !join.disabled(),
+            "{reason:?}: can rejoin"
+        );
+        match write {
+            Some(state) => {
+                assert!(
+                    until(|| fetch.count() == writes_before + 1).await,
+                    "{reason:?}"
+                );
+                assert_eq!(
+                    fetch.url(writes_before),
+                    format!("{FUNCTIONS}update-video-state")
+                );
+                assert_eq!(
+                    fetch.field(writes_before, "taskSid").as_deref(),
+                    Some(task_sid.as_str())
+                );
+                assert_eq!(fetch.field(writes_before, "state").as_deref(), Some(state));
+                fetch.respond(writes_before, 200, r#"{"success":true}"#);
+            }
+            None => {
+                for _ in 0..5 {
+                    tick().await;
+                }
+                assert_eq!(
+                    fetch.count(),
+                    writes_before,
+                    "{reason:?}: the other window is in the room; nothing is written"
+                );
+            }
+        }
+        drop(tab);
+        tick().await;
+        assert_eq!(fetch.pending(), 0, "{reason:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn reason_texts_follow_manager_strings_and_refusals_name_their_reason() {
+    let flex = FlexDouble::new();
+    let fetch = Fetch::install();
+    let scripted = std::rc::Rc::new(Scripted::default());
+    let p = make_plugin(
+        &flex,
+        r#"{"PSChatToVideoJoinedElsewhere":"Ouvert dans une autre fenêtre <b>!</b>","PSChatToVideoRoomFull":"Salle pleine"}"#,
+    )
+    .with_connector(scripted.clone());
+    let el = container();
+    let _tab = connected_tab(&p, &scripted, &fetch, &el, "WT0200").await;
+    scripted.emit(
+        0,
+        ConnectionEvent::Disconnected(DisconnectReason::Remote(ServiceReason::DuplicateIdentity)),
+    );
+    let status = find(&el, ".c2v-status");
+    assert!(
+        until(|| status.text_content().as_deref() == Some("Ouvert dans une autre fenêtre <b>!</b>"))
+            .await
+    );
+    assert!(el.query_selector("b").unwrap().is_none(), "as text");
+
+    // A Join the service refuses, with its reason: the overridden text, as an error.
+    button_in(&el, "button.c2v-join").click();
+    assert!(until(|| fetch.count() == 3).await);
+    fetch.respond(2, 200, TOKEN_OK);
+    assert!(until(|| scripted.sinks.borrow().len() == 2).await);
+    scripted.emit(
+        1,
+        ConnectionEvent::Failed(ConnectFailure::Refused(ServiceReason::RoomFull)),
+    );
+    let error = find(&el, ".c2v-error");
+    assert!(until(|| error.text_content().as_deref() == Some("Salle pleine")).await);
+    assert_eq!(
+        find(&el, ".c2v-tab").get_attribute("data-phase").as_deref(),
+        Some("error")
+    );
+    assert!(until(|| fetch.count() == 4).await);
+    assert_eq!(fetch.field(3, "state").as_deref(), Some("error"));
+    fetch.respond(3, 200, r#"{"success":true}"#);
+}
+
+#[wasm_bindgen_test]
+async fn the_tab_shows_reconnecting_and_returns_to_the_call() {
+    let flex = FlexDouble::new();
+    let fetch = Fetch::install();
+    let (p, media) = scripted_plugin(&flex);
+    let el = container();
+    let _tab = connected_tab(&p, &media, &fetch, &el, "WT0300").await;
+    let root = find(&el, ".c2v-tab");
+    let status = find(&el, ".c2v-status");
+    assert_eq!(
+        status.text_content().as_deref(),
+        Some("Connected to the video room.")
+    );
+
+    media.emit(0, ConnectionEvent::Reconnecting);
+    assert!(until(|| root.get_attribute("data-phase").as_deref() == Some("reconnecting")).await);
+    assert_eq!(status.text_content().as_deref(), Some("Reconnecting..."));
+    assert!(is_shown(&status));
+    assert_eq!(root.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert!(
+        is_shown(&button_in(&el, "button.c2v-leave")),
+        "can still leave"
+    );
+    assert_eq!(
+        guard(&p, "WrapupTask", "WT0300").as_deref(),
+        Some("ChatToVideoWrapupBlocked"),
+        "still in the room"
+    );
+    assert_eq!(
+        find(&el, ".c2v-media").child_element_count(),
+        1,
+        "the call stays"
+    );
+
+    media.emit(0, ConnectionEvent::Reconnected);
+    assert!(until(|| root.get_attribute("data-phase").as_deref() == Some("connected")).await);
+    assert_eq!(
+        status.text_content().as_deref(),
+        Some("Connected to the video room.")
+    );
+    assert_eq!(root.get_attribute("aria-busy").as_deref(), Some("false"));
+    tick().await;
+    assert_eq!(fetch.count(), 2, "a reconnect writes nothing");
+
+    // Dropped for good while reconnecting: the reason, and `error`.
+    media.emit(0, ConnectionEvent::Reconnecting);
+    assert!(until(|| root.get_attribute("data-phase").as_deref() == Some("reconnecting")).await);
+    media.emit(
+        0,
+        ConnectionEvent::Disconnected(DisconnectReason::Remote(ServiceReason::Network)),
+    );
+    assert!(until(|| fetch.count() == 3).await);
+    assert_eq!(fetch.field(2, "state").as_deref(), Some("error"));
+    fetch.respond(2, 200, r#"{"success":true}"#);
+    assert_eq!(
+        find(&el, ".c2v-error").text_content().as_deref(),
+        Some("The connection to the video room was lost. Check your network and join again.")
+    );
+    assert_eq!(guard(&p, "WrapupTask", "WT0300"), None);
+}
+
+fn rated_task(task_sid: &str, rating: &str) -> JsValue {
+    chat_task(
+        task_sid,
+        &format!(
+            r#"{{"syncDocument":"ET0001","videoRoom":"disconnected","videoRating":{rating}}}"#
+        ),
+    )
+}
+
+#[wasm_bindgen_test]
+fn the_customer_rating_is_shown_with_its_comment_as_text() {
+    let flex = FlexDouble::new();
+    let p = make_plugin(&flex, "{}");
+    let el = container();
+    let hostile = r#"<img src=x onerror=\"window.__c2vPwned=1\"> & <b>thanks</b>"#;
+    let tab = p.mount_tab(
+        el.clone(),
+        rated_task(
+            "WT0400",
+            &format!(
+                r#"{{"rating":4,"comment":"{hostile}","submittedAt":"2026-01-01T00:00:00Z"}}"#
+            ),
+        ),
+    );
+    let rating = find(&el, ".c2v-rating");
+    assert!(is_shown(&rating));
+    assert_eq!(
+        find(&el, ".c2v-rating-score").text_content().as_deref(),
+        Some("Customer rating: 4/5")
+    );
+    let comment = find(&el, ".c2v-rating-comment");
+    assert!(is_shown(&comment));
+    assert_eq!(
+        comment.text_content().as_deref(),
+        Some(r#"<img src=x onerror="window.__c2vPwned=1"> & <b>thanks</b>"#)
+    );
+    assert_eq!(comment.child_element_count(), 0, "no markup was parsed");
+    assert!(el.query_selector("img").unwrap().is_none());
+    assert!(el.query_selector("b").unwrap().is_none());
+    // The call controls are unaffected: Join is offered as usual.
+    assert!(is_shown(&button_in(&el, "button.c2v-join")));
+    drop(tab);
+    assert_eq!(el.child_element_count(), 0);
+}
+
+#[wasm_bindgen_test]
+fn the_rating_appears_changes_and_goes_with_the_task_attributes() {
+    let flex = FlexDouble::new();
+    let p = make_plugin(
+        &flex,
+        r#"{"PSChatToVideoCustomerRating":"Note : {{rating}} sur 5"}"#,
+    );
+    let el = container();
+    let tab = p.mount_tab(el.clone(), chat_task("WT0410", VIDEO_TASK));
+    let rating = find(&el, ".c2v-rating");
+    let score = find(&el, ".c2v-rating-score");
+    let comment = find(&el, ".c2v-rating-comment");
+    assert!(!is_shown(&rating), "no rating yet");
+
+    // The customer rates: Flex hands the shell the new task.
+    tab.update(rated_task("WT0410", r#"{"rating":5}"#), None);
+    assert!(is_shown(&rating));
+    assert_eq!(score.text_content().as_deref(), Some("Note : 5 sur 5"));
+    assert!(!is_shown(&comment), "no comment, no empty line");
+
+    // TaskRouter-style attributes (a JSON string) with a comment.
+    let task = chat_task("WT0410", "{}");
+    js_sys::Reflect::set(
+        &task,
+        &"attributes".into(),
+        &r#"{"syncDocument":"ET0001","videoRating":{"rating":2,"comment":"  Line one\nline two  "}}"#.into(),
+    )
+    .unwrap();
+    tab.update(task, None);
+    assert_eq!(score.text_content().as_deref(), Some("Note : 2 sur 5"));
+    assert_eq!(
+        comment.text_content().as_deref(),
+        Some("Line one\nline two")
+    );
+    assert!(is_shown(&comment));
+
+    // Values outside 1 to 5, or of the wrong shape, show nothing.
+    for bad in [
+        r#"{"rating":9,"comment":"x"}"#,
+        r#"{"rating":0}"#,
+        r#""5""#,
+        r#"{"comment":"x"}"#,
+        "null",
+    ] {
+        tab.update(rated_task("WT0410", bad), None);
+        assert!(!is_shown(&rating), "{bad}");
+        assert_eq!(score.text_content().as_deref(), Some(""), "{bad}");
+        assert_eq!(comment.text_content().as_deref(), Some(""), "{bad}");
+    }
+    tab.update(chat_task("WT0410", VIDEO_TASK), None);
+    assert!(!is_shown(&rating), "gone with the attribute");
+}
+
+#[wasm_bindgen_test]
+async fn the_rating_stays_through_a_call_and_after_it() {
+    let flex = FlexDouble::new();
+    let fetch = Fetch::install();
+    let (p, media) = scripted_plugin(&flex);
+    let el = container();
+    let tab = connected_tab(&p, &media, &fetch, &el, "WT0420").await;
+    let rating = find(&el, ".c2v-rating");
+    assert!(!is_shown(&rating));
+    tab.update(rated_task("WT0420", r#"{"rating":3,"comment":"ok"}"#), None);
+    assert!(is_shown(&rating));
+    let root = find(&el, ".c2v-tab");
+    assert_eq!(
+        root.get_attribute("data-phase").as_deref(),
+        Some("connected"),
+        "an update does not disturb the call"
+    );
+    assert_eq!(
+        guard(&p, "CompleteTask", "WT0420").as_deref(),
+        Some("ChatToVideoWrapupBlocked")
+    );
+
+    media.emit(
+        0,
+        ConnectionEvent::Disconnected(DisconnectReason::Remote(ServiceReason::RoomCompleted)),
+    );
+    assert!(until(|| root.get_attribute("data-phase").as_deref() == Some("disconnected")).await);
+    assert!(is_shown(&rating), "still shown after the call");
+    assert_eq!(
+        find(&el, ".c2v-rating-score").text_content().as_deref(),
+        Some("Customer rating: 3/5")
+    );
+    assert_eq!(
+        find(&el, ".c2v-rating-comment").text_content().as_deref(),
+        Some("ok")
+    );
+    assert!(until(|| fetch.count() == 3).await);
+    fetch.respond(2, 200, r#"{"success":true}"#);
 }

@@ -1,5 +1,6 @@
-// The esbuild `binary` loader turns an imported `.wasm` file into its bytes.
-declare module "*.wasm" {
-  const bytes: Uint8Array;
-  export default bytes;
+// `<file>.wasm?deflated` is the module as build.mjs embeds it: raw DEFLATE, with the
+// length and CRC-32 of the original bytes. A plain `.wasm` import has no loader.
+declare module "*.wasm?deflated" {
+  const embedded: import("./embedded-wasm").EmbeddedWasm;
+  export default embedded;
 }

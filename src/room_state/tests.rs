@@ -1,17 +1,38 @@
 use super::*;
 
-const FAILURES: [ConnectFailure; 3] = [
-    ConnectFailure::MediaUnavailable,
-    ConnectFailure::DevicesUnavailable,
-    ConnectFailure::Refused,
-];
-const REASONS: [DisconnectReason; 3] = [
-    DisconnectReason::Left,
-    DisconnectReason::RoomEnded,
-    DisconnectReason::ConnectionLost,
-];
+use std::collections::HashSet;
+
+fn failures() -> Vec<ConnectFailure> {
+    let mut v = vec![
+        ConnectFailure::MediaUnavailable,
+        ConnectFailure::DevicesUnavailable,
+        ConnectFailure::Other,
+    ];
+    v.extend(ServiceReason::ALL.map(ConnectFailure::Refused));
+    v
+}
+
+fn reasons() -> Vec<DisconnectReason> {
+    let mut v = vec![DisconnectReason::Left];
+    v.extend(ServiceReason::ALL.map(DisconnectReason::Remote));
+    v
+}
+
+fn remote(r: ServiceReason) -> DisconnectReason {
+    DisconnectReason::Remote(r)
+}
+
+/// Joined, connected, and (optionally) through a reconnect and back.
+fn in_room(reconnected: bool) -> Vec<Input<'static>> {
+    let mut v = vec![join(None), Input::TokenReceived, Input::Connected];
+    if reconnected {
+        v.extend([Input::Reconnecting, Input::Reconnected]);
+    }
+    v
+}
 
 fn join(active: Option<&ActiveRoom>) -> Input<'_> {
+    // (`'static` when `active` is `None`.)
     Input::Join {
         task_sid: "WT1",
         has_document: true,
@@ -25,8 +46,9 @@ fn all_phases() -> Vec<Phase> {
         Phase::FetchingToken,
         Phase::Connecting,
         Phase::Connected,
+        Phase::Reconnecting,
     ];
-    v.extend(REASONS.map(Phase::Disconnected));
+    v.extend(reasons().into_iter().map(Phase::Disconnected));
     v.extend(
         [
             Failure::InAnotherRoom,
@@ -36,7 +58,11 @@ fn all_phases() -> Vec<Phase> {
         ]
         .map(Phase::Failed),
     );
-    v.extend(FAILURES.map(|f| Phase::Failed(Failure::Connect(f))));
+    v.extend(
+        failures()
+            .into_iter()
+            .map(|f| Phase::Failed(Failure::Connect(f))),
+    );
     v
 }
 
@@ -52,11 +78,13 @@ fn all_inputs(other: &ActiveRoom) -> Vec<Input<'_>> {
         Input::TokenReceived,
         Input::TokenFailed,
         Input::Connected,
+        Input::Reconnecting,
+        Input::Reconnected,
         Input::Leave,
         Input::Unmount,
     ];
-    v.extend(REASONS.map(Input::Disconnected));
-    v.extend(FAILURES.map(Input::ConnectFailed));
+    v.extend(reasons().into_iter().map(Input::Disconnected));
+    v.extend(failures().into_iter().map(Input::ConnectFailed));
     v
 }
 
@@ -146,7 +174,7 @@ fn failures_write_error_only_once_a_room_was_joined() {
     let (phase, writes, _) = run(&[join(None), Input::TokenFailed]);
     assert_eq!(phase, Phase::Failed(Failure::Token));
     assert!(writes.is_empty());
-    for f in FAILURES {
+    for f in failures() {
         let (phase, writes, effects) =
             run(&[join(None), Input::TokenReceived, Input::ConnectFailed(f)]);
         assert_eq!(phase, Phase::Failed(Failure::Connect(f)));
@@ -167,26 +195,144 @@ fn failures_write_error_only_once_a_room_was_joined() {
 }
 
 #[test]
-fn remote_endings_are_reported() {
-    for r in REASONS {
-        let (phase, writes, _) = run(&[
-            join(None),
-            Input::TokenReceived,
-            Input::Connected,
-            Input::Disconnected(r),
-        ]);
-        assert_eq!(phase, Phase::Disconnected(r));
-        assert_eq!(
-            writes,
-            [VideoRoomState::Connected, VideoRoomState::Disconnected]
-        );
+fn each_remote_ending_writes_what_it_means() {
+    use ServiceReason::*;
+    let expected = [
+        (RoomCompleted, Some(VideoRoomState::Disconnected), false),
+        (RoomNotFound, Some(VideoRoomState::Disconnected), false),
+        // The same agent joined from another window: that window is in the room and wrote
+        // `connected`; this one must not overwrite it.
+        (DuplicateIdentity, None, false),
+        (TokenExpired, Some(VideoRoomState::Error), true),
+        (TokenInvalid, Some(VideoRoomState::Error), true),
+        (RoomFull, Some(VideoRoomState::Error), true),
+        (Network, Some(VideoRoomState::Error), true),
+    ];
+    assert_eq!(expected.len(), ServiceReason::ALL.len());
+    for (r, write, alert) in expected {
+        for reconnected in [false, true] {
+            let mut inputs = in_room(reconnected);
+            inputs.push(Input::Disconnected(remote(r)));
+            let (phase, writes, effects) = run(&inputs);
+            assert_eq!(phase, Phase::Disconnected(remote(r)), "{r:?}");
+            let mut want = vec![VideoRoomState::Connected];
+            want.extend(write);
+            assert_eq!(writes, want, "{r:?} (through a reconnect: {reconnected})");
+            assert_eq!(effects.last(), Some(&Effect::Disconnect), "{r:?}");
+            assert!(!phase.holds_room(), "{r:?} releases the claim");
+            assert_eq!(phase.is_error(), alert, "{r:?}");
+            assert!(phase.can_join(), "{r:?}: Join is offered again");
+        }
     }
+    // Leaving by choice.
+    let mut inputs = in_room(false);
+    inputs.push(Input::Leave);
     assert_eq!(
-        Phase::Disconnected(DisconnectReason::RoomEnded).text(),
-        Some(Text::RoomEnded)
+        run(&inputs).1,
+        [VideoRoomState::Connected, VideoRoomState::Disconnected]
     );
-    assert!(Phase::Disconnected(DisconnectReason::ConnectionLost).is_error());
     assert!(!Phase::Disconnected(DisconnectReason::Left).is_error());
+}
+
+#[test]
+fn each_remote_ending_has_its_own_text() {
+    use ServiceReason::*;
+    let expected = [
+        (RoomCompleted, Text::RoomEnded),
+        (DuplicateIdentity, Text::JoinedElsewhere),
+        (TokenExpired, Text::AccessExpired),
+        (TokenInvalid, Text::AccessInvalid),
+        (RoomFull, Text::RoomFull),
+        (RoomNotFound, Text::RoomNotFound),
+        (Network, Text::ConnectionLost),
+    ];
+    assert_eq!(expected.len(), ServiceReason::ALL.len());
+    let mut seen = HashSet::new();
+    for (r, text) in expected {
+        assert_eq!(Phase::Disconnected(remote(r)).text(), Some(text), "{r:?}");
+        assert!(seen.insert(text), "{r:?} shares its text");
+    }
+    assert!(!seen.contains(&Text::Disconnected));
+    assert_eq!(
+        Phase::Disconnected(DisconnectReason::Left).text(),
+        Some(Text::Disconnected)
+    );
+    assert_eq!(
+        Text::JoinedElsewhere.default_text(),
+        "You joined this video room in another window or on another device, so you were disconnected here."
+    );
+    // Refused while connecting: the service's reason, except a network failure, which is
+    // "unable to connect" rather than "connection lost".
+    let refused = |r| Phase::Failed(Failure::Connect(ConnectFailure::Refused(r))).text();
+    assert_eq!(refused(RoomCompleted), Some(Text::RoomEnded));
+    assert_eq!(refused(RoomFull), Some(Text::RoomFull));
+    assert_eq!(refused(TokenExpired), Some(Text::AccessExpired));
+    assert_eq!(refused(Network), Some(Text::ConnectFailed));
+    assert_eq!(
+        Phase::Failed(Failure::Connect(ConnectFailure::Other)).text(),
+        Some(Text::ConnectFailed)
+    );
+}
+
+#[test]
+fn reconnecting_keeps_the_room_and_writes_nothing() {
+    let (phase, writes, _) = run(&[
+        join(None),
+        Input::TokenReceived,
+        Input::Connected,
+        Input::Reconnecting,
+    ]);
+    assert_eq!(phase, Phase::Reconnecting);
+    assert_eq!(phase.text(), Some(Text::Reconnecting));
+    assert_eq!(phase.name(), "reconnecting");
+    assert!(
+        phase.holds_room(),
+        "wrap-up stays blocked while reconnecting"
+    );
+    assert!(phase.can_leave() && !phase.can_join() && !phase.is_error());
+    assert_eq!(
+        writes,
+        [VideoRoomState::Connected],
+        "no write on reconnecting"
+    );
+
+    let back = phase.step(Input::Reconnected).unwrap();
+    assert_eq!(
+        back,
+        Step {
+            phase: Phase::Connected,
+            write: None,
+            effect: Effect::None,
+            claim: Claim::Keep,
+        },
+        "back in the call without writing `connected` again"
+    );
+    // Leaving or failing while reconnecting is like doing so from the call.
+    let left = Phase::Reconnecting.step(Input::Leave).unwrap();
+    assert_eq!(
+        (left.phase, left.write, left.effect, left.claim),
+        (
+            Phase::Disconnected(DisconnectReason::Left),
+            Some(VideoRoomState::Disconnected),
+            Effect::Disconnect,
+            Claim::Release
+        )
+    );
+    let unmounted = Phase::Reconnecting.step(Input::Unmount).unwrap();
+    assert_eq!(unmounted.write, Some(VideoRoomState::Disconnected));
+    let failed = Phase::Reconnecting
+        .step(Input::ConnectFailed(ConnectFailure::Other))
+        .unwrap();
+    assert_eq!(failed.write, Some(VideoRoomState::Error));
+    // Out-of-place reconnect events are ignored.
+    assert_eq!(Phase::Connecting.step(Input::Reconnecting), None);
+    assert_eq!(Phase::Connected.step(Input::Reconnected), None);
+    assert_eq!(Phase::Reconnecting.step(Input::Reconnecting), None);
+    assert_eq!(Phase::Idle.step(Input::Reconnected), None);
+    assert_eq!(
+        Phase::Disconnected(DisconnectReason::Left).step(Input::Reconnecting),
+        None
+    );
 }
 
 #[test]
@@ -254,22 +400,38 @@ fn invariants_hold_for_every_transition() {
                     assert!(step.phase.holds_room(), "{ctx}")
                 }
             }
-            // Connected is written exactly when entering Connected.
+            let was_in_room = matches!(from, Phase::Connected | Phase::Reconnecting);
+            // Connected is written exactly when first entering Connected (not on a reconnect).
             assert_eq!(
                 step.write == Some(VideoRoomState::Connected),
-                step.phase == Phase::Connected && from != Phase::Connected,
+                step.phase == Phase::Connected && from == Phase::Connecting,
                 "{ctx}"
             );
-            // Disconnected is written exactly when leaving Connected without failure.
+            // Ending a call writes what the reason means; ending anything else writes nothing.
+            if let Phase::Disconnected(reason) = step.phase {
+                let want = if was_in_room { reason.write() } else { None };
+                assert_eq!(step.write, want, "{ctx}");
+            }
+            // Disconnected is written only when a call ends normally.
+            if step.write == Some(VideoRoomState::Disconnected) {
+                assert!(was_in_room, "{ctx}");
+                assert!(!step.phase.is_error(), "{ctx}");
+            }
+            // Error is written exactly when a connection fails, or a call ends in failure.
             assert_eq!(
-                step.write == Some(VideoRoomState::Disconnected),
-                from == Phase::Connected && matches!(step.phase, Phase::Disconnected(_)),
+                step.write == Some(VideoRoomState::Error),
+                (matches!(step.phase, Phase::Failed(Failure::Connect(_)))
+                    && matches!(
+                        from,
+                        Phase::Connecting | Phase::Connected | Phase::Reconnecting
+                    ))
+                    || (was_in_room && step.phase.is_error()),
                 "{ctx}"
             );
             // Never `created`: the server writes that.
             assert_ne!(step.write, Some(VideoRoomState::Created), "{ctx}");
             // Leaving a connection always disconnects it.
-            if matches!(from, Phase::Connecting | Phase::Connected) && !step.phase.holds_room() {
+            if (from == Phase::Connecting || was_in_room) && !step.phase.holds_room() {
                 assert_eq!(step.effect, Effect::Disconnect, "{ctx}");
             }
             // Join only ever starts a token fetch.
@@ -291,6 +453,7 @@ fn offered_controls_and_names() {
     assert!(Phase::Idle.can_join() && !Phase::Idle.can_leave());
     assert!(!Phase::FetchingToken.can_join() && !Phase::FetchingToken.can_leave());
     assert!(Phase::Connecting.can_leave() && Phase::Connected.can_leave());
+    assert!(Phase::Reconnecting.can_leave());
     assert!(!Phase::Connected.can_join());
     assert_eq!(Phase::Connected.name(), "connected");
     assert_eq!(Phase::Failed(Failure::Token).name(), "error");

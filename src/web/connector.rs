@@ -14,6 +14,11 @@ use web_sys::HtmlElement;
 pub enum ConnectionEvent {
     /// Media is flowing: the agent is in the room.
     Connected,
+    /// The connection dropped; the client is trying to restore it (the agent is still in
+    /// the room).
+    Reconnecting,
+    /// The connection is back.
+    Reconnected,
     /// The connection ended after it was up (or before, if the room went away).
     Disconnected(DisconnectReason),
     /// The connection could not be made, or broke beyond recovery.

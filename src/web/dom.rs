@@ -143,6 +143,8 @@ pub fn camera_icon(doc: &Document) -> Element {
 }
 
 const STYLE_ID: &str = "chat-to-video-style";
+/// The shared stylesheet. In the tab, the call's own "Reconnecting..." banner is hidden: the
+/// tab's status line says it, from `manager.strings`.
 const CSS: &str = "\
 .c2v [hidden],.c2v[hidden]{display:none!important}\
 .c2v-video-button{display:inline-flex;align-items:center;justify-content:center;min-width:32px;height:32px;padding:0 6px;border:1px solid currentColor;border-radius:4px;background:transparent;color:inherit;cursor:pointer}\
@@ -163,7 +165,10 @@ const CSS: &str = "\
 .c2v-media .ctv-local{position:absolute;right:12px;bottom:12px;width:25%;max-width:160px;border:2px solid #fff}\
 .c2v-media .ctv-waiting{color:#ddd;text-align:center;padding:48px 0;margin:0}\
 .c2v-media .ctv-controls{display:flex;gap:8px;margin-top:8px}\
-.c2v-media .ctv-banner{background:#fff3cd;color:#333;padding:4px 8px}";
+.c2v-media .ctv-banner{display:none!important}\
+.c2v-rating{border-top:1px solid #ccc;padding-top:8px}\
+.c2v-rating p{margin:0 0 4px}\
+.c2v-rating-comment{white-space:pre-wrap;font-style:italic}";
 
 /// Keeps the shared stylesheet in `<head>` while alive; the last one out removes it.
 pub struct StyleGuard(());

@@ -1,7 +1,9 @@
-//! The Video Room tab: the Join button, the connecting state, clear status and error text,
-//! and the in-room area a [`Connector`](super::connector::Connector) renders into. The phases
-//! and what each transition writes are [`crate::room_state`]'s; this module performs the
-//! effects: `agent-get-token`, connecting, `update-video-state`, and the agent's room claim.
+//! The Video Room tab: the Join button, the connecting state, clear status and error text
+//! (one for each reason the service can disconnect the agent), the in-room area a
+//! [`Connector`](super::connector::Connector) renders into, and the customer's rating from the
+//! task's `videoRating` attribute, kept current by `update`. The phases and what each
+//! transition writes are [`crate::room_state`]'s; this module performs the effects:
+//! `agent-get-token`, connecting, `update-video-state`, and the agent's room claim.
 
 use super::connector::{Connection, ConnectionEvent, EventSink};
 use super::context::Context;
@@ -27,6 +29,10 @@ struct View {
     media: HtmlElement,
     join: HtmlButtonElement,
     leave: HtmlButtonElement,
+    /// The customer's rating: the score line and the comment (text only: it is untrusted).
+    rating: Element,
+    score: Element,
+    comment: Element,
 }
 
 struct State {
@@ -79,7 +85,12 @@ impl VideoTab {
         let media: HtmlElement = dom::element(&doc, "div", "c2v-media").unchecked_into();
         let join = dom::button(&doc, "c2v-join", strings.get(Text::JoinVideoRoom));
         let leave = dom::button(&doc, "c2v-leave", strings.get(Text::Disconnect));
-        for child in [&status, &error, &media, &join, &leave] {
+        let rating = dom::element(&doc, "div", "c2v-rating");
+        let score = dom::element(&doc, "p", "c2v-rating-score");
+        let comment = dom::element(&doc, "p", "c2v-rating-comment");
+        dom::append(&rating, &score);
+        dom::append(&rating, &comment);
+        for child in [&status, &error, &media, &join, &leave, &rating] {
             dom::append(&root, child);
         }
         dom::append(parent, &root);
@@ -96,6 +107,9 @@ impl VideoTab {
                 media,
                 join,
                 leave,
+                rating,
+                score,
+                comment,
             },
             attempt: 0,
             request: None,
@@ -131,7 +145,9 @@ impl VideoTab {
 
 impl Component for VideoTab {
     fn update(&self, task: &JsValue, _conversation: Option<&JsValue>) {
-        self.state.borrow_mut().task = task_facts(task);
+        let mut st = self.state.borrow_mut();
+        st.task = task_facts(task);
+        render(&st);
     }
 }
 
@@ -160,6 +176,8 @@ fn apply(state: &Rc<RefCell<State>>, event: Event) {
         Event::TokenReceived => Input::TokenReceived,
         Event::TokenFailed => Input::TokenFailed,
         Event::Connection(ConnectionEvent::Connected) => Input::Connected,
+        Event::Connection(ConnectionEvent::Reconnecting) => Input::Reconnecting,
+        Event::Connection(ConnectionEvent::Reconnected) => Input::Reconnected,
         Event::Connection(ConnectionEvent::Disconnected(r)) => Input::Disconnected(r),
         Event::Connection(ConnectionEvent::Failed(f)) => Input::ConnectFailed(f),
         Event::Leave => Input::Leave,
@@ -321,6 +339,21 @@ fn render(st: &State) {
     v.join.set_disabled(!st.phase.can_join());
     dom::set_shown(&v.join, !st.phase.can_leave());
     dom::set_shown(&v.leave, st.phase.can_leave());
-    let busy = matches!(st.phase, Phase::FetchingToken | Phase::Connecting);
+    let busy = matches!(
+        st.phase,
+        Phase::FetchingToken | Phase::Connecting | Phase::Reconnecting
+    );
     dom::set_attr(&v.root, "aria-busy", if busy { "true" } else { "false" });
+
+    // The customer's rating, whatever the phase: it stays while the task does.
+    let rating = st.task.video.rating.as_ref();
+    let line = rating.and_then(|r| strings.customer_rating(r.rating));
+    let comment = rating
+        .and_then(|r| r.comment.as_deref())
+        .map(str::trim)
+        .filter(|c| line.is_some() && !c.is_empty());
+    dom::set_text(&v.score, line.as_deref().unwrap_or(""));
+    dom::set_text(&v.comment, comment.unwrap_or(""));
+    dom::set_shown(&v.comment, comment.is_some());
+    dom::set_shown(&v.rating, line.is_some());
 }

@@ -9,6 +9,7 @@ import { CHROMIUM_ARGS } from "./harness.mjs";
 import {
   callFunction,
   launchVideoChromium,
+  liveCapturedTracks,
   openCustomer,
   setUpChat,
   startSandbox,
@@ -94,6 +95,7 @@ test("the rating form refuses a missing rating and accepts one without a comment
     await customer.page.click('[data-role="leave"]');
     await customer.page.waitForSelector('[data-role="post-call"]');
     assert.equal(await customer.page.$('[data-role="end-reason"]'), null, "leaving by choice needs no reason");
+    assert.equal(await liveCapturedTracks(customer.page), 0, "camera and microphone are off after leaving");
     await customer.page.click('[data-role="submit-rating"]');
     assert.equal(await text(customer.page, '[data-role="rating-status"]'), "Please choose a rating from 1 to 5.");
     await customer.page.click("#ctv-rating-5");

@@ -1,11 +1,13 @@
 // The built plugin bundle in headless Chromium, loaded the way Flex loads a plugin:
 // a page that provides window.React and window.Twilio.Flex adds the bundle's script.
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { launchChromium, repoRoot } from "./harness.mjs";
-import { BUNDLE_URL_PATH, serveShellPage, serviceConfiguration } from "./shell-page.mjs";
+import { inflateRawSync } from "node:zlib";
+import { launchChromium, paths, repoRoot, serveDirectory } from "./harness.mjs";
+import { BUNDLE_URL_PATH, serveShellPage, serviceConfiguration, shellPage } from "./shell-page.mjs";
 
 const shellPackage = JSON.parse(await readFile(path.join(repoRoot, "pkg-shim/package.json"), "utf8"));
 
@@ -33,9 +35,49 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens the page with `config`, loads the bundle, and returns what happened. */
-async function loadShell(config) {
-  const server = await serveShellPage(config);
+/**
+ * A copy of the built bundle, in a new directory, with one byte of the embedded
+ * (deflated) module flipped: a byte whose flip really changes the module, as zlib
+ * inflates it. Returns the directory.
+ */
+async function corruptedBundleDir() {
+  const code = await readFile(paths.bundle, "utf8");
+  const literals = [...code.matchAll(/"([A-Za-z0-9+/]{1000,}={0,2})"/g)];
+  assert.equal(literals.length, 1, "the bundle holds one embedded module, as base64");
+  const [literal, base64] = literals[0];
+  const deflated = Buffer.from(base64, "base64");
+  const module = inflateRawSync(deflated);
+  assert.ok(WebAssembly.validate(module), "the embedded module inflates to valid WebAssembly");
+  let corrupted;
+  for (let at = deflated.length >> 1; corrupted === undefined && at < deflated.length; at++) {
+    const copy = Buffer.from(deflated);
+    copy[at] ^= 0xff;
+    let changed = true;
+    try {
+      changed = !inflateRawSync(copy).equals(module);
+    } catch {
+      // zlib refuses it: corrupt.
+    }
+    if (changed) corrupted = copy;
+  }
+  assert.ok(corrupted, "found a byte whose flip changes the module");
+  const dir = await mkdtemp(path.join(os.tmpdir(), "chat-to-video-corrupt-"));
+  const patched = code.replace(literal, `"${corrupted.toString("base64")}"`);
+  assert.equal(patched.length, code.length);
+  await writeFile(path.join(dir, path.posix.basename(BUNDLE_URL_PATH)), patched);
+  return dir;
+}
+
+/** Like `serveShellPage`, with the bundle taken from `dir` instead of the build. */
+async function serveShellPageWithBundleFrom(dir, config) {
+  const prefix = path.posix.dirname(BUNDLE_URL_PATH);
+  const server = await serveDirectory(dir, { prefix, pages: { "/": await shellPage(config) } });
+  return { ...server, pageUrl: `${server.url}/` };
+}
+
+/** Opens the page with `config`, loads the bundle (or the one in `bundleDir`), and returns what happened. */
+async function loadShell(config, { bundleDir } = {}) {
+  const server = bundleDir === undefined ? await serveShellPage(config) : await serveShellPageWithBundleFrom(bundleDir, config);
   const context = await browser.newContext();
   const page = await context.newPage();
   const requested = [];
@@ -256,6 +298,36 @@ describe("plugin bundle", () => {
       assert.deepEqual(shell.errors, []);
     } finally {
       await shell.close();
+    }
+  });
+
+  test("with the embedded module corrupted, init logs that it is corrupt and registers nothing", async () => {
+    const dir = await corruptedBundleDir();
+    const strings = { TaskHeaderLine: "{{task.defaultFrom}}" };
+    try {
+      const shell = await loadShell({ serviceConfiguration: serviceConfiguration(), strings }, { bundleDir: dir });
+      try {
+        const { summary } = shell;
+        assert.equal(summary.initCalls.length, 1);
+        assert.ok(summary.initFinished, "init finishes instead of throwing into Flex");
+        assert.equal(summary.initError, undefined);
+        assert.deepEqual(summary.header, []);
+        assert.deepEqual(summary.tabs, []);
+        assert.deepEqual(summary.listeners, []);
+        assert.deepEqual(summary.notifications, []);
+        assert.deepEqual(summary.strings, strings);
+        assert.equal(shell.consoleErrors.length, 1, `one error logged: ${JSON.stringify(shell.consoleErrors)}`);
+        assert.match(
+          shell.consoleErrors[0],
+          /^\[plugin-chat-to-video\] not started, nothing registered: the embedded WebAssembly module is corrupt: \S/,
+        );
+        assert.deepEqual(shell.requested, [shell.server.pageUrl, shell.server.url + BUNDLE_URL_PATH]);
+        assert.deepEqual(shell.errors, []);
+      } finally {
+        await shell.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

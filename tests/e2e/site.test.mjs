@@ -5,7 +5,7 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { paths } from "./harness.mjs";
+import { paths, repoRoot } from "./harness.mjs";
 
 async function filesUnder(dir) {
   const out = [];
@@ -49,4 +49,12 @@ test("every file in the site has a .gz next to it with the same content", async 
   }
   const orphans = files.filter((f) => f.endsWith(".gz") && !plain.includes(f.slice(0, -3)));
   assert.deepEqual(orphans, []);
+});
+
+test("the plugin bundle as served, gzipped, is within the budget pkg-shim/package.json sets", async () => {
+  const shell = JSON.parse(await readFile(path.join(repoRoot, "pkg-shim/package.json"), "utf8"));
+  const budget = shell.sizeBudget?.bundleGzipBytes;
+  assert.ok(Number.isSafeInteger(budget) && budget > 0, "pkg-shim/package.json sets sizeBudget.bundleGzipBytes");
+  const gz = await readFile(path.join(paths.site, "plugins/plugin-chat-to-video.js.gz"));
+  assert.ok(gz.length <= budget, `the served bundle is ${gz.length} bytes gzipped, over the budget of ${budget}`);
 });

@@ -84,9 +84,29 @@ const PC_SPY = `(() => {
   };
 })();`;
 
+/**
+ * Records every track the page captures (camera, microphone, screen) or copies (the DOM's
+ * `clone()` of a stream or a track starts a new capture that must be stopped too), so tests
+ * can check that leaving a call turns every one of them off.
+ */
+const CAPTURE_SPY = `(() => {
+  const tracks = (window.__capturedTracks = []);
+  const keep = (stream) => { stream.getTracks().forEach((t) => tracks.push(t)); return stream; };
+  const media = window.MediaDevices && MediaDevices.prototype;
+  for (const name of ["getUserMedia", "getDisplayMedia"]) {
+    const native = media && media[name];
+    if (native) media[name] = function (...args) { return native.apply(this, args).then(keep); };
+  }
+  const cloneStream = MediaStream.prototype.clone;
+  MediaStream.prototype.clone = function () { return keep(cloneStream.call(this)); };
+  const cloneTrack = MediaStreamTrack.prototype.clone;
+  MediaStreamTrack.prototype.clone = function () { const t = cloneTrack.call(this); tracks.push(t); return t; };
+})();`;
+
 async function newPage(browser) {
   const context = await browser.newContext();
   await context.addInitScript(PC_SPY);
+  await context.addInitScript(CAPTURE_SPY);
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (err) => errors.push(String(err)));
@@ -103,7 +123,7 @@ export async function openCustomer(browser, host, code, prepare = async () => {}
 }
 
 /** A chat task as Flex hands it to the tab, for the real task. */
-function flexTask(chat) {
+export function flexTask(chat) {
   return {
     sid: "WR00000000000000000000000000000001",
     taskSid: chat.taskSid,
@@ -115,14 +135,18 @@ function flexTask(chat) {
   };
 }
 
-/** The agent's desk: the built plugin bundle on the Flex stand-in, the Video Room tab rendered. */
-export async function openAgent(browser, host, chat) {
+/**
+ * The agent's desk: the built plugin bundle on the Flex stand-in, the Video Room tab rendered.
+ * `prepare(page)` runs before the page loads (e.g. to route its signaling socket).
+ */
+export async function openAgent(browser, host, chat, prepare = async () => {}) {
   const functionsDomain = new URL(host.url).host;
   const server = await serveShellPage({
     serviceConfiguration: serviceConfiguration({ functionsDomain }),
     user: { identity: chat.identity, token: chat.token },
   });
   const { context, page, errors } = await newPage(browser);
+  await prepare(page);
   await page.goto(server.pageUrl);
   await page.evaluate((src) => window.flexDouble.loadPlugin(src), BUNDLE_URL_PATH);
   await page.evaluate((task) => {
@@ -177,6 +201,14 @@ export function inboundVideoBytes(page) {
   });
 }
 
+/** Captured (or copied) tracks of a kind (`audio`, `video`, or any) that are still live. */
+export function liveCapturedTracks(page, kind) {
+  return page.evaluate(
+    (kind) => (window.__capturedTracks ?? []).filter((t) => t.readyState === "live" && (!kind || t.kind === kind)).length,
+    kind,
+  );
+}
+
 /** Number of live (not ended) local tracks the page's peer connections still send. */
 export function liveLocalTracks(page) {
   return page.evaluate(() => {
@@ -187,6 +219,17 @@ export function liveLocalTracks(page) {
     }
     return live;
   });
+}
+
+/** The `state`s a page sends to `update-video-state`, in order, as they are sent. */
+export function recordStateWrites(page) {
+  const states = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/update-video-state")) {
+      states.push(new URLSearchParams(request.postData() ?? "").get("state"));
+    }
+  });
+  return states;
 }
 
 export const text = (page, selector) =>

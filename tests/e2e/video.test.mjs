@@ -1,16 +1,21 @@
 // An agent (the real plugin bundle's Video Room tab) and a customer (the customer page)
 // meet in a sandbox room in headless Chromium with fake camera and microphone: media flows
 // both ways, mute and screen share reach the other side, completing the room over REST
-// disconnects both with the reason shown, and the customer's rating lands on the task.
+// disconnects both with the reason shown, the customer's rating lands on the task and shows in
+// the agent's tab, the same agent joining from a second window disconnects the first with the
+// reason, and a dropped signaling connection shows "Reconnecting..." and comes back.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
   callFunction,
+  flexTask,
   inboundVideoBytes,
   launchVideoChromium,
+  liveCapturedTracks,
   liveLocalTracks,
   openAgent,
   openCustomer,
+  recordStateWrites,
   remoteVideoWidth,
   setUpChat,
   startSandbox,
@@ -44,8 +49,8 @@ async function waitFor(check, what, timeout = 10_000) {
 }
 
 /** Agent joins from the tab, the customer joins from the page; both see video. */
-async function meet(chat, prepareCustomer) {
-  const agent = await openAgent(browser, host, chat);
+async function meet(chat, prepareCustomer, prepareAgent) {
+  const agent = await openAgent(browser, host, chat, prepareAgent);
   const customer = await openCustomer(browser, host, chat.code, prepareCustomer);
   await customer.page.waitForSelector('[data-role="wait-status"]');
   assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Waiting for agent to join...");
@@ -102,12 +107,21 @@ test("muting and the camera on one side show on the other", async () => {
     await agent.page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-microphone") === "on", remote);
 
     // The agent stops the camera: the customer sees it, and the agent's camera is released.
+    assert.equal(await liveCapturedTracks(agent.page, "video"), 1);
     await agent.page.click('[data-role="camera"]');
     await customer.page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-camera") === "off", remote);
     assert.equal(await text(customer.page, '[data-role="remote-status"]'), "Camera off");
+    assert.equal(await liveCapturedTracks(agent.page, "video"), 0, "the camera is off, self view included");
+    assert.equal(await liveCapturedTracks(agent.page, "audio"), 1, "the microphone stays on");
     await agent.page.click('[data-role="camera"]');
     await customer.page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-camera") === "on", remote);
     await waitForRemoteVideo(customer.page);
+    assert.equal(await liveCapturedTracks(agent.page, "video"), 1, "one camera capture again");
+    // Off and on once more: the capture taken by "on" is the one "off" stops.
+    await agent.page.click('[data-role="camera"]');
+    await customer.page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("data-camera") === "off", remote);
+    await agent.page.waitForFunction(() => document.querySelector('[data-role="camera"]')?.disabled === false);
+    assert.equal(await liveCapturedTracks(agent.page, "video"), 0);
   } finally {
     await agent.close();
     await customer.close();
@@ -124,9 +138,11 @@ test("a shared screen arrives as a second video on the other side and goes when 
     assert.equal(await text(customer.page, '[data-role="screen"]'), "Stop sharing");
     const videos = await agent.page.$$eval("video[data-role^=remote]", (vs) => vs.filter((v) => !v.hidden && v.videoWidth > 0).length);
     assert.equal(videos, 2, "camera and screen both decode");
+    assert.equal(await liveCapturedTracks(customer.page, "video"), 2, "camera and screen");
     await customer.page.click('[data-role="screen"]');
     await agent.page.waitForFunction(() => document.querySelector('video[data-role="remote-screen"]')?.hidden === true);
     assert.ok((await remoteVideoWidth(agent.page)) > 0, "the camera keeps playing");
+    assert.equal(await liveCapturedTracks(customer.page, "video"), 1, "the screen capture stopped");
   } finally {
     await agent.close();
     await customer.close();
@@ -146,6 +162,8 @@ test("completing the room over REST disconnects both with the reason, and the ra
     await agent.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "disconnected");
     assert.equal(await text(agent.page, ".c2v-tab .c2v-status"), "The video room has ended.");
     assert.equal(await liveLocalTracks(agent.page), 0);
+    assert.equal(await liveCapturedTracks(agent.page), 0, "the agent's camera and microphone are off");
+    assert.equal(await liveCapturedTracks(customer.page), 0, "the customer's camera and microphone are off");
 
     // The customer rates the call; it lands on the task.
     await customer.page.click("#ctv-rating-4");
@@ -155,6 +173,16 @@ test("completing the room over REST disconnects both with the reason, and the ra
     const rating = (await taskAttributes(host, chat.identity, chat.taskSid)).videoRating;
     assert.equal(rating.rating, 4);
     assert.equal(rating.comment, "Helpful <b>agent</b>");
+
+    // Flex hands the shell the task with its new attributes: the tab shows the rating, the
+    // comment as text.
+    const attributes = await taskAttributes(host, chat.identity, chat.taskSid);
+    await agent.page.evaluate((task) => window.__tab.rerender({ task, conversation: {} }), flexTask({ ...chat, attributes }));
+    await agent.page.waitForFunction(() => document.querySelector(".c2v-rating")?.hidden === false);
+    assert.equal(await text(agent.page, ".c2v-rating-score"), "Customer rating: 4/5");
+    assert.equal(await text(agent.page, ".c2v-rating-comment"), "Helpful <b>agent</b>");
+    assert.equal(await agent.page.$(".c2v-rating b"), null, "the comment is not parsed as markup");
+    assert.equal(await text(agent.page, ".c2v-tab .c2v-status"), "The video room has ended.", "the ending stays shown");
 
     // The spent link now says so instead of waiting forever.
     const again = await openCustomer(browser, host, chat.code);
@@ -187,6 +215,7 @@ test("unmounting the tab leaves the room, stops the camera and records the state
       window.__peerConnections.every((pc) => pc.connectionState === "closed" && pc.getSenders().every((s) => !s.track || s.track.readyState === "ended")),
     );
     assert.equal(ended, true, "every peer connection closed and every local track stopped");
+    assert.equal(await liveCapturedTracks(agent.page), 0, "nothing captured is left running");
     await waitFor(
       async () => (await taskAttributes(host, chat.identity, chat.taskSid))?.videoRoom === "disconnected",
       "videoRoom = disconnected",
@@ -250,6 +279,148 @@ test("a dropped signaling connection reconnects and the call comes back", async 
     await sleep(800);
     assert.ok((await inboundVideoBytes(agent.page)) > first, "media flows again");
     assert.equal(await customer.page.$('[data-role="post-call"]'), null, "the customer is still in the call");
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("the same agent joining from a second window disconnects the first, which says why", async () => {
+  const chat = await setUpChat(host, "hank");
+  const first = await openAgent(browser, host, chat);
+  const second = await openAgent(browser, host, chat);
+  const firstWrites = recordStateWrites(first.page);
+  const secondWrites = recordStateWrites(second.page);
+  const phase = (page) => page.$eval(".c2v-tab", (e) => e.getAttribute("data-phase"));
+  try {
+    await first.page.click("button.c2v-join");
+    await first.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "connected", null, {
+      timeout: 15_000,
+    });
+    await waitFor(async () => firstWrites.length === 1, "the first window writes connected");
+    assert.ok((await liveCapturedTracks(first.page)) > 0);
+
+    await second.page.click("button.c2v-join");
+    await second.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "connected", null, {
+      timeout: 15_000,
+    });
+    // The service disconnects the older connection of the identity (Twilio's 53205).
+    await first.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "disconnected");
+    assert.equal(
+      await text(first.page, ".c2v-tab .c2v-status"),
+      "You joined this video room in another window or on another device, so you were disconnected here.",
+    );
+    assert.equal(await first.page.$eval(".c2v-tab .c2v-error", (e) => e.hidden), true, "information, not an alarm");
+    assert.equal(await first.page.$('[data-role="local-video"]'), null, "the call view is gone");
+    assert.equal(await liveCapturedTracks(first.page), 0, "the first window released camera and microphone");
+    assert.equal(await first.page.$eval("button.c2v-join", (b) => !b.hidden && !b.disabled), true, "it can take the call back");
+
+    // The first window records nothing: the agent is still in the room, in the second one.
+    await waitFor(async () => secondWrites.length === 1, "the second window writes connected");
+    await sleep(500);
+    assert.deepEqual(firstWrites, ["connected"]);
+    assert.deepEqual(secondWrites, ["connected"]);
+    assert.equal((await taskAttributes(host, chat.identity, chat.taskSid)).videoRoom, "connected");
+    assert.equal(await phase(second.page), "connected");
+    assert.ok((await liveCapturedTracks(second.page)) > 0);
+    assert.deepEqual(first.errors, []);
+    assert.deepEqual(second.errors, []);
+  } finally {
+    await first.close();
+    await second.close();
+  }
+});
+
+test("the agent's tab says Reconnecting... while its signaling is down and returns to the call", async () => {
+  const chat = await setUpChat(host, "ivy");
+  const routes = [];
+  let writes;
+  const { agent, customer } = await meet(chat, undefined, (page) => {
+    writes = recordStateWrites(page);
+    return page.routeWebSocket(/\/signal$/, (ws) => {
+      ws.connectToServer();
+      routes.push(ws);
+    });
+  });
+  try {
+    await waitFor(async () => writes.length === 1, "connected written");
+    assert.equal(routes.length, 1);
+    await routes[0].close({ code: 4999, reason: "cut by the test" });
+    await agent.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "reconnecting");
+    assert.equal(await text(agent.page, ".c2v-tab .c2v-status"), "Reconnecting...");
+    assert.equal(await agent.page.$eval(".c2v-tab", (e) => e.getAttribute("aria-busy")), "true");
+    assert.equal(await agent.page.$eval("button.c2v-leave", (b) => b.hidden), false, "Disconnect stays offered");
+    await agent.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "connected", null, {
+      timeout: 15_000,
+    });
+    assert.equal(await text(agent.page, ".c2v-tab .c2v-status"), "Connected to the video room.");
+    assert.equal(routes.length, 2, "one new signaling connection");
+    await waitForRemoteVideo(agent.page);
+    await waitForRemoteVideo(customer.page);
+    assert.deepEqual(writes, ["connected"], "a reconnect writes nothing");
+    assert.equal((await taskAttributes(host, chat.identity, chat.taskSid)).videoRoom, "connected");
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+/** Routes a page's signaling socket through the test, which can cut it and refuse new ones. */
+function cuttableSignaling() {
+  const state = { routes: [], refuse: false };
+  state.prepare = (page) =>
+    page.routeWebSocket(/\/signal$/, (ws) => {
+      if (state.refuse) {
+        ws.close({ code: 4998, reason: "refused by the test" });
+        return;
+      }
+      ws.connectToServer();
+      state.routes.push(ws);
+    });
+  state.cut = async () => {
+    state.refuse = true;
+    for (const ws of state.routes) await ws.close({ code: 4999, reason: "cut by the test" });
+  };
+  return state;
+}
+
+test("a connection that cannot be restored ends with the network reason on both sides", async () => {
+  const chat = await setUpChat(host, "jack");
+  const agentLink = cuttableSignaling();
+  const customerLink = cuttableSignaling();
+  let writes;
+  const { agent, customer } = await meet(chat, customerLink.prepare, (page) => {
+    writes = recordStateWrites(page);
+    return agentLink.prepare(page);
+  });
+  try {
+    await waitFor(async () => writes.length === 1, "connected written");
+    await agentLink.cut();
+    await customerLink.cut();
+    await agent.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "reconnecting");
+    // Five attempts, one to five seconds apart, then the client gives up.
+    const giveUp = { timeout: 30_000 };
+    await agent.page.waitForFunction(() => document.querySelector(".c2v-tab")?.getAttribute("data-phase") === "disconnected", null, giveUp);
+    assert.equal(
+      await text(agent.page, ".c2v-tab .c2v-error"),
+      "The connection to the video room was lost. Check your network and join again.",
+    );
+    assert.equal(await agent.page.$eval(".c2v-tab .c2v-status", (e) => e.hidden), true);
+    await waitFor(async () => writes.length === 2, "the failure is recorded");
+    assert.deepEqual(writes, ["connected", "error"]);
+    await waitFor(
+      async () => (await taskAttributes(host, chat.identity, chat.taskSid))?.videoRoom === "error",
+      "videoRoom = error",
+    );
+    assert.equal(await liveCapturedTracks(agent.page), 0);
+
+    await customer.page.waitForSelector('[data-role="end-reason"]', giveUp);
+    assert.equal(
+      await text(customer.page, '[data-role="end-reason"]'),
+      "The connection to the call was lost. Check your internet connection, then reload the page to join again.",
+    );
+    assert.ok(await customer.page.$('[data-role="submit-rating"]'), "the rating is still offered");
+    assert.equal(await liveCapturedTracks(customer.page), 0);
   } finally {
     await agent.close();
     await customer.close();

@@ -15,13 +15,15 @@ use crate::workspace::Workspace;
 const READY: &str = "plugin-host listening on ";
 
 /// Pages of the site worth opening, listed when they exist (site-relative path, label).
-const PAGES: &[(&str, &str)] = &[
+/// The sandbox pages exist only when the host runs without Twilio credentials.
+const PAGES: &[(&str, &str, bool)] = &[
+    ("sandbox/desk/index.html", "agent desktop", true),
+    ("sandbox/chat/index.html", "customer web chat", true),
     (
         "features/chat-to-video/index.html",
-        "customer page (the invite adds ?code=…)",
+        "customer video page",
+        false,
     ),
-    ("sandbox/desk/index.html", "agent desktop (sandbox)"),
-    ("sandbox/chat/index.html", "customer web chat (sandbox)"),
 ];
 
 pub fn run(ws: &Workspace, args: &[String]) -> Result<()> {
@@ -67,8 +69,8 @@ pub fn run(ws: &Workspace, args: &[String]) -> Result<()> {
             .map(|s| echo(s, ready_tx.clone(), false)),
         child.stderr.take().map(|s| echo(s, ready_tx, true)),
     ];
-    if let Ok(url) = ready_rx.recv() {
-        print_pages(ws, &url);
+    if let Ok(ready) = ready_rx.recv() {
+        print_pages(ws, &ready);
     }
     let status = child.wait()?;
     for pipe in pipes.into_iter().flatten() {
@@ -84,7 +86,7 @@ pub fn run(ws: &Workspace, args: &[String]) -> Result<()> {
 /// Copies the host's output through and reports the URL from its ready line.
 fn echo(
     stream: impl Read + Send + 'static,
-    ready: mpsc::Sender<String>,
+    ready: mpsc::Sender<Ready>,
     to_stderr: bool,
 ) -> thread::JoinHandle<()> {
     thread::spawn(move || {
@@ -93,11 +95,7 @@ fn echo(
             .map_while(std::result::Result::ok)
         {
             if let Some(at) = line.find(READY) {
-                let url = line[at + READY.len()..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("");
-                let _ = ready.send(url.trim_end_matches('/').to_string());
+                let _ = ready.send(Ready::parse(&line[at + READY.len()..]));
             }
             let _ = if to_stderr {
                 writeln!(std::io::stderr(), "{line}")
@@ -108,17 +106,58 @@ fn echo(
     })
 }
 
-fn print_pages(ws: &Workspace, url: &str) {
-    println!("\nchat-to-video escalation is running (sandbox).");
-    println!("  {:<32} {url}/", "host");
-    for (path, label) in PAGES {
-        if ws.site().join(path).is_file() {
-            println!("  {label:<32} {url}/{path}");
+/// What the host's ready line says: `http://ADDR (mode: sandbox|twilio)`.
+#[derive(Debug, PartialEq, Eq)]
+struct Ready {
+    url: String,
+    sandbox: bool,
+}
+
+impl Ready {
+    fn parse(rest: &str) -> Ready {
+        let url = rest.split_whitespace().next().unwrap_or("");
+        Ready {
+            url: url.trim_end_matches('/').to_string(),
+            sandbox: !rest.contains("mode: twilio"),
+        }
+    }
+}
+
+fn print_pages(ws: &Workspace, ready: &Ready) {
+    let url = &ready.url;
+    let mode = if ready.sandbox { "sandbox" } else { "twilio" };
+    println!("\nchat-to-video escalation is running ({mode}).");
+    for (path, label, sandbox_only) in PAGES {
+        if (ready.sandbox || !sandbox_only) && ws.site().join(path).is_file() {
+            println!("  {label:<20} {url}/{path}");
         }
     }
     println!(
-        "  {:<32} {url}/plugins/plugin-chat-to-video.js",
+        "  {:<20} {url}/plugins/plugin-chat-to-video.js",
         "Flex plugin bundle"
     );
-    println!("Press Ctrl-C to stop.\n");
+    println!("The invite link adds ?code=… to the customer video page. Press Ctrl-C to stop.\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ready;
+
+    #[test]
+    fn reads_the_url_and_mode_of_the_ready_line() {
+        assert_eq!(
+            Ready::parse("http://127.0.0.1:8080 (mode: sandbox)"),
+            Ready {
+                url: "http://127.0.0.1:8080".into(),
+                sandbox: true
+            }
+        );
+        assert_eq!(
+            Ready::parse("http://0.0.0.0:9000/ (mode: twilio)"),
+            Ready {
+                url: "http://0.0.0.0:9000".into(),
+                sandbox: false
+            }
+        );
+    }
 }

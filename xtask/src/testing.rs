@@ -96,8 +96,13 @@ pub fn test(ws: &Workspace) -> Result<()> {
         site::assemble(ws)?;
         build::host_binary(ws, HostProfile::Dev)
     });
+    const SHELL: &str = "shell build and embedded module (node --test pkg-shim/test)";
     const E2E: &str = "browser tests (node --test tests/e2e)";
     if built {
+        let shell = Cmd::new("node")
+            .args(["--test", "--test-reporter=spec", "test/"])
+            .dir(&ws.path("pkg-shim"));
+        suite(&mut report, SHELL, shell, suites::node_test);
         let e2e = Cmd::new("node")
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
             .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
@@ -106,6 +111,7 @@ pub fn test(ws: &Workspace) -> Result<()> {
             .dir(&ws.path("tests/e2e"));
         suite(&mut report, E2E, e2e, suites::node_test);
     } else {
+        report.add(SHELL, Outcome::Skipped("the build failed".to_string()));
         report.add(E2E, Outcome::Skipped("the build failed".to_string()));
     }
 

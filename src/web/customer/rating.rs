@@ -3,9 +3,9 @@
 
 use super::api;
 use crate::api::{param, Endpoint, SuccessResponse};
-use crate::customer::Rating;
+use crate::customer::{end_reason_text, Rating};
 use crate::web::video::dom::{el, set_role, show, text};
-use crate::web::video::{reason_text, DisconnectReason};
+use crate::web::video::DisconnectReason;
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -38,7 +38,7 @@ pub fn render(
     set_role(&root, "post-call");
     let _ = root.append_child(&text("h2", "", "Your call has ended"));
     if let Some(reason) = reason {
-        let why = text("p", "ctv-end-reason", reason_text(reason));
+        let why = text("p", "ctv-end-reason", end_reason_text(reason));
         set_role(&why, "end-reason");
         let _ = why.set_attribute("role", "alert");
         let _ = root.append_child(&why);

@@ -1,9 +1,10 @@
 //! The Video Room tab's media: a [`Connector`] over [`Room`] that renders the agent's call
 //! (remote video large, local small, mute, camera) into the tab's media area and reports
-//! connected / disconnected / failed to the tab's state machine.
+//! connected / reconnecting / reconnected / disconnected (with the service's reason) / failed
+//! to the tab's state machine.
 
 use super::call::{Call, Controls};
-use super::{ConnectOptions, DisconnectReason, Room, VideoError, VideoEvent};
+use super::{ConnectOptions, Room, VideoError, VideoEvent};
 use crate::api::AgentTokenResponse;
 use crate::room_state::{self, ConnectFailure};
 use crate::web::connector::{Connection, ConnectionEvent, Connector, EventSink};
@@ -44,16 +45,8 @@ fn failure(e: &VideoError) -> ConnectFailure {
         VideoError::Unsupported | VideoError::InsecureContext | VideoError::SdkUnavailable => {
             ConnectFailure::MediaUnavailable
         }
-        VideoError::Refused(_) | VideoError::Other(_) => ConnectFailure::Refused,
-    }
-}
-
-fn ended(reason: DisconnectReason) -> room_state::DisconnectReason {
-    match reason {
-        DisconnectReason::RoomCompleted | DisconnectReason::RoomNotFound => {
-            room_state::DisconnectReason::RoomEnded
-        }
-        _ => room_state::DisconnectReason::ConnectionLost,
+        VideoError::Refused(reason) => ConnectFailure::Refused(*reason),
+        VideoError::Other(_) => ConnectFailure::Other,
     }
 }
 
@@ -72,12 +65,19 @@ fn on_event(weak: &Weak<RefCell<State>>, events: &EventSink, event: VideoEvent) 
     if let VideoEvent::Disconnected { reason } = event {
         // Leaving was the tab's own doing; anything else is news for it.
         if let Some(reason) = reason {
-            events.emit(ConnectionEvent::Disconnected(ended(reason)));
+            events.emit(ConnectionEvent::Disconnected(
+                room_state::DisconnectReason::Remote(reason),
+            ));
         }
         let mut st = state.borrow_mut();
         st.closed = true;
         st.call.take();
         return;
+    }
+    match event {
+        VideoEvent::Reconnecting => events.emit(ConnectionEvent::Reconnecting),
+        VideoEvent::Reconnected => events.emit(ConnectionEvent::Reconnected),
+        _ => {}
     }
     call.apply(&event);
 }

@@ -68,6 +68,19 @@ pub fn first_track(stream: &MediaStream, kind: &str) -> Option<MediaStreamTrack>
     tracks.get(0).dyn_into().ok()
 }
 
+/// Another handle to the same stream. Careful: `stream.clone()` is web-sys's binding of the
+/// DOM's `MediaStream.clone()` (an inherent method wins over `Clone`), which starts a copy of
+/// every track that nobody would ever stop, leaving the camera on after the call.
+pub fn same_stream(stream: &MediaStream) -> MediaStream {
+    Clone::clone(stream)
+}
+
+/// Another handle to the same track (`track.clone()` would copy the capture: see
+/// [`same_stream`]).
+pub fn same_track(track: &MediaStreamTrack) -> MediaStreamTrack {
+    Clone::clone(track)
+}
+
 /// Stops every track of a stream (the camera light goes off) and empties it.
 pub fn stop_stream(stream: &MediaStream) {
     for track in stream.get_tracks().iter() {

@@ -96,25 +96,10 @@ impl VideoError {
             VideoError::Refused(DisconnectReason::Network) => {
                 "Could not connect to the video call. Please check your internet connection and try again."
             }
-            VideoError::Refused(reason) => reason_text(*reason),
+            VideoError::Refused(reason) => crate::customer::end_reason_text(*reason),
             VideoError::SdkUnavailable => "The video library could not be loaded. Please try again.",
             VideoError::Other(_) => "Something went wrong with the video connection. Please try again.",
         }
-    }
-}
-
-/// What to tell people about a disconnect they did not choose.
-pub fn reason_text(reason: DisconnectReason) -> &'static str {
-    match reason {
-        DisconnectReason::RoomCompleted => "The video call was ended by the agent.",
-        DisconnectReason::DuplicateIdentity => {
-            "You joined this call from another tab or device, so this one was disconnected."
-        }
-        DisconnectReason::TokenExpired => "Your access to this call has expired.",
-        DisconnectReason::TokenInvalid => "Your access to this call is not valid.",
-        DisconnectReason::RoomFull => "This call is full.",
-        DisconnectReason::RoomNotFound => "This call no longer exists.",
-        DisconnectReason::Network => "The connection was lost.",
     }
 }
 

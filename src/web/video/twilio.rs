@@ -224,7 +224,7 @@ impl TwilioRoom {
     }
 
     pub fn local_stream(&self) -> MediaStream {
-        self.inner.stream.clone()
+        media::same_stream(&self.inner.stream)
     }
 
     pub fn microphone_enabled(&self) -> bool {
@@ -290,7 +290,7 @@ impl TwilioRoom {
                 }
             }
         });
-        *inner.screen.borrow_mut() = Some((track.clone(), local, ended));
+        *inner.screen.borrow_mut() = Some((media::same_track(&track), local, ended));
         Ok(Some(track))
     }
 

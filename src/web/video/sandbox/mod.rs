@@ -46,13 +46,17 @@ impl Local {
     fn tracks(&self) -> Vec<(TrackName, MediaStreamTrack, MediaStream)> {
         let mut all = Vec::new();
         if let Some(t) = self.microphone.borrow().clone() {
-            all.push((TrackName::Microphone, t, self.stream.clone()));
+            all.push((TrackName::Microphone, t, media::same_stream(&self.stream)));
         }
         if let Some(t) = self.camera.borrow().clone() {
-            all.push((TrackName::Camera, t, self.stream.clone()));
+            all.push((TrackName::Camera, t, media::same_stream(&self.stream)));
         }
         if let Some((t, _)) = self.screen.borrow().as_ref() {
-            all.push((TrackName::Screen, t.clone(), self.screen_stream.clone()));
+            all.push((
+                TrackName::Screen,
+                media::same_track(t),
+                media::same_stream(&self.screen_stream),
+            ));
         }
         all
     }
@@ -153,7 +157,7 @@ impl SandboxRoom {
     }
 
     pub fn local_stream(&self) -> MediaStream {
-        self.inner.local.stream.clone()
+        media::same_stream(&self.inner.local.stream)
     }
 
     pub fn microphone_enabled(&self) -> bool {
@@ -196,7 +200,7 @@ impl SandboxRoom {
                 return Ok(());
             }
             inner.local.stream.add_track(&track);
-            *inner.local.camera.borrow_mut() = Some(track.clone());
+            *inner.local.camera.borrow_mut() = Some(media::same_track(&track));
             inner.publish(TrackName::Camera, &track, &inner.local.stream);
         } else {
             let track = inner.local.camera.borrow_mut().take();
@@ -221,7 +225,7 @@ impl SandboxRoom {
                 .screen
                 .borrow()
                 .as_ref()
-                .map(|(t, _)| t.clone()));
+                .map(|(t, _)| media::same_track(t)));
         }
         let Some(track) = media::display_media().await? else {
             return Ok(None);
@@ -241,7 +245,7 @@ impl SandboxRoom {
             }
         });
         inner.local.screen_stream.add_track(&track);
-        *inner.local.screen.borrow_mut() = Some((track.clone(), ended));
+        *inner.local.screen.borrow_mut() = Some((media::same_track(&track), ended));
         inner.publish(TrackName::Screen, &track, &inner.local.screen_stream);
         Ok(Some(track))
     }

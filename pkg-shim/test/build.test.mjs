@@ -1,0 +1,77 @@
+// build.mjs end to end, into temporary directories: a bundle within budget holds the
+// `.wasm` deflated and nothing that could load it from elsewhere; over the gzip budget
+// the build fails and leaves no bundle. Needs the built module in target/wasm/pkg
+// (`cargo xtask build`).
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { gzipSync, inflateRawSync } from "node:zlib";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shell = path.join(here, "..");
+const manifest = JSON.parse(await readFile(path.join(shell, "package.json"), "utf8"));
+const wasmPath = path.join(shell, "../target/wasm/pkg/chat_to_video_bg.wasm");
+
+let dir;
+before(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "chat-to-video-build-"));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs build.mjs; resolves to its exit code and output, whatever the code. */
+async function runBuild(...args) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["build.mjs", ...args], { cwd: shell });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    if (typeof err.code !== "number") throw err;
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const exists = (file) => stat(file).then(() => true, () => false);
+
+test("the bundle holds the .wasm deflated, is within the gzip budget and loads nothing from elsewhere", async () => {
+  const outfile = path.join(dir, "within.js");
+  const run = await runBuild("--outfile", outfile);
+  assert.equal(run.code, 0, run.stderr);
+  const code = await readFile(outfile, "utf8");
+  const wasm = await readFile(wasmPath);
+
+  const literals = [...code.matchAll(/"([A-Za-z0-9+/]{1000,}={0,2})"/g)];
+  assert.equal(literals.length, 1, "one embedded module");
+  const deflated = Buffer.from(literals[0][1], "base64");
+  assert.ok(inflateRawSync(deflated).equals(wasm), "it inflates to the built .wasm");
+  assert.ok(deflated.length < wasm.length * 0.5, `deflated to ${deflated.length} of ${wasm.length} bytes`);
+  assert.ok(!code.includes(wasm.subarray(8, 64).toString("base64")), "the raw .wasm is not embedded as well");
+
+  const gzipped = gzipSync(code, { level: 9 }).length;
+  assert.ok(gzipped <= manifest.sizeBudget.bundleGzipBytes, `${gzipped} bytes gzipped`);
+  for (const needle of ["instantiateStreaming", "import.meta", "new Worker(", "DecompressionStream"]) {
+    assert.ok(!code.includes(needle), `the bundle contains ${needle}`);
+  }
+  assert.match(run.stdout, new RegExp(`: ${code.length} bytes, ${gzipped} gzipped`));
+});
+
+test("over the gzip budget the build fails, says by how much, and leaves no bundle", async () => {
+  const outfile = path.join(dir, "over.js");
+  const run = await runBuild("--outfile", outfile, "--gzip-budget", "10000");
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /the bundle is \d+ bytes gzipped \(-9\), over the budget of 10000; the bundle was removed/);
+  assert.equal(await exists(outfile), false);
+});
+
+test("the budget can be tightened on the command line, never loosened", async () => {
+  const outfile = path.join(dir, "loose.js");
+  const run = await runBuild("--outfile", outfile, "--gzip-budget", String(manifest.sizeBudget.bundleGzipBytes + 1));
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /--gzip-budget takes a whole number of bytes from 1 to \d+/);
+  assert.equal(await exists(outfile), false);
+});

@@ -1,0 +1,107 @@
+// The embedded module's two halves together: embed-wasm.mjs deflates and records length
+// and CRC-32 at build time; src/embedded-wasm.ts (bundled here with esbuild, as the
+// plugin bundle has it) inflates and must refuse any copy that does not match.
+import assert from "node:assert/strict";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { test } from "node:test";
+import zlib from "node:zlib";
+import { build } from "esbuild";
+import { embedWasm } from "../embed-wasm.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** src/embedded-wasm.ts with fflate, as one ES module. */
+async function loadRuntime() {
+  const result = await build({
+    absWorkingDir: path.join(here, ".."),
+    entryPoints: ["src/embedded-wasm.ts"],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "browser",
+    logLevel: "error",
+  });
+  const code = result.outputFiles[0].text;
+  return import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`);
+}
+const runtime = await loadRuntime();
+
+/** Deterministic bytes that compress the way code does: repeated runs, varied literals. */
+function sampleModule(length) {
+  const out = new Uint8Array(length);
+  let seed = 0x2545f491;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16;
+  for (let i = 0; i < length; ) {
+    if (i > 64 && next() % 3 === 0) {
+      const from = i - 1 - (next() % Math.min(i, 2048));
+      const run = Math.min(3 + (next() % 40), length - i);
+      for (let k = 0; k < run; k++, i++) out[i] = out[from + k];
+    } else {
+      out[i++] = next() & 0xff;
+    }
+  }
+  // A WebAssembly header, so the sample starts like the real thing.
+  out.set([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  return out;
+}
+
+const original = sampleModule(24 * 1024);
+const embedded = await embedWasm(Buffer.from(original));
+
+test("what the build embeds inflates back to the exact bytes", () => {
+  assert.equal(embedded.byteLength, original.length);
+  assert.ok(embedded.deflated.length < original.length * 0.9, `deflated to ${embedded.deflated.length} bytes`);
+  assert.deepEqual(runtime.inflateEmbedded(embedded), original);
+});
+
+test("the run-time CRC-32 agrees with zlib's", () => {
+  for (const bytes of [new Uint8Array(0), new TextEncoder().encode("123456789"), original]) {
+    assert.equal(runtime.crc32(bytes), zlib.crc32(bytes) >>> 0);
+  }
+  assert.equal(runtime.crc32(new TextEncoder().encode("123456789")), 0xcbf43926, "the CRC-32 check value");
+  assert.equal(embedded.crc32, zlib.crc32(original) >>> 0);
+});
+
+test("a flipped byte anywhere in the deflated module is refused, or changes nothing", () => {
+  // A few flips touch only what the inflater does not need (say, the code length of a
+  // symbol the stream never uses) and give back the very same bytes: no harm done.
+  // Every other flip must be refused, never handed over as a different module.
+  const refusals = new Map();
+  let unchanged = 0;
+  for (let at = 0; at < embedded.deflated.length; at++) {
+    const deflated = Uint8Array.from(embedded.deflated);
+    deflated[at] ^= 0xff;
+    let bytes;
+    try {
+      bytes = runtime.inflateEmbedded({ ...embedded, deflated });
+    } catch (err) {
+      assert.ok(err instanceof Error, `byte ${at}: throws an Error`);
+      const reason = /^the embedded WebAssembly module is corrupt: (CRC-32|it inflates to|.+)/.exec(err.message)?.[1];
+      assert.ok(reason, `byte ${at}: ${err.message}`);
+      refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
+      continue;
+    }
+    assert.deepEqual(bytes, original, `byte ${at} flipped: accepted, so it must inflate to the same bytes`);
+    unchanged++;
+  }
+  assert.ok(unchanged * 100 < embedded.deflated.length, `${unchanged} of ${embedded.deflated.length} flips changed nothing`);
+  // All three defences are exercised: the inflater's own errors, the length, the CRC-32.
+  assert.ok(refusals.get("CRC-32") > 0, `refusals: ${JSON.stringify([...refusals])}`);
+  assert.ok(refusals.get("it inflates to") > 0, `refusals: ${JSON.stringify([...refusals])}`);
+  assert.ok([...refusals.keys()].some((r) => r !== "CRC-32" && r !== "it inflates to"), `refusals: ${JSON.stringify([...refusals])}`);
+});
+
+test("a truncated module, or one that inflates to other bytes, is refused with the reason", () => {
+  const corrupt = (change, reason) =>
+    assert.throws(() => runtime.inflateEmbedded({ ...embedded, ...change }), {
+      name: "Error",
+      message: `the embedded WebAssembly module is corrupt: ${reason}`,
+    });
+  corrupt({ deflated: embedded.deflated.subarray(0, embedded.deflated.length - 40) }, "unexpected EOF");
+  corrupt({ byteLength: original.length + 1 }, `it inflates to ${original.length} bytes, ${original.length + 1} expected`);
+  corrupt({ byteLength: original.length - 1 }, `it inflates to more than ${original.length - 1} bytes, ${original.length - 1} expected`);
+  const wrong = (embedded.crc32 ^ 1) >>> 0;
+  const hex = (n) => n.toString(16).padStart(8, "0");
+  corrupt({ crc32: wrong }, `CRC-32 ${hex(embedded.crc32)}, ${hex(wrong)} expected`);
+});
