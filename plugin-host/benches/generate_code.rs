@@ -1,7 +1,8 @@
 //! `cargo bench -p plugin-host --bench generate_code`: starts the release binary in sandbox mode
 //! and drives `generate-unique-code` with 64 concurrent keep-alive clients for 10 s on loopback.
-//! Each call validates the Flex token with the sandbox's IAM, creates a Sync document, fetches and
-//! updates the task over loopback HTTP, with SQLite writes behind them.
+//! Each call validates the Flex token with the sandbox's IAM, checks the agent's reservation for
+//! the task, creates a Sync document, fetches and updates the task over loopback HTTP, with SQLite
+//! writes behind them.
 //! Prints requests/s, p50 and p99 latency, errors and the service's peak RSS.
 //! `BENCH_SECS` and `BENCH_CLIENTS` override the duration and the number of clients.
 

@@ -202,3 +202,89 @@ async fn racing_agent_token_requests_end_in_one_room() {
         rooms[0].as_str()
     );
 }
+
+/// A database from before reservations existed: its assigned tasks get theirs on start-up, so
+/// their agents keep working on them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_database_is_upgraded_with_reservations_for_its_tasks() {
+    const ALICE: &str = "WK000000000000000000000000000000a1";
+    const BOB: &str = "WK000000000000000000000000000000b0";
+    let task = |n: u8| format!("WT0000000000000000000000000000000{n}");
+    let svc = Service::start_prepared(&[], |data| {
+        let mut conn = rusqlite::Connection::open(data.join("sandbox.sqlite3")).unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(include_str!("../migrations/0001_sandbox.sql"))
+            .unwrap();
+        tx.execute_batch(include_str!("../migrations/0002_conversation_messages.sql"))
+            .unwrap();
+        tx.pragma_update(None, "user_version", 2).unwrap();
+        tx.execute_batch(&format!(
+            "INSERT INTO workers VALUES ('{ALICE}', 'alice', 1), ('{BOB}', 'bob', 1);
+             INSERT INTO task_channels VALUES ('chat', 'TC00000000000000000000000000000001');
+             INSERT INTO tasks (sid, worker_sid, channel, assignment_status, attributes, revision, date_created, date_updated) VALUES
+               ('{}', '{ALICE}', 'chat', 'assigned', '{{}}', 0, 1, 1),
+               ('{}', '{ALICE}', 'chat', 'wrapping', '{{}}', 1, 1, 2),
+               ('{}', '{ALICE}', 'chat', 'completed', '{{}}', 2, 1, 3),
+               ('{}', '{BOB}', 'chat', 'assigned', '{{}}', 0, 1, 1);",
+            task(1),
+            task(2),
+            task(3),
+            task(4)
+        ))
+        .unwrap();
+        tx.commit().unwrap();
+    });
+    let alice = svc.agent("alice").await;
+    let bob = svc.agent("bob").await;
+    let (status, body) = svc
+        .call(
+            "generate-unique-code",
+            &[("Token", &alice), ("taskSid", &task(1))],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = svc
+        .call(
+            "update-video-state",
+            &[
+                ("Token", &alice),
+                ("taskSid", &task(2)),
+                ("state", "disconnected"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for (token, t) in [(&alice, task(2)), (&alice, task(4)), (&bob, task(1))] {
+        let (status, body) = svc
+            .call("generate-unique-code", &[("Token", token), ("taskSid", &t)])
+            .await;
+        assert_eq!(
+            (status, body.as_str()),
+            (403, Some("Forbidden: this task is not assigned to you")),
+            "{t}"
+        );
+    }
+    let conn = rusqlite::Connection::open(svc.dir.join("data/sandbox.sqlite3")).unwrap();
+    let mut rows: Vec<(String, String, String)> = conn
+        .prepare("SELECT task_sid, worker_sid, status FROM reservations ORDER BY task_sid")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows.sort();
+    let want = |n: u8, w: &str, s: &str| (task(n), w.to_owned(), s.to_owned());
+    assert_eq!(
+        rows,
+        [
+            want(1, ALICE, "accepted"),
+            want(2, ALICE, "wrapping"),
+            want(3, ALICE, "completed"),
+            want(4, BOB, "accepted"),
+        ]
+    );
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+}

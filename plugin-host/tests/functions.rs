@@ -528,16 +528,21 @@ async fn completing_by_room_sid_alone_also_retires_the_code() {
             "{f}"
         );
     }
-    let (status, _) = json_call(
-        &svc,
-        "complete-room",
-        &[
-            ("Token", &token),
-            ("roomSid", "RM00000000000000000000000000000000"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 400, "an unknown room");
+    // An unknown room is refused like someone else's: nothing says whether it exists.
+    let (status, body) = svc
+        .call(
+            "complete-room",
+            &[
+                ("Token", &token),
+                ("roomSid", "RM00000000000000000000000000000000"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (403, Some("Forbidden: this task is not assigned to you")),
+        "an unknown room"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,7 @@ mod common;
 use common::inproc::InProcess;
 use common::oai::{self, Specs};
 use common::proxy::{Exchange, Proxy};
+use plugin_host::twilio::taskrouter::{ReservationQuery, ReservationStatus};
 use plugin_host::twilio::video::CreateRoom;
 use serde_json::{json, Value};
 
@@ -187,6 +188,32 @@ async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
         )
         .await;
     assert_eq!(wrong.unwrap_err().status(), Some(400), "Reason is required");
+    // Reservations: every filter, a short page, and an unknown task.
+    let alice_worker = client
+        .validate_flex_token(&token)
+        .await
+        .unwrap()
+        .worker_sid
+        .unwrap();
+    let all = ReservationQuery {
+        worker_sid: Some(&alice_worker),
+        status: Some(ReservationStatus::Accepted),
+        page_size: Some(1),
+    };
+    let page = client
+        .list_task_reservations(ws, &task, &all)
+        .await
+        .unwrap();
+    assert_eq!(page.reservations.len(), 1);
+    assert!(page.has_more, "a full page names the next one");
+    let unknown = client
+        .list_task_reservations(
+            ws,
+            "WT00000000000000000000000000000000",
+            &ReservationQuery::default(),
+        )
+        .await;
+    assert!(unknown.unwrap_err().is_not_found());
     proxy.exchanges()
 }
 
@@ -231,6 +258,7 @@ async fn rest_exchanges_conform_to_twilios_openapi_specs() {
         "POST /v1/Services/{sid}/Documents/{sid}",
         "GET /v1/Workspaces/{sid}/Tasks/{sid}",
         "POST /v1/Workspaces/{sid}/Tasks/{sid}",
+        "GET /v1/Workspaces/{sid}/Tasks/{sid}/Reservations",
     ] {
         assert!(
             ops.iter().any(|o| o == expected),
@@ -246,6 +274,24 @@ async fn rest_exchanges_conform_to_twilios_openapi_specs() {
         "the injected 503s were seen"
     );
     assert!(exchanges.iter().any(|e| e.status == 412) && exchanges.iter().any(|e| e.status == 409));
+    // The authorization checks asked for the caller's reservations, with and without a status.
+    let reservation_queries: Vec<&str> = exchanges
+        .iter()
+        .filter(|e| e.path.ends_with("/Reservations"))
+        .filter_map(|e| e.query.as_deref())
+        .collect();
+    assert!(
+        reservation_queries
+            .iter()
+            .any(|q| q.contains("WorkerSid=WK") && q.contains("ReservationStatus=accepted")),
+        "{reservation_queries:?}"
+    );
+    assert!(
+        reservation_queries
+            .iter()
+            .any(|q| q.starts_with("WorkerSid=WK") && !q.contains("ReservationStatus")),
+        "{reservation_queries:?}"
+    );
 
     let mut errors = Vec::new();
     for ex in exchanges.iter().filter(|e| !is_iam(e)) {

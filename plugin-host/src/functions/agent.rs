@@ -1,5 +1,6 @@
 //! The agent's functions (Flex token): `generate-unique-code`, `agent-get-token`,
-//! `complete-room`, `update-video-state`.
+//! `complete-room`, `update-video-state`. Each acts only on a task the agent's worker holds
+//! (see [`super::assignment`]).
 
 use axum::extract::State;
 use axum::Json;
@@ -10,9 +11,11 @@ use chat_to_video::api::{
 use chat_to_video::attributes::{AttributePatch, VideoRoomState};
 use rand::RngCore as _;
 
+use super::assignment::{require_assignment, HELD_OR_DONE, WORKING, WORKING_OR_WRAPPING};
 use super::code_doc::{create_code_document, draw_code};
 use super::error::FnError;
-use super::guard::{flex_agent, require};
+use super::guard::{flex_agent, require, FlexAgent};
+use super::room_index::{self, RoomIndex};
 use super::task_attrs::{check_task_sid, fetch_task, merge_into_task};
 use crate::app::AppState;
 use crate::config::is_sid;
@@ -28,14 +31,20 @@ pub async fn generate_unique_code(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<Json<GenerateCodeResponse>, FnError> {
-    flex_agent(&state, &p).await?;
+    let agent = flex_agent(&state, &p).await?;
     let [task_sid] = require(
         &p,
         Endpoint::GenerateUniqueCode,
         [(param::TASK_SID, "the task to escalate")],
     )?;
     check_task_sid(task_sid)?;
-    let task = fetch_task(&state, task_sid).await?;
+    // The task is read while the assignment is checked; it is used only if the check passes.
+    let (held, task) = tokio::join!(
+        require_assignment(&state, &agent, task_sid, WORKING),
+        fetch_task(&state, task_sid)
+    );
+    held?;
+    let task = task?;
 
     let ttl = state.settings.code_ttl_secs;
     let (code, doc) = create_code_document(&state, task_sid, || draw_code(&state)).await?;
@@ -85,7 +94,9 @@ pub async fn agent_get_token(
     if !is_sid(doc_sid, "ET") {
         return Err(FnError::Forbidden(INVALID_DOCUMENT));
     }
-    let room = room_for_document(&state, doc_sid).await?;
+    let first = fetch_code_doc(&state, doc_sid).await?;
+    require_assignment(&state, &agent, &first.1.task, WORKING).await?;
+    let room = room_for_document(&state, first).await?;
     let token = state.signer.access_token(
         &agent.identity,
         Some(&room.sid),
@@ -102,11 +113,20 @@ pub async fn agent_get_token(
     }))
 }
 
-/// The document's room, created on first use. A completed room: 403.
-async fn room_for_document(state: &AppState, doc_sid: &str) -> Result<Room, FnError> {
+/// The document's room, created on first use (starting from `first`, the document as just read).
+/// A completed room: 403.
+async fn room_for_document(
+    state: &AppState,
+    first: (Document, CodeDocument),
+) -> Result<Room, FnError> {
     let ended = FnError::Forbidden("This video room has ended.");
+    let doc_sid = first.0.sid.clone();
+    let mut current = Some(first);
     loop {
-        let (doc, data) = fetch_code_doc(state, doc_sid).await?;
+        let (doc, data) = match current.take() {
+            Some(read) => read,
+            None => fetch_code_doc(state, &doc_sid).await?,
+        };
         if data.completed {
             return Err(ended);
         }
@@ -130,6 +150,16 @@ async fn room_for_document(state: &AppState, doc_sid: &str) -> Result<Room, FnEr
                 unused_room_timeout: state.settings.unused_room_timeout,
             })
             .await?;
+        // The index comes first, so every room a code's document names can be traced to its task.
+        let index = RoomIndex {
+            room_sid: room.sid.clone(),
+            task_sid: data.task.clone(),
+            document_sid: doc.sid.clone(),
+        };
+        if let Err(e) = room_index::record(state, &index).await {
+            complete_quietly(state, &room.sid).await;
+            return Err(e);
+        }
         let new_data = CodeDocument {
             task: data.task.clone(),
             room: Some(room.sid.clone()),
@@ -194,7 +224,7 @@ pub async fn complete_room(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<Json<SuccessResponse>, FnError> {
-    flex_agent(&state, &p).await?;
+    let agent = flex_agent(&state, &p).await?;
     let room_param = p.non_empty(param::ROOM_SID);
     let doc_param = p.non_empty(param::DOCUMENT_SID);
     if room_param.is_none() && doc_param.is_none() {
@@ -203,47 +233,31 @@ pub async fn complete_room(
             keys: vec![(param::ROOM_SID, "the room to complete (or DocumentSid)")],
         });
     }
+    if doc_param.is_some_and(|d| !is_sid(d, "ET")) {
+        return Err(FnError::Forbidden(INVALID_DOCUMENT));
+    }
+    if room_param.is_some_and(|r| !is_sid(r, "RM")) {
+        return Err(FnError::BadRequest(
+            "roomSid must be RM followed by 32 hex digits".into(),
+        ));
+    }
     let mut room_sid = room_param.map(str::to_owned);
     if let Some(doc_sid) = doc_param {
-        if !is_sid(doc_sid, "ET") {
-            return Err(FnError::Forbidden(INVALID_DOCUMENT));
+        let first = fetch_code_doc(&state, doc_sid).await?;
+        require_assignment(&state, &agent, &first.1.task, HELD_OR_DONE).await?;
+        // A room other than the document's must be the caller's too.
+        if let Some(room) = room_sid
+            .as_deref()
+            .filter(|r| first.1.room.as_deref() != Some(*r))
+        {
+            require_room(&state, &agent, room).await?;
         }
-        // Mark the code used up, keeping its TTL; retry if someone wrote in between.
-        loop {
-            let (doc, data) = fetch_code_doc(&state, doc_sid).await?;
-            if room_sid.is_none() {
-                room_sid = data.room.clone();
-            }
-            if data.completed {
-                break;
-            }
-            let done = serde_json::to_value(CodeDocument {
-                completed: true,
-                ..data
-            })
-            .map_err(|e| FnError::Internal(e.to_string()))?;
-            match state
-                .twilio
-                .update_document(
-                    &state.sync_service_sid,
-                    &doc.sid,
-                    &done,
-                    Some(&doc.revision),
-                )
-                .await
-            {
-                Ok(_) => break,
-                Err(e) if e.is_precondition_failed() => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
+        let doc_room = retire_code(&state, first).await?;
+        room_sid = room_sid.or(doc_room);
+    } else if let Some(room) = &room_sid {
+        require_room(&state, &agent, room).await?;
     }
     if let Some(room) = room_sid {
-        if !is_sid(&room, "RM") {
-            return Err(FnError::BadRequest(
-                "roomSid must be RM followed by 32 hex digits".into(),
-            ));
-        }
         match complete_room_idempotent(&state, &room).await {
             Ok(()) => {}
             Err(e) if e.is_not_found() => {
@@ -255,11 +269,59 @@ pub async fn complete_room(
     Ok(Json(SuccessResponse { success: true }))
 }
 
+/// The room's task (through its index) must be held by the caller; a room without an index is
+/// refused like a task that is not theirs.
+async fn require_room(state: &AppState, agent: &FlexAgent, room_sid: &str) -> Result<(), FnError> {
+    let task = room_index::task_of(state, room_sid)
+        .await?
+        .ok_or(FnError::NotAssigned)?;
+    require_assignment(state, agent, &task, HELD_OR_DONE).await
+}
+
+/// Marks the code used up, keeping its TTL; retries if someone wrote in between. Answers the
+/// document's room as last read.
+async fn retire_code(
+    state: &AppState,
+    first: (Document, CodeDocument),
+) -> Result<Option<String>, FnError> {
+    let doc_sid = first.0.sid.clone();
+    let mut current = Some(first);
+    loop {
+        let (doc, data) = match current.take() {
+            Some(read) => read,
+            None => fetch_code_doc(state, &doc_sid).await?,
+        };
+        let room = data.room.clone();
+        if data.completed {
+            return Ok(room);
+        }
+        let done = serde_json::to_value(CodeDocument {
+            completed: true,
+            ..data
+        })
+        .map_err(|e| FnError::Internal(e.to_string()))?;
+        match state
+            .twilio
+            .update_document(
+                &state.sync_service_sid,
+                &doc.sid,
+                &done,
+                Some(&doc.revision),
+            )
+            .await
+        {
+            Ok(_) => return Ok(room),
+            Err(e) if e.is_precondition_failed() => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 pub async fn update_video_state(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<Json<SuccessResponse>, FnError> {
-    flex_agent(&state, &p).await?;
+    let agent = flex_agent(&state, &p).await?;
     let [task_sid, raw_state] = require(
         &p,
         Endpoint::UpdateVideoState,
@@ -272,6 +334,7 @@ pub async fn update_video_state(
     let video_state = VideoRoomState::parse(raw_state).ok_or_else(|| {
         FnError::BadRequest("state must be created, connected, disconnected or error".into())
     })?;
+    require_assignment(&state, &agent, task_sid, WORKING_OR_WRAPPING).await?;
     let patch = AttributePatch {
         video_room: Some(video_state),
         ..AttributePatch::default()

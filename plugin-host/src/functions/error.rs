@@ -11,6 +11,11 @@ use serde_json::json;
 use crate::params::ParamsError;
 use crate::twilio::TwilioError;
 
+/// Body of [`FnError::NotAssigned`].
+pub const NOT_ASSIGNED: &str = "Forbidden: this task is not assigned to you";
+/// Body of [`FnError::NoWorker`].
+pub const NO_WORKER: &str = "Forbidden: this Flex user is not a TaskRouter worker";
+
 #[derive(Debug, thiserror::Error)]
 pub enum FnError {
     /// 400 `{"data": null, "message": "(<path>) Missing <key>: <purpose>"}`, one per missing key.
@@ -25,6 +30,13 @@ pub enum FnError {
     /// 403 text/plain (Flex token missing or refused).
     #[error("{0}")]
     Unauthorized(String),
+    /// 403 text/plain [`NOT_ASSIGNED`]: the agent's worker does not hold the task (or there is no
+    /// such task: the answer is the same).
+    #[error("task not assigned to the caller")]
+    NotAssigned,
+    /// 403 text/plain [`NO_WORKER`]: a valid Flex token whose user is not a TaskRouter worker.
+    #[error("token without a worker")]
+    NoWorker,
     /// 403 `{"error": "Invalid code."}`.
     #[error("invalid code")]
     InvalidCode,
@@ -77,6 +89,16 @@ fn bad_request(message: String) -> Response {
         .into_response()
 }
 
+/// 403 with a text/plain body, as the Flex token validator answers.
+fn plain_forbidden(message: String) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
+}
+
 fn error_body(status: StatusCode, error: &str) -> Response {
     (
         status,
@@ -99,12 +121,9 @@ impl IntoResponse for FnError {
                 bad_request(message)
             }
             FnError::BadRequest(m) => bad_request(m),
-            FnError::Unauthorized(m) => (
-                StatusCode::FORBIDDEN,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                m,
-            )
-                .into_response(),
+            FnError::Unauthorized(m) => plain_forbidden(m),
+            FnError::NotAssigned => plain_forbidden(NOT_ASSIGNED.to_owned()),
+            FnError::NoWorker => plain_forbidden(NO_WORKER.to_owned()),
             FnError::InvalidCode => error_body(StatusCode::FORBIDDEN, INVALID_CODE),
             FnError::Forbidden(m) => error_body(StatusCode::FORBIDDEN, m),
             FnError::AgentNotConnected => {

@@ -4,6 +4,7 @@ use chat_to_video::api::{param, Endpoint};
 
 use super::error::FnError;
 use crate::app::AppState;
+use crate::config::is_sid;
 use crate::params::Params;
 
 /// Values of the required keys, or one 400 naming every missing one.
@@ -30,9 +31,12 @@ pub fn require<'p, const N: usize>(
 #[derive(Debug, Clone)]
 pub struct FlexAgent {
     pub identity: String,
+    /// The agent's TaskRouter worker (`WK…`).
+    pub worker_sid: String,
 }
 
-/// Checks `Token` with IAM (Twilio's, or the sandbox's own). Missing or refused: 403 text/plain.
+/// Checks `Token` with IAM (Twilio's, or the sandbox's own). Missing or refused: 403 text/plain;
+/// a valid token without a worker (a Flex user who handles no tasks): 403 [`FnError::NoWorker`].
 pub async fn flex_agent(state: &AppState, p: &Params) -> Result<FlexAgent, FnError> {
     let token = p
         .non_empty(param::TOKEN)
@@ -52,5 +56,12 @@ pub async fn flex_agent(state: &AppState, p: &Params) -> Result<FlexAgent, FnErr
         .or(result.realm_user_id)
         .filter(|i| !i.is_empty())
         .ok_or_else(|| FnError::Unauthorized("Unauthorized: token has no identity".into()))?;
-    Ok(FlexAgent { identity })
+    let worker_sid = result
+        .worker_sid
+        .filter(|w| is_sid(w, "WK"))
+        .ok_or(FnError::NoWorker)?;
+    Ok(FlexAgent {
+        identity,
+        worker_sid,
+    })
 }

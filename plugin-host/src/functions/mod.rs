@@ -1,11 +1,13 @@
 //! The functions API (DESIGN §4) under `/features/chat-to-video-escalation/`.
 
 mod agent;
+pub mod assignment;
 pub mod code_doc;
 mod cors;
 mod customer;
 pub mod error;
-mod guard;
+pub mod guard;
+pub mod room_index;
 pub mod task_attrs;
 
 use axum::routing::get;

@@ -84,18 +84,34 @@ fn name_param(p: &Params, key: &str) -> Result<String, ApiFailure> {
     Ok(v.to_owned())
 }
 
-/// `identity` → `{"identity", "token", "workerSid"}`: a Flex-style token the sandbox's IAM accepts.
+/// `identity`, optional `worker` (`true`/`false`, default `true`) → `{"identity", "token",
+/// "workerSid"}`: a Flex-style token the sandbox's IAM accepts. With `worker=false` the token
+/// belongs to a Flex user who is not a TaskRouter worker (`workerSid` null), as a Console admin's.
 async fn create_agent(State(state): State<AppState>, p: Params) -> Result<Response, ApiFailure> {
     let sb = sandbox(&state)?;
     let identity = name_param(&p, "identity")?;
+    let as_worker = match p.non_empty("worker") {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(_) => {
+            return Err(ApiFailure::BadRequest(
+                "worker must be true or false".into(),
+            ))
+        }
+    };
     let who = identity.clone();
-    let worker = sb
-        .db()
-        .call(move |c| Ok(tasks::ensure_worker(c, &who, now_ms())))
-        .await??;
+    let worker = if as_worker {
+        Some(
+            sb.db()
+                .call(move |c| Ok(tasks::ensure_worker(c, &who, now_ms())))
+                .await??,
+        )
+    } else {
+        None
+    };
     let (token, _) = sb
         .flex_tokens()
-        .issue(&identity, &worker)
+        .issue(&identity, worker.as_deref())
         .map_err(|e| ApiFailure::Internal(SandboxError::invalid(e.to_string())))?;
     Ok(Json(json!({ "identity": identity, "token": token, "workerSid": worker })).into_response())
 }
@@ -131,8 +147,11 @@ async fn create_task(State(state): State<AppState>, p: Params) -> Result<Respons
         .db()
         .call(move |c| {
             Ok((|| {
-                let worker = tasks::ensure_worker(c, &agent, now_ms())?;
-                tasks::create(c, &worker, &channel, &attributes, now_ms())
+                let tx = c.transaction()?;
+                let worker = tasks::ensure_worker(&tx, &agent, now_ms())?;
+                let task = tasks::create(&tx, &worker, &channel, &attributes, now_ms())?;
+                tx.commit()?;
+                Ok::<_, SandboxError>(task)
             })())
         })
         .await??;

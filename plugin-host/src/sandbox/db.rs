@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use rusqlite::Connection;
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("../../migrations/0001_sandbox.sql"),
     include_str!("../../migrations/0002_conversation_messages.sql"),
+    include_str!("../../migrations/0003_reservations.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

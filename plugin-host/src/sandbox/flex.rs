@@ -16,7 +16,9 @@ pub struct FlexClaims {
     pub aud: String,
     /// The agent's identity.
     pub sub: String,
-    pub worker_sid: String,
+    /// The agent's TaskRouter worker; `None` for a Flex user who is not a worker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker_sid: Option<String>,
     pub roles: Vec<String>,
     pub iat: u64,
     pub exp: u64,
@@ -38,14 +40,14 @@ impl FlexTokens {
     pub fn issue(
         &self,
         identity: &str,
-        worker_sid: &str,
+        worker_sid: Option<&str>,
     ) -> Result<(String, FlexClaims), jsonwebtoken::errors::Error> {
         let now = now_secs();
         let claims = FlexClaims {
             iss: ISSUER.to_owned(),
             aud: AUDIENCE.to_owned(),
             sub: identity.to_owned(),
-            worker_sid: worker_sid.to_owned(),
+            worker_sid: worker_sid.map(str::to_owned),
             roles: vec!["agent".to_owned()],
             iat: now,
             exp: now + FLEX_TOKEN_TTL_SECS,
@@ -73,8 +75,11 @@ mod tests {
     #[test]
     fn round_trip_and_foreign_secret() {
         let t = FlexTokens::new("one");
-        let (token, claims) = t.issue("alice", "WK1").unwrap();
+        let (token, claims) = t.issue("alice", Some("WK1")).unwrap();
         assert_eq!(t.verify(&token).unwrap(), claims);
+        let (token, claims) = t.issue("admin", None).unwrap();
+        assert_eq!(t.verify(&token).unwrap().worker_sid, None);
+        assert_eq!(claims.worker_sid, None);
         assert!(FlexTokens::new("two").verify(&token).is_err());
         assert!(t.verify("not.a.token").is_err());
     }

@@ -1,6 +1,6 @@
 //! The sandbox: a stand-in for the Twilio REST subset the feature uses (Video Rooms, Sync
-//! Documents, TaskRouter Tasks, IAM token validation), kept in SQLite under the data directory,
-//! plus the small sandbox API for agents, chats and tasks.
+//! Documents, TaskRouter Tasks and Reservations, IAM token validation), kept in SQLite under the
+//! data directory, plus the small sandbox API for agents, chats and tasks.
 //!
 //! For the parts built on top (signaling, live documents): [`Sandbox::subscribe`] for the event
 //! bus, [`Sandbox::participant_joined`] / [`Sandbox::participant_left`] / [`Sandbox::room_presence`]
@@ -12,6 +12,7 @@ pub mod documents;
 pub mod error;
 pub mod events;
 pub mod flex;
+pub mod reservations;
 pub mod rest;
 pub mod rooms;
 pub mod sid;

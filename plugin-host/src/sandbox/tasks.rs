@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::error::SandboxError;
+use super::reservations;
 use super::sid::new_sid;
 use crate::clock::rfc3339_secs;
 use crate::twilio::codes;
@@ -74,7 +75,8 @@ pub fn check_attributes(text: &str) -> Result<String, SandboxError> {
     super::json_object(text, "Attributes")
 }
 
-/// A task assigned to the agent's worker.
+/// A task assigned to the agent's worker, with the worker's accepted reservation. Run it inside a
+/// transaction so both land together.
 pub fn create(
     conn: &Connection,
     worker_sid: &str,
@@ -89,6 +91,7 @@ pub fn create(
          VALUES (?1, ?2, ?3, 'assigned', ?4, 0, ?5, ?5)",
     )?
     .execute(params![sid, worker_sid, channel, attributes, now])?;
+    reservations::create(conn, &sid, worker_sid, "accepted", now)?;
     Ok(sid)
 }
 
@@ -123,6 +126,14 @@ pub fn fetch(conn: &Connection, sid: &str) -> Result<Option<TaskRow>, SandboxErr
         .optional()?)
 }
 
+pub fn exists(conn: &Connection, sid: &str) -> Result<bool, SandboxError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM tasks WHERE sid = ?1")?
+        .query_row([sid], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// The agent's tasks, newest first.
 pub fn for_worker(conn: &Connection, worker_sid: &str) -> Result<Vec<TaskRow>, SandboxError> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -151,8 +162,29 @@ fn transition_allowed(from: &str, to: &str) -> bool {
     )
 }
 
-/// Applies a change; `if_match` must name the current revision (else 412 / 20412).
+/// Applies a change; `if_match` must name the current revision (else 412 / 20412). A status
+/// change moves the task's reservations along in the same transaction.
 pub fn update(
+    conn: &mut Connection,
+    sid: &str,
+    change: TaskChange,
+    if_match: Option<&str>,
+    now: i64,
+) -> Result<Option<TaskRow>, SandboxError> {
+    if change.assignment_status.is_none() {
+        // One statement changes the row: no transaction needed (the common attribute merge).
+        return apply(conn, sid, change, if_match, now);
+    }
+    let tx = conn.transaction()?;
+    let task = apply(&tx, sid, change, if_match, now)?;
+    if let Some(t) = &task {
+        reservations::follow_task(&tx, &t.sid, &t.assignment_status, now)?;
+    }
+    tx.commit()?;
+    Ok(task)
+}
+
+fn apply(
     conn: &Connection,
     sid: &str,
     change: TaskChange,

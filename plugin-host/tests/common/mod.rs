@@ -157,8 +157,16 @@ impl Api {
 impl Service {
     /// A sandbox with its own data directory.
     pub fn start(env: &[(&str, &str)]) -> Service {
+        Self::start_prepared(env, |_| {})
+    }
+
+    /// A sandbox whose data directory `prepare` fills first (e.g. with an older database).
+    pub fn start_prepared(env: &[(&str, &str)], prepare: impl FnOnce(&Path)) -> Service {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().to_path_buf();
+        let data = dir.join("data");
+        std::fs::create_dir_all(&data).expect("data dir");
+        prepare(&data);
         let env: Vec<(String, String)> = env
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

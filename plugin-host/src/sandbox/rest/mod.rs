@@ -4,6 +4,7 @@
 mod documents;
 mod form;
 mod iam;
+mod reservations;
 mod rooms;
 mod tasks;
 
@@ -39,6 +40,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/v1/Workspaces/{ws}/Tasks/{sid}",
             get(tasks::fetch).post(tasks::update),
+        )
+        .route(
+            "/v1/Workspaces/{ws}/Tasks/{sid}/Reservations",
+            get(reservations::list),
         )
         .route(
             "/v1/Accounts/{account}/Tokens/validate",

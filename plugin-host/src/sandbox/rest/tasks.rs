@@ -20,14 +20,19 @@ const STATUSES: [&str; 6] = [
     "wrapping",
 ];
 
-fn answer(sb: &Sandbox, task: &TaskRow) -> Response {
+/// The account and workspace resources every TaskRouter answer names.
+pub(super) fn workspace_sids(sb: &Sandbox) -> WorkspaceSids<'_> {
     let ids = sb.ids();
-    let ws = WorkspaceSids {
+    WorkspaceSids {
         account: &ids.account_sid,
         workspace: &ids.workspace_sid,
         workflow: &ids.workflow_sid,
         queue: &ids.queue_sid,
-    };
+    }
+}
+
+fn answer(sb: &Sandbox, task: &TaskRow) -> Response {
+    let ws = workspace_sids(sb);
     (
         [(header::ETAG, task.etag())],
         Json(task.to_json(&ws, sb.base_url(), now_ms())),
@@ -35,7 +40,7 @@ fn answer(sb: &Sandbox, task: &TaskRow) -> Response {
         .into_response()
 }
 
-fn check_workspace(sb: &Sandbox, ws: &str, path: &str) -> Result<(), SandboxError> {
+pub(super) fn check_workspace(sb: &Sandbox, ws: &str, path: &str) -> Result<(), SandboxError> {
     if ws == sb.ids().workspace_sid {
         Ok(())
     } else {

@@ -1,0 +1,90 @@
+//! Authorization by assignment: an agent may act on a task only while their TaskRouter worker
+//! holds a reservation for it in a status the action allows (TaskRouter's Reservations list,
+//! filtered by the worker). An unknown task and someone else's task get the same answer.
+
+use super::error::FnError;
+use super::guard::FlexAgent;
+use crate::app::AppState;
+use crate::config::is_sid;
+use crate::twilio::taskrouter::{
+    Reservation, ReservationPage, ReservationQuery, ReservationStatus,
+};
+
+/// `generate-unique-code`, `agent-get-token`: the agent is working on the task.
+pub const WORKING: &[ReservationStatus] = &[ReservationStatus::Accepted];
+/// `update-video-state`: working on it or wrapping it up ("disconnected" lands during wrap-up).
+pub const WORKING_OR_WRAPPING: &[ReservationStatus] =
+    &[ReservationStatus::Accepted, ReservationStatus::Wrapping];
+/// `complete-room`: it runs after wrap-up, so a completed reservation still counts.
+pub const HELD_OR_DONE: &[ReservationStatus] = &[
+    ReservationStatus::Accepted,
+    ReservationStatus::Wrapping,
+    ReservationStatus::Completed,
+];
+
+/// Ok when `agent`'s worker holds a reservation for `task_sid` in one of `allowed`; else
+/// [`FnError::NotAssigned`].
+pub async fn require_assignment(
+    state: &AppState,
+    agent: &FlexAgent,
+    task_sid: &str,
+    allowed: &[ReservationStatus],
+) -> Result<(), FnError> {
+    if !is_sid(task_sid, "WT") {
+        return Err(FnError::NotAssigned);
+    }
+    // One status: let TaskRouter filter. Several: the worker's reservations for the task, which
+    // are few; a page that does not settle it is followed by one query per status.
+    let single = match allowed {
+        [one] => Some(*one),
+        _ => None,
+    };
+    let page = reservations(state, agent, task_sid, single).await?;
+    if holds(&page.reservations, agent, task_sid, allowed) {
+        return Ok(());
+    }
+    if page.has_more && single.is_none() {
+        for status in allowed {
+            let page = reservations(state, agent, task_sid, Some(*status)).await?;
+            if holds(&page.reservations, agent, task_sid, allowed) {
+                return Ok(());
+            }
+        }
+    }
+    Err(FnError::NotAssigned)
+}
+
+async fn reservations(
+    state: &AppState,
+    agent: &FlexAgent,
+    task_sid: &str,
+    status: Option<ReservationStatus>,
+) -> Result<ReservationPage, FnError> {
+    let query = ReservationQuery {
+        worker_sid: Some(&agent.worker_sid),
+        status,
+        page_size: None,
+    };
+    match state
+        .twilio
+        .list_task_reservations(&state.workspace_sid, task_sid, &query)
+        .await
+    {
+        Ok(page) => Ok(page),
+        Err(e) if e.is_not_found() => Err(FnError::NotAssigned),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn holds(
+    found: &[Reservation],
+    agent: &FlexAgent,
+    task_sid: &str,
+    allowed: &[ReservationStatus],
+) -> bool {
+    found.iter().any(|r| {
+        r.worker_sid == agent.worker_sid
+            && r.task_sid == task_sid
+            && allowed.contains(&r.reservation_status)
+    })
+}
