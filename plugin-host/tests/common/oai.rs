@@ -1,8 +1,11 @@
 //! Checks recorded requests and responses against Twilio's OpenAPI specs: unknown fields, wrong
-//! types and missing fields are errors. The specs come from `TWILIO_OAI_DIR`, else
-//! `../shared/twilio-oai/` beside the repository, else a download of the pinned commit (checked by
-//! sha256). Without any of them the caller skips, loudly (and fails under `CI`).
+//! types and missing fields are errors. The specs (twilio-oai at [`COMMIT`], tag 2.6.7) come from
+//! `TWILIO_OAI_DIR`, else `shared/twilio-oai/` beside the repository or a folder above it, else a
+//! download checked by sha256: first the npm registry's `@twilio/cli-core` 9.0.0, which ships that
+//! commit's JSON specs byte for byte, then GitHub's copy of the commit. Without any of them the
+//! caller skips, loudly (and fails under `CI`).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -11,20 +14,36 @@ use sha2::{Digest, Sha256};
 use super::proxy::Exchange;
 
 pub const COMMIT: &str = "d50069b44ea8cd23141385bdb6db48f16ff75bb5";
-pub const FILES: [(&str, &str); 3] = [
-    (
-        "twilio_video_v1.yaml",
-        "9db81fba0849703524dcbbc2172e67f701da346a0d8d680931f8054a66f4a0f7",
-    ),
-    (
-        "twilio_sync_v1.yaml",
-        "48d7c85e2c09231688d6b5d3ef3a2da4e7517a01e6675683940ed4e40153eb2d",
-    ),
-    (
-        "twilio_taskrouter_v1.yaml",
-        "1553e1e453f481135210531b01610d7ca0e6dae273c030d9566e0848cf9d7491",
-    ),
+
+/// One spec: its file stem and the sha256 of its YAML and JSON forms at [`COMMIT`].
+struct Spec {
+    stem: &'static str,
+    yaml_sha256: &'static str,
+    json_sha256: &'static str,
+}
+
+const SPECS: [Spec; 3] = [
+    Spec {
+        stem: "twilio_video_v1",
+        yaml_sha256: "9db81fba0849703524dcbbc2172e67f701da346a0d8d680931f8054a66f4a0f7",
+        json_sha256: "162f62d432a227cb5aab8da45af7bbfceca5569feff4e26529504583946d1383",
+    },
+    Spec {
+        stem: "twilio_sync_v1",
+        yaml_sha256: "48d7c85e2c09231688d6b5d3ef3a2da4e7517a01e6675683940ed4e40153eb2d",
+        json_sha256: "0360fe39df8da59ebecefefbeb312aaae2d6e23faf783020486e3a743f499e92",
+    },
+    Spec {
+        stem: "twilio_taskrouter_v1",
+        yaml_sha256: "1553e1e453f481135210531b01610d7ca0e6dae273c030d9566e0848cf9d7491",
+        json_sha256: "f431d2bc66ba14373a452e0e6d3795cb1576cf6c2e15352b5330b22a4d34d0bf",
+    },
 ];
+
+/// The npm package that carries the specs, the tarball's sha256, and where they sit inside it.
+const NPM_TARBALL: &str = "https://registry.npmjs.org/@twilio/cli-core/-/cli-core-9.0.0.tgz";
+const NPM_TARBALL_SHA256: &str = "9fef3d7234dbce63ff3005a422f46fcf7e3486b369f852f61b3ede41097e5667";
+const NPM_SPEC_DIR: &str = "package/src/services/twilio-api/";
 
 /// A spec, one of its path templates, and the path parameters matched.
 type Operation<'a> = (&'a Value, &'a str, Vec<(String, String)>);
@@ -35,8 +54,15 @@ pub struct Specs {
     pub source: PathBuf,
 }
 
-fn has_all(dir: &Path) -> bool {
-    FILES.iter().all(|(f, _)| dir.join(f).is_file())
+/// The three spec files in `dir`, all YAML or all JSON, if they are there.
+fn spec_files(dir: &Path) -> Option<Vec<PathBuf>> {
+    ["yaml", "json"].into_iter().find_map(|ext| {
+        let files: Vec<PathBuf> = SPECS
+            .iter()
+            .map(|s| dir.join(format!("{}.{ext}", s.stem)))
+            .collect();
+        files.iter().all(|f| f.is_file()).then_some(files)
+    })
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -46,32 +72,102 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-async fn download(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(60))
-        .build()
-        .map_err(|e| e.to_string())?;
-    for (file, sum) in FILES {
+fn check_sum(what: &str, bytes: &[u8], expected: &str) -> Result<(), String> {
+    let got = sha256_hex(bytes);
+    if got == expected {
+        Ok(())
+    } else {
+        Err(format!("{what}: sha256 {got}, expected {expected}"))
+    }
+}
+
+async fn fetch(http: &reqwest::Client, url: &str) -> Result<Vec<u8>, String> {
+    let resp = http
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    if !resp.status().is_success() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    Ok(resp.bytes().await.map_err(|e| e.to_string())?.to_vec())
+}
+
+/// The JSON specs out of the npm tarball, each checked against [`COMMIT`]'s sum.
+async fn download_from_npm(http: &reqwest::Client, dir: &Path) -> Result<(), String> {
+    let tarball = fetch(http, NPM_TARBALL).await?;
+    check_sum(NPM_TARBALL, &tarball, NPM_TARBALL_SHA256)?;
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(tarball.as_slice()));
+    let mut found = 0;
+    for entry in archive.entries().map_err(|e| e.to_string())? {
+        let mut entry = entry.map_err(|e| e.to_string())?;
+        let path = entry
+            .path()
+            .map_err(|e| e.to_string())?
+            .display()
+            .to_string();
+        let Some(spec) = SPECS
+            .iter()
+            .find(|s| path == format!("{NPM_SPEC_DIR}{}.json", s.stem))
+        else {
+            continue;
+        };
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        check_sum(&path, &bytes, spec.json_sha256)?;
+        std::fs::write(dir.join(format!("{}.json", spec.stem)), &bytes)
+            .map_err(|e| e.to_string())?;
+        found += 1;
+    }
+    if found == SPECS.len() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{NPM_TARBALL}: {found} of {} specs found",
+            SPECS.len()
+        ))
+    }
+}
+
+/// The YAML specs from GitHub's copy of [`COMMIT`].
+async fn download_from_github(http: &reqwest::Client, dir: &Path) -> Result<(), String> {
+    for spec in &SPECS {
+        let file = format!("{}.yaml", spec.stem);
         let url = format!(
             "https://raw.githubusercontent.com/twilio/twilio-oai/{COMMIT}/spec/yaml/{file}"
         );
-        let resp = http
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| format!("{url}: {e}"))?;
-        if !resp.status().is_success() {
-            return Err(format!("{url}: HTTP {}", resp.status()));
-        }
-        let bytes = resp.bytes().await.map_err(|e| e.to_string())?;
-        let got = sha256_hex(&bytes);
-        if got != sum {
-            return Err(format!("{file}: sha256 {got}, expected {sum}"));
-        }
+        let bytes = fetch(http, &url).await?;
+        check_sum(&file, &bytes, spec.yaml_sha256)?;
         std::fs::write(dir.join(file), &bytes).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// Downloads into a cache under the target directory, trying each source in turn.
+async fn download(tried: &mut Vec<String>) -> Option<PathBuf> {
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("twilio-oai-{COMMIT}"));
+    if spec_files(&cache).is_some() {
+        return Some(cache);
+    }
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .ok()?;
+    if let Err(e) = std::fs::create_dir_all(&cache) {
+        tried.push(format!("{}: {e}", cache.display()));
+        return None;
+    }
+    match download_from_npm(&http, &cache).await {
+        Ok(()) => return Some(cache),
+        Err(e) => tried.push(format!("npm @twilio/cli-core 9.0.0: {e}")),
+    }
+    match download_from_github(&http, &cache).await {
+        Ok(()) => Some(cache),
+        Err(e) => {
+            tried.push(format!("GitHub twilio-oai@{COMMIT}: {e}"));
+            None
+        }
+    }
 }
 
 /// The specs, or `None` after saying loudly why the caller should skip.
@@ -81,7 +177,7 @@ pub async fn load() -> Option<Specs> {
     if let Some(d) = std::env::var_os("TWILIO_OAI_DIR") {
         let d = PathBuf::from(d);
         tried.push(d.display().to_string());
-        if has_all(&d) {
+        if spec_files(&d).is_some() {
             dir = Some(d);
         }
     }
@@ -93,20 +189,12 @@ pub async fn load() -> Option<Specs> {
             .ancestors()
             .skip(1)
             .map(|a| a.join("shared/twilio-oai"))
-            .find(|d| has_all(d));
+            .find(|d| spec_files(d).is_some());
     }
     if dir.is_none() {
-        let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("twilio-oai-{COMMIT}"));
-        if has_all(&d) {
-            dir = Some(d);
-        } else {
-            match download(&d).await {
-                Ok(()) => dir = Some(d),
-                Err(e) => tried.push(format!("download of twilio-oai@{COMMIT}: {e}")),
-            }
-        }
+        dir = download(&mut tried).await;
     }
-    let Some(dir) = dir else {
+    let Some(files) = dir.as_deref().and_then(spec_files) else {
         let msg = format!(
             "Twilio OpenAPI specs unavailable; tried: {}",
             tried.join("; ")
@@ -117,14 +205,22 @@ pub async fn load() -> Option<Specs> {
         eprintln!("\n!!! SKIPPING OpenAPI validation: {msg}\n");
         return None;
     };
-    let docs = FILES
+    let docs = files
         .iter()
-        .map(|(f, _)| {
-            let text = std::fs::read_to_string(dir.join(f)).expect("read spec");
-            serde_yaml::from_str::<Value>(&text).expect("parse spec")
+        .map(|f| {
+            let text = std::fs::read_to_string(f).expect("read spec");
+            // JSON is YAML too, but serde_json reads the JSON form much faster.
+            if f.extension().is_some_and(|e| e == "json") {
+                serde_json::from_str::<Value>(&text).expect("parse spec")
+            } else {
+                serde_yaml::from_str::<Value>(&text).expect("parse spec")
+            }
         })
         .collect();
-    Some(Specs { docs, source: dir })
+    Some(Specs {
+        docs,
+        source: dir.unwrap_or_default(),
+    })
 }
 
 fn form_pairs(text: &str) -> Vec<(String, String)> {
