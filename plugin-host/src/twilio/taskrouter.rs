@@ -32,6 +32,17 @@ pub struct TaskUpdate<'a> {
     pub reason: Option<&'a str>,
 }
 
+impl<'a> TaskUpdate<'a> {
+    /// A move to `status` (Twilio requires a `reason` for `completed` and `canceled`).
+    pub fn status(status: &'a str, reason: Option<&'a str>) -> TaskUpdate<'a> {
+        TaskUpdate {
+            attributes: None,
+            assignment_status: Some(status),
+            reason,
+        }
+    }
+}
+
 /// `task_reservation_enum_status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
