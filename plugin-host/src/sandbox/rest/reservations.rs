@@ -20,13 +20,7 @@ fn filter(q: &Form) -> Result<Filter, SandboxError> {
             "WorkerSid must be WK followed by 32 hex digits",
         ));
     }
-    let status = q.get("ReservationStatus").map(str::to_owned);
-    if status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
-        return Err(SandboxError::invalid(format!(
-            "ReservationStatus must be one of {}",
-            STATUSES.join(", ")
-        )));
-    }
+    let status = q.one_of("ReservationStatus", &STATUSES)?.map(str::to_owned);
     Ok(Filter { worker_sid, status })
 }
 
@@ -37,10 +31,7 @@ pub async fn list(
 ) -> Result<Response, SandboxError> {
     let path = format!("/v1/Workspaces/{ws}/Tasks/{task}/Reservations");
     check_workspace(&sb, &ws, &path)?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|_| SandboxError::invalid("The query string is malformed"))?;
-    let q = Form::from_pairs(pairs);
+    let q = Form::query(query.as_deref())?;
     let filter = filter(&q)?;
     let page_size = q.int_in("PageSize", 1, 1000)?.unwrap_or(50) as u32;
     let page = q.int_in("Page", 0, 1_000_000)?.unwrap_or(0) as u32;

@@ -16,13 +16,10 @@ use crate::twilio::codes;
 
 pub async fn create(Authed(sb): Authed, body: Bytes) -> Result<Response, SandboxError> {
     let form = Form::parse(&body)?;
-    let room_type = form.get("Type").unwrap_or("group").to_owned();
-    if !ROOM_TYPES.contains(&room_type.as_str()) {
-        return Err(SandboxError::invalid(format!(
-            "Type must be one of {}",
-            ROOM_TYPES.join(", ")
-        )));
-    }
+    let room_type = form
+        .one_of("Type", &ROOM_TYPES)?
+        .unwrap_or("group")
+        .to_owned();
     let new = NewRoom {
         unique_name: form
             .get("UniqueName")
@@ -60,10 +57,7 @@ pub async fn fetch(Authed(sb): Authed, Path(sid): Path<String>) -> Result<Respon
 }
 
 pub async fn list(Authed(sb): Authed, RawQuery(query): RawQuery) -> Result<Response, SandboxError> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|_| SandboxError::invalid("The query string is malformed"))?;
-    let q = Form::from_pairs(pairs);
+    let q = Form::query(query.as_deref())?;
     let status = q.get("Status").map(str::to_owned);
     if let Some(s) = &status {
         if ![rooms::IN_PROGRESS, rooms::COMPLETED, "failed"].contains(&s.as_str()) {
