@@ -18,7 +18,6 @@ use crate::twilio::{BaseUrls, RetryPolicy, TwilioClient};
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
-    pub mode: Mode,
     /// `full_url` and page links start with this (no trailing slash).
     pub public_url: Arc<str>,
     /// `public_url` with `ws`/`wss` (sandbox WebSocket URLs start with this).
@@ -39,9 +38,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    pub fn mode(&self) -> Mode {
+        self.settings.mode()
+    }
+
     /// Which backend the browser talks to for media and live documents.
     pub fn provider(&self) -> Provider {
-        match self.mode {
+        match self.mode() {
             Mode::Sandbox => Provider::Sandbox,
             Mode::Twilio => Provider::Twilio,
         }
@@ -49,13 +52,13 @@ impl AppState {
 
     /// Sandbox only: the room's signaling WebSocket.
     pub fn signaling_url(&self, room_sid: &str) -> Option<String> {
-        (self.mode == Mode::Sandbox)
+        (self.mode() == Mode::Sandbox)
             .then(|| format!("{}/sandbox/rooms/{room_sid}/signal", self.public_ws_url))
     }
 
     /// Sandbox only: the document's live-update WebSocket.
     pub fn sync_url(&self, document_sid: &str) -> Option<String> {
-        (self.mode == Mode::Sandbox).then(|| {
+        (self.mode() == Mode::Sandbox).then(|| {
             format!(
                 "{}/sandbox/documents/{document_sid}/live",
                 self.public_ws_url
@@ -128,7 +131,6 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
         Some((_, rest)) => format!("ws://{rest}"),
         None => format!("ws://{public_url}"),
     };
-    let mode = settings.mode();
     let override_urls = match &settings.rest_base_url {
         Some(u) => Some(BaseUrls::all(
             &reqwest::Url::parse(u).map_err(|e| StartError::Other(e.to_string()))?,
@@ -206,7 +208,6 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
             settings.guess_refill_secs,
         )),
         settings: Arc::new(settings),
-        mode,
         public_url: public_url.trim_end_matches('/').into(),
         public_ws_url: public_ws_url.trim_end_matches('/').into(),
         twilio,
@@ -259,7 +260,7 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     let bound = listener
         .local_addr()
         .map_err(|e| StartError::Other(e.to_string()))?;
-    let mode = state.mode;
+    let mode = state.mode();
     {
         use std::io::Write as _;
         let mut out = std::io::stdout().lock();

@@ -15,4 +15,9 @@ pub mod signaling;
 pub mod tokens;
 pub mod twilio;
 
+/// The socket client the integration tests use, shared with the tests in here.
+#[cfg(test)]
+#[path = "../tests/common/sockets.rs"]
+mod test_sockets;
+
 pub use app::{routes, AppState};

@@ -76,12 +76,10 @@ impl Params {
                             ParamsError::Malformed("The JSON body is not an object")
                         })?;
                     for (k, v) in obj {
+                        // Strings as they are, anything else as its JSON text; null is absent.
                         let v = match v {
                             serde_json::Value::String(s) => s,
                             serde_json::Value::Null => continue,
-                            serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
-                                v.to_string()
-                            }
                             other => other.to_string(),
                         };
                         pairs.push((k, v));

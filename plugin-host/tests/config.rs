@@ -1,5 +1,7 @@
 //! Start-up refuses bad configuration with a message naming the variable.
 
+mod common;
+
 use std::process::{Command, Stdio};
 
 fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
@@ -8,15 +10,7 @@ fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
     cmd.args(["--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path().join("data"))
         .current_dir(dir.path());
-    for k in [
-        "ACCOUNT_SID",
-        "AUTH_TOKEN",
-        "TWILIO_API_KEY",
-        "TWILIO_API_SECRET",
-        "VIDEO_CODE_LENGTH",
-        "VIDEO_CODE_TTL",
-        "VIDEO_ROOM_TYPE",
-    ] {
+    for k in common::configuration_variables() {
         cmd.env_remove(k);
     }
     for (k, v) in env {

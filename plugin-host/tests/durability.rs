@@ -40,23 +40,9 @@ async fn fifty_concurrent_attribute_merges_keep_every_key() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_functions_on_one_task_keep_each_others_keys() {
     let svc = InProcess::start(&[], &[]).await;
-    let (token, task, code) = svc.code("alice").await;
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, _) = svc
-        .call(
-            "agent-get-token",
-            &[("Token", &token), ("DocumentSid", &doc)],
-        )
-        .await;
-    assert_eq!(status, 200);
+    let room = svc.room("alice").await;
     let (_, video) = svc
-        .call(
-            "client-get-video-token",
-            &[("code", code["unique_code"].as_str().unwrap())],
-        )
+        .call("client-get-video-token", &[("code", &room.code)])
         .await;
     let ticket = video["feedback_ticket"].as_str().unwrap().to_owned();
     let rating = {
@@ -70,7 +56,7 @@ async fn concurrent_functions_on_one_task_keep_each_others_keys() {
     };
     let state = {
         let api = svc.api.clone();
-        let (token, task) = (token.clone(), task.clone());
+        let (token, task) = (room.token.clone(), room.task.clone());
         tokio::spawn(async move {
             api.call(
                 "update-video-state",
@@ -85,10 +71,10 @@ async fn concurrent_functions_on_one_task_keep_each_others_keys() {
         })
     };
     assert_eq!((rating.await.unwrap(), state.await.unwrap()), (200, 200));
-    let attrs = svc.task_attributes("alice", &task).await;
+    let attrs = svc.task_attributes("alice", &room.task).await;
     assert_eq!(attrs["videoRoom"], "disconnected");
     assert_eq!(attrs["videoRating"]["rating"], 2);
-    assert_eq!(attrs["syncDocument"], doc.as_str());
+    assert_eq!(attrs["syncDocument"], room.doc.as_str());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -99,10 +85,7 @@ async fn a_code_survives_a_restart() {
     svc.restart();
     // The agent's Flex token and the task are still known; the code still works.
     let token = svc.agent("alice").await;
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let doc = svc.document("alice", &task).await;
     let (status, body) = svc
         .call("client-get-sync-token", &[("code", &unique)])
         .await;
@@ -161,10 +144,7 @@ async fn a_taken_code_is_drawn_again() {
 async fn racing_agent_token_requests_end_in_one_room() {
     let svc = InProcess::start(&[], &[]).await;
     let (token, task, _) = svc.code("alice").await;
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let doc = svc.document("alice", &task).await;
     let calls: Vec<_> = (0..6)
         .map(|_| {
             let (api, token, doc) = (svc.api.clone(), token.clone(), doc.clone());

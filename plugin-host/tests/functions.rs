@@ -2,21 +2,19 @@
 
 mod common;
 
-use common::{jwt_part, Service};
+use common::{assert_cors, jwt_part, Service};
 use serde_json::Value;
 
-fn assert_cors(resp: &reqwest::Response) {
-    let h = resp.headers();
-    assert_eq!(h["access-control-allow-origin"], "*");
-    assert_eq!(h["access-control-allow-methods"], "GET,POST,OPTIONS");
-    assert_eq!(h["access-control-allow-headers"], "Content-Type");
-}
-
-async fn json_call(svc: &Service, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
-    let resp = svc.post_form(&svc.function(name), form).await;
-    assert_cors(&resp);
-    let status = resp.status().as_u16();
-    (status, resp.json().await.expect("JSON body"))
+/// Both customer functions refuse `code` with the template's 403.
+async fn assert_code_refused(svc: &Service, code: &str, why: &str) {
+    for f in ["client-get-sync-token", "client-get-video-token"] {
+        let (status, body) = svc.call_json(f, &[("code", code)]).await;
+        assert_eq!(
+            (status, body),
+            (403, serde_json::json!({"error": "Invalid code."})),
+            "{why} code {code} on {f}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -27,12 +25,12 @@ async fn the_whole_flow_answers_the_documented_shapes() {
 
     let token = svc.agent("alice").await;
     let task = svc.chat("alice", "bob").await;
-    let (status, code) = json_call(
-        &svc,
-        "generate-unique-code",
-        &[("Token", &token), ("taskSid", &task)],
-    )
-    .await;
+    let (status, code) = svc
+        .call_json(
+            "generate-unique-code",
+            &[("Token", &token), ("taskSid", &task)],
+        )
+        .await;
     assert_eq!(status, 200, "{code}");
     let unique = code["unique_code"].as_str().unwrap();
     assert_eq!(unique.len(), 7);
@@ -59,7 +57,9 @@ async fn the_whole_flow_answers_the_documented_shapes() {
     assert_eq!(attrs["customerName"], "bob", "other attributes kept");
 
     // Before the agent joins: sync token yes, video token 405.
-    let (status, sync) = json_call(&svc, "client-get-sync-token", &[("code", unique)]).await;
+    let (status, sync) = svc
+        .call_json("client-get-sync-token", &[("code", unique)])
+        .await;
     assert_eq!(status, 200, "{sync}");
     assert_eq!(sync["document_sid"], doc.as_str());
     assert_eq!(sync["provider"], "sandbox");
@@ -68,19 +68,21 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         format!("ws://127.0.0.1:{}/sandbox/documents/{doc}/live", svc.port)
     );
     assert!(sync["identity"].as_str().unwrap().starts_with("customer-"));
-    let (status, early) = json_call(&svc, "client-get-video-token", &[("code", unique)]).await;
+    let (status, early) = svc
+        .call_json("client-get-video-token", &[("code", unique)])
+        .await;
     assert_eq!(
         (status, early["error"].as_str()),
         (405, Some(chat_to_video::api::AGENT_NOT_CONNECTED))
     );
 
     // Agent joins: the room is created and written into the document and the task.
-    let (status, agent) = json_call(
-        &svc,
-        "agent-get-token",
-        &[("Token", &token), ("DocumentSid", &doc)],
-    )
-    .await;
+    let (status, agent) = svc
+        .call_json(
+            "agent-get-token",
+            &[("Token", &token), ("DocumentSid", &doc)],
+        )
+        .await;
     assert_eq!(status, 200, "{agent}");
     let room = agent["room_sid"].as_str().unwrap().to_owned();
     assert!(room.starts_with("RM") && room.len() == 34);
@@ -104,18 +106,22 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         (Some("created"), Some(room.as_str()))
     );
     // Asking again gives the same room.
-    let (_, again) = json_call(
-        &svc,
-        "agent-get-token",
-        &[("Token", &token), ("DocumentSid", &doc)],
-    )
-    .await;
+    let (_, again) = svc
+        .call_json(
+            "agent-get-token",
+            &[("Token", &token), ("DocumentSid", &doc)],
+        )
+        .await;
     assert_eq!(again["room_sid"], room.as_str());
 
     // Customer: a fresh identity every call, a grant for that room only, and a feedback ticket.
-    let (status, v1) = json_call(&svc, "client-get-video-token", &[("code", unique)]).await;
+    let (status, v1) = svc
+        .call_json("client-get-video-token", &[("code", unique)])
+        .await;
     assert_eq!(status, 200, "{v1}");
-    let (_, v2) = json_call(&svc, "client-get-video-token", &[("code", unique)]).await;
+    let (_, v2) = svc
+        .call_json("client-get-video-token", &[("code", unique)])
+        .await;
     assert_ne!(v1["identity"], v2["identity"]);
     assert_eq!(v1["room_sid"], room.as_str());
     let grants = &jwt_part(v1["token"].as_str().unwrap(), 1)["grants"];
@@ -125,16 +131,16 @@ async fn the_whole_flow_answers_the_documented_shapes() {
     );
     let ticket = v1["feedback_ticket"].as_str().unwrap().to_owned();
 
-    let (status, body) = json_call(
-        &svc,
-        "update-video-state",
-        &[
-            ("Token", &token),
-            ("taskSid", &task),
-            ("state", "connected"),
-        ],
-    )
-    .await;
+    let (status, body) = svc
+        .call_json(
+            "update-video-state",
+            &[
+                ("Token", &token),
+                ("taskSid", &task),
+                ("state", "connected"),
+            ],
+        )
+        .await;
     assert_eq!((status, body), (200, serde_json::json!({"success": true})));
     assert_eq!(
         svc.task_attributes("alice", &task).await["videoRoom"],
@@ -142,48 +148,38 @@ async fn the_whole_flow_answers_the_documented_shapes() {
     );
 
     // Complete: success (twice), then the code is refused and the agent cannot rejoin.
-    let (status, body) = json_call(
-        &svc,
-        "complete-room",
-        &[("Token", &token), ("roomSid", &room), ("DocumentSid", &doc)],
-    )
-    .await;
+    let (status, body) = svc
+        .call_json(
+            "complete-room",
+            &[("Token", &token), ("roomSid", &room), ("DocumentSid", &doc)],
+        )
+        .await;
     assert_eq!((status, body), (200, serde_json::json!({"success": true})));
-    let (status, _) = json_call(
-        &svc,
-        "complete-room",
-        &[("Token", &token), ("roomSid", &room)],
-    )
-    .await;
+    let (status, _) = svc
+        .call_json("complete-room", &[("Token", &token), ("roomSid", &room)])
+        .await;
     assert_eq!(status, 200);
-    for f in ["client-get-sync-token", "client-get-video-token"] {
-        let (status, body) = json_call(&svc, f, &[("code", unique)]).await;
-        assert_eq!(
-            (status, body),
-            (403, serde_json::json!({"error": "Invalid code."})),
-            "{f}"
-        );
-    }
-    let (status, body) = json_call(
-        &svc,
-        "agent-get-token",
-        &[("Token", &token), ("DocumentSid", &doc)],
-    )
-    .await;
+    assert_code_refused(&svc, unique, "a completed room's").await;
+    let (status, body) = svc
+        .call_json(
+            "agent-get-token",
+            &[("Token", &token), ("DocumentSid", &doc)],
+        )
+        .await;
     assert_eq!(status, 403);
     assert!(body["error"].is_string());
 
     // The rating still works after the code expired, and lands on the task.
-    let (status, body) = json_call(
-        &svc,
-        "submit-rating",
-        &[
-            ("ticket", &ticket),
-            ("rating", "4"),
-            ("comment", "Great <b>help</b>"),
-        ],
-    )
-    .await;
+    let (status, body) = svc
+        .call_json(
+            "submit-rating",
+            &[
+                ("ticket", &ticket),
+                ("rating", "4"),
+                ("comment", "Great <b>help</b>"),
+            ],
+        )
+        .await;
     assert_eq!((status, body), (200, serde_json::json!({"success": true})));
     let rating = &svc.task_attributes("alice", &task).await["videoRating"];
     assert_eq!(
@@ -240,7 +236,7 @@ async fn missing_parameters_are_400_with_the_template_message() {
         ("client-get-video-token", vec![], "code"),
         ("submit-rating", vec![("rating", "5")], "ticket"),
     ] {
-        let (status, body) = json_call(&svc, f, &form).await;
+        let (status, body) = svc.call_json(f, &form).await;
         assert_eq!(status, 400, "{f}: {body}");
         assert_eq!(body["data"], Value::Null, "{f}");
         let message = body["message"].as_str().unwrap();
@@ -251,19 +247,19 @@ async fn missing_parameters_are_400_with_the_template_message() {
     }
     // Bad values are 400 too.
     let task = svc.chat("alice", "bob").await;
-    let (status, _) = json_call(
-        &svc,
-        "update-video-state",
-        &[("Token", &token), ("taskSid", &task), ("state", "dancing")],
-    )
-    .await;
+    let (status, _) = svc
+        .call_json(
+            "update-video-state",
+            &[("Token", &token), ("taskSid", &task), ("state", "dancing")],
+        )
+        .await;
     assert_eq!(status, 400);
-    let (status, _) = json_call(
-        &svc,
-        "generate-unique-code",
-        &[("Token", &token), ("taskSid", "WT123")],
-    )
-    .await;
+    let (status, _) = svc
+        .call_json(
+            "generate-unique-code",
+            &[("Token", &token), ("taskSid", "WT123")],
+        )
+        .await;
     assert_eq!(status, 400);
 }
 
@@ -327,26 +323,12 @@ async fn unknown_malformed_and_expired_codes_are_403() {
         "<script>",
         "ET0123456789abcdef0123456789abcdef",
     ] {
-        for f in ["client-get-sync-token", "client-get-video-token"] {
-            let (status, body) = json_call(&svc, f, &[("code", code)]).await;
-            assert_eq!(
-                (status, body),
-                (403, serde_json::json!({"error": "Invalid code."})),
-                "{f} {code}"
-            );
-        }
+        assert_code_refused(&svc, code, "an unknown").await;
     }
     let (_, _, code) = svc.code("alice").await;
     let unique = code["unique_code"].as_str().unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
-    for f in ["client-get-sync-token", "client-get-video-token"] {
-        let (status, body) = json_call(&svc, f, &[("code", unique)]).await;
-        assert_eq!(
-            (status, body),
-            (403, serde_json::json!({"error": "Invalid code."})),
-            "expired code on {f}"
-        );
-    }
+    assert_code_refused(&svc, unique, "an expired").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -388,12 +370,9 @@ async fn code_guessing_is_rate_limited_per_address() {
     let (_, _, code) = svc.code("alice").await;
     let unique = code["unique_code"].as_str().unwrap();
     for i in 0..5 {
-        let (status, _) = json_call(
-            &svc,
-            "client-get-sync-token",
-            &[("code", &format!("AAAAAA{i}"))],
-        )
-        .await;
+        let (status, _) = svc
+            .call_json("client-get-sync-token", &[("code", &format!("AAAAAA{i}"))])
+            .await;
         assert_eq!(status, 403);
     }
     let resp = svc
@@ -411,7 +390,9 @@ async fn code_guessing_is_rate_limited_per_address() {
         .unwrap();
     assert!((1..=30).contains(&wait), "{wait}");
     // Blocked before any lookup, even for a real code.
-    let (status, _) = json_call(&svc, "client-get-sync-token", &[("code", unique)]).await;
+    let (status, _) = svc
+        .call_json("client-get-sync-token", &[("code", unique)])
+        .await;
     assert_eq!(status, 429);
 }
 
@@ -443,55 +424,35 @@ async fn options_is_204_with_the_runtime_cors_headers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ratings_check_ticket_and_value() {
     let svc = Service::start(&[]);
-    let (token, task, code) = svc.code("alice").await;
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, _) = json_call(
-        &svc,
-        "agent-get-token",
-        &[("Token", &token), ("DocumentSid", &doc)],
-    )
-    .await;
-    assert_eq!(status, 200);
-    let (_, v) = json_call(
-        &svc,
-        "client-get-video-token",
-        &[("code", code["unique_code"].as_str().unwrap())],
-    )
-    .await;
+    let room = svc.room("alice").await;
+    let (_, v) = svc
+        .call_json("client-get-video-token", &[("code", &room.code)])
+        .await;
     let ticket = v["feedback_ticket"].as_str().unwrap();
     for bad in ["0", "6", "x", "4.5"] {
-        let (status, _) = json_call(
-            &svc,
-            "submit-rating",
-            &[("ticket", ticket), ("rating", bad)],
-        )
-        .await;
+        let (status, _) = svc
+            .call_json("submit-rating", &[("ticket", ticket), ("rating", bad)])
+            .await;
         assert_eq!(status, 400, "{bad}");
     }
     let long = "é".repeat(1001);
-    let (status, _) = json_call(
-        &svc,
-        "submit-rating",
-        &[("ticket", ticket), ("rating", "3"), ("comment", &long)],
-    )
-    .await;
+    let (status, _) = svc
+        .call_json(
+            "submit-rating",
+            &[("ticket", ticket), ("rating", "3"), ("comment", &long)],
+        )
+        .await;
     assert_eq!(status, 400);
     // A video token is not a ticket; a ticket from elsewhere neither.
     for bad_ticket in [v["token"].as_str().unwrap(), "x.y.z"] {
-        let (status, body) = json_call(
-            &svc,
-            "submit-rating",
-            &[("ticket", bad_ticket), ("rating", "3")],
-        )
-        .await;
+        let (status, body) = svc
+            .call_json("submit-rating", &[("ticket", bad_ticket), ("rating", "3")])
+            .await;
         assert_eq!(status, 403);
         assert!(body["error"].is_string());
     }
     assert!(svc
-        .task_attributes("alice", &task)
+        .task_attributes("alice", &room.task)
         .await
         .get("videoRating")
         .is_none());
@@ -500,40 +461,19 @@ async fn ratings_check_ticket_and_value() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completing_by_room_sid_alone_also_retires_the_code() {
     let svc = Service::start(&[]);
-    let (token, task, code) = svc.code("alice").await;
-    let unique = code["unique_code"].as_str().unwrap();
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (_, agent) = json_call(
-        &svc,
-        "agent-get-token",
-        &[("Token", &token), ("DocumentSid", &doc)],
-    )
-    .await;
-    let room = agent["room_sid"].as_str().unwrap();
-    let (status, _) = json_call(
-        &svc,
-        "complete-room",
-        &[("Token", &token), ("roomSid", room)],
-    )
-    .await;
+    let room = svc.room("alice").await;
+    let token = &room.token;
+    let (status, _) = svc
+        .call_json("complete-room", &[("Token", token), ("roomSid", &room.sid)])
+        .await;
     assert_eq!(status, 200);
-    for f in ["client-get-sync-token", "client-get-video-token"] {
-        let (status, body) = json_call(&svc, f, &[("code", unique)]).await;
-        assert_eq!(
-            (status, body),
-            (403, serde_json::json!({"error": "Invalid code."})),
-            "{f}"
-        );
-    }
+    assert_code_refused(&svc, &room.code, "a completed room's").await;
     // An unknown room is refused like someone else's: nothing says whether it exists.
     let (status, body) = svc
         .call(
             "complete-room",
             &[
-                ("Token", &token),
+                ("Token", token),
                 ("roomSid", "RM00000000000000000000000000000000"),
             ],
         )
@@ -551,31 +491,17 @@ async fn a_room_that_timed_out_retires_the_code() {
         ("SANDBOX_MINUTE_SECS", "0.2"),
         ("VIDEO_UNUSED_ROOM_TIMEOUT", "1"),
     ]);
-    let (token, task, code) = svc.code("alice").await;
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, _) = json_call(
-        &svc,
-        "agent-get-token",
-        &[("Token", &token), ("DocumentSid", &doc)],
-    )
-    .await;
-    assert_eq!(status, 200);
+    let room = svc.room("alice").await;
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-    let (status, _) = json_call(
-        &svc,
-        "client-get-video-token",
-        &[("code", code["unique_code"].as_str().unwrap())],
-    )
-    .await;
+    let (status, _) = svc
+        .call_json("client-get-video-token", &[("code", &room.code)])
+        .await;
     assert_eq!(status, 403);
-    let (status, body) = json_call(
-        &svc,
-        "agent-get-token",
-        &[("Token", &token), ("DocumentSid", &doc)],
-    )
-    .await;
+    let (status, body) = svc
+        .call_json(
+            "agent-get-token",
+            &[("Token", &room.token), ("DocumentSid", &room.doc)],
+        )
+        .await;
     assert_eq!(status, 403, "{body}");
 }

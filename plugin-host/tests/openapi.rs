@@ -7,12 +7,17 @@ mod common;
 use common::inproc::InProcess;
 use common::oai::{self, Specs};
 use common::proxy::{Exchange, Proxy};
-use plugin_host::twilio::taskrouter::{ReservationQuery, ReservationStatus};
+use plugin_host::twilio::taskrouter::{ReservationQuery, ReservationStatus, TaskUpdate};
 use plugin_host::twilio::video::CreateRoom;
 use serde_json::{json, Value};
 
 fn is_iam(ex: &Exchange) -> bool {
     ex.path.ends_with("/Tokens/validate")
+}
+
+/// A function's answer status.
+async fn status(svc: &InProcess, name: &str, form: &[(&str, &str)]) -> u16 {
+    svc.call(name, form).await.0
 }
 
 /// Runs every function (and every client call) through the proxy; answers what it recorded.
@@ -21,84 +26,42 @@ async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
     proxy.set_target(&svc.base);
     let (token, task, code) = svc.code("alice").await;
     let unique = code["unique_code"].as_str().unwrap();
-    let doc = svc.task_attributes("alice", &task).await["syncDocument"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(
-        svc.call("client-get-sync-token", &[("code", unique)])
-            .await
-            .0,
-        200
-    );
-    assert_eq!(
-        svc.call("client-get-video-token", &[("code", unique)])
-            .await
-            .0,
-        405
-    );
+    let doc = svc.document("alice", &task).await;
+    let code = [("code", unique)];
+    assert_eq!(status(&svc, "client-get-sync-token", &code).await, 200);
+    assert_eq!(status(&svc, "client-get-video-token", &code).await, 405);
     // Twilio says 503 twice: the client backs off and the call still succeeds.
     proxy.fail_next(2);
-    let (status, agent) = svc
+    let (status_code, agent) = svc
         .call(
             "agent-get-token",
             &[("Token", &token), ("DocumentSid", &doc)],
         )
         .await;
-    assert_eq!(status, 200, "{agent}");
+    assert_eq!(status_code, 200, "{agent}");
     let room = agent["room_sid"].as_str().unwrap().to_owned();
-    let (_, video) = svc
-        .call("client-get-video-token", &[("code", unique)])
-        .await;
+    let (_, video) = svc.call("client-get-video-token", &code).await;
     let ticket = video["feedback_ticket"].as_str().unwrap().to_owned();
-    assert_eq!(
-        svc.call(
-            "update-video-state",
-            &[
-                ("Token", &token),
-                ("taskSid", &task),
-                ("state", "connected")
-            ]
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        svc.call("submit-rating", &[("ticket", &ticket), ("rating", "5")])
-            .await
-            .0,
-        200
-    );
-    assert_eq!(
-        svc.call("complete-room", &[("Token", &token), ("DocumentSid", &doc)])
-            .await
-            .0,
-        200
-    );
-    assert_eq!(
-        svc.call("complete-room", &[("Token", &token), ("roomSid", &room)])
-            .await
-            .0,
-        200
-    );
-    assert_eq!(
-        svc.call("client-get-sync-token", &[("code", unique)])
-            .await
-            .0,
-        403
-    );
-    assert_eq!(
-        svc.call("client-get-sync-token", &[("code", "QQQQQQQ")])
-            .await
-            .0,
-        403
-    );
+    let state = [
+        ("Token", &*token),
+        ("taskSid", &task),
+        ("state", "connected"),
+    ];
+    assert_eq!(status(&svc, "update-video-state", &state).await, 200);
+    let rating = [("ticket", &*ticket), ("rating", "5")];
+    assert_eq!(status(&svc, "submit-rating", &rating).await, 200);
+    let by_document = [("Token", &*token), ("DocumentSid", &doc)];
+    assert_eq!(status(&svc, "complete-room", &by_document).await, 200);
+    let by_room = [("Token", &*token), ("roomSid", &room)];
+    assert_eq!(status(&svc, "complete-room", &by_room).await, 200);
+    assert_eq!(status(&svc, "client-get-sync-token", &code).await, 403);
+    let unknown = [("code", "QQQQQQQ")];
+    assert_eq!(status(&svc, "client-get-sync-token", &unknown).await, 403);
     // A code of the wrong format is refused before any lookup.
     let before = proxy.exchanges().len();
     for bad in ["QQQ", "QQQQQQQQ", "QQQ/../", "QQQ QQQ"] {
         assert_eq!(
-            svc.call("client-get-video-token", &[("code", bad)]).await.0,
+            status(&svc, "client-get-video-token", &[("code", bad)]).await,
             403
         );
     }
@@ -107,15 +70,8 @@ async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
         before,
         "no REST call for malformed codes"
     );
-    assert_eq!(
-        svc.call(
-            "agent-get-token",
-            &[("Token", "forged"), ("DocumentSid", &doc)]
-        )
-        .await
-        .0,
-        403
-    );
+    let forged = [("Token", "forged"), ("DocumentSid", &doc)];
+    assert_eq!(status(&svc, "agent-get-token", &forged).await, 403);
 
     // The client's other calls, and the stand-in's error answers.
     let client = &svc.state.twilio;
@@ -168,24 +124,16 @@ async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
         .update_task(
             ws,
             &task,
-            &plugin_host::twilio::taskrouter::TaskUpdate {
+            &TaskUpdate {
                 attributes: Some("{}"),
-                ..Default::default()
+                ..TaskUpdate::default()
             },
             Some("0"),
         )
         .await;
     assert!(stale.unwrap_err().is_precondition_failed());
     let wrong = client
-        .update_task(
-            ws,
-            &task,
-            &plugin_host::twilio::taskrouter::TaskUpdate {
-                assignment_status: Some("completed"),
-                ..Default::default()
-            },
-            None,
-        )
+        .update_task(ws, &task, &TaskUpdate::status("completed", None), None)
         .await;
     assert_eq!(wrong.unwrap_err().status(), Some(400), "Reason is required");
     // Reservations: every filter, a short page, and an unknown task.

@@ -37,12 +37,9 @@ async fn statuses(svc: &InProcess, task: &str, worker: Option<&str>) -> Vec<Rese
 }
 
 async fn worker_of(svc: &InProcess, identity: &str) -> String {
-    let v: Value = svc
-        .post_form(&svc.url("/sandbox/agents"), &[("identity", identity)])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let v = svc
+        .post_json("/sandbox/agents", &[("identity", identity)])
+        .await;
     v["workerSid"].as_str().unwrap().to_owned()
 }
 
@@ -169,15 +166,12 @@ async fn every_assigned_task_gets_a_reservation_that_follows_it() {
     let alice = worker_of(&svc, "alice").await;
     // A chat, a task on another channel, and a web chat session all assign a task.
     let chat = svc.chat("alice", "Cy").await;
-    let voice: Value = svc
-        .post_form(
-            &svc.url("/sandbox/tasks"),
+    let voice = svc
+        .post_json(
+            "/sandbox/tasks",
             &[("agent", "alice"), ("channel", "voice")],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let voice = voice["taskSid"].as_str().unwrap().to_owned();
     let web: Value = svc
         .http
@@ -200,11 +194,7 @@ async fn every_assigned_task_gets_a_reservation_that_follows_it() {
 
     let ws = svc.state.workspace_sid.to_string();
     let client = &svc.state.twilio;
-    let set = |status: &'static str, reason: Option<&'static str>| TaskUpdate {
-        assignment_status: Some(status),
-        reason,
-        ..TaskUpdate::default()
-    };
+    let set = TaskUpdate::status;
     client
         .update_task(&ws, &chat, &set("wrapping", None), None)
         .await

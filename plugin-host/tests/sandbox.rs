@@ -37,6 +37,19 @@ async fn next_event(
     .expect("event in time")
 }
 
+/// Waits for the room's `RoomCompleted` and answers its reason.
+async fn completed(rx: &mut Receiver<SandboxEvent>, room: &str) -> RoomEndReason {
+    let event = next_event(
+        rx,
+        |e| matches!(e, SandboxEvent::RoomCompleted { sid, .. } if sid == room),
+    )
+    .await;
+    match event {
+        SandboxEvent::RoomCompleted { reason, .. } => reason,
+        other => unreachable!("{other:?}"),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stand_in_requires_the_sandbox_accounts_basic_auth() {
     let svc = InProcess::start(&[], &[]).await;
@@ -142,17 +155,9 @@ async fn rooms_time_out_unused_or_empty_and_signaling_hooks_follow_the_rules() {
 
     // Nobody joins: completes about one sandbox minute after creation.
     let unused = client.create_room(&room(None, 1, 1)).await.unwrap();
-    let e = next_event(
-        &mut rx,
-        |e| matches!(e, SandboxEvent::RoomCompleted { sid, .. } if *sid == unused.sid),
-    )
-    .await;
     assert_eq!(
-        e,
-        SandboxEvent::RoomCompleted {
-            sid: unused.sid.clone(),
-            reason: RoomEndReason::UnusedTimeout
-        }
+        completed(&mut rx, &unused.sid).await,
+        RoomEndReason::UnusedTimeout
     );
     assert_eq!(
         client.fetch_room(&unused.sid).await.unwrap().status,
@@ -183,17 +188,9 @@ async fn rooms_time_out_unused_or_empty_and_signaling_hooks_follow_the_rules() {
     );
     sb.participant_left(&r.sid, "agent").await;
     sb.participant_left(&r.sid, "customer").await;
-    let e = next_event(
-        &mut rx,
-        |e| matches!(e, SandboxEvent::RoomCompleted { sid, .. } if *sid == r.sid),
-    )
-    .await;
     assert_eq!(
-        e,
-        SandboxEvent::RoomCompleted {
-            sid: r.sid.clone(),
-            reason: RoomEndReason::EmptyTimeout
-        }
+        completed(&mut rx, &r.sid).await,
+        RoomEndReason::EmptyTimeout
     );
     let presence = sb.room_presence(&r.sid).await.unwrap().unwrap();
     assert_eq!(
@@ -209,18 +206,7 @@ async fn rooms_time_out_unused_or_empty_and_signaling_hooks_follow_the_rules() {
     // Completing through REST is announced too.
     let api = client.create_room(&room(None, 5, 5)).await.unwrap();
     client.complete_room(&api.sid).await.unwrap();
-    let e = next_event(
-        &mut rx,
-        |e| matches!(e, SandboxEvent::RoomCompleted { sid, .. } if *sid == api.sid),
-    )
-    .await;
-    assert_eq!(
-        e,
-        SandboxEvent::RoomCompleted {
-            sid: api.sid,
-            reason: RoomEndReason::Api
-        }
-    );
+    assert_eq!(completed(&mut rx, &api.sid).await, RoomEndReason::Api);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -354,11 +340,7 @@ async fn tasks_follow_twilios_status_rules_and_versions() {
     assert!(attrs["conversationSid"].as_str().unwrap().starts_with("CH"));
     let etag = t.etag.clone().unwrap();
 
-    let status = |s: &'static str, reason: Option<&'static str>| TaskUpdate {
-        assignment_status: Some(s),
-        reason,
-        ..TaskUpdate::default()
-    };
+    let status = TaskUpdate::status;
     let wrapped = client
         .update_task(ws, &task, &status("wrapping", None), Some(&etag))
         .await
@@ -430,15 +412,7 @@ async fn the_sandbox_api_lists_an_agents_tasks() {
         .await;
     assert_eq!(resp.status(), 201);
     let voice: Value = resp.json().await.unwrap();
-    let list: Value = svc
-        .http
-        .get(svc.url("/sandbox/agents/alice/tasks"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = svc.get_json("/sandbox/agents/alice/tasks").await;
     let tasks = list["tasks"].as_array().unwrap();
     assert_eq!(tasks.len(), 2);
     let by_sid = |sid: &str| tasks.iter().find(|t| t["taskSid"] == sid).unwrap().clone();
@@ -468,14 +442,6 @@ async fn the_sandbox_api_lists_an_agents_tasks() {
         .post_form(&svc.url("/sandbox/agents"), &[("identity", "bad\nname")])
         .await;
     assert_eq!(resp.status(), 400);
-    let unknown: Value = svc
-        .http
-        .get(svc.url("/sandbox/agents/nobody/tasks"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let unknown = svc.get_json("/sandbox/agents/nobody/tasks").await;
     assert_eq!(unknown, json!({"tasks": []}));
 }

@@ -3,90 +3,15 @@
 
 mod common;
 
-use chat_to_video::protocol::{
-    ClientMessage, DisconnectReason, LiveClientMessage, LiveServerMessage, ServerMessage,
-};
-use common::Service;
-use futures_util::{SinkExt, StreamExt};
+use chat_to_video::protocol::{ClientMessage, DisconnectReason, LiveServerMessage, ServerMessage};
+use common::sockets::{join, joined_sid, reason, recv, send, subscribe, Ws};
+use common::{Room, Service};
 use serde_json::Value;
 use std::time::Duration;
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-async fn open(url: &str) -> Ws {
-    tokio_tungstenite::connect_async(url)
-        .await
-        .expect("connect")
-        .0
-}
-
-async fn send_json<T: serde::Serialize>(ws: &mut Ws, message: &T) {
-    let text = serde_json::to_string(message).unwrap();
-    ws.send(Message::Text(text.into())).await.unwrap();
-}
-
-async fn next<T: serde::de::DeserializeOwned>(ws: &mut Ws) -> Option<T> {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(10), ws.next())
-            .await
-            .expect("timed out waiting for a message");
-        match frame {
-            Some(Ok(Message::Text(text))) => return Some(serde_json::from_str(&text).unwrap()),
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
-            Some(Ok(_)) => continue,
-        }
-    }
-}
-
-async fn join(url: &str, token: &str) -> (Ws, ServerMessage) {
-    let mut ws = open(url).await;
-    send_json(
-        &mut ws,
-        &ClientMessage::Join {
-            token: token.into(),
-        },
-    )
-    .await;
-    let first = next(&mut ws).await.expect("an answer to join");
-    (ws, first)
-}
-
-fn joined_sid(message: &ServerMessage) -> String {
-    match message {
-        ServerMessage::Joined {
-            participant_sid, ..
-        } => participant_sid.clone(),
-        other => panic!("expected joined, got {other:?}"),
-    }
-}
-
-fn reason(message: Option<ServerMessage>) -> DisconnectReason {
-    match message {
-        Some(ServerMessage::Disconnected { reason, code, .. }) => {
-            assert_eq!(code, reason.code());
-            reason
-        }
-        other => panic!("expected disconnected, got {other:?}"),
-    }
-}
-
-/// An agent in a room and what the customer needs: `(flex token, code, document, agent answer)`.
-async fn room(svc: &Service, agent: &str) -> (String, String, String, Value) {
-    let (token, task, code) = svc.code(agent).await;
-    let unique = code["unique_code"].as_str().unwrap().to_owned();
-    let attrs = svc.task_attributes(agent, &task).await;
-    let doc = attrs["syncDocument"].as_str().unwrap().to_owned();
-    let (status, grant) = svc
-        .call(
-            "agent-get-token",
-            &[("Token", &token), ("DocumentSid", &doc)],
-        )
-        .await;
-    assert_eq!(status, 200, "{grant}");
-    (token, unique, doc, grant)
+/// The next signaling message, or `None` once the socket has closed.
+async fn next(ws: &mut Ws) -> Option<ServerMessage> {
+    recv(ws).await
 }
 
 async fn customer(svc: &Service, code: &str) -> Value {
@@ -102,7 +27,12 @@ fn s<'a>(v: &'a Value, key: &str) -> &'a str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn agent_and_customer_meet_and_completing_over_rest_disconnects_both() {
     let svc = Service::start(&[]);
-    let (flex, code, _doc, agent) = room(&svc, "alice").await;
+    let Room {
+        token: flex,
+        code,
+        grant: agent,
+        ..
+    } = svc.room("alice").await;
     let url = s(&agent, "signaling_url").to_owned();
     let (mut a, first) = join(&url, s(&agent, "token")).await;
     let a_sid = joined_sid(&first);
@@ -116,11 +46,11 @@ async fn agent_and_customer_meet_and_completing_over_rest_disconnects_both() {
     assert_eq!(participants.len(), 1);
     assert_eq!(participants[0].identity, "alice");
     assert!(matches!(
-        next::<ServerMessage>(&mut a).await,
+        next(&mut a).await,
         Some(ServerMessage::ParticipantJoined { participant }) if participant.sid == c_sid
     ));
 
-    send_json(
+    send(
         &mut c,
         &ClientMessage::Offer {
             to: a_sid.clone(),
@@ -129,13 +59,13 @@ async fn agent_and_customer_meet_and_completing_over_rest_disconnects_both() {
     )
     .await;
     assert_eq!(
-        next::<ServerMessage>(&mut a).await,
+        next(&mut a).await,
         Some(ServerMessage::Offer {
             from: c_sid.clone(),
             sdp: "v=0 offer".into()
         })
     );
-    send_json(
+    send(
         &mut a,
         &ClientMessage::Answer {
             to: c_sid.clone(),
@@ -144,7 +74,7 @@ async fn agent_and_customer_meet_and_completing_over_rest_disconnects_both() {
     )
     .await;
     assert_eq!(
-        next::<ServerMessage>(&mut c).await,
+        next(&mut c).await,
         Some(ServerMessage::Answer {
             from: a_sid.clone(),
             sdp: "v=0 answer".into()
@@ -158,24 +88,24 @@ async fn agent_and_customer_meet_and_completing_over_rest_disconnects_both() {
     assert_eq!(status, 200, "{body}");
     for ws in [&mut a, &mut c] {
         assert_eq!(reason(next(ws).await), DisconnectReason::RoomCompleted);
-        assert_eq!(next::<ServerMessage>(ws).await, None);
+        assert_eq!(next(ws).await, None);
     }
     // The room stays closed.
     let (mut late, first) = join(&url, s(&agent, "token")).await;
     assert_eq!(reason(Some(first)), DisconnectReason::RoomCompleted);
-    assert_eq!(next::<ServerMessage>(&mut late).await, None);
+    assert_eq!(next(&mut late).await, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_and_foreign_tokens_are_refused() {
     let svc = Service::start(&[]);
-    let (_, _, _, one) = room(&svc, "alice").await;
-    let (_, _, _, two) = room(&svc, "bob").await;
+    let one = svc.room("alice").await.grant;
+    let two = svc.room("bob").await.grant;
     let url_one = s(&one, "signaling_url");
     // Bob's token names his room, not Alice's.
     let (mut ws, first) = join(url_one, s(&two, "token")).await;
     assert_eq!(reason(Some(first)), DisconnectReason::TokenInvalid);
-    assert_eq!(next::<ServerMessage>(&mut ws).await, None);
+    assert_eq!(next(&mut ws).await, None);
     // A token with the signature of another secret.
     let token = s(&one, "token");
     let (head, _) = token.rsplit_once('.').unwrap();
@@ -192,18 +122,20 @@ async fn bad_and_foreign_tokens_are_refused() {
 async fn the_room_type_limit_is_enforced_and_a_duplicate_identity_replaces() {
     // `go` rooms hold two participants.
     let svc = Service::start(&[("VIDEO_ROOM_TYPE", "go")]);
-    let (_, code, _, agent) = room(&svc, "alice").await;
+    let Room {
+        code, grant: agent, ..
+    } = svc.room("alice").await;
     let url = s(&agent, "signaling_url");
     let (mut a, _) = join(url, s(&agent, "token")).await;
     let first_customer = customer(&svc, &code).await;
     let (mut c1, first) = join(url, s(&first_customer, "token")).await;
     let c1_sid = joined_sid(&first);
-    let _ = next::<ServerMessage>(&mut a).await; // c1 joined
+    let _ = next(&mut a).await; // c1 joined
 
     let other = customer(&svc, &code).await;
     let (mut c2, first) = join(url, s(&other, "token")).await;
     assert_eq!(reason(Some(first)), DisconnectReason::RoomFull);
-    assert_eq!(next::<ServerMessage>(&mut c2).await, None);
+    assert_eq!(next(&mut c2).await, None);
 
     // The same customer token again (a second tab): admitted, the first is told why it goes.
     let (_c1_again, first) = join(url, s(&first_customer, "token")).await;
@@ -212,13 +144,13 @@ async fn the_room_type_limit_is_enforced_and_a_duplicate_identity_replaces() {
         reason(next(&mut c1).await),
         DisconnectReason::DuplicateIdentity
     );
-    assert_eq!(next::<ServerMessage>(&mut c1).await, None);
+    assert_eq!(next(&mut c1).await, None);
     assert_eq!(
-        next::<ServerMessage>(&mut a).await,
+        next(&mut a).await,
         Some(ServerMessage::ParticipantLeft { sid: c1_sid })
     );
     assert!(matches!(
-        next::<ServerMessage>(&mut a).await,
+        next(&mut a).await,
         Some(ServerMessage::ParticipantJoined { participant }) if participant.sid == again_sid
     ));
 }
@@ -227,11 +159,11 @@ async fn the_room_type_limit_is_enforced_and_a_duplicate_identity_replaces() {
 async fn an_unused_room_times_out_and_is_refused() {
     // One sandbox minute is a tenth of a second: the default 5-minute unused timeout is 0.5 s.
     let svc = Service::start(&[("SANDBOX_MINUTE_SECS", "0.1")]);
-    let (_, _, _, agent) = room(&svc, "alice").await;
+    let agent = svc.room("alice").await.grant;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let (mut ws, first) = join(s(&agent, "signaling_url"), s(&agent, "token")).await;
     assert_eq!(reason(Some(first)), DisconnectReason::RoomCompleted);
-    assert_eq!(next::<ServerMessage>(&mut ws).await, None);
+    assert_eq!(next(&mut ws).await, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -243,17 +175,8 @@ async fn the_customer_sees_the_agent_arrive_live_and_the_room_complete() {
         .call("client-get-sync-token", &[("code", &unique)])
         .await;
     assert_eq!(status, 200, "{sync}");
-    let mut live = open(s(&sync, "sync_url")).await;
-    send_json(
-        &mut live,
-        &LiveClientMessage::Subscribe {
-            token: s(&sync, "token").into(),
-        },
-    )
-    .await;
-    let Some(LiveServerMessage::Document { data, .. }) =
-        next::<LiveServerMessage<Value>>(&mut live).await
-    else {
+    let (mut live, first) = subscribe(s(&sync, "sync_url"), s(&sync, "token")).await;
+    let LiveServerMessage::Document { data, .. } = first else {
         panic!("expected the current document");
     };
     assert_eq!(data["room"], Value::Null);
@@ -268,7 +191,7 @@ async fn the_customer_sees_the_agent_arrive_live_and_the_room_complete() {
         .await;
     assert_eq!(status, 200, "{agent}");
     let Some(LiveServerMessage::Document { data, revision }) =
-        next::<LiveServerMessage<Value>>(&mut live).await
+        recv::<LiveServerMessage<Value>>(&mut live).await
     else {
         panic!("expected an update");
     };
@@ -276,28 +199,15 @@ async fn the_customer_sees_the_agent_arrive_live_and_the_room_complete() {
     assert_eq!(data["room"], agent["room_sid"]);
 
     // Another identity's sync token cannot read this document.
-    let (_, other_code) = {
-        let (_, _, c) = svc.code("bob").await;
-        ((), c)
-    };
+    let (_, _, other_code) = svc.code("bob").await;
     let (_, other_sync) = svc
         .call(
             "client-get-sync-token",
             &[("code", s(&other_code, "unique_code"))],
         )
         .await;
-    let mut foreign = open(s(&sync, "sync_url")).await;
-    send_json(
-        &mut foreign,
-        &LiveClientMessage::Subscribe {
-            token: s(&other_sync, "token").into(),
-        },
-    )
-    .await;
-    assert!(matches!(
-        next::<LiveServerMessage<Value>>(&mut foreign).await,
-        Some(LiveServerMessage::Error { .. })
-    ));
+    let (_, first) = subscribe(s(&sync, "sync_url"), s(&other_sync, "token")).await;
+    assert!(matches!(first, LiveServerMessage::Error { .. }));
 
     let room_sid = s(&agent, "room_sid").to_owned();
     let (status, _) = svc
@@ -313,7 +223,7 @@ async fn the_customer_sees_the_agent_arrive_live_and_the_room_complete() {
     assert_eq!(status, 200);
     // Completion ends the subscription, whichever way the sandbox records it.
     let mut last = None;
-    while let Some(m) = next::<LiveServerMessage<Value>>(&mut live).await {
+    while let Some(m) = recv::<LiveServerMessage<Value>>(&mut live).await {
         last = Some(m);
     }
     assert!(

@@ -53,10 +53,7 @@ async fn tokens_have_exactly_the_documented_header_claims_and_grants() {
     let svc = Service::start(&[("TWILIO_API_KEY", KEY), ("TWILIO_API_SECRET", SECRET)]);
     let (token, task, code) = svc.code("agent@example.com").await;
     let unique = code["unique_code"].as_str().unwrap();
-    let doc = svc.task_attributes("agent@example.com", &task).await["syncDocument"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let doc = svc.document("agent@example.com", &task).await;
 
     let (_, sync) = svc.call("client-get-sync-token", &[("code", unique)]).await;
     let grants = check_access_token(sync["token"].as_str().unwrap());

@@ -61,10 +61,7 @@ async fn twilio_mode_runs_the_same_flow_against_twilios_api_shape() {
         .await;
     assert_eq!(status, 200, "{code}");
     assert!(code["full_url"].as_str().unwrap().starts_with(&host.base));
-    let doc = cloud.task_attributes("alice", &task).await["syncDocument"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let doc = cloud.document("alice", &task).await;
     let (status, agent) = host
         .call(
             "agent-get-token",

@@ -30,6 +30,35 @@ after(async () => {
   await host?.stop();
 });
 
+/** The agent joins through the functions API (no browser needed for the agent here). */
+async function agentJoins(chat) {
+  const doc = chat.attributes.syncDocument;
+  const agent = await callFunction(host, "agent-get-token", { Token: chat.token, DocumentSid: doc });
+  assert.equal(agent.status, 200);
+}
+
+/**
+ * A page whose `endpoint` answers are rewritten to twilio mode (`provider: "twilio"`, then
+ * `rewrite(body)`), as a host with Twilio credentials would answer; Twilio's cloud cannot be
+ * reached here. `sdkRequests` collects the paths of the SDK scripts it loads.
+ */
+async function twilioModePage(endpoint, rewrite) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.route(`**/${endpoint}`, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    body.provider = "twilio";
+    rewrite(body);
+    await route.fulfill({ response, json: body });
+  });
+  const sdkRequests = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/vendor/")) sdkRequests.push(new URL(r.url()).pathname);
+  });
+  return { context, page, sdkRequests };
+}
+
 test("without a code the page asks for one, checks its format, and takes a good one", async () => {
   const chat = await setUpChat(host, "erin");
   const customer = await openCustomer(browser, host);
@@ -83,10 +112,7 @@ test("an expired code gets the same message", async () => {
 
 test("the rating form refuses a missing rating and accepts one without a comment", async () => {
   const chat = await setUpChat(host, "gina");
-  // The agent connects through the functions API (no browser needed for the agent here).
-  const doc = chat.attributes.syncDocument;
-  const agent = await callFunction(host, "agent-get-token", { Token: chat.token, DocumentSid: doc });
-  assert.equal(agent.status, 200);
+  await agentJoins(chat);
   const customer = await openCustomer(browser, host, chat.code);
   try {
     await customer.page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
@@ -146,24 +172,11 @@ test("a page opened over plain http on a non-local name explains that https is n
 
 test("twilio mode: the real twilio-video SDK loads, captures the fake devices, and a failed connect is shown", async () => {
   const chat = await setUpChat(host, "hank");
-  const doc = chat.attributes.syncDocument;
-  const agent = await callFunction(host, "agent-get-token", { Token: chat.token, DocumentSid: doc });
-  assert.equal(agent.status, 200);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  // Twilio's cloud cannot exist here: the video-token answer is rewritten to twilio mode, as a
-  // host with Twilio credentials would answer, with a token Twilio would refuse.
-  await page.route("**/client-get-video-token", async (route) => {
-    const response = await route.fetch();
-    const body = await response.json();
-    body.provider = "twilio";
+  await agentJoins(chat);
+  // With a token Twilio would refuse.
+  const { context, page, sdkRequests } = await twilioModePage("client-get-video-token", (body) => {
     delete body.signaling_url;
     body.token = "not-a-twilio-token";
-    await route.fulfill({ response, json: body });
-  });
-  const sdkRequests = [];
-  page.on("request", (r) => {
-    if (r.url().includes("/vendor/")) sdkRequests.push(new URL(r.url()).pathname);
   });
   try {
     await page.goto(`${host.url}/features/chat-to-video/index.html?code=${chat.code}`);
@@ -202,19 +215,8 @@ test("twilio mode: the real twilio-video SDK loads, captures the fake devices, a
 
 test("twilio mode: the wait uses twilio-sync, and an unreachable Twilio ends in a message, not an endless wait", async () => {
   const chat = await setUpChat(host, "ivy");
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  // As a host with Twilio credentials would answer; Twilio's cloud cannot be reached here.
-  await page.route("**/client-get-sync-token", async (route) => {
-    const response = await route.fetch();
-    const body = await response.json();
-    body.provider = "twilio";
+  const { context, page, sdkRequests } = await twilioModePage("client-get-sync-token", (body) => {
     delete body.sync_url;
-    await route.fulfill({ response, json: body });
-  });
-  const sdkRequests = [];
-  page.on("request", (r) => {
-    if (r.url().includes("/vendor/")) sdkRequests.push(new URL(r.url()).pathname);
   });
   try {
     await page.goto(`${host.url}/features/chat-to-video/index.html?code=${chat.code}`);

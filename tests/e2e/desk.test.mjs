@@ -401,6 +401,9 @@ describe("messages", () => {
     await desk.click(`${canvas(taskSid)} .message-input button`);
     await web.waitForSelector("#transcript .message.from-agent");
     assert.equal(await web.textContent("#transcript .from-agent .message-body"), "Hi Katherine");
+    // After-listeners run once the desk has the host's answer, which can come after the web
+    // chat already shows the message.
+    await desk.waitForFunction(() => window.sent.length > 0);
     assert.deepEqual(await desk.evaluate(() => window.sent), ["Hi Katherine"]);
 
     // A video invite as the plugin sends it: its own origin becomes a link.

@@ -127,6 +127,18 @@ async function loadShell(config, { bundleDir } = {}) {
   };
 }
 
+/** Init ran once and finished without throwing into Flex, and nothing was registered. */
+function assertNothingRegistered(summary, strings, finishedWhy) {
+  assert.equal(summary.initCalls.length, 1);
+  assert.ok(summary.initFinished, finishedWhy);
+  assert.equal(summary.initError, undefined);
+  assert.deepEqual(summary.header, []);
+  assert.deepEqual(summary.tabs, []);
+  assert.deepEqual(summary.listeners, []);
+  assert.deepEqual(summary.notifications, []);
+  assert.deepEqual(summary.strings, strings);
+}
+
 describe("plugin bundle", () => {
   test("calls Twilio.Flex.Plugins.init with the plugin class and fetches no other file", async () => {
     const shell = await loadShell({ serviceConfiguration: serviceConfiguration() });
@@ -264,15 +276,7 @@ describe("plugin bundle", () => {
     const strings = { TaskHeaderLine: "{{task.defaultFrom}}" };
     const shell = await loadShell({ serviceConfiguration: serviceConfiguration({ enabled: false }), strings });
     try {
-      const { summary } = shell;
-      assert.equal(summary.initCalls.length, 1);
-      assert.ok(summary.initFinished);
-      assert.equal(summary.initError, undefined);
-      assert.deepEqual(summary.header, []);
-      assert.deepEqual(summary.tabs, []);
-      assert.deepEqual(summary.listeners, []);
-      assert.deepEqual(summary.notifications, []);
-      assert.deepEqual(summary.strings, strings);
+      assertNothingRegistered(shell.summary, strings);
       assert.deepEqual(shell.errors, []);
     } finally {
       await shell.close();
@@ -283,15 +287,7 @@ describe("plugin bundle", () => {
     const strings = { TaskHeaderLine: "{{task.defaultFrom}}" };
     const shell = await loadShell({ serviceConfiguration: serviceConfiguration({ functionsDomain: null }), strings });
     try {
-      const { summary } = shell;
-      assert.equal(summary.initCalls.length, 1);
-      assert.ok(summary.initFinished, "init finishes instead of throwing into Flex");
-      assert.equal(summary.initError, undefined);
-      assert.deepEqual(summary.header, []);
-      assert.deepEqual(summary.tabs, []);
-      assert.deepEqual(summary.listeners, []);
-      assert.deepEqual(summary.notifications, []);
-      assert.deepEqual(summary.strings, strings);
+      assertNothingRegistered(shell.summary, strings, "init finishes instead of throwing into Flex");
       assert.equal(shell.consoleErrors.length, 1, `one error logged: ${JSON.stringify(shell.consoleErrors)}`);
       // The module's error code, then its message.
       assert.match(shell.consoleErrors[0], /^\[plugin-chat-to-video\] not started, nothing registered: \w+: \S/);
@@ -307,15 +303,7 @@ describe("plugin bundle", () => {
     try {
       const shell = await loadShell({ serviceConfiguration: serviceConfiguration(), strings }, { bundleDir: dir });
       try {
-        const { summary } = shell;
-        assert.equal(summary.initCalls.length, 1);
-        assert.ok(summary.initFinished, "init finishes instead of throwing into Flex");
-        assert.equal(summary.initError, undefined);
-        assert.deepEqual(summary.header, []);
-        assert.deepEqual(summary.tabs, []);
-        assert.deepEqual(summary.listeners, []);
-        assert.deepEqual(summary.notifications, []);
-        assert.deepEqual(summary.strings, strings);
+        assertNothingRegistered(shell.summary, strings, "init finishes instead of throwing into Flex");
         assert.equal(shell.consoleErrors.length, 1, `one error logged: ${JSON.stringify(shell.consoleErrors)}`);
         assert.match(
           shell.consoleErrors[0],

@@ -43,8 +43,9 @@ pub struct Cli {
     pub twilio_rest_base_url: Option<String>,
 }
 
-/// The variables read from the environment only (the seed's names).
-const ENV_ONLY: [&str; 16] = [
+/// The variables read from the environment only (the seed's names); the flags' variables are
+/// [`Cli`]'s.
+pub const ENV_ONLY: [&str; 16] = [
     "ACCOUNT_SID",
     "AUTH_TOKEN",
     "TWILIO_API_KEY",

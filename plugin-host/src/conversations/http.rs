@@ -236,11 +236,7 @@ pub async fn set_task_status(
     }
     let reason =
         reason.or_else(|| (status == "completed").then(|| "Completed by agent".to_owned()));
-    let update = TaskUpdate {
-        attributes: None,
-        assignment_status: Some(&status),
-        reason: reason.as_deref(),
-    };
+    let update = TaskUpdate::status(&status, reason.as_deref());
     app.twilio
         .update_task(&app.workspace_sid, &task_sid, &update, None)
         .await

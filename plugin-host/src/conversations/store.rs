@@ -54,17 +54,19 @@ impl Role {
     }
 }
 
+fn conversation_from_row(r: &Row<'_>) -> rusqlite::Result<ConversationRow> {
+    Ok(ConversationRow {
+        sid: r.get(0)?,
+        task_sid: r.get(1)?,
+        agent: r.get(2)?,
+        customer: r.get(3)?,
+    })
+}
+
 pub fn conversation(conn: &Connection, sid: &str) -> Result<Option<ConversationRow>, SandboxError> {
     Ok(conn
         .prepare_cached("SELECT sid, task_sid, agent, customer FROM conversations WHERE sid = ?1")?
-        .query_row([sid], |r| {
-            Ok(ConversationRow {
-                sid: r.get(0)?,
-                task_sid: r.get(1)?,
-                agent: r.get(2)?,
-                customer: r.get(3)?,
-            })
-        })
+        .query_row([sid], conversation_from_row)
         .optional()?)
 }
 
@@ -77,14 +79,7 @@ pub fn conversation_of_task(
         .prepare_cached(
             "SELECT sid, task_sid, agent, customer FROM conversations WHERE task_sid = ?1",
         )?
-        .query_row([task_sid], |r| {
-            Ok(ConversationRow {
-                sid: r.get(0)?,
-                task_sid: r.get(1)?,
-                agent: r.get(2)?,
-                customer: r.get(3)?,
-            })
-        })
+        .query_row([task_sid], conversation_from_row)
         .optional()?)
 }
 

@@ -7,14 +7,11 @@ use clap::Parser as _;
 use futures_util::{SinkExt as _, StreamExt as _};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
 
 use crate::app::{app, build_state};
 use crate::config::{Cli, Settings};
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+use crate::test_sockets::{self as sockets, Ws};
 
 struct Service {
     base: String,
@@ -63,8 +60,12 @@ async fn start() -> Service {
 }
 
 impl Service {
-    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-        let mut req = self.http.post(format!("{}{path}", self.base)).json(&body);
+    /// Sends `req` (with the bearer `token`, if any): the status and the JSON body (or null).
+    async fn send(
+        &self,
+        mut req: reqwest::RequestBuilder,
+        token: Option<&str>,
+    ) -> (StatusCode, Value) {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
@@ -73,14 +74,14 @@ impl Service {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let req = self.http.post(format!("{}{path}", self.base)).json(&body);
+        self.send(req, token).await
+    }
+
     async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
-        let mut req = self.http.get(format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await.expect("request");
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
+        let req = self.http.get(format!("{}{path}", self.base));
+        self.send(req, token).await
     }
 
     /// Signs an agent in; their token.
@@ -106,14 +107,14 @@ impl Service {
         (s("taskSid"), s("conversationSid"), s("token"))
     }
 
+    fn ws_url(&self, path: &str) -> String {
+        format!("{}{path}", self.base.replacen("http://", "ws://", 1))
+    }
+
+    /// A live socket on `path` that has sent its auth message.
     async fn live(&self, path: &str, token: &str) -> Ws {
-        let url = format!("{}{path}", self.base.replacen("http://", "ws://", 1));
-        let (mut ws, _) = connect_async(url).await.expect("connect");
-        ws.send(Message::Text(
-            json!({"type": "auth", "token": token}).to_string().into(),
-        ))
-        .await
-        .expect("send");
+        let mut ws = sockets::open(&self.ws_url(path)).await;
+        sockets::send(&mut ws, &json!({"type": "auth", "token": token})).await;
         ws
     }
 }
@@ -408,11 +409,7 @@ async fn live_sockets_refuse_bad_tokens_with_close_codes() {
         Err(4403)
     );
     // A first message that is not an auth message.
-    let url = format!(
-        "{}/sandbox/agents/alice/live",
-        svc.base.replacen("http://", "ws://", 1)
-    );
-    let (mut ws, _) = connect_async(url).await.unwrap();
+    let mut ws = sockets::open(&svc.ws_url("/sandbox/agents/alice/live")).await;
     ws.send(Message::Text("hello".into())).await.unwrap();
     assert_eq!(next(&mut ws).await, Err(4400));
 }

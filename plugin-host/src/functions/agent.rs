@@ -120,13 +120,8 @@ async fn room_for_document(
     first: (Document, CodeDocument),
 ) -> Result<Room, FnError> {
     let ended = FnError::Forbidden("This video room has ended.");
-    let doc_sid = first.0.sid.clone();
-    let mut current = Some(first);
+    let (mut doc, mut data) = first;
     loop {
-        let (doc, data) = match current.take() {
-            Some(read) => read,
-            None => fetch_code_doc(state, &doc_sid).await?,
-        };
         if data.completed {
             return Err(ended);
         }
@@ -160,24 +155,13 @@ async fn room_for_document(
             complete_quietly(state, &room.sid).await;
             return Err(e);
         }
-        let new_data = CodeDocument {
+        let with_room = CodeDocument {
             task: data.task.clone(),
             room: Some(room.sid.clone()),
             completed: false,
         };
-        let new_data =
-            serde_json::to_value(new_data).map_err(|e| FnError::Internal(e.to_string()))?;
-        match state
-            .twilio
-            .update_document(
-                &state.sync_service_sid,
-                &doc.sid,
-                &new_data,
-                Some(&doc.revision),
-            )
-            .await
-        {
-            Ok(_) => {
+        match write_code_doc(state, &doc, &with_room).await {
+            Ok(true) => {
                 let patch = AttributePatch {
                     video_room: Some(VideoRoomState::Created),
                     video_room_sid: Some(room.sid.clone()),
@@ -186,15 +170,38 @@ async fn room_for_document(
                 merge_into_task(state, &data.task, &patch, None).await?;
                 return Ok(room);
             }
-            Err(e) if e.is_precondition_failed() => {
-                // Someone else wrote the document first (another click): drop our room, use theirs.
-                complete_quietly(state, &room.sid).await;
-            }
+            // Someone else wrote the document first (another click): drop our room, use theirs.
+            Ok(false) => complete_quietly(state, &room.sid).await,
             Err(e) => {
                 complete_quietly(state, &room.sid).await;
-                return Err(e.into());
+                return Err(e);
             }
         }
+        (doc, data) = fetch_code_doc(state, &doc.sid).await?;
+    }
+}
+
+/// Replaces the code document's data if it is still at the revision read; `false` when someone
+/// wrote in between.
+async fn write_code_doc(
+    state: &AppState,
+    doc: &Document,
+    data: &CodeDocument,
+) -> Result<bool, FnError> {
+    let data = serde_json::to_value(data).map_err(|e| FnError::Internal(e.to_string()))?;
+    let written = state
+        .twilio
+        .update_document(
+            &state.sync_service_sid,
+            &doc.sid,
+            &data,
+            Some(&doc.revision),
+        )
+        .await;
+    match written {
+        Ok(_) => Ok(true),
+        Err(e) if e.is_precondition_failed() => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -284,36 +291,19 @@ async fn retire_code(
     state: &AppState,
     first: (Document, CodeDocument),
 ) -> Result<Option<String>, FnError> {
-    let doc_sid = first.0.sid.clone();
-    let mut current = Some(first);
+    let (mut doc, mut data) = first;
     loop {
-        let (doc, data) = match current.take() {
-            Some(read) => read,
-            None => fetch_code_doc(state, &doc_sid).await?,
-        };
-        let room = data.room.clone();
         if data.completed {
-            return Ok(room);
+            return Ok(data.room);
         }
-        let done = serde_json::to_value(CodeDocument {
+        let done = CodeDocument {
             completed: true,
             ..data
-        })
-        .map_err(|e| FnError::Internal(e.to_string()))?;
-        match state
-            .twilio
-            .update_document(
-                &state.sync_service_sid,
-                &doc.sid,
-                &done,
-                Some(&doc.revision),
-            )
-            .await
-        {
-            Ok(_) => return Ok(room),
-            Err(e) if e.is_precondition_failed() => continue,
-            Err(e) => return Err(e.into()),
+        };
+        if write_code_doc(state, &doc, &done).await? {
+            return Ok(done.room);
         }
+        (doc, data) = fetch_code_doc(state, &doc.sid).await?;
     }
 }
 

@@ -3,60 +3,45 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
-const ALLOW_ORIGIN: HeaderValue = HeaderValue::from_static("*");
+/// On every answer but a preflight.
+const ANSWER: [(HeaderName, &str); 3] = [
+    (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+    (header::ACCESS_CONTROL_ALLOW_METHODS, "GET,POST,OPTIONS"),
+    (header::ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type"),
+];
+
+/// The Functions runtime's preflight answer.
+const PREFLIGHT: [(HeaderName, &str); 7] = [
+    (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+    (
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        "Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, User-Agent",
+    ),
+    (header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS"),
+    (header::ACCESS_CONTROL_EXPOSE_HEADERS, "ETag"),
+    (header::ACCESS_CONTROL_MAX_AGE, "86400"),
+    (header::ACCESS_CONTROL_ALLOW_CREDENTIALS, "true"),
+    (header::CONTENT_TYPE, "text/plain; charset=UTF-8"),
+];
 
 pub async fn cors(req: Request, next: Next) -> Response {
     if req.method() == Method::OPTIONS {
-        return preflight();
+        let mut resp = Response::new(Body::empty());
+        *resp.status_mut() = StatusCode::NO_CONTENT;
+        insert(resp.headers_mut(), PREFLIGHT);
+        return resp;
     }
     let mut resp = next.run(req).await;
-    let h = resp.headers_mut();
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW_ORIGIN);
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET,POST,OPTIONS"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("Content-Type"),
-    );
+    insert(resp.headers_mut(), ANSWER);
     resp
 }
 
-fn preflight() -> Response {
-    let mut resp = Response::new(Body::empty());
-    *resp.status_mut() = StatusCode::NO_CONTENT;
-    let h = resp.headers_mut();
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW_ORIGIN);
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static(
-            "Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, User-Agent",
-        ),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, POST, OPTIONS"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("ETag"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("86400"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        HeaderValue::from_static("true"),
-    );
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=UTF-8"),
-    );
-    resp
+fn insert<const N: usize>(headers: &mut HeaderMap, pairs: [(HeaderName, &'static str); N]) {
+    for (name, value) in pairs {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
 }

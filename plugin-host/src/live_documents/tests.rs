@@ -3,16 +3,14 @@
 use super::*;
 use crate::signaling::token::now_secs;
 use crate::signaling::token::test_tokens::{self, SECRET};
-use chat_to_video::protocol::{LiveClientMessage, LiveError, LiveServerMessage};
-use futures_util::{SinkExt, StreamExt};
+use crate::test_sockets::{self as sockets, Ws};
+use chat_to_video::protocol::{LiveError, LiveServerMessage};
+use futures_util::SinkExt;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 type In = LiveServerMessage<Value>;
 
 const SERVICE: &str = "IS00000000000000000000000000000001";
@@ -61,11 +59,7 @@ async fn server() -> (String, LiveDocuments) {
         .insert(("ET1".into(), "customer".into()));
     let verifier = TokenVerifier::new(SECRET, None);
     let live = LiveDocuments::new(verifier, docs, SERVICE);
-    let app: Router = live.router();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("ws://{addr}"), live)
+    (sockets::serve(live.router()).await, live)
 }
 
 fn sync_token(identity: &str, service: &str) -> String {
@@ -76,29 +70,17 @@ fn sync_token(identity: &str, service: &str) -> String {
     )
 }
 
+/// The next protocol message, or `None` once the socket has closed.
 async fn recv(ws: &mut Ws) -> Option<In> {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("timed out waiting for a message");
-        match frame {
-            Some(Ok(Message::Text(text))) => return Some(serde_json::from_str(&text).unwrap()),
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
-            Some(Ok(_)) => continue,
-        }
-    }
+    sockets::recv(ws).await
+}
+
+fn url(base: &str, doc: &str) -> String {
+    format!("{base}/sandbox/documents/{doc}/live")
 }
 
 async fn subscribe(base: &str, doc: &str, token: &str) -> (Ws, In) {
-    let url = format!("{base}/sandbox/documents/{doc}/live");
-    let mut ws = tokio_tungstenite::connect_async(url).await.unwrap().0;
-    let hello = LiveClientMessage::Subscribe {
-        token: token.into(),
-    };
-    let text = serde_json::to_string(&hello).unwrap();
-    ws.send(Message::Text(text.into())).await.unwrap();
-    let first = recv(&mut ws).await.expect("an answer to subscribe");
-    (ws, first)
+    sockets::subscribe(&url(base, doc), token).await
 }
 
 fn refused(message: In) -> LiveError {
@@ -187,8 +169,7 @@ async fn refuses_bad_tokens_other_services_and_readers_without_permission() {
 #[tokio::test]
 async fn the_first_message_must_be_subscribe() {
     let (base, _live) = server().await;
-    let url = format!("{base}/sandbox/documents/ET1/live");
-    let mut ws = tokio_tungstenite::connect_async(url).await.unwrap().0;
+    let mut ws = sockets::open(&url(&base, "ET1")).await;
     ws.send(Message::Text("{\"type\":\"hello\"}".into()))
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 use super::token::now_secs;
 use super::token::test_tokens::{self, SECRET};
 use super::*;
+use crate::test_sockets::{self as sockets, reason, send, Ws};
 use chat_to_video::protocol::{
     Candidate, ClientMessage, DisconnectReason, ServerMessage, TrackChange, TrackKind, TrackName,
 };
@@ -10,11 +11,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 #[derive(Default)]
 struct Rooms {
@@ -74,12 +71,8 @@ async fn server(config: SignalingConfig) -> Server {
     rooms.add("RM2", "other", 3);
     let verifier = TokenVerifier::new(SECRET, Some(test_tokens::KEY_SID.into()));
     let signaling = Signaling::new(verifier, rooms.clone(), config);
-    let app: Router = signaling.router();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Server {
-        base: format!("ws://{addr}"),
+        base: sockets::serve(signaling.router()).await,
         rooms,
         signaling,
     }
@@ -89,61 +82,26 @@ async fn default_server() -> Server {
     server(SignalingConfig::default()).await
 }
 
-async fn open(server: &Server, room: &str) -> Ws {
-    let url = format!("{}/sandbox/rooms/{room}/signal", server.base);
-    tokio_tungstenite::connect_async(url).await.unwrap().0
+fn url(server: &Server, room: &str) -> String {
+    format!("{}/sandbox/rooms/{room}/signal", server.base)
 }
 
-async fn send(ws: &mut Ws, message: &ClientMessage) {
-    let text = serde_json::to_string(message).unwrap();
-    ws.send(Message::Text(text.into())).await.unwrap();
+async fn open(server: &Server, room: &str) -> Ws {
+    sockets::open(&url(server, room)).await
 }
 
 /// The next protocol message, or `None` once the socket has closed.
 async fn recv(ws: &mut Ws) -> Option<ServerMessage> {
-    loop {
-        let frame = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("timed out waiting for a message");
-        match frame {
-            Some(Ok(Message::Text(text))) => return Some(serde_json::from_str(&text).unwrap()),
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
-            Some(Ok(_)) => continue,
-        }
-    }
+    sockets::recv(ws).await
 }
 
 async fn join(server: &Server, room: &str, token: &str) -> (Ws, ServerMessage) {
-    let mut ws = open(server, room).await;
-    send(
-        &mut ws,
-        &ClientMessage::Join {
-            token: token.into(),
-        },
-    )
-    .await;
-    let first = recv(&mut ws).await.expect("an answer to join");
-    (ws, first)
+    sockets::join(&url(server, room), token).await
 }
 
 async fn joined(server: &Server, room: &str, identity: &str) -> (Ws, String) {
     let (ws, first) = join(server, room, &test_tokens::video(identity, room)).await;
-    match first {
-        ServerMessage::Joined {
-            participant_sid, ..
-        } => (ws, participant_sid),
-        other => panic!("expected joined, got {other:?}"),
-    }
-}
-
-fn reason(message: Option<ServerMessage>) -> DisconnectReason {
-    match message {
-        Some(ServerMessage::Disconnected { reason, code, .. }) => {
-            assert_eq!(code, reason.code());
-            reason
-        }
-        other => panic!("expected disconnected, got {other:?}"),
-    }
+    (ws, sockets::joined_sid(&first))
 }
 
 async fn assert_closed(ws: &mut Ws) {

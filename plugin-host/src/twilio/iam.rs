@@ -1,6 +1,5 @@
 //! The Flex token check: `POST /v1/Accounts/{AC}/Tokens/validate` on IAM.
 
-use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::{Call, TwilioClient, TwilioError};
@@ -35,14 +34,7 @@ impl TwilioClient {
         );
         let body = serde_json::to_vec(&serde_json::json!({ "token": token }))
             .map_err(|e| TwilioError::Decode(e.to_string()))?;
-        let call = Call {
-            method: Method::POST,
-            url,
-            form: None,
-            json: Some(body),
-            if_match: None,
-        };
-        let answer = self.send(call).await?;
+        let answer = self.send(Call::post_json(url, body)).await?;
         match answer.json::<TokenValidation>() {
             Ok(v) => Ok(v),
             Err(_) if !answer.status.is_success() => Err(TwilioError::Api(super::api_error(

@@ -135,11 +135,48 @@ pub fn unquote_etag(raw: &str) -> &str {
 
 /// One request, kept so it can be sent again on 429/503.
 pub(crate) struct Call<'a> {
-    pub method: Method,
-    pub url: Url,
-    pub form: Option<String>,
-    pub json: Option<Vec<u8>>,
-    pub if_match: Option<&'a str>,
+    method: Method,
+    url: Url,
+    form: Option<String>,
+    json: Option<Vec<u8>>,
+    if_match: Option<&'a str>,
+}
+
+impl<'a> Call<'a> {
+    pub fn get(url: Url) -> Call<'a> {
+        Call {
+            method: Method::GET,
+            url,
+            form: None,
+            json: None,
+            if_match: None,
+        }
+    }
+
+    /// A `POST` with a form body from name/value pairs (Twilio's PascalCase names).
+    pub fn post_form(url: Url, pairs: &[(&str, &str)]) -> Call<'a> {
+        Call {
+            method: Method::POST,
+            form: Some(form(pairs)),
+            ..Call::get(url)
+        }
+    }
+
+    pub fn post_json(url: Url, body: Vec<u8>) -> Call<'a> {
+        Call {
+            method: Method::POST,
+            json: Some(body),
+            ..Call::get(url)
+        }
+    }
+
+    /// Only if the resource is still at version `tag` (else 412).
+    pub fn if_match(self, tag: Option<&'a str>) -> Call<'a> {
+        Call {
+            if_match: tag,
+            ..self
+        }
+    }
 }
 
 impl TwilioClient {
@@ -285,8 +322,8 @@ pub(crate) fn api_error(status: StatusCode, body: &[u8]) -> ApiError {
     }
 }
 
-/// Form body from name/value pairs (Twilio's PascalCase names; booleans as `true`/`false`).
-pub(crate) fn form(pairs: &[(&str, &str)]) -> String {
+/// Form body from name/value pairs (booleans as `true`/`false`).
+fn form(pairs: &[(&str, &str)]) -> String {
     let mut ser = form_urlencoded::Serializer::new(String::with_capacity(64));
     for (k, v) in pairs {
         ser.append_pair(k, v);

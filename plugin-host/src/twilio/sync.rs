@@ -1,10 +1,9 @@
 //! Sync Documents (create, fetch, update with `If-Match`) and Document Permissions.
 
-use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{form, Call, TwilioClient, TwilioError};
+use super::{Call, TwilioClient, TwilioError};
 
 /// The fields of `sync.v1.service.document` the service reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,14 +53,7 @@ impl TwilioClient {
             pairs.push(("Ttl", t.as_str()));
         }
         let url = self.documents_url(service_sid, &[]);
-        let call = Call {
-            method: Method::POST,
-            url,
-            form: Some(form(&pairs)),
-            json: None,
-            if_match: None,
-        };
-        self.execute(call).await?.json()
+        self.execute(Call::post_form(url, &pairs)).await?.json()
     }
 
     /// By ET sid or unique name.
@@ -71,15 +63,7 @@ impl TwilioClient {
         sid_or_name: &str,
     ) -> Result<Document, TwilioError> {
         let url = self.documents_url(service_sid, &[sid_or_name]);
-        self.execute(Call {
-            method: Method::GET,
-            url,
-            form: None,
-            json: None,
-            if_match: None,
-        })
-        .await?
-        .json()
+        self.execute(Call::get(url)).await?.json()
     }
 
     /// Replaces the data; with `if_match`, only if the revision is still that one (else 412 / 54103).
@@ -92,13 +76,7 @@ impl TwilioClient {
     ) -> Result<Document, TwilioError> {
         let data = data.to_string();
         let url = self.documents_url(service_sid, &[sid_or_name]);
-        let call = Call {
-            method: Method::POST,
-            url,
-            form: Some(form(&[("Data", data.as_str())])),
-            json: None,
-            if_match,
-        };
+        let call = Call::post_form(url, &[("Data", data.as_str())]).if_match(if_match);
         self.execute(call).await?.json()
     }
 
@@ -114,19 +92,11 @@ impl TwilioClient {
     ) -> Result<DocumentPermission, TwilioError> {
         let b = |v: bool| if v { "true" } else { "false" };
         let url = self.documents_url(service_sid, &[document, "Permissions", identity]);
-        let body = form(&[
+        let pairs = [
             ("Read", b(read)),
             ("Write", b(write)),
             ("Manage", b(manage)),
-        ]);
-        self.execute(Call {
-            method: Method::POST,
-            url,
-            form: Some(body),
-            json: None,
-            if_match: None,
-        })
-        .await?
-        .json()
+        ];
+        self.execute(Call::post_form(url, &pairs)).await?.json()
     }
 }

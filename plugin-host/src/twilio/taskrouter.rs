@@ -1,10 +1,9 @@
 //! TaskRouter Tasks (fetch and update, with the `ETag` / `If-Match` version) and the list of a
 //! task's Reservations.
 
-use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use super::{form, Call, TwilioClient, TwilioError};
+use super::{Answer, Call, TwilioClient, TwilioError};
 
 /// The fields of `taskrouter.v1.workspace.task` the service reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,12 +23,32 @@ pub struct VersionedTask {
     pub etag: Option<String>,
 }
 
+impl VersionedTask {
+    fn read(answer: &Answer) -> Result<VersionedTask, TwilioError> {
+        Ok(VersionedTask {
+            task: answer.json()?,
+            etag: answer.etag(),
+        })
+    }
+}
+
 /// `POST /v1/Workspaces/{WS}/Tasks/{WT}` parameters.
 #[derive(Debug, Clone, Default)]
 pub struct TaskUpdate<'a> {
     pub attributes: Option<&'a str>,
     pub assignment_status: Option<&'a str>,
     pub reason: Option<&'a str>,
+}
+
+impl<'a> TaskUpdate<'a> {
+    /// A move to `status` (Twilio requires a `reason` for `completed` and `canceled`).
+    pub fn status(status: &'a str, reason: Option<&'a str>) -> TaskUpdate<'a> {
+        TaskUpdate {
+            attributes: None,
+            assignment_status: Some(status),
+            reason,
+        }
+    }
 }
 
 /// `task_reservation_enum_status`.
@@ -139,16 +158,7 @@ impl TwilioClient {
         if !pairs.is_empty() {
             url.query_pairs_mut().extend_pairs(pairs);
         }
-        let list: ReservationList = self
-            .execute(Call {
-                method: Method::GET,
-                url,
-                form: None,
-                json: None,
-                if_match: None,
-            })
-            .await?
-            .json()?;
+        let list: ReservationList = self.execute(Call::get(url)).await?.json()?;
         Ok(ReservationPage {
             reservations: list.reservations,
             has_more: list
@@ -167,19 +177,8 @@ impl TwilioClient {
             &self.urls().taskrouter,
             &["v1", "Workspaces", workspace_sid, "Tasks", task_sid],
         );
-        let answer = self
-            .execute(Call {
-                method: Method::GET,
-                url,
-                form: None,
-                json: None,
-                if_match: None,
-            })
-            .await?;
-        Ok(VersionedTask {
-            task: answer.json()?,
-            etag: answer.etag(),
-        })
+        let answer = self.execute(Call::get(url)).await?;
+        VersionedTask::read(&answer)
     }
 
     pub async fn update_task(
@@ -203,18 +202,9 @@ impl TwilioClient {
             &self.urls().taskrouter,
             &["v1", "Workspaces", workspace_sid, "Tasks", task_sid],
         );
-        let call = Call {
-            method: Method::POST,
-            url,
-            form: Some(form(&pairs)),
-            json: None,
-            if_match,
-        };
+        let call = Call::post_form(url, &pairs).if_match(if_match);
         let answer = self.execute(call).await?;
-        Ok(VersionedTask {
-            task: answer.json()?,
-            etag: answer.etag(),
-        })
+        VersionedTask::read(&answer)
     }
 }
 

@@ -1,9 +1,8 @@
 //! Video Rooms: create, fetch, list, complete.
 
-use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use super::{form, Call, TwilioClient, TwilioError};
+use super::{Call, TwilioClient, TwilioError};
 
 /// The fields of `video.v1.room` the service reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,28 +67,13 @@ impl TwilioClient {
             pairs.push(("UniqueName", name));
         }
         let url = self.url(&self.urls().video, &["v1", "Rooms"]);
-        let call = Call {
-            method: Method::POST,
-            url,
-            form: Some(form(&pairs)),
-            json: None,
-            if_match: None,
-        };
-        self.execute(call).await?.json()
+        self.execute(Call::post_form(url, &pairs)).await?.json()
     }
 
     /// By RM sid, or by unique name while the room is in progress.
     pub async fn fetch_room(&self, sid_or_name: &str) -> Result<Room, TwilioError> {
         let url = self.url(&self.urls().video, &["v1", "Rooms", sid_or_name]);
-        self.execute(Call {
-            method: Method::GET,
-            url,
-            form: None,
-            json: None,
-            if_match: None,
-        })
-        .await?
-        .json()
+        self.execute(Call::get(url)).await?.json()
     }
 
     /// `GET /v1/Rooms` filtered by unique name and/or status (first page).
@@ -109,29 +93,14 @@ impl TwilioClient {
             }
             q.append_pair("PageSize", "50");
         }
-        let page: RoomPage = self
-            .execute(Call {
-                method: Method::GET,
-                url,
-                form: None,
-                json: None,
-                if_match: None,
-            })
-            .await?
-            .json()?;
+        let page: RoomPage = self.execute(Call::get(url)).await?.json()?;
         Ok(page.rooms)
     }
 
     /// `POST /v1/Rooms/{sid}` with `Status=completed`.
     pub async fn complete_room(&self, sid: &str) -> Result<Room, TwilioError> {
         let url = self.url(&self.urls().video, &["v1", "Rooms", sid]);
-        let call = Call {
-            method: Method::POST,
-            url,
-            form: Some(form(&[("Status", "completed")])),
-            json: None,
-            if_match: None,
-        };
+        let call = Call::post_form(url, &[("Status", "completed")]);
         self.execute(call).await?.json()
     }
 }

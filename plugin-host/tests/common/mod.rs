@@ -4,6 +4,7 @@
 pub mod inproc;
 pub mod oai;
 pub mod proxy;
+pub mod sockets;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -17,23 +18,17 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub const BASE: &str = "/features/chat-to-video-escalation";
 
-/// Variables a developer's environment might carry that would change the mode.
-const CLEARED: [&str; 14] = [
-    "ACCOUNT_SID",
-    "AUTH_TOKEN",
-    "TWILIO_API_KEY",
-    "TWILIO_API_SECRET",
-    "TWILIO_FLEX_SYNC_SID",
-    "TWILIO_FLEX_WORKSPACE_SID",
-    "VIDEO_CODE_LENGTH",
-    "VIDEO_CODE_TTL",
-    "VIDEO_ROOM_TYPE",
-    "VIDEO_RECORD_BY_DEFAULT",
-    "TWILIO_REST_BASE_URL",
-    "PUBLIC_URL",
-    "LISTEN",
-    "DATA_DIR",
-];
+/// Every variable the configuration reads: a developer's environment must not change the mode.
+pub fn configuration_variables() -> Vec<String> {
+    use clap::CommandFactory as _;
+    let cli = plugin_host::config::Cli::command();
+    let flags = cli
+        .get_arguments()
+        .filter_map(|a| a.get_env())
+        .map(|v| v.to_string_lossy().into_owned());
+    let env_only = plugin_host::config::ENV_ONLY.iter().map(|v| v.to_string());
+    flags.chain(env_only).collect()
+}
 
 pub struct Service {
     child: Child,
@@ -56,6 +51,29 @@ impl std::ops::Deref for Service {
 pub struct Api {
     pub base: String,
     pub http: reqwest::Client,
+}
+
+/// An agent's chat task with a code, and the room the agent joined through `agent-get-token`.
+pub struct Room {
+    /// The agent's Flex token.
+    pub token: String,
+    pub task: String,
+    /// The unique code.
+    pub code: String,
+    /// The code's Sync document.
+    pub doc: String,
+    /// The room's sid.
+    pub sid: String,
+    /// The `agent-get-token` answer.
+    pub grant: Value,
+}
+
+/// The CORS headers every function answer (other than a preflight) carries.
+pub fn assert_cors(resp: &reqwest::Response) {
+    let h = resp.headers();
+    assert_eq!(h["access-control-allow-origin"], "*");
+    assert_eq!(h["access-control-allow-methods"], "GET,POST,OPTIONS");
+    assert_eq!(h["access-control-allow-headers"], "Content-Type");
 }
 
 impl Api {
@@ -86,8 +104,23 @@ impl Api {
             .expect("request")
     }
 
+    /// `GET` on the service, expecting JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let resp = self.http.get(self.url(path)).send().await.expect("request");
+        resp.json().await.expect("JSON body")
+    }
+
+    /// A form `POST` on the service, expecting JSON.
+    pub async fn post_json(&self, path: &str, form: &[(&str, &str)]) -> Value {
+        let resp = self.post_form(&self.url(path), form).await;
+        resp.json().await.expect("JSON body")
+    }
+
+    /// Calls a function: `(status, body)`, the body as JSON, or as a JSON string if it is text.
+    /// Every answer carries the CORS headers.
     pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
         let resp = self.post_form(&self.function(name), form).await;
+        assert_cors(&resp);
         let status = resp.status().as_u16();
         let text = resp.text().await.expect("body");
         (
@@ -96,47 +129,52 @@ impl Api {
         )
     }
 
-    /// A sandbox agent: `(identity, flex token)`.
+    /// [`call`](Self::call) for an answer that must be JSON.
+    pub async fn call_json(&self, name: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let resp = self.post_form(&self.function(name), form).await;
+        assert_cors(&resp);
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("JSON body"))
+    }
+
+    /// A sandbox agent's flex token.
     pub async fn agent(&self, identity: &str) -> String {
-        let v: Value = self
-            .post_form(&self.url("/sandbox/agents"), &[("identity", identity)])
-            .await
-            .json()
-            .await
-            .expect("agent json");
+        let v = self
+            .post_json("/sandbox/agents", &[("identity", identity)])
+            .await;
         v["token"].as_str().expect("token").to_owned()
     }
 
     /// A chat task assigned to `agent`.
     pub async fn chat(&self, agent: &str, customer: &str) -> String {
-        let v: Value = self
-            .post_form(
-                &self.url("/sandbox/chats"),
+        let v = self
+            .post_json(
+                "/sandbox/chats",
                 &[("agent", agent), ("customer", customer)],
             )
-            .await
-            .json()
-            .await
-            .expect("chat json");
+            .await;
         v["taskSid"].as_str().expect("taskSid").to_owned()
     }
 
     /// The task's attributes as the agent's task list shows them.
     pub async fn task_attributes(&self, agent: &str, task: &str) -> Value {
-        let v: Value = self
-            .http
-            .get(self.url(&format!("/sandbox/agents/{agent}/tasks")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v = self
+            .get_json(&format!("/sandbox/agents/{agent}/tasks"))
+            .await;
         v["tasks"]
             .as_array()
             .and_then(|ts| ts.iter().find(|t| t["taskSid"] == task))
             .map(|t| t["attributes"].clone())
             .unwrap_or(Value::Null)
+    }
+
+    /// The code document `generate-unique-code` merged into the task.
+    pub async fn document(&self, agent: &str, task: &str) -> String {
+        let attrs = self.task_attributes(agent, task).await;
+        attrs["syncDocument"]
+            .as_str()
+            .expect("syncDocument merged")
+            .to_owned()
     }
 
     /// Agent, chat task and code: `(flex token, task sid, generate-unique-code answer)`.
@@ -151,6 +189,32 @@ impl Api {
             .await;
         assert_eq!(status, 200, "{body}");
         (token, task, body)
+    }
+
+    /// [`code`](Self::code), then the agent joins: the room is created.
+    pub async fn room(&self, agent: &str) -> Room {
+        let (token, task, code) = self.code(agent).await;
+        let code = code["unique_code"]
+            .as_str()
+            .expect("unique_code")
+            .to_owned();
+        let doc = self.document(agent, &task).await;
+        let (status, grant) = self
+            .call_json(
+                "agent-get-token",
+                &[("Token", &token), ("DocumentSid", &doc)],
+            )
+            .await;
+        assert_eq!(status, 200, "{grant}");
+        let sid = grant["room_sid"].as_str().expect("room_sid").to_owned();
+        Room {
+            token,
+            task,
+            code,
+            doc,
+            sid,
+            grant,
+        }
     }
 }
 
@@ -217,7 +281,7 @@ pub fn launch(dir: &Path, env: &[(String, String)]) -> (Child, u16) {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .env("RUST_LOG", "warn");
-    for k in CLEARED {
+    for k in configuration_variables() {
         cmd.env_remove(k);
     }
     for (k, v) in env {

@@ -19,7 +19,9 @@ pub mod wire;
 
 use crate::api::{IceConfig, Provider};
 pub use crate::protocol::{DisconnectReason, TrackName};
+use gloo_events::EventListener;
 use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
 
 /// Something that happened in the room.
@@ -116,6 +118,31 @@ pub struct ConnectOptions {
 }
 
 pub type EventSink = Rc<dyn Fn(VideoEvent)>;
+
+/// Events go out from a task of their own, so a handler may call back into the room.
+fn emit(events: &EventSink, event: VideoEvent) {
+    let events = events.clone();
+    spawn_local(async move { events(event) });
+}
+
+/// The browser's own "Stop sharing" control ends the screen `track`: `stop` ends the share on
+/// `room` (answering whether one was still running), and if it was, `ScreenShareEnded` goes
+/// out through `events`.
+fn on_share_ended<R: 'static>(
+    track: &MediaStreamTrack,
+    room: &Rc<R>,
+    stop: fn(&R) -> bool,
+    events: fn(&R) -> &EventSink,
+) -> EventListener {
+    let weak = Rc::downgrade(room);
+    EventListener::once(track, "ended", move |_| {
+        if let Some(room) = weak.upgrade() {
+            if stop(&room) {
+                emit(events(&room), VideoEvent::ScreenShareEnded);
+            }
+        }
+    })
+}
 
 /// A connected room.
 pub enum Room {

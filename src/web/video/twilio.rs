@@ -4,7 +4,8 @@
 //! `LocalAudioTrack`/`LocalVideoTrack`s; SDK errors map to the same typed reasons.
 
 use super::{
-    media, sdk, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError, VideoEvent,
+    emit, media, on_share_ended, sdk, ConnectOptions, DisconnectReason, EventSink, TrackName,
+    VideoError, VideoEvent,
 };
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -138,11 +139,6 @@ struct Inner {
 
 pub struct TwilioRoom {
     inner: Rc<Inner>,
-}
-
-fn emit(events: &EventSink, event: VideoEvent) {
-    let events = events.clone();
-    spawn_local(async move { events(event) });
 }
 
 impl TwilioRoom {
@@ -282,14 +278,7 @@ impl TwilioRoom {
             track.stop();
             return Err(sdk_error(&e));
         }
-        let weak = Rc::downgrade(inner);
-        let ended = gloo_events::EventListener::once(&track, "ended", move |_| {
-            if let Some(inner) = weak.upgrade() {
-                if inner.stop_screen() {
-                    emit(&inner.events, VideoEvent::ScreenShareEnded);
-                }
-            }
-        });
+        let ended = on_share_ended(&track, inner, Inner::stop_screen, |i| &i.events);
         *inner.screen.borrow_mut() = Some((media::same_track(&track), local, ended));
         Ok(Some(track))
     }

@@ -13,8 +13,11 @@ impl Form {
             .map_err(|_| SandboxError::invalid("The request body is not form-encoded"))
     }
 
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Form {
-        Form(pairs)
+    /// A list request's query string, read like a form.
+    pub fn query(query: Option<&str>) -> Result<Form, SandboxError> {
+        serde_urlencoded::from_str(query.unwrap_or(""))
+            .map(Form)
+            .map_err(|_| SandboxError::invalid("The query string is malformed"))
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -22,6 +25,17 @@ impl Form {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of `name`, which must be one of `allowed`.
+    pub fn one_of(&self, name: &str, allowed: &[&str]) -> Result<Option<&str>, SandboxError> {
+        match self.get(name) {
+            Some(v) if !allowed.contains(&v) => Err(SandboxError::invalid(format!(
+                "{name} must be one of {}",
+                allowed.join(", ")
+            ))),
+            other => Ok(other),
+        }
     }
 
     pub fn bool(&self, name: &str) -> Result<Option<bool>, SandboxError> {

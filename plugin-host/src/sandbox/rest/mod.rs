@@ -4,6 +4,7 @@
 mod documents;
 mod form;
 mod iam;
+mod paging;
 mod reservations;
 mod rooms;
 mod tasks;

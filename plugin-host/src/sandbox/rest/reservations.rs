@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
+use super::paging::{Meta, Paging};
 use super::tasks::{check_workspace, workspace_sids};
 use super::{Authed, Form};
 use crate::config::is_sid;
@@ -20,13 +21,7 @@ fn filter(q: &Form) -> Result<Filter, SandboxError> {
             "WorkerSid must be WK followed by 32 hex digits",
         ));
     }
-    let status = q.get("ReservationStatus").map(str::to_owned);
-    if status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
-        return Err(SandboxError::invalid(format!(
-            "ReservationStatus must be one of {}",
-            STATUSES.join(", ")
-        )));
-    }
+    let status = q.one_of("ReservationStatus", &STATUSES)?.map(str::to_owned);
     Ok(Filter { worker_sid, status })
 }
 
@@ -37,20 +32,16 @@ pub async fn list(
 ) -> Result<Response, SandboxError> {
     let path = format!("/v1/Workspaces/{ws}/Tasks/{task}/Reservations");
     check_workspace(&sb, &ws, &path)?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|_| SandboxError::invalid("The query string is malformed"))?;
-    let q = Form::from_pairs(pairs);
+    let q = Form::query(query.as_deref())?;
     let filter = filter(&q)?;
-    let page_size = q.int_in("PageSize", 1, 1000)?.unwrap_or(50) as u32;
-    let page = q.int_in("Page", 0, 1_000_000)?.unwrap_or(0) as u32;
+    let paging = Paging::read(&q)?;
 
     let (key, f) = (task.clone(), filter.clone());
     let rows = sb
         .db()
         .call(move |c| {
             Ok((|| {
-                let rows = reservations::list(c, &key, &f, page_size, page)?;
+                let rows = reservations::list(c, &key, &f, paging.page_size, paging.page)?;
                 // Only an empty answer needs to tell "no such task" from "no such reservation".
                 if rows.is_empty() && !tasks::exists(c, &key)? {
                     return Ok(None);
@@ -61,30 +52,18 @@ pub async fn list(
         .await??
         .ok_or_else(|| SandboxError::not_found(&path))?;
 
-    let page_url = |p: u32| {
-        let mut ser = form_urlencoded::Serializer::new(String::new());
-        if let Some(w) = &filter.worker_sid {
-            ser.append_pair("WorkerSid", w);
-        }
-        if let Some(s) = &filter.status {
-            ser.append_pair("ReservationStatus", s);
-        }
-        ser.append_pair("PageSize", &page_size.to_string())
-            .append_pair("Page", &p.to_string());
-        format!("{}{path}?{}", sb.base_url(), ser.finish())
-    };
     let ws = workspace_sids(&sb);
     let body = ListJson {
         reservations: rows.iter().map(|r| r.to_json(&ws, sb.base_url())).collect(),
-        meta: Meta {
-            page,
-            page_size,
-            first_page_url: page_url(0),
-            previous_page_url: (page > 0).then(|| page_url(page - 1)),
-            url: page_url(page),
-            next_page_url: (rows.len() as u32 == page_size).then(|| page_url(page + 1)),
-            key: "reservations",
-        },
+        meta: paging.meta(
+            "reservations",
+            &format!("{}{path}", sb.base_url()),
+            &[
+                ("WorkerSid", filter.worker_sid.as_deref()),
+                ("ReservationStatus", filter.status.as_deref()),
+            ],
+            rows.len(),
+        ),
     };
     let text = serde_json::to_vec(&body)
         .map_err(|_| SandboxError::api(500, 20500, "Internal Server Error"))?;
@@ -105,16 +84,4 @@ pub async fn list(
 struct ListJson<'a> {
     reservations: Vec<ReservationJson<'a>>,
     meta: Meta,
-}
-
-/// Twilio's paging block.
-#[derive(Serialize)]
-struct Meta {
-    page: u32,
-    page_size: u32,
-    first_page_url: String,
-    previous_page_url: Option<String>,
-    url: String,
-    next_page_url: Option<String>,
-    key: &'static str,
 }

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use super::paging::Paging;
 use super::{Authed, Form};
 use crate::clock::now_ms;
 use crate::config::ROOM_TYPES;
@@ -16,13 +17,10 @@ use crate::twilio::codes;
 
 pub async fn create(Authed(sb): Authed, body: Bytes) -> Result<Response, SandboxError> {
     let form = Form::parse(&body)?;
-    let room_type = form.get("Type").unwrap_or("group").to_owned();
-    if !ROOM_TYPES.contains(&room_type.as_str()) {
-        return Err(SandboxError::invalid(format!(
-            "Type must be one of {}",
-            ROOM_TYPES.join(", ")
-        )));
-    }
+    let room_type = form
+        .one_of("Type", &ROOM_TYPES)?
+        .unwrap_or("group")
+        .to_owned();
     let new = NewRoom {
         unique_name: form
             .get("UniqueName")
@@ -60,10 +58,7 @@ pub async fn fetch(Authed(sb): Authed, Path(sid): Path<String>) -> Result<Respon
 }
 
 pub async fn list(Authed(sb): Authed, RawQuery(query): RawQuery) -> Result<Response, SandboxError> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-            .map_err(|_| SandboxError::invalid("The query string is malformed"))?;
-    let q = Form::from_pairs(pairs);
+    let q = Form::query(query.as_deref())?;
     let status = q.get("Status").map(str::to_owned);
     if let Some(s) = &status {
         if ![rooms::IN_PROGRESS, rooms::COMPLETED, "failed"].contains(&s.as_str()) {
@@ -73,38 +68,34 @@ pub async fn list(Authed(sb): Authed, RawQuery(query): RawQuery) -> Result<Respo
         }
     }
     let unique_name = q.get("UniqueName").map(str::to_owned);
-    let page_size = q.int_in("PageSize", 1, 1000)?.unwrap_or(50) as u32;
-    let page = q.int_in("Page", 0, 1_000_000)?.unwrap_or(0) as u32;
+    let paging = Paging::read(&q)?;
     let (n, s) = (unique_name.clone(), status.clone());
     let rows = sb
         .db()
-        .call(move |c| Ok(rooms::list(c, n.as_deref(), s.as_deref(), page_size, page)))
+        .call(move |c| {
+            Ok(rooms::list(
+                c,
+                n.as_deref(),
+                s.as_deref(),
+                paging.page_size,
+                paging.page,
+            ))
+        })
         .await??;
 
-    let page_url = |p: u32| {
-        let mut ser = form_urlencoded::Serializer::new(String::new());
-        if let Some(n) = &unique_name {
-            ser.append_pair("UniqueName", n);
-        }
-        if let Some(s) = &status {
-            ser.append_pair("Status", s);
-        }
-        ser.append_pair("PageSize", &page_size.to_string())
-            .append_pair("Page", &p.to_string());
-        format!("{}/v1/Rooms?{}", sb.base_url(), ser.finish())
-    };
+    let meta = paging.meta(
+        "rooms",
+        &format!("{}/v1/Rooms", sb.base_url()),
+        &[
+            ("UniqueName", unique_name.as_deref()),
+            ("Status", status.as_deref()),
+        ],
+        rows.len(),
+    );
     let account = &sb.ids().account_sid;
     let body = json!({
         "rooms": rows.iter().map(|r| r.to_json(account, sb.base_url())).collect::<Vec<_>>(),
-        "meta": {
-            "page": page,
-            "page_size": page_size,
-            "first_page_url": page_url(0),
-            "previous_page_url": if page > 0 { Some(page_url(page - 1)) } else { None },
-            "url": page_url(page),
-            "next_page_url": if rows.len() as u32 == page_size { Some(page_url(page + 1)) } else { None },
-            "key": "rooms",
-        }
+        "meta": meta,
     });
     Ok(Json(body).into_response())
 }

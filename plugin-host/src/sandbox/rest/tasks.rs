@@ -70,15 +70,9 @@ pub async fn update(
     let path = format!("/v1/Workspaces/{ws}/Tasks/{sid}");
     check_workspace(&sb, &ws, &path)?;
     let form = Form::parse(&body)?;
-    let status = form.get("AssignmentStatus").map(str::to_owned);
-    if let Some(s) = &status {
-        if !STATUSES.contains(&s.as_str()) {
-            return Err(SandboxError::invalid(format!(
-                "AssignmentStatus must be one of {}",
-                STATUSES.join(", ")
-            )));
-        }
-    }
+    let status = form
+        .one_of("AssignmentStatus", &STATUSES)?
+        .map(str::to_owned);
     let change = TaskChange {
         attributes: form
             .get("Attributes")

@@ -3,11 +3,13 @@
 // feed them. Components subscribe and re-render on change.
 import { LiveSocket } from "../common/live.js";
 import { api } from "../common/api.js";
+import { Observable } from "../common/observable.js";
 import { toConversationState } from "./flex/conversation.js";
 import { toITask } from "./flex/task.js";
 
-export class DeskStore {
+export class DeskStore extends Observable {
   constructor() {
+    super();
     this.session = null;
     this.tasks = new Map();
     this.selectedTaskSid = null;
@@ -18,16 +20,6 @@ export class DeskStore {
     this.plugins = [];
     this.agentSocket = null;
     this.conversationSockets = new Map();
-    this.subscribers = new Set();
-  }
-
-  subscribe(fn) {
-    this.subscribers.add(fn);
-    return () => this.subscribers.delete(fn);
-  }
-
-  changed() {
-    for (const fn of [...this.subscribers]) fn();
   }
 
   // --- session -----------------------------------------------------------------------

@@ -9,7 +9,8 @@ mod socket;
 
 use super::table::Table;
 use super::{
-    media, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError, VideoEvent,
+    emit, media, on_share_ended, ConnectOptions, DisconnectReason, EventSink, TrackName,
+    VideoError, VideoEvent,
 };
 use crate::protocol::{ClientMessage, ServerMessage, TrackChange, TrackState};
 use gloo_events::EventListener;
@@ -18,7 +19,7 @@ use socket::Socket;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, MediaStreamTrack, RtcConfiguration};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,12 +89,6 @@ struct Inner {
 
 pub struct SandboxRoom {
     inner: Rc<Inner>,
-}
-
-/// Events go out from a task of their own, so a handler may call back into the room.
-fn emit(events: &EventSink, event: VideoEvent) {
-    let events = events.clone();
-    spawn_local(async move { events(event) });
 }
 
 fn rtc_config(options: &ConnectOptions) -> RtcConfiguration {
@@ -235,15 +230,7 @@ impl SandboxRoom {
             track.stop();
             return Ok(None);
         }
-        // The browser's own "Stop sharing" button ends the track.
-        let weak = Rc::downgrade(inner);
-        let ended = EventListener::once(&track, "ended", move |_| {
-            if let Some(inner) = weak.upgrade() {
-                if inner.stop_screen() {
-                    emit(&inner.events, VideoEvent::ScreenShareEnded);
-                }
-            }
-        });
+        let ended = on_share_ended(&track, inner, Inner::stop_screen, |i| &i.events);
         inner.local.screen_stream.add_track(&track);
         *inner.local.screen.borrow_mut() = Some((media::same_track(&track), ended));
         inner.publish(TrackName::Screen, &track, &inner.local.screen_stream);

@@ -3,14 +3,15 @@
 // in sortOrder (insertion order on ties, unordered ones last) and only where `if(props)`
 // holds. A container's own children take part under the same rules.
 import { React } from "../../common/h.js";
+import { Observable } from "../../common/observable.js";
 
-export class ContentStore {
+export class ContentStore extends Observable {
   constructor(name) {
+    super();
     this.name = name;
     this.fragments = [];
     this.removals = [];
     this.seq = 0;
-    this.subscribers = new Set();
   }
 
   add(element, options = {}) {
@@ -37,15 +38,6 @@ export class ContentStore {
     this.fragments = this.fragments.filter((f) => f.key !== key);
     if (this.fragments.length === before) this.removals.push({ key, options: { ...options } });
     this.changed();
-  }
-
-  subscribe(fn) {
-    this.subscribers.add(fn);
-    return () => this.subscribers.delete(fn);
-  }
-
-  changed() {
-    for (const fn of [...this.subscribers]) fn();
   }
 
   /**

@@ -1,6 +1,7 @@
 // Notifications as Flex's NotificationManager offers them to plugins: register by id,
 // show (optionally with a context for the template), dismiss. Content is a string-template
 // key of `manager.strings` (or literal text) or a React element.
+import { Observable } from "../../common/observable.js";
 
 export const NotificationType = Object.freeze({
   information: "information",
@@ -11,12 +12,12 @@ export const NotificationType = Object.freeze({
 
 const TYPES = new Set(Object.values(NotificationType));
 
-export class NotificationsManager {
+export class NotificationsManager extends Observable {
   constructor() {
+    super();
     this.registeredNotifications = new Map();
     this.active = [];
     this.seq = 0;
-    this.subscribers = new Set();
     this.timers = new Map();
   }
 
@@ -84,14 +85,5 @@ export class NotificationsManager {
     }
     this.active = this.active.filter((n) => !predicate(n));
     this.changed();
-  }
-
-  subscribe(fn) {
-    this.subscribers.add(fn);
-    return () => this.subscribers.delete(fn);
-  }
-
-  changed() {
-    for (const fn of [...this.subscribers]) fn();
   }
 }
