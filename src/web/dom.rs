@@ -160,6 +160,10 @@ const CSS: &str = "\
 .c2v-media [hidden]{display:none}\
 .c2v-media .ctv-call{position:relative;background:#111;border-radius:6px;padding:6px;min-height:200px}\
 .c2v-media .ctv-remote{margin:0}\
+.c2v-media .ctv-remote[data-screen=on]{display:grid;grid-template-columns:3fr 1fr;gap:6px;align-items:start}\
+.c2v-media .ctv-remote[data-screen=on] [data-role=remote-screen]{grid-area:1/1}\
+.c2v-media .ctv-remote[data-screen=on] [data-role=remote-video]{grid-area:1/2}\
+.c2v-media .ctv-remote[data-screen=on] .ctv-caption{grid-column:1/-1}\
 .c2v-media .ctv-video{width:100%;background:#000;border-radius:4px;display:block}\
 .c2v-media .ctv-caption{color:#fff;font-size:12px;display:flex;gap:8px;padding:2px 0}\
 .c2v-media .ctv-local{position:absolute;right:12px;bottom:12px;width:25%;max-width:160px;border:2px solid #fff}\

@@ -138,10 +138,19 @@ test("a shared screen arrives as a second video on the other side and goes when 
     assert.equal(await text(customer.page, '[data-role="screen"]'), "Stop sharing");
     const videos = await agent.page.$$eval("video[data-role^=remote]", (vs) => vs.filter((v) => !v.hidden && v.videoWidth > 0).length);
     assert.equal(videos, 2, "camera and screen both decode");
+    const layout = () =>
+      agent.page.$eval('[data-role="remote"]', (tile) => {
+        const box = (role) => tile.querySelector(`video[data-role="${role}"]`).getBoundingClientRect();
+        return { screen: tile.dataset.screen ?? null, screenWidth: box("remote-screen").width, cameraWidth: box("remote-video").width };
+      });
+    const sharing = await layout();
+    assert.equal(sharing.screen, "on");
+    assert.ok(sharing.screenWidth > 2 * sharing.cameraWidth, `the screen is the large picture: ${JSON.stringify(sharing)}`);
     assert.equal(await liveCapturedTracks(customer.page, "video"), 2, "camera and screen");
     await customer.page.click('[data-role="screen"]');
     await agent.page.waitForFunction(() => document.querySelector('video[data-role="remote-screen"]')?.hidden === true);
     assert.ok((await remoteVideoWidth(agent.page)) > 0, "the camera keeps playing");
+    assert.equal((await layout()).screen, null, "the camera is the large picture again");
     assert.equal(await liveCapturedTracks(customer.page, "video"), 1, "the screen capture stopped");
   } finally {
     await agent.close();

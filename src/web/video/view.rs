@@ -90,6 +90,8 @@ impl Tile {
                 stream.add_track(track);
                 self.screen.set_src_object(Some(&stream));
                 show(&self.screen, true);
+                // The stylesheet puts a shared screen large and the camera beside it.
+                let _ = self.root.set_attribute("data-screen", "on");
                 play(&self.screen);
             }
             TrackName::Camera | TrackName::Microphone => {
@@ -118,6 +120,7 @@ impl Tile {
             TrackName::Screen => {
                 self.screen.set_src_object(None);
                 show(&self.screen, false);
+                let _ = self.root.remove_attribute("data-screen");
             }
             TrackName::Camera => {
                 for t in self.main_stream.get_video_tracks().iter() {
