@@ -3,10 +3,12 @@
 //! byte as it was.
 
 use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::fmt;
 use thiserror::Error;
+
+pub use crate::rating::Rating;
 
 /// The attribute keys this feature reads and writes. Every other key belongs to someone else.
 pub mod key {
@@ -22,48 +24,14 @@ pub mod key {
     pub const ALL: [&str; 4] = [SYNC_DOCUMENT, VIDEO_ROOM, VIDEO_ROOM_SID, VIDEO_RATING];
 }
 
-/// `videoRoom`: `created` → `connected` → `disconnected`, or `error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum VideoRoomState {
-    Created,
-    Connected,
-    Disconnected,
-    Error,
-}
-
-impl VideoRoomState {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            VideoRoomState::Created => "created",
-            VideoRoomState::Connected => "connected",
-            VideoRoomState::Disconnected => "disconnected",
-            VideoRoomState::Error => "error",
-        }
+wire_enum! {
+    /// `videoRoom`: `created` → `connected` → `disconnected`, or `error`.
+    pub enum VideoRoomState {
+        Created = "created",
+        Connected = "connected",
+        Disconnected = "disconnected",
+        Error = "error",
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            VideoRoomState::Created,
-            VideoRoomState::Connected,
-            VideoRoomState::Disconnected,
-            VideoRoomState::Error,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
-    }
-}
-
-/// The customer's rating, stored under `videoRating`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Rating {
-    /// 1 to 5.
-    pub rating: u8,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub submitted_at: Option<String>,
 }
 
 /// This feature's view of a task's attributes. Unknown keys are ignored; a value of the
@@ -335,8 +303,8 @@ mod tests {
     #[test]
     fn states_round_trip() {
         for s in ["created", "connected", "disconnected", "error"] {
-            assert_eq!(VideoRoomState::parse(s).map(|v| v.as_str()), Some(s));
+            assert_eq!(VideoRoomState::from_wire(s).map(|v| v.as_str()), Some(s));
         }
-        assert_eq!(VideoRoomState::parse("Connected"), None);
+        assert_eq!(VideoRoomState::from_wire("Connected"), None);
     }
 }

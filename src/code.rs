@@ -1,6 +1,7 @@
 //! The customer's join code: its format (length from configuration, alphabet `[A-Za-z0-9]`),
 //! validation of untrusted input, and unbiased generation from a caller-supplied random source.
 
+use crate::sid::looks_like_sid;
 use thiserror::Error;
 
 /// The characters a code is drawn from.
@@ -11,6 +12,18 @@ pub const MIN_LEN: usize = 4;
 pub const MAX_LEN: usize = 64;
 /// The template's default, `VIDEO_CODE_LENGTH=7`.
 pub const DEFAULT_LEN: usize = 7;
+
+/// Whether `b` may appear in a code: exactly the bytes of [`ALPHABET`].
+pub fn is_code_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// Whether a code is worth asking the server about where the configured length is unknown (the
+/// customer page): [`MIN_LEN`] to [`MAX_LEN`] characters of the alphabet. The server decides the
+/// rest.
+pub fn plausible(code: &str) -> bool {
+    (MIN_LEN..=MAX_LEN).contains(&code.len()) && code.bytes().all(is_code_char)
+}
 
 /// The configured code format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +71,7 @@ impl CodeFormat {
         if code.is_empty() {
             return Err(InvalidCode::Empty);
         }
-        if !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if !code.bytes().all(is_code_char) {
             return Err(InvalidCode::BadCharacter);
         }
         if code.len() != self.len {
@@ -87,16 +100,6 @@ impl CodeFormat {
             }
         }
     }
-}
-
-/// `[A-Z]{2}[a-f0-9]{32}`: the shape Sync reserves for SIDs.
-pub fn looks_like_sid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 34
-        && b[..2].iter().all(u8::is_ascii_uppercase)
-        && b[2..]
-            .iter()
-            .all(|c| matches!(c, b'a'..=b'f' | b'0'..=b'9'))
 }
 
 #[cfg(test)]
@@ -146,6 +149,26 @@ mod tests {
     }
 
     #[test]
+    fn the_alphabet_is_exactly_the_code_characters() {
+        for b in 0..=255u8 {
+            assert_eq!(is_code_char(b), ALPHABET.contains(&b), "{b}");
+        }
+    }
+
+    #[test]
+    fn plausible_codes() {
+        assert!(plausible("aB3dE5g"));
+        assert!(plausible("abcd"));
+        assert!(plausible(&"a".repeat(MAX_LEN)));
+        assert!(!plausible("abc"));
+        assert!(!plausible(&"a".repeat(MAX_LEN + 1)));
+        assert!(!plausible("abc-efg"));
+        assert!(!plausible("<script>"));
+        assert!(!plausible("abc%20"));
+        assert!(!plausible("ábcd"));
+    }
+
+    #[test]
     fn rejection_sampling_skips_biased_values() {
         let f = CodeFormat::new(4).unwrap();
         // u32::MAX is above the rejection limit and must never select a character.
@@ -175,9 +198,6 @@ mod tests {
 
     #[test]
     fn sid_lookalikes_are_redrawn() {
-        assert!(looks_like_sid("ET0123456789abcdef0123456789abcdef"));
-        assert!(!looks_like_sid("Et0123456789abcdef0123456789abcdef"));
-        assert!(!looks_like_sid("ET0123456789abcdef0123456789abcdeF"));
         let f = CodeFormat::new(34).unwrap();
         // First draw spells a SID ("ET" + 32 × '0'), the second does not.
         let sid_like = std::iter::once(4u32)

@@ -34,7 +34,7 @@ pub enum RawValue {
     Other,
 }
 
-/// What is wrong with the configuration. `code()` crosses to JS as the `Error`'s `code`.
+/// What is wrong with the configuration (crosses to JS as a `PluginError`'s `code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfigError {
     InvalidEnabledFlag,
@@ -53,16 +53,6 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl ConfigError {
-    pub const fn code(self) -> &'static str {
-        match self {
-            ConfigError::InvalidEnabledFlag => "InvalidEnabledFlag",
-            ConfigError::MissingFunctionsDomain => "MissingFunctionsDomain",
-            ConfigError::InvalidFunctionsDomain => "InvalidFunctionsDomain",
-            ConfigError::InvalidFunctionsProtocol => "InvalidFunctionsProtocol",
-            ConfigError::InvalidFunctionsPort => "InvalidFunctionsPort",
-        }
-    }
-
     /// The message, without formatting machinery (the browser build avoids `fmt`).
     pub const fn message(self) -> &'static str {
         match self {

@@ -1,13 +1,9 @@
-//! The customer page's pure logic: reading and checking the code, what the wait shows for a
-//! document state, what an answer of the customer endpoints means, and checking a rating.
+//! The customer page's pure logic: reading the code from the link, what the wait shows for a
+//! document state, what an answer of the customer endpoints means, and why a call ended.
 //! The DOM side is `web::customer`.
 
 use crate::api::CodeDocument;
-use crate::code::{MAX_LEN, MIN_LEN};
 use crate::protocol::DisconnectReason;
-
-/// Longest comment the rating form sends.
-pub const MAX_COMMENT_CHARS: usize = 1000;
 
 /// The `code` parameter of a query string (`?code=…&…`), if present and non-empty.
 pub fn code_from_query(search: &str) -> Option<String> {
@@ -18,12 +14,6 @@ pub fn code_from_query(search: &str) -> Option<String> {
         .find(|(k, _)| *k == "code")
         .map(|(_, v)| v.trim().to_owned())
         .filter(|v| !v.is_empty())
-}
-
-/// Whether a code is worth asking the server about. The page cannot know the configured
-/// length, so any 4 to 64 letters and digits pass; the server decides the rest.
-pub fn plausible_code(code: &str) -> bool {
-    (MIN_LEN..=MAX_LEN).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// What the wait for the agent shows.
@@ -93,39 +83,6 @@ pub fn end_reason_text(reason: DisconnectReason) -> &'static str {
     }
 }
 
-/// A rating the form may send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rating {
-    pub stars: u8,
-    pub comment: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum RatingError {
-    #[error("Please choose a rating from 1 to 5.")]
-    NoStars,
-    #[error("Please keep the comment under 1000 characters.")]
-    CommentTooLong,
-}
-
-impl Rating {
-    /// From the form: the chosen value (if any) and the comment box.
-    pub fn from_form(stars: Option<&str>, comment: &str) -> Result<Rating, RatingError> {
-        let stars = stars
-            .and_then(|s| s.parse::<u8>().ok())
-            .filter(|s| (1..=5).contains(s))
-            .ok_or(RatingError::NoStars)?;
-        let comment = comment.trim();
-        if comment.chars().count() > MAX_COMMENT_CHARS {
-            return Err(RatingError::CommentTooLong);
-        }
-        Ok(Rating {
-            stars,
-            comment: (!comment.is_empty()).then(|| comment.to_owned()),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,18 +94,6 @@ mod tests {
         assert_eq!(code_from_query("?code="), None);
         assert_eq!(code_from_query(""), None);
         assert_eq!(code_from_query("?codes=abcd"), None);
-    }
-
-    #[test]
-    fn plausible_codes() {
-        assert!(plausible_code("aB3dE5g"));
-        assert!(plausible_code("abcd"));
-        assert!(plausible_code(&"a".repeat(64)));
-        assert!(!plausible_code("abc"));
-        assert!(!plausible_code(&"a".repeat(65)));
-        assert!(!plausible_code("abc-efg"));
-        assert!(!plausible_code("<script>"));
-        assert!(!plausible_code("abc%20"));
     }
 
     #[test]
@@ -202,33 +147,5 @@ mod tests {
             assert!(t.contains("reload the page to join again"), "{r:?}");
         }
         assert!(end_reason_text(DisconnectReason::Network).contains("connection"));
-    }
-
-    #[test]
-    fn ratings_from_the_form() {
-        assert_eq!(
-            Rating::from_form(Some("4"), "  great  "),
-            Ok(Rating {
-                stars: 4,
-                comment: Some("great".into())
-            })
-        );
-        assert_eq!(
-            Rating::from_form(Some("5"), ""),
-            Ok(Rating {
-                stars: 5,
-                comment: None
-            })
-        );
-        assert_eq!(Rating::from_form(None, "x"), Err(RatingError::NoStars));
-        assert_eq!(Rating::from_form(Some("0"), ""), Err(RatingError::NoStars));
-        assert_eq!(Rating::from_form(Some("6"), ""), Err(RatingError::NoStars));
-        assert_eq!(Rating::from_form(Some("x"), ""), Err(RatingError::NoStars));
-        let long = "é".repeat(MAX_COMMENT_CHARS + 1);
-        assert_eq!(
-            Rating::from_form(Some("3"), &long),
-            Err(RatingError::CommentTooLong)
-        );
-        assert!(Rating::from_form(Some("3"), &"é".repeat(MAX_COMMENT_CHARS)).is_ok());
     }
 }

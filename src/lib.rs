@@ -3,6 +3,9 @@
 //! The pure modules compile on every target and are shared with `plugin-host`;
 //! the browser modules (`web`) exist only on `wasm32`.
 
+#[macro_use]
+mod wire_enum;
+
 pub mod api;
 pub mod attributes;
 pub mod code;
@@ -10,8 +13,10 @@ pub mod config;
 pub mod customer;
 pub mod notifications;
 pub mod protocol;
+pub mod rating;
 pub mod room_state;
 pub mod rules;
+pub mod sid;
 pub mod strings;
 
 #[cfg(target_arch = "wasm32")]

@@ -13,90 +13,40 @@ use serde::{Deserialize, Serialize};
 /// Largest text frame either side accepts; larger ones are refused with an error.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
-/// Which kind of media a track carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TrackKind {
-    Audio,
-    Video,
-}
-
-impl TrackKind {
-    pub const ALL: [TrackKind; 2] = [TrackKind::Audio, TrackKind::Video];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            TrackKind::Audio => "audio",
-            TrackKind::Video => "video",
-        }
-    }
-
-    pub fn from_wire(s: &str) -> Option<TrackKind> {
-        TrackKind::ALL.into_iter().find(|v| v.as_str() == s)
+wire_enum! {
+    /// Which kind of media a track carries.
+    pub enum TrackKind {
+        Audio = "audio",
+        Video = "video",
     }
 }
 
-/// The only track names a participant publishes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TrackName {
-    Camera,
-    Microphone,
-    Screen,
+wire_enum! {
+    /// The only track names a participant publishes.
+    #[derive(PartialOrd, Ord)]
+    pub enum TrackName {
+        Camera = "camera",
+        Microphone = "microphone",
+        Screen = "screen",
+    }
 }
 
 impl TrackName {
-    pub const ALL: [TrackName; 3] = [TrackName::Camera, TrackName::Microphone, TrackName::Screen];
-
-    pub fn from_wire(s: &str) -> Option<TrackName> {
-        TrackName::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
     pub const fn kind(self) -> TrackKind {
         match self {
             TrackName::Microphone => TrackKind::Audio,
             TrackName::Camera | TrackName::Screen => TrackKind::Video,
         }
     }
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            TrackName::Camera => "camera",
-            TrackName::Microphone => "microphone",
-            TrackName::Screen => "screen",
-        }
-    }
 }
 
-/// What happened to a track.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TrackChange {
-    Published,
-    Unpublished,
-    Enabled,
-    Disabled,
-}
-
-impl TrackChange {
-    pub const ALL: [TrackChange; 4] = [
-        TrackChange::Published,
-        TrackChange::Unpublished,
-        TrackChange::Enabled,
-        TrackChange::Disabled,
-    ];
-
-    pub fn from_wire(s: &str) -> Option<TrackChange> {
-        TrackChange::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            TrackChange::Published => "published",
-            TrackChange::Unpublished => "unpublished",
-            TrackChange::Enabled => "enabled",
-            TrackChange::Disabled => "disabled",
-        }
+wire_enum! {
+    /// What happened to a track.
+    pub enum TrackChange {
+        Published = "published",
+        Unpublished = "unpublished",
+        Enabled = "enabled",
+        Disabled = "disabled",
     }
 }
 
@@ -233,47 +183,20 @@ pub enum ServerMessage {
     },
 }
 
-/// Why a participant left a room without choosing to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DisconnectReason {
-    RoomCompleted,
-    DuplicateIdentity,
-    TokenExpired,
-    TokenInvalid,
-    RoomFull,
-    RoomNotFound,
-    Network,
+wire_enum! {
+    /// Why a participant left a room without choosing to.
+    pub enum DisconnectReason {
+        RoomCompleted = "room_completed",
+        DuplicateIdentity = "duplicate_identity",
+        TokenExpired = "token_expired",
+        TokenInvalid = "token_invalid",
+        RoomFull = "room_full",
+        RoomNotFound = "room_not_found",
+        Network = "network",
+    }
 }
 
 impl DisconnectReason {
-    pub const ALL: [DisconnectReason; 7] = [
-        DisconnectReason::RoomCompleted,
-        DisconnectReason::DuplicateIdentity,
-        DisconnectReason::TokenExpired,
-        DisconnectReason::TokenInvalid,
-        DisconnectReason::RoomFull,
-        DisconnectReason::RoomNotFound,
-        DisconnectReason::Network,
-    ];
-
-    /// The wire name (`room_completed`, …).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            DisconnectReason::RoomCompleted => "room_completed",
-            DisconnectReason::DuplicateIdentity => "duplicate_identity",
-            DisconnectReason::TokenExpired => "token_expired",
-            DisconnectReason::TokenInvalid => "token_invalid",
-            DisconnectReason::RoomFull => "room_full",
-            DisconnectReason::RoomNotFound => "room_not_found",
-            DisconnectReason::Network => "network",
-        }
-    }
-
-    pub fn from_wire(s: &str) -> Option<DisconnectReason> {
-        DisconnectReason::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-
     /// The Twilio Video error code with the same meaning.
     pub const fn code(self) -> u32 {
         match self {
@@ -344,38 +267,14 @@ pub enum LiveServerMessage<D> {
     Error { reason: LiveError, message: String },
 }
 
-/// Why a live-document subscription was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LiveError {
-    TokenInvalid,
-    TokenExpired,
-    Forbidden,
-    NotFound,
-    BadMessage,
-}
-
-impl LiveError {
-    pub const ALL: [LiveError; 5] = [
-        LiveError::TokenInvalid,
-        LiveError::TokenExpired,
-        LiveError::Forbidden,
-        LiveError::NotFound,
-        LiveError::BadMessage,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            LiveError::TokenInvalid => "token_invalid",
-            LiveError::TokenExpired => "token_expired",
-            LiveError::Forbidden => "forbidden",
-            LiveError::NotFound => "not_found",
-            LiveError::BadMessage => "bad_message",
-        }
-    }
-
-    pub fn from_wire(s: &str) -> Option<LiveError> {
-        LiveError::ALL.into_iter().find(|v| v.as_str() == s)
+wire_enum! {
+    /// Why a live-document subscription was refused.
+    pub enum LiveError {
+        TokenInvalid = "token_invalid",
+        TokenExpired = "token_expired",
+        Forbidden = "forbidden",
+        NotFound = "not_found",
+        BadMessage = "bad_message",
     }
 }
 

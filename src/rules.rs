@@ -17,8 +17,60 @@ pub const CHAT_CHANNELS: [&str; 6] = ["chat", "sms", "whatsapp", "messenger", "w
 /// The TaskRouter task status during which the agent works the task.
 pub const ASSIGNED: &str = "assigned";
 
-/// Flex actions that finish a task and are therefore blocked while the agent is in its room.
-pub const GUARDED_ACTIONS: [&str; 2] = ["CompleteTask", "WrapupTask"];
+/// When the plugin hears a Flex action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookTime {
+    /// `before<Action>`: the plugin may veto it ([`blocks_action`]).
+    Before,
+    /// `after<Action>`: the plugin acts on it (the shell awaits what it returns).
+    After,
+}
+
+/// One listener the shell adds to Flex's `Actions` for the plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionHook {
+    pub action: &'static str,
+    pub when: HookTime,
+}
+
+impl ActionHook {
+    /// Flex's event name: `beforeCompleteTask`, `afterWrapupTask`, …
+    pub fn event(self) -> String {
+        let prefix = match self.when {
+            HookTime::Before => "before",
+            HookTime::After => "after",
+        };
+        let mut event = String::with_capacity(prefix.len() + self.action.len());
+        event.push_str(prefix);
+        event.push_str(self.action);
+        event
+    }
+}
+
+/// Every Flex action the plugin listens to. The shell adds exactly these listeners.
+pub const ACTION_HOOKS: [ActionHook; 3] = [
+    // Finishing a task is vetoed while the agent is in its room.
+    ActionHook {
+        action: "CompleteTask",
+        when: HookTime::Before,
+    },
+    ActionHook {
+        action: "WrapupTask",
+        when: HookTime::Before,
+    },
+    // After wrap-up the room is completed, so the link cannot be reused.
+    ActionHook {
+        action: "WrapupTask",
+        when: HookTime::After,
+    },
+];
+
+/// Whether the plugin vetoes `action` (a `before` hook).
+pub fn is_guarded(action: &str) -> bool {
+    ACTION_HOOKS
+        .iter()
+        .any(|h| h.when == HookTime::Before && h.action == action)
+}
 
 /// What the rules need to know about a task, read from Flex's `ITask` at the edge.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -127,8 +179,7 @@ pub fn may_join(task_sid: &str, active: Option<&ActiveRoom>) -> Result<(), JoinR
 /// action payload carries them) must be aborted: `CompleteTask` and `WrapupTask` are, while
 /// the agent holds (is joining or is in) that task's room. Every other action passes.
 pub fn blocks_action(action: &str, sids: &[&str], active: Option<&ActiveRoom>) -> bool {
-    GUARDED_ACTIONS.contains(&action)
-        && active.is_some_and(|room| sids.iter().any(|sid| room.is_for(sid)))
+    is_guarded(action) && active.is_some_and(|room| sids.iter().any(|sid| room.is_for(sid)))
 }
 
 /// What `complete-room` is told to complete for a task, as (parameter, value): the Sync
@@ -257,9 +308,29 @@ mod tests {
     }
 
     #[test]
+    fn the_hooks_the_shell_adds() {
+        let events: Vec<String> = ACTION_HOOKS.iter().map(|h| h.event()).collect();
+        assert_eq!(
+            events,
+            ["beforeCompleteTask", "beforeWrapupTask", "afterWrapupTask"]
+        );
+        assert!(is_guarded("CompleteTask"));
+        assert!(is_guarded("WrapupTask"));
+        for other in [
+            "AcceptTask",
+            "SendMessage",
+            "completetask",
+            "wrapupTask",
+            "",
+        ] {
+            assert!(!is_guarded(other), "{other}");
+        }
+    }
+
+    #[test]
     fn guard_blocks_finishing_the_task_whose_room_is_held() {
         let held = room("WT1", true);
-        for action in GUARDED_ACTIONS {
+        for action in ["CompleteTask", "WrapupTask"] {
             assert!(blocks_action(action, &["WT1"], Some(&held)));
             assert!(blocks_action(action, &["", "WR1"], Some(&held)));
             assert!(!blocks_action(action, &["WT2"], Some(&held)));

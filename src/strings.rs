@@ -2,6 +2,8 @@
 //! overridable through Flex's `manager.strings`, and the tiny `{{name}}` substitution the
 //! templates need (Flex's strings are Handlebars; only plain `{{name}}` placeholders occur).
 
+use crate::rating::Rating;
+
 /// Every text the feature shows or sends, by its `manager.strings` key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Text {
@@ -224,12 +226,10 @@ impl Strings {
     }
 
     /// The line that shows the customer's rating ("Customer rating: 4/5"), or `None` for a
-    /// value outside 1 to 5 (attributes are untrusted). A customised text without the
-    /// `{{rating}}` placeholder gets " 4/5" appended, so the score is never lost.
-    pub fn customer_rating(&self, stars: u8) -> Option<String> {
-        if !(1..=5).contains(&stars) {
-            return None;
-        }
+    /// score outside 1 to 5 (attributes are untrusted: [`Rating::stars`]). A customised text
+    /// without the `{{rating}}` placeholder gets " 4/5" appended, so the score is never lost.
+    pub fn customer_rating(&self, rating: &Rating) -> Option<String> {
+        let stars = rating.stars()?;
         let digit = [b'0' + stars];
         let stars = std::str::from_utf8(&digit).unwrap_or("?");
         let template = self.get(Text::CustomerRating);
@@ -395,35 +395,46 @@ mod tests {
         );
     }
 
+    fn stars(n: u8) -> Rating {
+        Rating {
+            rating: n,
+            comment: None,
+            submitted_at: None,
+        }
+    }
+
     #[test]
     fn customer_rating_line() {
         let s = Strings::default();
         assert_eq!(
-            s.customer_rating(4).as_deref(),
+            s.customer_rating(&stars(4)).as_deref(),
             Some("Customer rating: 4/5")
         );
         assert_eq!(
-            s.customer_rating(1).as_deref(),
+            s.customer_rating(&stars(1)).as_deref(),
             Some("Customer rating: 1/5")
         );
         assert_eq!(
-            s.customer_rating(5).as_deref(),
+            s.customer_rating(&stars(5)).as_deref(),
             Some("Customer rating: 5/5")
         );
-        assert_eq!(s.customer_rating(0), None);
-        assert_eq!(s.customer_rating(6), None);
-        assert_eq!(s.customer_rating(255), None);
+        assert_eq!(s.customer_rating(&stars(0)), None);
+        assert_eq!(s.customer_rating(&stars(6)), None);
+        assert_eq!(s.customer_rating(&stars(255)), None);
         let custom = Strings::from_lookup(|k| {
             (k == "PSChatToVideoCustomerRating")
                 .then(|| "Note du client : {{ rating }} sur 5".into())
         });
         assert_eq!(
-            custom.customer_rating(3).as_deref(),
+            custom.customer_rating(&stars(3)).as_deref(),
             Some("Note du client : 3 sur 5")
         );
         let plain =
             Strings::from_lookup(|k| (k == "PSChatToVideoCustomerRating").then(|| "Rated:".into()));
-        assert_eq!(plain.customer_rating(2).as_deref(), Some("Rated: 2/5"));
+        assert_eq!(
+            plain.customer_rating(&stars(2)).as_deref(),
+            Some("Rated: 2/5")
+        );
     }
 
     #[test]

@@ -12,18 +12,19 @@ use chat_to_video::room_state::{Input, Phase};
 use chat_to_video::rules::ActiveRoom;
 use chat_to_video::strings::{render, Text};
 use chat_to_video::web::flex::{payload_sids, task_facts};
-use chat_to_video::web::{registry, Plugin};
+use chat_to_video::web::{room_claim, Plugin, PluginError};
 use common::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
-fn plugin(flex: &FlexDouble, custom_data: &str, strings: &str) -> Result<Plugin, JsValue> {
+fn plugin(flex: &FlexDouble, custom_data: &str, strings: &str) -> Result<Plugin, PluginError> {
     Plugin::create(flex.object(), manager(custom_data, strings))
 }
 
-fn code_of(err: &JsValue) -> String {
-    get(err, "code").as_string().unwrap_or_default()
+/// The code as JS sees it (the `.d.ts` string enum).
+fn code_of(err: &PluginError) -> String {
+    JsValue::from(err.code()).as_string().unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
@@ -78,10 +79,10 @@ fn create_throws_errors_with_codes() {
         let err = plugin(&flex, custom_data, "{}")
             .err()
             .unwrap_or_else(|| panic!("{custom_data} must be refused"));
-        assert!(is_error(&err), "an Error instance for {code}");
         assert_eq!(code_of(&err), code);
-        let message = get(&err, "message").as_string().unwrap_or_default();
+        let message = err.message();
         assert!(message.starts_with("custom_data."), "{message}");
+        assert_eq!(err.to_js_string(), format!("{code}: {message}"));
     }
 
     let err = Plugin::create(json(r#"{"Actions":{}}"#), manager(ENABLED, "{}"))
@@ -235,8 +236,8 @@ fn guard_blocks_finishing_the_held_task_only() {
         assert_eq!(p.guard(act(action), by_task.clone()), None, "nothing held");
     }
 
-    let owner = registry::Owner::next();
-    assert!(registry::claim(
+    let owner = room_claim::Owner::next();
+    assert!(room_claim::claim(
         owner,
         ActiveRoom {
             task_sid: "WT1".into(),
@@ -262,18 +263,19 @@ fn guard_blocks_finishing_the_held_task_only() {
     }
     assert_eq!(p.guard(JsValue::from(7), by_task.clone()), None);
 
-    registry::release(owner);
+    room_claim::release(owner);
     assert_eq!(p.guard(act("CompleteTask"), by_task), None);
 }
 
 #[wasm_bindgen_test]
 async fn after_wrapup_completes_the_room() {
+    let wrapup = || JsValue::from_str("WrapupTask");
     let flex = FlexDouble::new();
     let p = plugin(&flex, ENABLED, "{}").unwrap();
     let fetch = Fetch::install();
 
     // By document.
-    let done = JsFuture::from(p.after_wrapup(json(
+    let done = JsFuture::from(p.after_action(wrapup(), json(
         r#"{"task":{"taskSid":"WT1","attributes":{"syncDocument":"ET1","videoRoomSid":"RM1"}}}"#,
     )));
     assert!(until(|| fetch.count() == 1).await);
@@ -294,9 +296,10 @@ async fn after_wrapup_completes_the_room() {
     assert_eq!(done.await.unwrap(), JsValue::UNDEFINED);
 
     // By room, when there is no document; a failure still resolves.
-    let done = JsFuture::from(p.after_wrapup(json(
-        r#"{"task":{"taskSid":"WT2","attributes":{"videoRoomSid":"RM2"}}}"#,
-    )));
+    let done = JsFuture::from(p.after_action(
+        wrapup(),
+        json(r#"{"task":{"taskSid":"WT2","attributes":{"videoRoomSid":"RM2"}}}"#),
+    ));
     assert!(until(|| fetch.count() == 2).await);
     assert_eq!(
         form(&fetch, 1),
@@ -308,9 +311,10 @@ async fn after_wrapup_completes_the_room() {
     fetch.respond(1, 500, r#"{"success":false,"message":"boom"}"#);
     assert!(done.await.is_ok(), "never throws into Flex");
 
-    let done = JsFuture::from(p.after_wrapup(json(
-        r#"{"task":{"taskSid":"WT3","attributes":{"syncDocument":"ET3"}}}"#,
-    )));
+    let done = JsFuture::from(p.after_action(
+        wrapup(),
+        json(r#"{"task":{"taskSid":"WT3","attributes":{"syncDocument":"ET3"}}}"#),
+    ));
     assert!(until(|| fetch.count() == 3).await);
     fetch.fail(2);
     assert!(done.await.is_ok(), "network failure resolves too");
@@ -321,10 +325,45 @@ async fn after_wrapup_completes_the_room() {
         r#"{"sid":"WR4"}"#,
         "null",
     ] {
-        assert!(JsFuture::from(p.after_wrapup(json(payload))).await.is_ok());
+        assert!(JsFuture::from(p.after_action(wrapup(), json(payload)))
+            .await
+            .is_ok());
+    }
+    // Other actions complete nothing, even for a task with video.
+    let with_video = r#"{"task":{"taskSid":"WT5","attributes":{"syncDocument":"ET5"}}}"#;
+    for action in ["CompleteTask", "AcceptTask", "wrapuptask"] {
+        let done = p.after_action(JsValue::from_str(action), json(with_video));
+        assert!(JsFuture::from(done).await.is_ok());
     }
     tick().await;
     assert_eq!(fetch.count(), 3);
+}
+
+#[wasm_bindgen_test]
+fn the_shell_adds_the_listeners_the_module_names() {
+    let flex = FlexDouble::new();
+    let p = plugin(&flex, ENABLED, "{}").unwrap();
+    let hooks = p.action_hooks();
+    let read: Vec<(String, String, bool)> = hooks
+        .iter()
+        .map(|h| {
+            (
+                get(&h, "action").as_string().unwrap_or_default(),
+                get(&h, "event").as_string().unwrap_or_default(),
+                get(&h, "veto").as_bool().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("CompleteTask", "beforeCompleteTask", true),
+        ("WrapupTask", "beforeWrapupTask", true),
+        ("WrapupTask", "afterWrapupTask", false),
+    ];
+    let expected: Vec<(String, String, bool)> = expected
+        .iter()
+        .map(|(a, e, v)| (a.to_string(), e.to_string(), *v))
+        .collect();
+    assert_eq!(read, expected);
 }
 
 #[wasm_bindgen_test]

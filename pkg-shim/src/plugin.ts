@@ -1,15 +1,13 @@
 // The Flex plugin: starts the WebAssembly module and wires what it decides into Flex.
 // Every decision (whether to show, what to say, whether to abort) is made in Rust.
 import type * as Flex from "@twilio/flex-ui";
-import { Plugin } from "chat-to-video-wasm";
+import { Plugin, PluginError } from "chat-to-video-wasm";
 import { name as packageName, version, devDependencies } from "../package.json";
 import { FlexPlugin, type FlexGlobal } from "./flex-plugin";
 import { mountComponent } from "./mount";
 import { loadWasm } from "./wasm";
 
 const LOG = `[${packageName}]`;
-/** Flex actions the module may veto; their `before…` listeners ask `guard(action, payload)`. */
-const GUARDED_ACTIONS = ["CompleteTask", "WrapupTask"] as const;
 
 export class ChatToVideoPlugin extends FlexPlugin {
   constructor() {
@@ -48,18 +46,23 @@ export class ChatToVideoPlugin extends FlexPlugin {
       { if: (props: Flex.TaskContextProps) => props.task !== undefined && plugin.showTab(props.task) },
     );
 
-    for (const action of GUARDED_ACTIONS) {
-      flex.Actions.addListener(`before${action}`, (payload: Flex.ActionPayload, abort: () => void) => {
-        const notification = plugin.guard(action, payload);
-        if (notification !== undefined) {
-          abort();
-          flex.Notifications.showNotification(notification);
-        }
-      });
+    // The module says which actions to hear: a veto asks `guard` and aborts with its
+    // notification, anything else awaits `afterAction`.
+    for (const { action, event, veto } of plugin.actionHooks()) {
+      if (veto) {
+        flex.Actions.addListener(event, (payload: Flex.ActionPayload, abort: () => void) => {
+          const notification = plugin.guard(action, payload);
+          if (notification !== undefined) {
+            abort();
+            flex.Notifications.showNotification(notification);
+          }
+        });
+      } else {
+        flex.Actions.addListener(event, (payload: Flex.ActionPayload) =>
+          plugin.afterAction(action, payload).catch((err: unknown) => console.error(`${LOG} ${event} failed: ${describe(err)}`)),
+        );
+      }
     }
-    flex.Actions.addListener("afterWrapupTask", (payload: Flex.ActionPayload) =>
-      plugin.afterWrapup(payload).catch((err: unknown) => console.error(`${LOG} completing the video room failed: ${describe(err)}`)),
-    );
   }
 }
 
@@ -82,9 +85,10 @@ function start(flex: FlexGlobal, manager: Flex.Manager): Plugin | undefined {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as Error & { code?: unknown }).code;
-    return code === undefined ? err.message : `${String(code)}: ${err.message}`;
+  if (err instanceof PluginError) {
+    const text = `${err.code}: ${err.message}`;
+    err.free();
+    return text;
   }
-  return String(err);
+  return err instanceof Error ? err.message : String(err);
 }

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{Mode, Settings};
 use crate::ratelimit::GuessLimiter;
-use crate::sandbox::{self, Sandbox};
+use crate::sandbox::{self, Sandbox, SandboxServices};
 use crate::tokens::TokenSigner;
 use crate::twilio::{BaseUrls, RetryPolicy, TwilioClient};
 
@@ -29,17 +29,16 @@ pub struct AppState {
     pub sync_service_sid: Arc<str>,
     pub workspace_sid: Arc<str>,
     pub limiter: Arc<GuessLimiter>,
-    /// `Some` in sandbox mode.
-    pub sandbox: Option<Arc<Sandbox>>,
-    /// Sandbox mode: the rooms' signaling sockets.
-    pub signaling: Option<crate::signaling::Signaling>,
-    /// Sandbox mode: the live-document sockets.
-    pub live_documents: Option<crate::live_documents::LiveDocuments>,
+    /// `Some` in sandbox mode, `None` against Twilio: the one place the mode is decided.
+    pub sandbox: Option<SandboxServices>,
 }
 
 impl AppState {
     pub fn mode(&self) -> Mode {
-        self.settings.mode()
+        match self.sandbox {
+            Some(_) => Mode::Sandbox,
+            None => Mode::Twilio,
+        }
     }
 
     /// Which backend the browser talks to for media and live documents.
@@ -67,24 +66,19 @@ impl AppState {
     }
 }
 
-/// Every route of the service. Add a concern by merging its `fn router() -> Router<AppState>`.
+/// The routes of both modes. Add a concern by merging its `fn router() -> Router<AppState>`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(crate::functions::router())
-        .merge(sandbox::rest::router())
-        .merge(sandbox::api::router())
-        .merge(crate::conversations::router())
 }
 
-/// The routes with static files as the fallback, bound to a state.
+/// The routes (and, in sandbox mode, the sandbox's) with static files as the fallback, bound to
+/// a state.
 pub fn app(state: AppState) -> Router {
     let mut routes = routes();
-    if let Some(signaling) = &state.signaling {
-        routes = routes.merge(signaling.router());
-    }
-    if let Some(live) = &state.live_documents {
-        routes = routes.merge(live.router());
+    if let Some(sandbox) = &state.sandbox {
+        routes = routes.merge(sandbox.router());
     }
     routes
         .fallback_service(crate::assets::service(&state.settings.assets_dir))
@@ -178,31 +172,11 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
                 signer,
                 ids.sync_service_sid,
                 ids.workspace_sid,
-                Some(Arc::new(sb)),
+                Some(SandboxServices::new(Arc::new(sb))),
             )
         }
     };
-    let (signaling, live_documents) = match &sandbox {
-        Some(sb) => {
-            let key = &sb.ids().api_key;
-            let verifier = crate::signaling::TokenVerifier::new(&key.secret, Some(key.sid.clone()));
-            let signaling = crate::signaling::Signaling::new(
-                verifier.clone(),
-                Arc::new(crate::signaling::sandbox::SandboxRooms(sb.clone())),
-                crate::signaling::SignalingConfig::default(),
-            );
-            let live = crate::live_documents::LiveDocuments::new(
-                verifier,
-                Arc::new(crate::live_documents::sandbox::SandboxDocuments(sb.clone())),
-                sync_sid.clone(),
-            );
-            (Some(signaling), Some(live))
-        }
-        None => (None, None),
-    };
     Ok(AppState {
-        signaling,
-        live_documents,
         limiter: Arc::new(GuessLimiter::new(
             settings.guess_burst,
             settings.guess_refill_secs,
@@ -228,14 +202,8 @@ pub async fn bind(settings: Settings) -> Result<(TcpListener, AppState), StartEr
         .local_addr()
         .map_err(|source| StartError::Bind { addr, source })?;
     let state = build_state(settings, bound)?;
-    if let Some(sb) = &state.sandbox {
-        sandbox::sweeper::spawn(sb.clone());
-        if let Some(signaling) = &state.signaling {
-            crate::signaling::sandbox::spawn_completions(sb, signaling.clone());
-        }
-        if let Some(live) = &state.live_documents {
-            crate::live_documents::sandbox::spawn_forwarder(sb, live.clone());
-        }
+    if let Some(sandbox) = &state.sandbox {
+        sandbox.spawn_background();
     }
     Ok((listener, state))
 }

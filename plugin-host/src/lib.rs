@@ -5,13 +5,10 @@ pub mod app;
 pub mod assets;
 pub mod clock;
 pub mod config;
-pub mod conversations;
 pub mod functions;
-pub mod live_documents;
 pub mod params;
 pub mod ratelimit;
 pub mod sandbox;
-pub mod signaling;
 pub mod tokens;
 pub mod twilio;
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 /// `GET` on the stand-in with the sandbox account's credentials: `(status, body)`.
 async fn rest_get(svc: &InProcess, path_and_query: &str) -> (u16, Value) {
-    let ids = svc.state.sandbox.as_ref().unwrap().ids();
+    let ids = svc.state.sandbox.as_ref().unwrap().store.ids();
     let resp = svc
         .http
         .get(svc.url(path_and_query))

@@ -45,6 +45,7 @@ struct State {
 }
 
 /// The mounted button. Dropping it removes its element and listener and aborts its request.
+#[must_use = "dropping the button removes it from the task header"]
 pub struct VideoButton {
     state: Rc<RefCell<State>>,
     _click: Listener,

@@ -48,6 +48,7 @@ impl EventSink {
 
 /// A live (or starting) room connection. Dropping it must leave the room and release every
 /// track, element, listener and closure it created.
+#[must_use = "dropping a connection leaves the room"]
 pub trait Connection {
     /// Leaves the room now. Idempotent. Emits nothing: the tab already knows.
     fn disconnect(&mut self);

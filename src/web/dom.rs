@@ -33,6 +33,7 @@ pub fn document() -> Document {
 }
 
 /// An event listener that is removed when dropped.
+#[must_use = "the listener is removed when dropped"]
 pub struct Listener {
     _inner: EventListener,
 }
@@ -57,6 +58,7 @@ impl Drop for Listener {
 }
 
 /// Held by each component's state; counts it as alive.
+#[must_use = "the component stops counting as alive when dropped"]
 pub struct LiveComponent(());
 
 impl LiveComponent {
@@ -175,6 +177,7 @@ const CSS: &str = "\
 .c2v-rating-comment{white-space:pre-wrap;font-style:italic}";
 
 /// Keeps the shared stylesheet in `<head>` while alive; the last one out removes it.
+#[must_use = "the stylesheet is removed when the last guard is dropped"]
 pub struct StyleGuard(());
 
 impl StyleGuard {

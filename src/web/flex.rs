@@ -3,7 +3,7 @@
 //! needs (`Actions.invokeAction`, `Notifications.showNotification`). Nothing here trusts the
 //! shape of what it is given: a missing or mistyped field reads as absent.
 
-use crate::attributes::{Rating, VideoAttributes, VideoRoomState};
+use crate::attributes::{key, Rating, VideoAttributes, VideoRoomState};
 use crate::config::{RawConfig, RawValue};
 use crate::rules::{task_status, TaskFacts};
 use crate::strings::Strings;
@@ -20,13 +20,6 @@ pub enum EdgeError {
 }
 
 impl EdgeError {
-    pub const fn code(self) -> &'static str {
-        match self {
-            EdgeError::InvalidFlex => "InvalidFlex",
-            EdgeError::InvalidManager => "InvalidManager",
-        }
-    }
-
     pub const fn message(self) -> &'static str {
         match self {
             EdgeError::InvalidFlex => {
@@ -193,13 +186,13 @@ pub fn task_facts(task: &JsValue) -> TaskFacts {
 
 /// This feature's keys of a task's attributes object.
 pub fn video_attributes(attributes: &JsValue) -> VideoAttributes {
-    let rating = get(attributes, "videoRating");
+    let rating = get(attributes, key::VIDEO_RATING);
     VideoAttributes {
-        sync_document: get_string(attributes, "syncDocument"),
-        video_room: get(attributes, "videoRoom")
+        sync_document: get_string(attributes, key::SYNC_DOCUMENT),
+        video_room: get(attributes, key::VIDEO_ROOM)
             .as_string()
-            .and_then(|s| VideoRoomState::parse(&s)),
-        video_room_sid: get_string(attributes, "videoRoomSid"),
+            .and_then(|s| VideoRoomState::from_wire(&s)),
+        video_room_sid: get_string(attributes, key::VIDEO_ROOM_SID),
         rating: if rating.is_object() {
             serde_wasm_bindgen::from_value::<Rating>(rating).ok()
         } else {

@@ -50,6 +50,7 @@ impl HttpError {
 }
 
 /// An abortable request's controller: dropping it aborts the request.
+#[must_use = "dropping the handle aborts the request"]
 pub struct InFlight {
     controller: Option<AbortController>,
 }

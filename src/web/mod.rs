@@ -8,13 +8,15 @@ pub mod connector;
 pub mod context;
 pub mod customer;
 pub mod dom;
+pub mod error;
 pub mod flex;
 pub mod http;
 pub mod mounted;
 pub mod plugin;
-pub mod registry;
+pub mod room_claim;
 pub mod tab;
 pub mod video;
 
+pub use error::{PluginError, PluginErrorCode};
 pub use mounted::Mounted;
 pub use plugin::Plugin;

@@ -11,6 +11,7 @@ pub trait Component {
 }
 
 #[wasm_bindgen]
+#[must_use = "dropping (freeing) the handle unmounts what it mounted"]
 pub struct Mounted {
     component: Option<Box<dyn Component>>,
 }

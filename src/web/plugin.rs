@@ -1,20 +1,22 @@
 //! The object the Flex shell talks to (`docs/architecture.md`, "The WASM boundary"). Every
 //! method takes Flex's objects as they come and never throws into Flex, except
-//! `Plugin.create`, which throws an `Error` carrying a `code` when the configuration or the
-//! objects it is given are unusable.
+//! `Plugin.create`, which throws a [`PluginError`] when the configuration or the objects it is
+//! given are unusable. The shell's wiring comes from here too: which notifications to register
+//! and which action listeners to add.
 
 use super::button::VideoButton;
 use super::connector::{default_connector, Connector};
 use super::context::Context;
-use super::flex::{self, payload_sids, task_facts, EdgeError, FlexApi, ManagerApi};
+use super::error::PluginError;
+use super::flex::{self, payload_sids, task_facts, FlexApi, ManagerApi};
 use super::http::post_form;
 use super::mounted::Mounted;
-use super::registry;
+use super::room_claim;
 use super::tab::VideoTab;
 use crate::api::{param, Endpoint, SuccessResponse};
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::notifications::{self, WRAPUP_BLOCKED};
-use crate::rules::{blocks_action, complete_room_target};
+use crate::rules::{blocks_action, complete_room_target, HookTime, ACTION_HOOKS};
 use crate::strings::{Strings, Text};
 use js_sys::{Array, Object, Promise, Reflect};
 use std::rc::Rc;
@@ -26,13 +28,6 @@ pub struct Plugin {
     ctx: Rc<Context>,
 }
 
-/// `new Error(message)` with `error.code = code`.
-fn coded_error(code: &str, message: &str) -> JsValue {
-    let error = js_sys::Error::new(message);
-    let _ = Reflect::set(&error, &JsValue::from_str("code"), &JsValue::from_str(code));
-    error.into()
-}
-
 fn set(obj: &Object, key: &str, value: &str) {
     let _ = Reflect::set(obj, &JsValue::from_str(key), &JsValue::from_str(value));
 }
@@ -40,12 +35,10 @@ fn set(obj: &Object, key: &str, value: &str) {
 #[wasm_bindgen]
 impl Plugin {
     /// Reads the configuration from `manager` and checks the Flex objects.
-    pub fn create(flex: JsValue, manager: JsValue) -> Result<Plugin, JsValue> {
-        let edge = |e: EdgeError| coded_error(e.code(), e.message());
-        let flex = FlexApi::new(flex).map_err(edge)?;
-        let manager = ManagerApi::new(manager).map_err(edge)?;
-        let config = Config::from_raw(&manager.raw_config())
-            .map_err(|e: ConfigError| coded_error(e.code(), e.message()))?;
+    pub fn create(flex: JsValue, manager: JsValue) -> Result<Plugin, PluginError> {
+        let flex = FlexApi::new(flex)?;
+        let manager = ManagerApi::new(manager)?;
+        let config = Config::from_raw(&manager.raw_config())?;
         // The media module's connector; vendor SDKs load from the functions origin.
         let connector: Rc<dyn Connector> = match config.origin() {
             Some(origin) => Rc::new(crate::web::video::connector::RoomConnector::new(origin)),
@@ -110,25 +103,49 @@ impl Plugin {
         self.strings().get(Text::VideoRoom).to_owned()
     }
 
-    /// For `before<action>` listeners: the id of the notification to show when the action
-    /// must be aborted, else `undefined`. `CompleteTask`/`WrapupTask` are aborted while the
-    /// agent is joining or in that task's room.
+    /// The listeners the shell adds to `flex.Actions`: `[{action, event, veto}]`. `veto`: a
+    /// `before` listener that asks [`Plugin::guard`] and aborts when it answers a notification
+    /// id; otherwise an `after` listener that awaits [`Plugin::after_action`].
+    #[wasm_bindgen(
+        js_name = actionHooks,
+        unchecked_return_type = "{ action: string; event: string; veto: boolean }[]"
+    )]
+    pub fn action_hooks(&self) -> Array {
+        ACTION_HOOKS
+            .iter()
+            .map(|hook| {
+                let o = Object::new();
+                set(&o, "action", hook.action);
+                set(&o, "event", &hook.event());
+                let veto = JsValue::from_bool(hook.when == HookTime::Before);
+                let _ = Reflect::set(&o, &JsValue::from_str("veto"), &veto);
+                JsValue::from(o)
+            })
+            .collect()
+    }
+
+    /// For the `before` hooks: the id of the notification to show when the action must be
+    /// aborted, else `undefined`. `CompleteTask`/`WrapupTask` are aborted while the agent is
+    /// joining or in that task's room.
     pub fn guard(&self, action: JsValue, payload: JsValue) -> Option<String> {
         let action = action.as_string()?;
         let sids = payload_sids(&payload);
         let sids: Vec<&str> = sids.iter().map(String::as_str).collect();
-        blocks_action(&action, &sids, registry::current().as_ref())
+        blocks_action(&action, &sids, room_claim::current().as_ref())
             .then(|| WRAPUP_BLOCKED.id.to_owned())
     }
 
-    /// For `afterWrapupTask`: completes the task's room (`complete-room`) so the link cannot
-    /// be reused. Tasks without video send nothing. Always resolves; failures are logged.
-    #[wasm_bindgen(js_name = afterWrapup, unchecked_return_type = "Promise<void>")]
-    pub fn after_wrapup(&self, payload: JsValue) -> Promise {
+    /// For the `after` hooks. After `WrapupTask` it completes the task's room (`complete-room`)
+    /// so the link cannot be reused; tasks without video send nothing. Always resolves;
+    /// failures are logged.
+    #[wasm_bindgen(js_name = afterAction, unchecked_return_type = "Promise<void>")]
+    pub fn after_action(&self, action: JsValue, payload: JsValue) -> Promise {
         let ctx = self.ctx.clone();
+        let wrapped_up = action.as_string().as_deref() == Some("WrapupTask");
         let task = task_facts(&flex::get(&payload, "task"));
         wasm_bindgen_futures::future_to_promise(async move {
-            let Some((name, value)) = complete_room_target(&task.video) else {
+            let target = complete_room_target(&task.video).filter(|_| wrapped_up);
+            let Some((name, value)) = target else {
                 return Ok(JsValue::UNDEFINED);
             };
             match ctx.call(Endpoint::CompleteRoom) {

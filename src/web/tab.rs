@@ -11,7 +11,7 @@ use super::dom::{self, Listener, LiveComponent, StyleGuard};
 use super::flex::{self, task_facts};
 use super::http::{post_form, HttpError, InFlight};
 use super::mounted::Component;
-use super::registry::{self, Owner};
+use super::room_claim::{self, Owner};
 use crate::api::{param, AgentTokenResponse, Endpoint, SuccessResponse};
 use crate::attributes::VideoRoomState;
 use crate::room_state::{Claim, Effect, Input, Phase};
@@ -52,6 +52,7 @@ struct State {
 /// The mounted tab. Dropping it leaves the room (writing `disconnected` if it was
 /// connected), releases the agent's room claim, aborts its request and removes its elements
 /// and listeners.
+#[must_use = "dropping the tab leaves its call and removes its content"]
 pub struct VideoTab {
     state: Rc<RefCell<State>>,
     _join: Listener,
@@ -157,7 +158,7 @@ impl Drop for VideoTab {
         let mut st = self.state.borrow_mut();
         st.request = None;
         st.connection = None;
-        registry::release(st.owner);
+        room_claim::release(st.owner);
         st.view.root.remove();
     }
 }
@@ -165,7 +166,7 @@ impl Drop for VideoTab {
 /// Runs one input through the state machine and performs what the step asks for.
 fn apply(state: &Rc<RefCell<State>>, event: Event) {
     let mut st = state.borrow_mut();
-    let active = registry::current();
+    let active = room_claim::current();
     let task_sid = st.task.task_sid.clone().unwrap_or_default();
     let input = match event {
         Event::Join => Input::Join {
@@ -192,7 +193,7 @@ fn apply(state: &Rc<RefCell<State>>, event: Event) {
     match step.claim {
         Claim::Keep => {}
         Claim::Take => {
-            registry::claim(
+            room_claim::claim(
                 owner,
                 ActiveRoom {
                     task_sid: task_sid.clone(),
@@ -204,10 +205,10 @@ fn apply(state: &Rc<RefCell<State>>, event: Event) {
         }
         Claim::RoomKnown => {
             let room_sid = st.grant.as_ref().map(|g| g.room_sid.clone());
-            registry::update(owner, |room| room.room_sid = room_sid);
+            room_claim::update(owner, |room| room.room_sid = room_sid);
         }
-        Claim::Connected => registry::update(owner, |room| room.connected = true),
-        Claim::Release => registry::release(owner),
+        Claim::Connected => room_claim::update(owner, |room| room.connected = true),
+        Claim::Release => room_claim::release(owner),
     }
 
     if let Some(write) = step.write {
@@ -347,7 +348,7 @@ fn render(st: &State) {
 
     // The customer's rating, whatever the phase: it stays while the task does.
     let rating = st.task.video.rating.as_ref();
-    let line = rating.and_then(|r| strings.customer_rating(r.rating));
+    let line = rating.and_then(|r| strings.customer_rating(r));
     let comment = rating
         .and_then(|r| r.comment.as_deref())
         .map(str::trim)

@@ -105,10 +105,6 @@ export function keys(obj) {
   return Object.keys(obj);
 }
 
-export function isError(v) {
-  return v instanceof Error;
-}
-
 // Counts live event listeners by wrapping EventTarget.prototype.add/removeEventListener.
 export function instrumentListeners() {
   if (globalThis.__c2vListeners) return;

@@ -55,8 +55,6 @@ extern "C" {
 
     fn sleep(ms: u32) -> Promise;
     pub fn keys(obj: &JsValue) -> Array;
-    #[wasm_bindgen(js_name = isError)]
-    pub fn is_error(v: &JsValue) -> bool;
     #[wasm_bindgen(js_name = instrumentListeners)]
     pub fn instrument_listeners();
     #[wasm_bindgen(js_name = liveListenerCount)]

@@ -9,7 +9,6 @@ use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
 mod values;
-pub use values::is_sid;
 use values::{check_sid, parse_base_url, parse_bool, parse_int, parse_positive_f64};
 
 /// Command line of `plugin-host`. Every flag can also come from the environment.

@@ -1,6 +1,7 @@
 //! Parsing and checking single configuration values.
 
 use super::{invalid, ConfigError};
+use chat_to_video::sid::is_sid;
 
 pub(super) fn parse_int(
     var: &'static str,
@@ -40,12 +41,6 @@ pub(super) fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError
 }
 
 /// `PREFIX` + 32 hex digits, as Twilio's specs define SIDs.
-pub fn is_sid(value: &str, prefix: &str) -> bool {
-    value.len() == 34
-        && value.starts_with(prefix)
-        && value[2..].bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 pub(super) fn check_sid(var: &'static str, value: &str, prefix: &str) -> Result<(), ConfigError> {
     if is_sid(value, prefix) {
         Ok(())

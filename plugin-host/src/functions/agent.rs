@@ -14,15 +14,15 @@ use rand::RngCore as _;
 use super::assignment::{require_assignment, HELD_OR_DONE, WORKING, WORKING_OR_WRAPPING};
 use super::code_doc::{create_code_document, draw_code};
 use super::error::FnError;
-use super::guard::{flex_agent, require, FlexAgent};
+use super::inputs::{flex_agent, require, FlexAgent};
 use super::room_index::{self, RoomIndex};
 use super::task_attrs::{check_task_sid, fetch_task, merge_into_task};
 use crate::app::AppState;
-use crate::config::is_sid;
 use crate::params::Params;
 use crate::twilio::sync::Document;
 use crate::twilio::video::{CreateRoom, Room};
 use crate::twilio::{codes, TwilioError};
+use chat_to_video::sid::is_sid;
 
 /// 403 answer of `agent-get-token` and `complete-room` for a document that is not a code's.
 const INVALID_DOCUMENT: &str = "Invalid document SID.";
@@ -321,7 +321,7 @@ pub async fn update_video_state(
         ],
     )?;
     check_task_sid(task_sid)?;
-    let video_state = VideoRoomState::parse(raw_state).ok_or_else(|| {
+    let video_state = VideoRoomState::from_wire(raw_state).ok_or_else(|| {
         FnError::BadRequest("state must be created, connected, disconnected or error".into())
     })?;
     require_assignment(&state, &agent, task_sid, WORKING_OR_WRAPPING).await?;

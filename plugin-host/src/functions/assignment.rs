@@ -3,12 +3,12 @@
 //! filtered by the worker). An unknown task and someone else's task get the same answer.
 
 use super::error::FnError;
-use super::guard::FlexAgent;
+use super::inputs::FlexAgent;
 use crate::app::AppState;
-use crate::config::is_sid;
 use crate::twilio::taskrouter::{
     Reservation, ReservationPage, ReservationQuery, ReservationStatus,
 };
+use chat_to_video::sid::is_sid;
 
 /// `generate-unique-code`, `agent-get-token`: the agent is working on the task.
 pub const WORKING: &[ReservationStatus] = &[ReservationStatus::Accepted];

@@ -8,19 +8,17 @@ use axum::Json;
 use chat_to_video::api::{
     param, CodeDocument, Endpoint, SuccessResponse, SyncTokenResponse, VideoTokenResponse,
 };
-use chat_to_video::attributes::{AttributePatch, Rating};
+use chat_to_video::attributes::AttributePatch;
+use chat_to_video::rating::{Rating, RatingError, MAX_COMMENT_CHARS};
 
 use super::agent::random_identity;
 use super::error::FnError;
-use super::guard::require;
+use super::inputs::require;
 use super::task_attrs::merge_into_task;
 use crate::app::AppState;
 use crate::clock::{now_ms, rfc3339_secs};
 use crate::params::Params;
 use crate::twilio::sync::Document;
-
-/// Longest comment kept with a rating.
-pub const MAX_COMMENT_CHARS: usize = 1000;
 
 /// A usable code: its document and data. Refused (403 "Invalid code.") when the format is wrong,
 /// the code is unknown or expired, or its room is over; unknown codes count against the address.
@@ -139,31 +137,19 @@ pub async fn submit_rating(
         .signer
         .verify_feedback_ticket(ticket)
         .ok_or(FnError::Forbidden("Invalid or expired ticket."))?;
-    let rating = match raw_rating.trim().parse::<u8>() {
-        Ok(n @ 1..=5) => n,
-        _ => {
-            return Err(FnError::BadRequest(
-                "rating must be a whole number from 1 to 5".into(),
-            ))
-        }
-    };
-    let comment = p
-        .non_empty(param::COMMENT)
-        .map(str::trim)
-        .map(str::to_owned);
-    if comment
-        .as_ref()
-        .is_some_and(|c| c.chars().count() > MAX_COMMENT_CHARS)
-    {
-        return Err(FnError::BadRequest(format!(
-            "comment must be at most {MAX_COMMENT_CHARS} characters"
-        )));
-    }
+    let rating =
+        Rating::from_input(Some(raw_rating), p.non_empty(param::COMMENT)).map_err(|e| match e {
+            RatingError::NoStars => {
+                FnError::BadRequest("rating must be a whole number from 1 to 5".into())
+            }
+            RatingError::CommentTooLong => FnError::BadRequest(format!(
+                "comment must be at most {MAX_COMMENT_CHARS} characters"
+            )),
+        })?;
     let patch = AttributePatch {
         rating: Some(Rating {
-            rating,
-            comment,
             submitted_at: Some(rfc3339_secs(now_ms())),
+            ..rating
         }),
         ..AttributePatch::default()
     };

@@ -13,6 +13,8 @@ use crate::twilio::TwilioError;
 
 /// Body of [`FnError::NotAssigned`].
 pub const NOT_ASSIGNED: &str = "Forbidden: this task is not assigned to you";
+/// The `message` of every 500: what went wrong is logged, never echoed.
+pub const INTERNAL_MESSAGE: &str = "The service failed to handle this request. Please try again.";
 /// Body of [`FnError::NoWorker`].
 pub const NO_WORKER: &str = "Forbidden: this Flex user is not a TaskRouter worker";
 
@@ -52,7 +54,7 @@ pub enum FnError {
     /// 429 with `Retry-After`.
     #[error("too many invalid codes")]
     TooManyGuesses(Duration),
-    /// 500 `{"success": false, "message": ...}`.
+    /// 500 `{"success": false, "message": INTERNAL_MESSAGE}`; the detail goes to the log.
     #[error("{0}")]
     Internal(String),
 }
@@ -72,8 +74,8 @@ impl From<ParamsError> for FnError {
     }
 }
 
-impl From<crate::tokens::TokenError> for FnError {
-    fn from(e: crate::tokens::TokenError) -> Self {
+impl From<crate::tokens::SignError> for FnError {
+    fn from(e: crate::tokens::SignError) -> Self {
         FnError::Internal(e.to_string())
     }
 }
@@ -141,14 +143,30 @@ impl IntoResponse for FnError {
                 }
                 resp
             }
-            FnError::Internal(m) => {
-                tracing::error!(error = %m, "function failed");
+            FnError::Internal(detail) => {
+                // The detail (a Twilio error, a storage failure) is for the log, not the caller.
+                tracing::error!(error = %detail, "function failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    Json(json!({"success": false, "message": m})),
+                    Json(json!({"success": false, "message": INTERNAL_MESSAGE})),
                 )
                     .into_response()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn internal_details_are_logged_not_answered() {
+        let resp =
+            FnError::Internal("sqlite: disk I/O error at /var/secret".into()).into_response();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(resp.into_body(), 4096).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v, json!({"success": false, "message": INTERNAL_MESSAGE}));
     }
 }

@@ -6,7 +6,7 @@ pub mod code_doc;
 mod cors;
 mod customer;
 pub mod error;
-pub mod guard;
+pub mod inputs;
 pub mod room_index;
 pub mod task_attrs;
 

@@ -87,6 +87,6 @@ mod tests {
         assert!(serde_json::from_value::<CodeDocument>(data).is_err());
         let n = name(&entry.room_sid);
         assert!(!n.chars().all(|c| c.is_ascii_alphanumeric()), "{n}");
-        assert!(!chat_to_video::code::looks_like_sid(&n));
+        assert!(!chat_to_video::sid::looks_like_sid(&n));
     }
 }

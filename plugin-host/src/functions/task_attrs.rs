@@ -8,8 +8,8 @@ use rand::Rng as _;
 
 use super::error::FnError;
 use crate::app::AppState;
-use crate::config::is_sid;
 use crate::twilio::taskrouter::{TaskUpdate, VersionedTask};
+use chat_to_video::sid::is_sid;
 
 /// Enough for dozens of writers racing on one task.
 const MAX_ATTEMPTS: u32 = 200;

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use super::api_error::ApiError;
 use super::{tasks, Sandbox, SandboxError, SandboxEvent};
 use crate::app::AppState;
 use crate::clock::now_ms;
@@ -24,60 +25,22 @@ pub fn router() -> Router<AppState> {
         .route("/sandbox/tasks", post(create_task))
 }
 
-/// Errors of the sandbox API: `{"error": "..."}`.
-pub enum ApiFailure {
-    BadRequest(String),
-    NotFound(String),
-    Internal(SandboxError),
-}
-
-impl From<SandboxError> for ApiFailure {
-    fn from(e: SandboxError) -> Self {
-        match e {
-            SandboxError::Api(a) if a.status == 400 => ApiFailure::BadRequest(a.message),
-            other => ApiFailure::Internal(other),
-        }
-    }
-}
-
-impl From<super::DbError> for ApiFailure {
-    fn from(e: super::DbError) -> Self {
-        ApiFailure::Internal(e.into())
-    }
-}
-
-impl IntoResponse for ApiFailure {
-    fn into_response(self) -> Response {
-        let (status, message) = match self {
-            ApiFailure::BadRequest(m) => (StatusCode::BAD_REQUEST, m),
-            ApiFailure::NotFound(m) => (StatusCode::NOT_FOUND, m),
-            ApiFailure::Internal(e) => {
-                tracing::error!(error = %e, "sandbox API failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Internal error".to_owned(),
-                )
-            }
-        };
-        (status, Json(json!({ "error": message }))).into_response()
-    }
-}
-
-fn sandbox(state: &AppState) -> Result<Arc<Sandbox>, ApiFailure> {
+fn sandbox(state: &AppState) -> Result<Arc<Sandbox>, ApiError> {
     state
         .sandbox
-        .clone()
-        .ok_or_else(|| ApiFailure::NotFound("The sandbox is not running (twilio mode)".into()))
+        .as_ref()
+        .map(|s| s.store.clone())
+        .ok_or(ApiError::NoSandbox)
 }
 
 /// Identities and names: 1 to 128 characters, no control characters.
-fn name_param(p: &Params, key: &str) -> Result<String, ApiFailure> {
+fn name_param(p: &Params, key: &str) -> Result<String, ApiError> {
     let v = p
         .non_empty(key)
-        .ok_or_else(|| ApiFailure::BadRequest(format!("Missing {key}")))?
+        .ok_or_else(|| ApiError::BadRequest(format!("Missing {key}")))?
         .trim();
     if v.chars().count() > 128 || v.chars().any(char::is_control) {
-        return Err(ApiFailure::BadRequest(format!(
+        return Err(ApiError::BadRequest(format!(
             "{key} must be 1 to 128 printable characters"
         )));
     }
@@ -87,17 +50,13 @@ fn name_param(p: &Params, key: &str) -> Result<String, ApiFailure> {
 /// `identity`, optional `worker` (`true`/`false`, default `true`) → `{"identity", "token",
 /// "workerSid"}`: a Flex-style token the sandbox's IAM accepts. With `worker=false` the token
 /// belongs to a Flex user who is not a TaskRouter worker (`workerSid` null), as a Console admin's.
-async fn create_agent(State(state): State<AppState>, p: Params) -> Result<Response, ApiFailure> {
+async fn create_agent(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let sb = sandbox(&state)?;
     let identity = name_param(&p, "identity")?;
     let as_worker = match p.non_empty("worker") {
         None | Some("true") => true,
         Some("false") => false,
-        Some(_) => {
-            return Err(ApiFailure::BadRequest(
-                "worker must be true or false".into(),
-            ))
-        }
+        Some(_) => return Err(ApiError::BadRequest("worker must be true or false".into())),
     };
     let who = identity.clone();
     let worker = if as_worker {
@@ -112,12 +71,12 @@ async fn create_agent(State(state): State<AppState>, p: Params) -> Result<Respon
     let (token, _) = sb
         .flex_tokens()
         .issue(&identity, worker.as_deref())
-        .map_err(|e| ApiFailure::Internal(SandboxError::invalid(e.to_string())))?;
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(Json(json!({ "identity": identity, "token": token, "workerSid": worker })).into_response())
 }
 
 /// `agent`, `customer` → `{"taskSid", "conversationSid"}`: a chat task assigned to the agent.
-async fn create_chat(State(state): State<AppState>, p: Params) -> Result<Response, ApiFailure> {
+async fn create_chat(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let sb = sandbox(&state)?;
     let agent = name_param(&p, "agent")?;
     let customer = name_param(&p, "customer")?;
@@ -135,7 +94,7 @@ async fn create_chat(State(state): State<AppState>, p: Params) -> Result<Respons
 }
 
 /// `agent`, `channel`, optional `attributes` (a JSON object) → `{"taskSid"}`.
-async fn create_task(State(state): State<AppState>, p: Params) -> Result<Response, ApiFailure> {
+async fn create_task(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let sb = sandbox(&state)?;
     let agent = name_param(&p, "agent")?;
     let channel = name_param(&p, "channel")?;
@@ -164,7 +123,7 @@ async fn create_task(State(state): State<AppState>, p: Params) -> Result<Respons
 async fn agent_tasks(
     State(state): State<AppState>,
     Path(identity): Path<String>,
-) -> Result<Response, ApiFailure> {
+) -> Result<Response, ApiError> {
     let sb = sandbox(&state)?;
     let rows = sb
         .db()

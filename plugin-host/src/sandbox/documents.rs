@@ -7,11 +7,11 @@ use serde_json::value::RawValue;
 
 use super::error::SandboxError;
 use super::sid::new_sid;
-use chat_to_video::code::looks_like_sid;
+use chat_to_video::sid::looks_like_sid;
 
 use crate::clock::rfc3339_secs;
-use crate::config::is_sid;
 use crate::twilio::codes;
+use chat_to_video::sid::is_sid;
 
 /// Sync's limit on a document's data.
 pub const MAX_DATA_BYTES: usize = 16 * 1024;

@@ -3,24 +3,26 @@
 //! data directory, plus the small sandbox API for agents, chats and tasks.
 //!
 //! For the parts built on top (signaling, live documents): [`Sandbox::subscribe`] for the event
-//! bus, [`Sandbox::participant_joined`] / [`Sandbox::participant_left`] / [`Sandbox::room_presence`]
-//! for room membership, [`Sandbox::document`] and [`Sandbox::can_read`] for documents.
+//! bus, [`Sandbox::room_occupancy`] for the rooms' timeouts (signaling decides who is in a
+//! room), [`Sandbox::document`] and [`Sandbox::can_read`] for documents.
 
 pub mod api;
+pub mod api_error;
+pub mod conversations;
 pub mod db;
 pub mod documents;
 pub mod error;
 pub mod events;
-pub mod flex;
+pub mod flex_tokens;
+pub mod live_documents;
 pub mod reservations;
 pub mod rest;
 pub mod rooms;
+pub mod services;
 pub mod sid;
+pub mod signaling;
 pub mod sweeper;
 pub mod tasks;
-
-use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 
 use base64::Engine as _;
 use rusqlite::{Connection, OptionalExtension};
@@ -31,6 +33,7 @@ use crate::config::{ApiKey, Settings};
 pub use db::{Db, DbError};
 pub use error::SandboxError;
 pub use events::{EventBus, RoomEndReason, SandboxEvent};
+pub use services::SandboxServices;
 
 /// The sandbox's own account and the fixed resources of its workspace, generated once.
 #[derive(Debug, Clone)]
@@ -46,41 +49,11 @@ pub struct SandboxIds {
     pub flex_secret: String,
 }
 
-/// A room as signaling sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoomPresence {
-    pub sid: String,
-    /// `in-progress`, `completed` or `failed`.
-    pub status: String,
-    pub max_participants: u32,
-    /// Who is connected now.
-    pub participants: Vec<String>,
-}
-
-impl RoomPresence {
-    pub fn is_in_progress(&self) -> bool {
-        self.status == rooms::IN_PROGRESS
-    }
-}
-
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum JoinError {
-    #[error("no such room")]
-    NotFound,
-    #[error("the room has ended")]
-    Completed,
-    #[error("the room is full")]
-    Full,
-    #[error("sandbox storage failed")]
-    Storage,
-}
-
 pub struct Sandbox {
     db: Db,
     ids: SandboxIds,
-    flex: flex::FlexTokens,
+    flex: flex_tokens::FlexTokens,
     events: EventBus,
-    participants: Mutex<HashMap<String, HashSet<String>>>,
     minute_ms: i64,
     /// Origin used in the `url` fields of REST answers.
     base_url: String,
@@ -101,12 +74,11 @@ impl Sandbox {
         let basic = base64::engine::general_purpose::STANDARD
             .encode(format!("{}:{}", ids.account_sid, ids.auth_token));
         Ok(Sandbox {
-            flex: flex::FlexTokens::new(&ids.flex_secret),
+            flex: flex_tokens::FlexTokens::new(&ids.flex_secret),
             expected_auth: format!("Basic {basic}"),
             db,
             ids,
             events: EventBus::default(),
-            participants: Mutex::new(HashMap::new()),
             minute_ms,
             base_url: base_url.trim_end_matches('/').to_owned(),
         })
@@ -128,7 +100,7 @@ impl Sandbox {
         self.minute_ms
     }
 
-    pub fn flex_tokens(&self) -> &flex::FlexTokens {
+    pub fn flex_tokens(&self) -> &flex_tokens::FlexTokens {
         &self.flex
     }
 
@@ -146,97 +118,22 @@ impl Sandbox {
         header.is_some_and(|h| constant_time_eq(h.as_bytes(), self.expected_auth.as_bytes()))
     }
 
-    /// A participant connected to a room. Refused when the room is unknown, not in progress, or full.
-    pub async fn participant_joined(
-        &self,
-        room_sid: &str,
-        identity: &str,
-    ) -> Result<RoomPresence, JoinError> {
-        let sid = room_sid.to_owned();
-        let room = self
-            .db
-            .call(move |c| rooms::fetch(c, &sid).map_err(into_db))
-            .await
-            .map_err(|_| JoinError::Storage)?
-            .ok_or(JoinError::NotFound)?;
-        if room.status != rooms::IN_PROGRESS {
-            return Err(JoinError::Completed);
-        }
-        let (first, participants) = {
-            let mut all = self.participants.lock().unwrap_or_else(|p| p.into_inner());
-            let set = all.entry(room.sid.clone()).or_default();
-            if !set.contains(identity) && set.len() >= room.max_participants as usize {
-                return Err(JoinError::Full);
+    /// Signaling's word that a room became occupied (no timeout runs while anyone is in it) or
+    /// empty (its empty-room timeout starts now). Signaling owns who is in the room; this only
+    /// moves the room's deadline.
+    pub fn room_occupancy(&self, room_sid: &str, occupied: bool) {
+        let minute = self.minute_ms;
+        let written = self.db.call_now(|c| {
+            if occupied {
+                rooms::mark_occupied(c, room_sid)
+            } else {
+                rooms::mark_empty(c, room_sid, now_ms(), minute)
             }
-            set.insert(identity.to_owned());
-            (set.len() == 1, set.iter().cloned().collect())
-        };
-        if first {
-            let sid = room.sid.clone();
-            self.db
-                .call(move |c| rooms::mark_occupied(c, &sid).map_err(into_db))
-                .await
-                .map_err(|_| JoinError::Storage)?;
+            .map_err(into_db)
+        });
+        if let Err(e) = written {
+            tracing::error!(room = room_sid, error = %e, "could not record a room's occupancy");
         }
-        Ok(RoomPresence {
-            sid: room.sid,
-            status: room.status,
-            max_participants: room.max_participants,
-            participants,
-        })
-    }
-
-    /// A participant disconnected; when the room becomes empty its empty-room timeout starts.
-    pub async fn participant_left(&self, room_sid: &str, identity: &str) {
-        let now_empty = {
-            let mut all = self.participants.lock().unwrap_or_else(|p| p.into_inner());
-            match all.get_mut(room_sid) {
-                Some(set) => {
-                    let removed = set.remove(identity);
-                    let empty = set.is_empty();
-                    if empty {
-                        all.remove(room_sid);
-                    }
-                    removed && empty
-                }
-                None => false,
-            }
-        };
-        if now_empty {
-            let sid = room_sid.to_owned();
-            let minute = self.minute_ms;
-            if let Err(e) = self
-                .db
-                .call(move |c| rooms::mark_empty(c, &sid, now_ms(), minute).map_err(into_db))
-                .await
-            {
-                tracing::error!(error = %e, "could not start a room's empty timeout");
-            }
-        }
-    }
-
-    /// Status, capacity and current participants of a room (`None`: no such room).
-    pub async fn room_presence(&self, room_sid: &str) -> Result<Option<RoomPresence>, DbError> {
-        let sid = room_sid.to_owned();
-        let Some(room) = self
-            .db
-            .call(move |c| rooms::fetch(c, &sid).map_err(into_db))
-            .await?
-        else {
-            return Ok(None);
-        };
-        let participants = {
-            let all = self.participants.lock().unwrap_or_else(|p| p.into_inner());
-            all.get(&room.sid)
-                .map(|s| s.iter().cloned().collect())
-                .unwrap_or_default()
-        };
-        Ok(Some(RoomPresence {
-            sid: room.sid,
-            status: room.status,
-            max_participants: room.max_participants,
-            participants,
-        }))
     }
 
     /// A live document of the sandbox's Sync service, by ET sid or unique name.

@@ -205,7 +205,7 @@ mod tests {
                 (rows[0].worker_sid.as_str(), rows[0].worker_name.as_str()),
                 (alice.as_str(), "alice")
             );
-            assert!(crate::config::is_sid(&rows[0].sid, "WR"));
+            assert!(chat_to_video::sid::is_sid(&rows[0].sid, "WR"));
             assert_eq!(statuses(c, &task, Some(&alice)), ["accepted"]);
             assert!(statuses(c, &task, Some(&bob)).is_empty());
 

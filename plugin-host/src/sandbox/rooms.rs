@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::error::SandboxError;
 use super::sid::new_sid;
 use crate::clock::rfc3339_secs;
-use crate::config::is_sid;
 use crate::twilio::codes;
+use chat_to_video::sid::is_sid;
 
 pub const IN_PROGRESS: &str = "in-progress";
 pub const COMPLETED: &str = "completed";

@@ -25,6 +25,7 @@ pub enum LiveUpdate {
 
 pub type OnUpdate = Rc<dyn Fn(LiveUpdate)>;
 
+#[must_use = "dropping the subscription closes it"]
 pub enum Subscription {
     Sandbox {
         ws: WebSocket,

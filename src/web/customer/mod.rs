@@ -9,7 +9,9 @@ mod live;
 mod rating;
 
 use crate::api::{param, Endpoint, SyncTokenResponse, VideoTokenResponse};
-use crate::customer::{code_from_query, plausible_code, CodeAnswer, Wait};
+use crate::code;
+use crate::customer::{code_from_query, CodeAnswer, Wait};
+use crate::web::mounted::{Component, Mounted};
 use crate::web::video::call::{Call, Controls};
 use crate::web::video::dom::{button, clear, el, set_role, text};
 use crate::web::video::{media, ConnectOptions, DisconnectReason, Room, VideoEvent};
@@ -27,15 +29,10 @@ const INVALID_CODE_TEXT: &str =
 const UNREACHABLE_TEXT: &str = "The service could not be reached. Please try again.";
 const WAITING_TEXT: &str = "Waiting for agent to join...";
 
-/// The mounted customer page; `free()` unmounts it and ends any call.
-#[wasm_bindgen]
-pub struct CustomerPage {
-    page: Rc<Page>,
-}
-
-/// Mounts the customer page into `el`.
+/// Mounts the customer page into `el`. The handle is the same kind every mount returns:
+/// `free()` unmounts the page and ends any call (its camera and microphone stop).
 #[wasm_bindgen(js_name = mountCustomerPage)]
-pub fn mount_customer_page(el: HtmlElement) -> CustomerPage {
+pub fn mount_customer_page(el: HtmlElement) -> Mounted {
     let page = Rc::new(Page {
         root: el,
         listeners: RefCell::default(),
@@ -46,7 +43,17 @@ pub fn mount_customer_page(el: HtmlElement) -> CustomerPage {
         ticket: RefCell::default(),
     });
     page.start();
-    CustomerPage { page }
+    Mounted::new(Box::new(CustomerPage { page }))
+}
+
+/// The mounted page; dropping it empties the root and ends what the current screen holds.
+struct CustomerPage {
+    page: Rc<Page>,
+}
+
+impl Component for CustomerPage {
+    /// The page takes no props: everything it needs is in its own URL.
+    fn update(&self, _task: &JsValue, _conversation: Option<&JsValue>) {}
 }
 
 impl Drop for CustomerPage {
@@ -104,7 +111,7 @@ impl Page {
             .and_then(|w| w.location().search().ok())
             .unwrap_or_default();
         match code_from_query(&search) {
-            Some(code) if plausible_code(&code) => self.check(code),
+            Some(code) if code::plausible(&code) => self.check(code),
             Some(_) => self.ask_for_code(Some(INVALID_CODE_TEXT)),
             None => self.ask_for_code(None),
         }
@@ -140,7 +147,7 @@ impl Page {
             move |event| {
                 event.prevent_default();
                 let code = input.value().trim().to_owned();
-                if !plausible_code(&code) {
+                if !code::plausible(&code) {
                     error.set_text_content(Some("A code is 4 to 64 letters and digits."));
                     return;
                 }

@@ -3,7 +3,8 @@
 
 use super::api;
 use crate::api::{param, Endpoint, SuccessResponse};
-use crate::customer::{end_reason_text, Rating};
+use crate::customer::end_reason_text;
+use crate::rating::{Rating, MAX_COMMENT_CHARS};
 use crate::web::video::dom::{el, set_role, show, text};
 use crate::web::video::DisconnectReason;
 use gloo_events::EventListener;
@@ -65,7 +66,7 @@ pub fn render(
     let comment: HtmlTextAreaElement = el("textarea", "").unchecked_into();
     comment.set_id("ctv-comment");
     comment.set_name("comment");
-    comment.set_max_length(crate::customer::MAX_COMMENT_CHARS as i32);
+    comment.set_max_length(MAX_COMMENT_CHARS as i32);
     let _ = form.append_child(&comment);
     let submit: HtmlButtonElement = text("button", "ctv-button", "Send feedback").unchecked_into();
     submit.set_type("submit");
@@ -90,7 +91,7 @@ pub fn render(
                 .ok()
                 .flatten()
                 .map(|e| e.unchecked_into::<HtmlInputElement>().value());
-            let rating = match Rating::from_form(chosen.as_deref(), &comment.value()) {
+            let rating = match Rating::from_input(chosen.as_deref(), Some(&comment.value())) {
                 Ok(r) => r,
                 Err(e) => {
                     status.set_text_content(Some(&e.to_string()));
@@ -106,7 +107,7 @@ pub fn render(
                 form2.clone(),
             );
             spawn_local(async move {
-                let stars = rating.stars.to_string();
+                let stars = rating.rating.to_string();
                 let mut params = vec![
                     (param::TICKET, ticket.as_str()),
                     (param::RATING, stars.as_str()),

@@ -17,6 +17,7 @@ pub struct Controls {
     pub leave: bool,
 }
 
+#[must_use = "dropping the call leaves the room and removes its screen"]
 pub struct Call {
     pub room: Room,
     root: HtmlElement,

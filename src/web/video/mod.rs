@@ -145,6 +145,7 @@ fn on_share_ended<R: 'static>(
 }
 
 /// A connected room.
+#[must_use = "dropping the room leaves it and stops every local track"]
 pub enum Room {
     Sandbox(sandbox::SandboxRoom),
     Twilio(twilio::TwilioRoom),

@@ -137,6 +137,7 @@ struct Inner {
     closed: Cell<bool>,
 }
 
+#[must_use = "dropping the room leaves it and stops every local track"]
 pub struct TwilioRoom {
     inner: Rc<Inner>,
 }

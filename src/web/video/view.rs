@@ -147,6 +147,7 @@ impl Tile {
 }
 
 /// Remote tiles plus the local preview, inside one element.
+#[must_use = "dropping the view detaches its media"]
 pub struct CallView {
     root: HtmlElement,
     remotes: HtmlElement,

@@ -62,7 +62,7 @@ impl FromRequestParts<AppState> for Authed {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(sandbox) = state.sandbox.clone() else {
+        let Some(sandbox) = state.sandbox.as_ref().map(|s| s.store.clone()) else {
             let path = parts
                 .extensions
                 .get::<OriginalUri>()

@@ -10,9 +10,9 @@ use sha2::{Digest as _, Sha256};
 use super::paging::{Meta, Paging};
 use super::tasks::{check_workspace, workspace_sids};
 use super::{Authed, Form};
-use crate::config::is_sid;
 use crate::sandbox::reservations::{self, Filter, ReservationJson, STATUSES};
 use crate::sandbox::{tasks, SandboxError};
+use chat_to_video::sid::is_sid;
 
 fn filter(q: &Form) -> Result<Filter, SandboxError> {
     let worker_sid = q.get("WorkerSid").map(str::to_owned);

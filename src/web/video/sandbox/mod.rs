@@ -87,6 +87,7 @@ struct Inner {
     joining: RefCell<Option<(js_sys::Function, js_sys::Function)>>,
 }
 
+#[must_use = "dropping the room leaves it and stops every local track"]
 pub struct SandboxRoom {
     inner: Rc<Inner>,
 }

@@ -27,6 +27,7 @@ struct Negotiation {
     ignore_offer: Cell<bool>,
 }
 
+#[must_use = "dropping the peer closes its connection"]
 pub struct Peer {
     remote: String,
     pc: RtcPeerConnection,

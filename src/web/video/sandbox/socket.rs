@@ -6,6 +6,7 @@ use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, WebSocket};
 
+#[must_use = "dropping the socket closes it"]
 pub struct Socket {
     ws: WebSocket,
     _listeners: [EventListener; 3],

@@ -12,7 +12,8 @@ mod session;
 #[cfg(test)]
 mod tests;
 
-use crate::signaling::{BoxFuture, TokenVerifier};
+use crate::sandbox::signaling::BoxFuture;
+use crate::tokens::TokenVerifier;
 use axum::extract::{ws::WebSocketUpgrade, Path, State};
 use axum::response::Response;
 use axum::routing::get;

@@ -2,7 +2,7 @@
 //! document goes away, the room completes, the token expires or the subscriber leaves.
 
 use super::{DocumentEvent, DocumentView, Inner, LiveDocuments};
-use crate::signaling::token::{now_secs, TokenError};
+use crate::tokens::{now_secs, VerifyError};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use chat_to_video::protocol::{LiveClientMessage, LiveError, LiveServerMessage};
 use serde_json::Value;
@@ -53,8 +53,8 @@ async fn await_subscribe(socket: &mut WebSocket, timeout: Duration) -> Option<St
 /// Checks the token and the permission; the token's expiry on success.
 async fn authorize(inner: &Inner, sid: &str, token: &str) -> Result<u64, Out> {
     let access = inner.verifier.sync(token).map_err(|e| match e {
-        TokenError::Expired => refusal(LiveError::TokenExpired, "the sync token has expired"),
-        TokenError::Invalid => refusal(LiveError::TokenInvalid, "the sync token is invalid"),
+        VerifyError::Expired => refusal(LiveError::TokenExpired, "the sync token has expired"),
+        VerifyError::Invalid => refusal(LiveError::TokenInvalid, "the sync token is invalid"),
     })?;
     if access.service_sid != inner.service_sid {
         return Err(refusal(

@@ -6,8 +6,8 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
 
-use super::error::ConvError;
 use super::store::{self, ConversationRow, Role};
+use crate::sandbox::api_error::ApiError;
 use crate::sandbox::sid::new_secret;
 use crate::sandbox::Sandbox;
 
@@ -68,27 +68,27 @@ pub fn hash(token: &str) -> String {
 }
 
 /// The token of `Authorization: Bearer <token>`.
-pub fn bearer(headers: &HeaderMap) -> Result<&str, ConvError> {
+pub fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     let value = headers
         .get(AUTHORIZATION)
-        .ok_or_else(|| ConvError::Unauthorized("Missing Authorization: Bearer token".into()))?;
+        .ok_or_else(|| ApiError::Unauthorized("Missing Authorization: Bearer token".into()))?;
     let text = value
         .to_str()
-        .map_err(|_| ConvError::Unauthorized("Malformed Authorization header".into()))?;
+        .map_err(|_| ApiError::Unauthorized("Malformed Authorization header".into()))?;
     match text.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(token.trim())
         }
-        _ => Err(ConvError::Unauthorized(
+        _ => Err(ApiError::Unauthorized(
             "Authorization must be Bearer <token>".into(),
         )),
     }
 }
 
 /// Resolves a token to its caller.
-pub async fn caller(sandbox: &Sandbox, token: &str) -> Result<Caller, ConvError> {
+pub async fn caller(sandbox: &Sandbox, token: &str) -> Result<Caller, ApiError> {
     if token.starts_with(CHAT_TOKEN_PREFIX) {
         let digest = hash(token);
         let found = sandbox
@@ -100,13 +100,13 @@ pub async fn caller(sandbox: &Sandbox, token: &str) -> Result<Caller, ConvError>
                 identity,
                 conversation_sid,
             }),
-            None => Err(ConvError::Unauthorized("Unknown chat token".into())),
+            None => Err(ApiError::Unauthorized("Unknown chat token".into())),
         };
     }
     let claims = sandbox
         .flex_tokens()
         .verify(token)
-        .map_err(|_| ConvError::Unauthorized("Invalid or expired agent token".into()))?;
+        .map_err(|_| ApiError::Unauthorized("Invalid or expired agent token".into()))?;
     Ok(Caller::Agent {
         identity: claims.sub,
     })
@@ -117,17 +117,17 @@ pub async fn conversation_for(
     sandbox: &Sandbox,
     caller: &Caller,
     sid: &str,
-) -> Result<ConversationRow, ConvError> {
+) -> Result<ConversationRow, ApiError> {
     let key = sid.to_owned();
     let row = sandbox
         .db()
         .call(move |c| Ok(store::conversation(c, &key)))
         .await??
-        .ok_or_else(|| ConvError::NotFound(format!("No conversation {sid}")))?;
+        .ok_or_else(|| ApiError::NotFound(format!("No conversation {sid}")))?;
     if caller.may_access(&row) {
         Ok(row)
     } else {
-        Err(ConvError::Forbidden(
+        Err(ApiError::Forbidden(
             "This token is not for this conversation".into(),
         ))
     }
@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn bearer_tokens_are_read_strictly() {
         let mut h = HeaderMap::new();
-        assert!(matches!(bearer(&h), Err(ConvError::Unauthorized(_))));
+        assert!(matches!(bearer(&h), Err(ApiError::Unauthorized(_))));
         h.insert(AUTHORIZATION, HeaderValue::from_static("Bearer abc"));
         assert_eq!(bearer(&h).unwrap(), "abc");
         h.insert(AUTHORIZATION, HeaderValue::from_static("bearer  abc "));

@@ -19,12 +19,12 @@ use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::auth::{self, Caller};
-use super::error::ConvError;
 use super::http::{link_origins, sandbox, task_view};
 use super::hub::Hub;
 use super::store::{self, ConversationRow};
 use super::views::{MessageView, TaskView, Workspace};
 use crate::app::AppState;
+use crate::sandbox::api_error::ApiError;
 use crate::sandbox::{tasks, Sandbox, SandboxError, SandboxEvent};
 
 /// How long a new socket may take to send its auth message.
@@ -67,26 +67,26 @@ pub async fn conversation_live(
 }
 
 /// The token of the first message.
-async fn auth_message(socket: &mut WebSocket) -> Result<String, ConvError> {
+async fn auth_message(socket: &mut WebSocket) -> Result<String, ApiError> {
     let first = tokio::time::timeout(AUTH_TIMEOUT, socket.recv())
         .await
-        .map_err(|_| ConvError::Unauthorized("No auth message arrived in time".into()))?;
+        .map_err(|_| ApiError::Unauthorized("No auth message arrived in time".into()))?;
     let text = match first {
         Some(Ok(Message::Text(t))) => t,
         _ => {
-            return Err(ConvError::BadRequest(
+            return Err(ApiError::BadRequest(
                 "The first message must be {\"type\":\"auth\",\"token\":...}".into(),
             ))
         }
     };
     let value: Value = serde_json::from_str(text.as_str())
-        .map_err(|_| ConvError::BadRequest("The first message must be JSON".into()))?;
+        .map_err(|_| ApiError::BadRequest("The first message must be JSON".into()))?;
     match (
         value.get("type").and_then(Value::as_str),
         value.get("token").and_then(Value::as_str),
     ) {
         (Some("auth"), Some(token)) if !token.is_empty() => Ok(token.to_owned()),
-        _ => Err(ConvError::Unauthorized(
+        _ => Err(ApiError::Unauthorized(
             "The first message must be {\"type\":\"auth\",\"token\":...}".into(),
         )),
     }
@@ -96,12 +96,12 @@ async fn admit_agent(
     socket: &mut WebSocket,
     app: &AppState,
     identity: &str,
-) -> Result<Arc<Sandbox>, ConvError> {
+) -> Result<Arc<Sandbox>, ApiError> {
     let sb = sandbox(app)?;
     let token = auth_message(socket).await?;
     match auth::caller(&sb, &token).await? {
         Caller::Agent { identity: who } if who == identity => Ok(sb),
-        _ => Err(ConvError::Forbidden(
+        _ => Err(ApiError::Forbidden(
             "This token is not for this agent".into(),
         )),
     }
@@ -111,7 +111,7 @@ async fn admit_conversation(
     socket: &mut WebSocket,
     app: &AppState,
     sid: &str,
-) -> Result<(Arc<Sandbox>, ConversationRow), ConvError> {
+) -> Result<(Arc<Sandbox>, ConversationRow), ApiError> {
     let sb = sandbox(app)?;
     let token = auth_message(socket).await?;
     let caller = auth::caller(&sb, &token).await?;
@@ -119,8 +119,8 @@ async fn admit_conversation(
     Ok((sb, conversation))
 }
 
-async fn refuse(mut socket: WebSocket, e: &ConvError) {
-    if let ConvError::Internal(detail) = e {
+async fn refuse(mut socket: WebSocket, e: &ApiError) {
+    if let ApiError::Internal(detail) = e {
         tracing::error!(error = %detail, "live socket failed");
     }
     let mut reason = e.public_message();
@@ -153,7 +153,7 @@ fn still_open(incoming: Option<Result<Message, axum::Error>>) -> bool {
 async fn agent_tasks(
     sb: &Sandbox,
     identity: &str,
-) -> Result<(Option<String>, Vec<TaskView>), ConvError> {
+) -> Result<(Option<String>, Vec<TaskView>), ApiError> {
     let who = identity.to_owned();
     let rows = sb
         .db()
@@ -245,7 +245,7 @@ async fn agent_session(
 async fn conversation_snapshot(
     sb: &Sandbox,
     conversation: &ConversationRow,
-) -> Result<(Vec<MessageView>, String), ConvError> {
+) -> Result<(Vec<MessageView>, String), ApiError> {
     let (sid, task_sid) = (conversation.sid.clone(), conversation.task_sid.clone());
     let (rows, status) = sb
         .db()
@@ -262,7 +262,7 @@ async fn conversation_snapshot(
     Ok((rows.into_iter().map(MessageView::from).collect(), status))
 }
 
-async fn task_status(sb: &Sandbox, task_sid: &str) -> Result<String, ConvError> {
+async fn task_status(sb: &Sandbox, task_sid: &str) -> Result<String, ApiError> {
     let key = task_sid.to_owned();
     let task = sb.db().call(move |c| Ok(tasks::fetch(c, &key))).await??;
     Ok(task.map(|t| t.assignment_status).unwrap_or_default())

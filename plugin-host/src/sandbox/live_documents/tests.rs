@@ -1,9 +1,9 @@
 //! The live-document service on a real listener, driven by WebSocket clients.
 
 use super::*;
-use crate::signaling::token::now_secs;
-use crate::signaling::token::test_tokens::{self, SECRET};
 use crate::test_sockets::{self as sockets, Ws};
+use crate::tokens::now_secs;
+use crate::tokens::test_tokens::{self, SECRET};
 use chat_to_video::protocol::{LiveError, LiveServerMessage};
 use futures_util::SinkExt;
 use serde_json::json;

@@ -1,5 +1,7 @@
-//! Who is connected to which room: admission (limit, duplicate identity, completed rooms),
-//! relaying between members of one room, track state, and disconnecting everyone.
+//! Who is connected to which room, and the one authority on it: admission (limit, duplicate
+//! identity, completed rooms), relaying between members of one room, track state, and
+//! disconnecting everyone. The rooms' store only hears when a room becomes occupied or empty
+//! ([`Occupancy`]), which drives its timeouts.
 //!
 //! The lock is never held across an `.await`; every socket has its own bounded queue, and a
 //! socket that cannot keep up is disconnected rather than slowing its room down.
@@ -73,6 +75,17 @@ struct Inner {
     completed: HashSet<String>,
 }
 
+/// A room's occupancy changed: its first participant arrived, or its last one left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Occupancy {
+    Occupied,
+    Empty,
+}
+
+/// Told every [`Occupancy`] change, in the order they happen (it runs under the hub's lock, so
+/// it must be quick and must not call back into the hub).
+pub type OccupancyHook = Box<dyn Fn(&str, Occupancy) + Send + Sync>;
+
 /// Admitted: the new member's sid, the others, and the member it replaced (same identity).
 #[derive(Debug)]
 pub struct Admission {
@@ -87,15 +100,15 @@ pub enum RelayError {
     UnknownTarget,
 }
 
-#[derive(Default)]
 pub struct Hub {
     inner: Mutex<Inner>,
     next: AtomicU64,
     salt: u64,
+    on_occupancy: OccupancyHook,
 }
 
 impl Hub {
-    pub fn new() -> Self {
+    pub fn new(on_occupancy: OccupancyHook) -> Self {
         let salt = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() as u64)
@@ -104,6 +117,7 @@ impl Hub {
             inner: Mutex::default(),
             next: AtomicU64::new(1),
             salt,
+            on_occupancy,
         }
     }
 
@@ -157,7 +171,11 @@ impl Hub {
         broadcast(members, &sid, || ServerMessage::ParticipantJoined {
             participant: joined.clone(),
         });
+        let first = members.is_empty();
         members.push(member);
+        if first {
+            (self.on_occupancy)(room_sid, Occupancy::Occupied);
+        }
         Ok(Admission {
             participant_sid: sid,
             others,
@@ -180,6 +198,7 @@ impl Hub {
         });
         if members.is_empty() {
             inner.rooms.remove(room_sid);
+            (self.on_occupancy)(room_sid, Occupancy::Empty);
         }
         true
     }
@@ -314,9 +333,28 @@ mod tests {
         *rx.1.reason.lock().unwrap()
     }
 
+    /// A hub and the occupancy changes it reported, as `+RM…` / `-RM…`.
+    fn recording_hub() -> (Hub, Arc<Mutex<Vec<String>>>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let hub = Hub::new(Box::new(move |room, change| {
+            let sign = if change == Occupancy::Occupied {
+                '+'
+            } else {
+                '-'
+            };
+            log.lock().unwrap().push(format!("{sign}{room}"));
+        }));
+        (hub, seen)
+    }
+
+    fn hub() -> Hub {
+        recording_hub().0
+    }
+
     #[test]
     fn admission_replacement_and_limit() {
-        let hub = Hub::new();
+        let hub = hub();
         let (a, mut a_rx) = member(&hub, "RM1", "alice", 2);
         assert!(a.others.is_empty());
         let (b, _b_rx) = member(&hub, "RM1", "bob", 2);
@@ -338,8 +376,28 @@ mod tests {
     }
 
     #[test]
+    fn occupancy_changes_only_on_the_first_arrival_and_the_last_departure() {
+        let (hub, seen) = recording_hub();
+        let (a, _a_rx) = member(&hub, "RM1", "alice", 5);
+        let (b, _b_rx) = member(&hub, "RM1", "bob", 5);
+        // A replacement (same identity) keeps the room occupied.
+        let (b2, _b2_rx) = member(&hub, "RM1", "bob", 5);
+        assert_eq!(*seen.lock().unwrap(), ["+RM1"]);
+        assert!(hub.leave("RM1", &a.participant_sid));
+        assert!(!hub.leave("RM1", &b.participant_sid), "replaced already");
+        assert_eq!(*seen.lock().unwrap(), ["+RM1"]);
+        assert!(hub.leave("RM1", &b2.participant_sid));
+        assert_eq!(*seen.lock().unwrap(), ["+RM1", "-RM1"]);
+        let (_c, _c_rx) = member(&hub, "RM1", "carol", 5);
+        assert_eq!(*seen.lock().unwrap(), ["+RM1", "-RM1", "+RM1"]);
+        // Completing is not an occupancy change: the room is over.
+        hub.complete("RM1");
+        assert_eq!(*seen.lock().unwrap(), ["+RM1", "-RM1", "+RM1"]);
+    }
+
+    #[test]
     fn completed_rooms_refuse_joins() {
-        let hub = Hub::new();
+        let hub = hub();
         let (_a, a_rx) = member(&hub, "RM1", "alice", 5);
         assert_eq!(hub.complete("RM1"), 1);
         assert_eq!(kicked(&a_rx), Some(DisconnectReason::RoomCompleted));
@@ -351,7 +409,7 @@ mod tests {
 
     #[test]
     fn a_full_queue_disconnects_the_slow_member() {
-        let hub = Hub::new();
+        let hub = hub();
         let (a, a_rx) = member(&hub, "RM1", "alice", 5);
         let (b, _b_rx) = member(&hub, "RM1", "bob", 5);
         for _ in 0..QUEUE {
@@ -366,7 +424,7 @@ mod tests {
 
     #[test]
     fn relay_stays_inside_the_room() {
-        let hub = Hub::new();
+        let hub = hub();
         let (_a, _a_rx) = member(&hub, "RM1", "alice", 5);
         let (x, _x_rx) = member(&hub, "RM2", "mallory", 5);
         let msg = ServerMessage::Answer {
@@ -381,7 +439,7 @@ mod tests {
 
     #[test]
     fn track_state_is_remembered_for_late_joiners() {
-        let hub = Hub::new();
+        let hub = hub();
         let (a, _a_rx) = member(&hub, "RM1", "alice", 5);
         hub.track(
             "RM1",

@@ -4,8 +4,8 @@ use chat_to_video::api::{param, Endpoint};
 
 use super::error::FnError;
 use crate::app::AppState;
-use crate::config::is_sid;
 use crate::params::Params;
+use chat_to_video::sid::is_sid;
 
 /// Values of the required keys, or one 400 naming every missing one.
 pub fn require<'p, const N: usize>(

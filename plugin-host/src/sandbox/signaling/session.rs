@@ -2,8 +2,8 @@
 //! token expiry until the participant leaves or is disconnected.
 
 use super::hub::{Kick, Mailbox, QUEUE};
-use super::token::now_secs;
 use super::{Inner, RoomInfo, Signaling};
+use crate::tokens::now_secs;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use chat_to_video::protocol::{ClientMessage, DisconnectReason, ServerMessage, MAX_MESSAGE_BYTES};
 use std::sync::Arc;
@@ -121,13 +121,6 @@ pub(super) async fn run(signaling: Signaling, room_sid: String, mut socket: WebS
         Ok(admission) => admission,
         Err(reason) => return disconnect(socket, reason).await,
     };
-    if admission.replaced.is_some() {
-        inner.directory.participant_left(&room.sid, &identity).await;
-    }
-    inner
-        .directory
-        .participant_joined(&room.sid, &identity)
-        .await;
     let sid = admission.participant_sid.clone();
     tracing::info!(room = %room.sid, participant = %sid, %identity, "participant connected");
     let joined = ServerMessage::Joined {
@@ -153,9 +146,7 @@ pub(super) async fn run(signaling: Signaling, room_sid: String, mut socket: WebS
         Ended::Lost
     };
     // Still there unless the hub removed it (replaced or room completed).
-    if inner.hub.leave(&room.sid, &sid) {
-        inner.directory.participant_left(&room.sid, &identity).await;
-    }
+    inner.hub.leave(&room.sid, &sid);
     match ended {
         Ended::Kicked(reason) => disconnect(socket, reason).await,
         Ended::Expired => disconnect(socket, DisconnectReason::TokenExpired).await,

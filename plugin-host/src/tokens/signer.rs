@@ -1,61 +1,14 @@
-//! Twilio access tokens (twilio-wire §1) and the customer's feedback ticket, both HS256 with the
-//! API key secret.
+//! Signing access tokens and feedback tickets, and checking the tickets it issued.
 
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde::{Deserialize, Serialize};
 
-/// Access tokens live one hour, as the helper libraries' default.
-pub const ACCESS_TOKEN_TTL_SECS: u64 = 3600;
-/// Feedback tickets live a day.
-pub const FEEDBACK_TICKET_TTL_SECS: u64 = 24 * 3600;
-/// `aud` of feedback tickets.
-pub const FEEDBACK_AUDIENCE: &str = "c2v-feedback";
-/// `cty` of access tokens.
-pub const ACCESS_TOKEN_CTY: &str = "twilio-fpa;v=1";
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VideoGrant {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub room: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SyncGrant {
-    pub service_sid: String,
-}
-
-/// The `grants` claim: identity at its top, then the product grants that are set.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Grants {
-    pub identity: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoGrant>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_sync: Option<SyncGrant>,
-}
-
-/// The claims of an access token, in the order twilio-node writes them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessClaims {
-    pub jti: String,
-    pub grants: Grants,
-    pub iat: u64,
-    pub exp: u64,
-    pub iss: String,
-    pub sub: String,
-}
-
-/// The claims of a feedback ticket (not an access token).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FeedbackClaims {
-    pub aud: String,
-    pub task: String,
-    pub room: String,
-    pub exp: u64,
-}
+use super::claims::{AccessClaims, FeedbackClaims, Grants, SyncGrant, VideoGrant};
+use super::{
+    now_secs, ACCESS_TOKEN_CTY, ACCESS_TOKEN_TTL_SECS, FEEDBACK_AUDIENCE, FEEDBACK_TICKET_TTL_SECS,
+};
 
 #[derive(Debug, thiserror::Error)]
-pub enum TokenError {
+pub enum SignError {
     #[error("could not sign a token: {0}")]
     Sign(#[from] jsonwebtoken::errors::Error),
 }
@@ -67,13 +20,6 @@ pub struct TokenSigner {
     encoding: EncodingKey,
     decoding: DecodingKey,
     access_header: Header,
-}
-
-pub fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 impl TokenSigner {
@@ -101,7 +47,7 @@ impl TokenSigner {
         identity: &str,
         video_room: Option<&str>,
         sync_service: Option<&str>,
-    ) -> Result<String, TokenError> {
+    ) -> Result<String, SignError> {
         let now = now_secs();
         let claims = AccessClaims {
             jti: format!("{}-{}", self.key_sid, now),
@@ -122,19 +68,7 @@ impl TokenSigner {
         Ok(encode(&self.access_header, &claims, &self.encoding)?)
     }
 
-    /// Verifies an access token this signer issued (the sandbox's signaling uses it).
-    pub fn verify_access_token(&self, token: &str) -> Option<AccessClaims> {
-        let mut v = Validation::new(Algorithm::HS256);
-        v.set_required_spec_claims(&["exp", "iss", "sub"]);
-        v.set_issuer(&[&self.key_sid]);
-        v.leeway = 5;
-        let data = decode::<AccessClaims>(token, &self.decoding, &v).ok()?;
-        (data.claims.sub == self.account_sid
-            && data.header.cty.as_deref() == Some(ACCESS_TOKEN_CTY))
-        .then_some(data.claims)
-    }
-
-    pub fn feedback_ticket(&self, task_sid: &str, room_sid: &str) -> Result<String, TokenError> {
+    pub fn feedback_ticket(&self, task_sid: &str, room_sid: &str) -> Result<String, SignError> {
         let claims = FeedbackClaims {
             aud: FEEDBACK_AUDIENCE.to_owned(),
             task: task_sid.to_owned(),
@@ -163,6 +97,7 @@ impl TokenSigner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tokens::{TokenVerifier, VerifyError};
     use base64::Engine as _;
 
     const AC: &str = "AC0123456789abcdef0123456789abcdef";
@@ -204,10 +139,18 @@ mod tests {
             claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
             3600
         );
-        assert!(signer.verify_access_token(&t).is_some());
-        assert!(TokenSigner::new(AC, SK, "other")
-            .verify_access_token(&t)
-            .is_none());
+        // What the signer makes, the verifier with the same key accepts, and only that one.
+        let access = TokenVerifier::new("secret", Some(SK.into()))
+            .video(&t)
+            .unwrap();
+        assert_eq!(
+            (access.identity.as_str(), access.room.as_str()),
+            ("alice", "RM1")
+        );
+        assert_eq!(
+            TokenVerifier::new("other", Some(SK.into())).video(&t),
+            Err(VerifyError::Invalid)
+        );
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! Verifying the sandbox's Twilio-style access tokens (HS256 over the API key secret) for the
-//! two sockets that take one: the video grant for a room's signaling, the `data_sync` grant
-//! for live documents.
+//! Verifying access tokens for the sandbox's two sockets: the video grant for a room's
+//! signaling, the `data_sync` grant for live documents.
 
 use chat_to_video::protocol::DisconnectReason;
 use jsonwebtoken::{errors::ErrorKind, Algorithm, DecodingKey, Validation};
-use serde::Deserialize;
+
+use super::claims::AccessClaims;
 
 /// Checks signatures and expiry with the secret the host signs with.
 #[derive(Clone)]
@@ -23,48 +23,20 @@ impl std::fmt::Debug for TokenVerifier {
 
 /// Why a token was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum TokenError {
+pub enum VerifyError {
     #[error("the access token is invalid")]
     Invalid,
     #[error("the access token has expired")]
     Expired,
 }
 
-impl From<TokenError> for DisconnectReason {
-    fn from(e: TokenError) -> Self {
+impl From<VerifyError> for DisconnectReason {
+    fn from(e: VerifyError) -> Self {
         match e {
-            TokenError::Invalid => DisconnectReason::TokenInvalid,
-            TokenError::Expired => DisconnectReason::TokenExpired,
+            VerifyError::Invalid => DisconnectReason::TokenInvalid,
+            VerifyError::Expired => DisconnectReason::TokenExpired,
         }
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct Claims {
-    exp: u64,
-    #[serde(default)]
-    iss: Option<String>,
-    grants: Grants,
-}
-
-#[derive(Debug, Deserialize)]
-struct Grants {
-    identity: String,
-    #[serde(default)]
-    video: Option<VideoGrant>,
-    #[serde(default)]
-    data_sync: Option<SyncGrant>,
-}
-
-#[derive(Debug, Deserialize)]
-struct VideoGrant {
-    #[serde(default)]
-    room: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct SyncGrant {
-    service_sid: String,
 }
 
 /// A verified token with a video grant.
@@ -94,38 +66,38 @@ impl TokenVerifier {
         }
     }
 
-    fn claims(&self, token: &str) -> Result<Claims, TokenError> {
+    fn claims(&self, token: &str) -> Result<AccessClaims, VerifyError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.validate_aud = false;
         validation.set_required_spec_claims(&["exp"]);
-        let data = jsonwebtoken::decode::<Claims>(token, &self.key, &validation).map_err(|e| {
-            match e.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid,
-            }
-        })?;
+        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.key, &validation).map_err(
+            |e| match e.kind() {
+                ErrorKind::ExpiredSignature => VerifyError::Expired,
+                _ => VerifyError::Invalid,
+            },
+        )?;
         let claims = data.claims;
         if let Some(issuer) = &self.issuer {
-            if claims.iss.as_deref() != Some(issuer.as_str()) {
-                return Err(TokenError::Invalid);
+            if claims.iss != *issuer {
+                return Err(VerifyError::Invalid);
             }
         }
         if claims.grants.identity.is_empty() {
-            return Err(TokenError::Invalid);
+            return Err(VerifyError::Invalid);
         }
         Ok(claims)
     }
 
     /// A token whose video grant names a room.
-    pub fn video(&self, token: &str) -> Result<VideoAccess, TokenError> {
+    pub fn video(&self, token: &str) -> Result<VideoAccess, VerifyError> {
         let claims = self.claims(token)?;
         let room = claims
             .grants
             .video
             .and_then(|v| v.room)
             .filter(|r| !r.is_empty())
-            .ok_or(TokenError::Invalid)?;
+            .ok_or(VerifyError::Invalid)?;
         Ok(VideoAccess {
             identity: claims.grants.identity,
             room,
@@ -134,13 +106,13 @@ impl TokenVerifier {
     }
 
     /// A token with a `data_sync` grant.
-    pub fn sync(&self, token: &str) -> Result<SyncAccess, TokenError> {
+    pub fn sync(&self, token: &str) -> Result<SyncAccess, VerifyError> {
         let claims = self.claims(token)?;
         let service_sid = claims
             .grants
             .data_sync
             .map(|g| g.service_sid)
-            .ok_or(TokenError::Invalid)?;
+            .ok_or(VerifyError::Invalid)?;
         Ok(SyncAccess {
             identity: claims.grants.identity,
             service_sid,
@@ -149,52 +121,11 @@ impl TokenVerifier {
     }
 }
 
-/// Unix seconds now.
-pub fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-#[cfg(test)]
-pub(crate) mod test_tokens {
-    //! Signs tokens the way the host does, for tests.
-    use jsonwebtoken::{encode, EncodingKey, Header};
-    use serde_json::{json, Value};
-
-    pub const SECRET: &str = "test-api-secret";
-    pub const KEY_SID: &str = "SK00000000000000000000000000000001";
-
-    pub fn sign(secret: &str, grants: Value, exp: u64) -> String {
-        let mut header = Header::new(jsonwebtoken::Algorithm::HS256);
-        header.cty = Some("twilio-fpa;v=1".into());
-        let now = super::now_secs();
-        let claims = json!({
-            "jti": format!("{KEY_SID}-{now}"), "grants": grants, "iat": now, "exp": exp,
-            "iss": KEY_SID, "sub": "AC00000000000000000000000000000001",
-        });
-        encode(
-            &header,
-            &claims,
-            &EncodingKey::from_secret(secret.as_bytes()),
-        )
-        .expect("sign test token")
-    }
-
-    pub fn video(identity: &str, room: &str) -> String {
-        sign(
-            SECRET,
-            json!({"identity": identity, "video": {"room": room}}),
-            super::now_secs() + 3600,
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::test_tokens::*;
     use super::*;
+    use crate::tokens::now_secs;
+    use crate::tokens::test_tokens::*;
     use serde_json::json;
 
     fn verifier() -> TokenVerifier {
@@ -217,28 +148,28 @@ mod tests {
             json!({"identity": "a", "video": {"room": "RM1"}}),
             later,
         );
-        assert_eq!(v.video(&wrong), Err(TokenError::Invalid));
+        assert_eq!(v.video(&wrong), Err(VerifyError::Invalid));
         let expired = sign(
             SECRET,
             json!({"identity": "a", "video": {"room": "RM1"}}),
             now_secs() - 10,
         );
-        assert_eq!(v.video(&expired), Err(TokenError::Expired));
+        assert_eq!(v.video(&expired), Err(VerifyError::Expired));
         let no_room = sign(SECRET, json!({"identity": "a", "video": {}}), later);
-        assert_eq!(v.video(&no_room), Err(TokenError::Invalid));
+        assert_eq!(v.video(&no_room), Err(VerifyError::Invalid));
         let no_identity = sign(
             SECRET,
             json!({"identity": "", "video": {"room": "R"}}),
             later,
         );
-        assert_eq!(v.video(&no_identity), Err(TokenError::Invalid));
-        assert_eq!(v.video("not a jwt"), Err(TokenError::Invalid));
+        assert_eq!(v.video(&no_identity), Err(VerifyError::Invalid));
+        assert_eq!(v.video("not a jwt"), Err(VerifyError::Invalid));
         let sync_only = sign(
             SECRET,
             json!({"identity": "a", "data_sync": {"service_sid": "IS1"}}),
             later,
         );
-        assert_eq!(v.video(&sync_only), Err(TokenError::Invalid));
+        assert_eq!(v.video(&sync_only), Err(VerifyError::Invalid));
         assert_eq!(v.sync(&sync_only).unwrap().service_sid, "IS1");
     }
 
@@ -246,6 +177,6 @@ mod tests {
     fn refuses_another_issuer() {
         let token = video("a", "RM1");
         let v = TokenVerifier::new(SECRET, Some("SKother".into()));
-        assert_eq!(v.video(&token), Err(TokenError::Invalid));
+        assert_eq!(v.video(&token), Err(VerifyError::Invalid));
     }
 }

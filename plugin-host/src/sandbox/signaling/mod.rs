@@ -4,15 +4,15 @@
 //! and ICE candidates between the members of one room (a full mesh: media flows browser to
 //! browser), and disconnects everyone with a reason when the room is completed.
 //!
-//! The host provides the rooms through [`RoomDirectory`] and tells this module about
-//! completed rooms with [`Signaling::complete_room`].
+//! This module is the one authority on who is in which room ([`hub`]). The host provides the
+//! rooms through [`RoomDirectory`], hears from it when a room becomes occupied or empty (its
+//! timeouts), and tells this module about completed rooms with [`Signaling::complete_room`].
 
 pub mod hub;
 pub mod sandbox;
 mod session;
 #[cfg(test)]
 mod tests;
-pub mod token;
 
 use axum::extract::{ws::WebSocketUpgrade, Path, State};
 use axum::response::Response;
@@ -23,7 +23,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use token::TokenVerifier;
+pub use crate::tokens::TokenVerifier;
 
 /// The route, in axum's syntax.
 pub const ROUTE: &str = "/sandbox/rooms/{room}/signal";
@@ -40,12 +40,16 @@ pub struct RoomInfo {
     pub max_participants: u32,
 }
 
-/// The host's rooms and its participant hooks (they drive the empty/unused timeouts).
+pub use hub::Occupancy;
+
+/// The host's rooms, and what it hears of their occupancy (which drives the empty/unused
+/// timeouts).
 pub trait RoomDirectory: Send + Sync + 'static {
     /// The room by sid; `Ok(None)` when there is none.
     fn room<'a>(&'a self, sid: &'a str) -> BoxFuture<'a, Result<Option<RoomInfo>, String>>;
-    fn participant_joined<'a>(&'a self, room_sid: &'a str, identity: &'a str) -> BoxFuture<'a, ()>;
-    fn participant_left<'a>(&'a self, room_sid: &'a str, identity: &'a str) -> BoxFuture<'a, ()>;
+    /// The room's first participant arrived, or its last one left. Called in order, under the
+    /// hub's lock: it must be quick and must not call back into signaling.
+    fn occupancy(&self, room_sid: &str, change: Occupancy);
 }
 
 /// Timing of the signaling sockets.
@@ -85,9 +89,11 @@ impl Signaling {
         directory: Arc<dyn RoomDirectory>,
         config: SignalingConfig,
     ) -> Self {
+        let hears = directory.clone();
+        let hub = hub::Hub::new(Box::new(move |room, change| hears.occupancy(room, change)));
         Signaling {
             inner: Arc::new(Inner {
-                hub: hub::Hub::new(),
+                hub,
                 verifier,
                 directory,
                 config,

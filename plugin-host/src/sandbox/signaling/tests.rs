@@ -1,9 +1,9 @@
 //! The signaling service on a real listener, driven by WebSocket clients.
 
-use super::token::now_secs;
-use super::token::test_tokens::{self, SECRET};
 use super::*;
 use crate::test_sockets::{self as sockets, reason, send, Ws};
+use crate::tokens::now_secs;
+use crate::tokens::test_tokens::{self, SECRET};
 use chat_to_video::protocol::{
     Candidate, ClientMessage, DisconnectReason, ServerMessage, TrackChange, TrackKind, TrackName,
 };
@@ -41,21 +41,13 @@ impl RoomDirectory for Rooms {
     fn room<'a>(&'a self, sid: &'a str) -> BoxFuture<'a, Result<Option<RoomInfo>, String>> {
         Box::pin(async move { Ok(self.rooms.lock().unwrap().get(sid).cloned()) })
     }
-    fn participant_joined<'a>(&'a self, room: &'a str, identity: &'a str) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            self.hooks
-                .lock()
-                .unwrap()
-                .push(format!("+{room}/{identity}"))
-        })
-    }
-    fn participant_left<'a>(&'a self, room: &'a str, identity: &'a str) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            self.hooks
-                .lock()
-                .unwrap()
-                .push(format!("-{room}/{identity}"))
-        })
+    fn occupancy(&self, room: &str, change: Occupancy) {
+        let sign = if change == Occupancy::Occupied {
+            '+'
+        } else {
+            '-'
+        };
+        self.hooks.lock().unwrap().push(format!("{sign}{room}"));
     }
 }
 
@@ -353,7 +345,8 @@ async fn offers_answers_candidates_and_track_states_are_relayed() {
         })
     );
 
-    // Leaving tells the others and calls the hook.
+    // Leaving tells the others; the room is empty (and the host hears it) only when the last
+    // one has left, which happens before that socket is closed.
     send(&mut a, &ClientMessage::Leave).await;
     assert_closed(&mut a).await;
     assert_eq!(
@@ -361,8 +354,10 @@ async fn offers_answers_candidates_and_track_states_are_relayed() {
         Some(ServerMessage::ParticipantLeft { sid: a_sid })
     );
     let _ = x_sid;
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(s.rooms.hooks().contains(&"-RM1/a".to_owned()));
+    assert!(!s.rooms.hooks().contains(&"-RM1".to_owned()));
+    send(&mut b, &ClientMessage::Leave).await;
+    assert_closed(&mut b).await;
+    assert!(s.rooms.hooks().contains(&"-RM1".to_owned()));
 }
 
 #[tokio::test]
@@ -380,7 +375,7 @@ async fn completing_the_room_disconnects_everyone_with_the_reason() {
     let (mut c, first) = join(&s, "RM1", &test_tokens::video("c", "RM1")).await;
     assert_eq!(reason(Some(first)), DisconnectReason::RoomCompleted);
     assert_closed(&mut c).await;
-    assert_eq!(s.rooms.hooks(), ["+RM1/a", "+RM1/b"]);
+    assert_eq!(s.rooms.hooks(), ["+RM1"]);
 }
 
 #[tokio::test]
@@ -395,7 +390,7 @@ async fn a_token_that_expires_while_connected_disconnects() {
     assert!(matches!(first, ServerMessage::Joined { .. }), "{first:?}");
     assert_eq!(reason(recv(&mut ws).await), DisconnectReason::TokenExpired);
     assert_closed(&mut ws).await;
-    assert_eq!(s.rooms.hooks(), ["+RM1/a", "-RM1/a"]);
+    assert_eq!(s.rooms.hooks(), ["+RM1", "-RM1"]);
 }
 
 #[tokio::test]
@@ -437,5 +432,5 @@ async fn a_silent_client_is_dropped() {
     // Not reading means never answering pings.
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(s.signaling.participants("RM1"), 0);
-    assert_eq!(s.rooms.hooks(), ["+RM1/a", "-RM1/a"]);
+    assert_eq!(s.rooms.hooks(), ["+RM1", "-RM1"]);
 }

@@ -94,7 +94,7 @@ fn object(text: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conversations::store::Role;
+    use crate::sandbox::conversations::store::Role;
 
     #[test]
     fn a_message_reads_in_camel_case_with_parsed_attributes() {

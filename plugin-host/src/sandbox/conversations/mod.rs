@@ -15,7 +15,6 @@
 //! Tokens travel as `Authorization: Bearer` (HTTP) or in the first message (WebSocket).
 
 pub mod auth;
-pub mod error;
 pub mod http;
 pub mod hub;
 pub mod live;
@@ -32,7 +31,6 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 
 use crate::app::AppState;
-pub use error::ConvError;
 pub use hub::Hub;
 
 /// Every conversations route, with its own [`Hub`].

@@ -11,37 +11,40 @@ use axum::{Extension, Json};
 use serde_json::{json, Value};
 
 use super::auth::{self, Caller};
-use super::error::ConvError;
 use super::hub::Hub;
 use super::store;
 use super::validate;
 use super::views::{MessageView, TaskView, Workspace};
 use crate::app::AppState;
 use crate::clock::now_ms;
+use crate::sandbox::api_error::ApiError;
 use crate::sandbox::{tasks, Sandbox, SandboxError, SandboxEvent};
 use crate::twilio::taskrouter::TaskUpdate;
 
 /// Largest JSON body: a full message (1600 characters) plus 16 KiB of attributes fit.
 pub const MAX_BODY_BYTES: usize = 32 * 1024;
 
-pub fn sandbox(app: &AppState) -> Result<Arc<Sandbox>, ConvError> {
-    app.sandbox.clone().ok_or(ConvError::NoSandbox)
+pub fn sandbox(app: &AppState) -> Result<Arc<Sandbox>, ApiError> {
+    app.sandbox
+        .as_ref()
+        .map(|s| s.store.clone())
+        .ok_or(ApiError::NoSandbox)
 }
 
 /// The request body as JSON, at most [`MAX_BODY_BYTES`].
-async fn json_body(headers: &HeaderMap, body: Body) -> Result<Value, ConvError> {
+async fn json_body(headers: &HeaderMap, body: Body) -> Result<Value, ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(ConvError::TooLarge(MAX_BODY_BYTES / 1024));
+        return Err(ApiError::TooLarge(MAX_BODY_BYTES / 1024));
     }
     let bytes = to_bytes(body, MAX_BODY_BYTES)
         .await
-        .map_err(|_| ConvError::TooLarge(MAX_BODY_BYTES / 1024))?;
+        .map_err(|_| ApiError::TooLarge(MAX_BODY_BYTES / 1024))?;
     serde_json::from_slice(&bytes)
-        .map_err(|_| ConvError::BadRequest("The request body must be JSON".into()))
+        .map_err(|_| ApiError::BadRequest("The request body must be JSON".into()))
 }
 
 /// Origins a video invite link may point at, besides the page's own.
@@ -58,7 +61,7 @@ pub async fn list_messages(
     State(app): State<AppState>,
     Path(sid): Path<String>,
     headers: HeaderMap,
-) -> Result<Json<Value>, ConvError> {
+) -> Result<Json<Value>, ApiError> {
     let sb = sandbox(&app)?;
     let caller = auth::caller(&sb, auth::bearer(&headers)?).await?;
     let conversation = auth::conversation_for(&sb, &caller, &sid).await?;
@@ -77,7 +80,7 @@ pub async fn post_message(
     Path(sid): Path<String>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<MessageView>), ConvError> {
+) -> Result<(StatusCode, Json<MessageView>), ApiError> {
     let sb = sandbox(&app)?;
     let caller = auth::caller(&sb, auth::bearer(&headers)?).await?;
     let conversation = auth::conversation_for(&sb, &caller, &sid).await?;
@@ -106,7 +109,7 @@ pub async fn post_message(
             })())
         })
         .await??
-        .ok_or_else(|| ConvError::Conflict("This chat has ended.".into()))?;
+        .ok_or_else(|| ApiError::Conflict("This chat has ended.".into()))?;
     let view = MessageView::from(row);
     hub.publish(view.clone());
     Ok((StatusCode::CREATED, Json(view)))
@@ -118,12 +121,12 @@ pub async fn start_webchat(
     State(app): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<Value>), ConvError> {
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let sb = sandbox(&app)?;
     let input = json_body(&headers, body).await?;
     let obj = input
         .as_object()
-        .ok_or_else(|| ConvError::BadRequest("The request body must be a JSON object".into()))?;
+        .ok_or_else(|| ApiError::BadRequest("The request body must be a JSON object".into()))?;
     let name = validate::name("name", obj.get("name"))?;
     let agent = validate::name("agent", obj.get("agent"))?;
     let (token, digest) = auth::new_chat_token();
@@ -143,7 +146,7 @@ pub async fn start_webchat(
         })
         .await??;
     let Some((task_sid, conversation_sid)) = created else {
-        return Err(ConvError::NotFound(format!(
+        return Err(ApiError::NotFound(format!(
             "No agent named {agent} has signed in to the agent desktop."
         )));
     };
@@ -168,7 +171,7 @@ pub async fn start_webchat(
 pub async fn online_agents(
     State(app): State<AppState>,
     Extension(hub): Extension<Arc<Hub>>,
-) -> Result<Json<Value>, ConvError> {
+) -> Result<Json<Value>, ApiError> {
     sandbox(&app)?;
     Ok(Json(json!({ "agents": hub.online_agents() })))
 }
@@ -178,7 +181,7 @@ pub async fn task_view(
     sb: &Sandbox,
     task_sid: &str,
     worker_sid: Option<&str>,
-) -> Result<Option<TaskView>, ConvError> {
+) -> Result<Option<TaskView>, ApiError> {
     let (key, worker) = (task_sid.to_owned(), worker_sid.map(str::to_owned));
     let found = sb
         .db()
@@ -210,13 +213,13 @@ pub async fn set_task_status(
     Path((identity, task_sid)): Path<(String, String)>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<TaskView>, ConvError> {
+) -> Result<Json<TaskView>, ApiError> {
     let sb = sandbox(&app)?;
     let caller = auth::caller(&sb, auth::bearer(&headers)?).await?;
     match &caller {
         Caller::Agent { identity: who } if *who == identity => {}
         _ => {
-            return Err(ConvError::Forbidden(
+            return Err(ApiError::Forbidden(
                 "Only the agent themselves may change their tasks".into(),
             ))
         }
@@ -227,7 +230,7 @@ pub async fn set_task_status(
         .db()
         .call(move |c| Ok(tasks::worker_sid(c, &who)))
         .await??;
-    let not_found = || ConvError::NotFound(format!("No task {task_sid} for agent {identity}"));
+    let not_found = || ApiError::NotFound(format!("No task {task_sid} for agent {identity}"));
     if task_view(&sb, &task_sid, Some(worker.as_deref().unwrap_or("")))
         .await?
         .is_none()
@@ -241,9 +244,9 @@ pub async fn set_task_status(
         .update_task(&app.workspace_sid, &task_sid, &update, None)
         .await
         .map_err(|e| match e.api() {
-            Some(a) if a.status == 400 => ConvError::Conflict(a.message.clone()),
+            Some(a) if a.status == 400 => ApiError::Conflict(a.message.clone()),
             Some(a) if a.status == 404 => not_found(),
-            _ => ConvError::Internal(e.to_string()),
+            _ => ApiError::Internal(e.to_string()),
         })?;
     task_view(&sb, &task_sid, worker.as_deref())
         .await?

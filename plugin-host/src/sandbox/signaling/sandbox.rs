@@ -1,7 +1,7 @@
-//! The sandbox behind signaling: rooms from its store, its participant hooks (which drive the
-//! empty/unused timeouts), and its `RoomCompleted` events turned into disconnects.
+//! The sandbox behind signaling: rooms from its store, occupancy changes written to it (they
+//! drive the empty/unused timeouts), and its `RoomCompleted` events turned into disconnects.
 
-use super::{BoxFuture, RoomDirectory, RoomInfo, Signaling};
+use super::{BoxFuture, Occupancy, RoomDirectory, RoomInfo, Signaling};
 use crate::sandbox::{rooms, Sandbox, SandboxEvent};
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
@@ -30,16 +30,9 @@ impl RoomDirectory for SandboxRooms {
         })
     }
 
-    fn participant_joined<'a>(&'a self, room_sid: &'a str, identity: &'a str) -> BoxFuture<'a, ()> {
-        Box::pin(async move {
-            if let Err(e) = self.0.participant_joined(room_sid, identity).await {
-                tracing::warn!(room = room_sid, error = %e, "sandbox refused a participant signaling admitted");
-            }
-        })
-    }
-
-    fn participant_left<'a>(&'a self, room_sid: &'a str, identity: &'a str) -> BoxFuture<'a, ()> {
-        Box::pin(self.0.participant_left(room_sid, identity))
+    fn occupancy(&self, room_sid: &str, change: Occupancy) {
+        self.0
+            .room_occupancy(room_sid, change == Occupancy::Occupied);
     }
 }
 
