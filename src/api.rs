@@ -1,5 +1,6 @@
 //! The functions API shared by the browser client and `plugin-host`: paths, parameter
-//! names and response bodies (DESIGN §4). Field names are the wire names.
+//! names and response bodies (the table in `plugin-host/README.md`, "Functions API"). Field
+//! names are the wire names.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! Every request the REST client sends and every answer the sandbox stand-in gives, recorded by a
 //! proxy between them, checked against Twilio's OpenAPI specs (and the IAM call against
-//! twilio-wire §2, since IAM is not in the specs).
+//! the shape `twilio-flex-token-validator` sends and reads, since IAM is not in the specs).
 
 mod common;
 
@@ -298,7 +298,7 @@ async fn the_validator_catches_unknown_wrong_and_missing_fields() {
     );
 }
 
-/// twilio-wire §2: the request the Flex token validator makes, and IAM's answers.
+/// The request `twilio-flex-token-validator` makes, and IAM's answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn iam_exchanges_have_the_documented_shape() {
     let proxy = Proxy::start().await;

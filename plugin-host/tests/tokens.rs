@@ -1,4 +1,5 @@
-//! Access tokens decode to exactly twilio-wire §1's header and claims and verify with the API
+//! Access tokens decode to exactly the header and claims Twilio documents
+//! (https://www.twilio.com/docs/iam/access-tokens) and verify with the API
 //! secret; feedback tickets carry exactly their own claims.
 
 mod common;

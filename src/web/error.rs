@@ -42,10 +42,7 @@ impl PluginError {
     /// `"<code>: <message>"`, for logs.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_js_string(&self) -> String {
-        let code = match JsValue::from(self.code).as_string() {
-            Some(code) => code,
-            None => String::new(),
-        };
+        let code = JsValue::from(self.code).as_string().unwrap_or_default();
         let mut out = String::with_capacity(code.len() + 2 + self.message.len());
         out.push_str(&code);
         out.push_str(": ");

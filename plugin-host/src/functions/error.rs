@@ -1,4 +1,5 @@
-//! Every failure of the functions API, mapped to HTTP in one place (DESIGN §4, twilio-wire §6).
+//! Every failure of the functions API, mapped to HTTP in one place, in the shapes the Twilio
+//! Functions runtime and `twilio-flex-token-validator` answer with.
 
 use std::time::Duration;
 

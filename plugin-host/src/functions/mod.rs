@@ -1,4 +1,5 @@
-//! The functions API (DESIGN §4) under `/features/chat-to-video-escalation/`.
+//! The functions API under `/features/chat-to-video-escalation/` (the table in
+//! `plugin-host/README.md`, "Functions API").
 
 mod agent;
 pub mod assignment;

@@ -1,4 +1,4 @@
-//! Twilio access tokens (twilio-wire §1 of the design notes: HS256 with the API key secret,
+//! Twilio access tokens (https://www.twilio.com/docs/iam/access-tokens: HS256 with the API key secret,
 //! `cty: twilio-fpa;v=1`, `grants.identity` with a video and/or `data_sync` grant) and the
 //! customer's feedback ticket. One definition of the claims ([`claims`]); the functions sign
 //! ([`TokenSigner`]), the sandbox's sockets verify ([`TokenVerifier`]).

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Call, TwilioClient, TwilioError};
 
-/// IAM's answer (twilio-wire §2). On success `valid` is true and the identity fields are set.
+/// IAM's answer, as `twilio-flex-token-validator` reads it. On success `valid` is true and the identity fields are set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenValidation {
     pub valid: bool,

@@ -17,7 +17,7 @@ struct Body {
     token: Option<String>,
 }
 
-/// Success: twilio-wire §2's shape. Failure: 403 with `valid: false` and Twilio's error fields.
+/// Success: the shape `twilio-flex-token-validator` reads (`plugin-host/README.md`, "Sandbox"). Failure: 403 with `valid: false` and Twilio's error fields.
 pub async fn validate(
     Authed(sb): Authed,
     Path(account): Path<String>,
