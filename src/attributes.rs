@@ -3,12 +3,13 @@
 //! byte as it was.
 
 use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 use thiserror::Error;
 
 pub use crate::rating::Rating;
+use crate::session::EndReason;
 
 /// The attribute keys this feature reads and writes. Every other key belongs to someone else.
 pub mod key {
@@ -20,8 +21,16 @@ pub mod key {
     pub const VIDEO_ROOM_SID: &str = "videoRoomSid";
     /// The customer's post-call rating: see [`super::Rating`].
     pub const VIDEO_RATING: &str = "videoRating";
+    /// How the video session ended: see [`super::SessionEnd`].
+    pub const VIDEO_ENDED: &str = "videoEnded";
 
-    pub const ALL: [&str; 4] = [SYNC_DOCUMENT, VIDEO_ROOM, VIDEO_ROOM_SID, VIDEO_RATING];
+    pub const ALL: [&str; 5] = [
+        SYNC_DOCUMENT,
+        VIDEO_ROOM,
+        VIDEO_ROOM_SID,
+        VIDEO_RATING,
+        VIDEO_ENDED,
+    ];
 }
 
 wire_enum! {
@@ -32,6 +41,16 @@ wire_enum! {
         Disconnected = "disconnected",
         Error = "error",
     }
+}
+
+/// `videoEnded`: why the task's video session ended and how long the call lasted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionEnd {
+    pub reason: EndReason,
+    /// Whole seconds from the agent's first join to the end; absent if the agent never joined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_secs: Option<u64>,
 }
 
 /// This feature's view of a task's attributes. Unknown keys are ignored; a value of the
@@ -46,6 +65,8 @@ pub struct VideoAttributes {
     pub video_room_sid: Option<String>,
     #[serde(rename = "videoRating", default, deserialize_with = "lenient")]
     pub rating: Option<Rating>,
+    #[serde(rename = "videoEnded", default, deserialize_with = "lenient")]
+    pub ended: Option<SessionEnd>,
 }
 
 impl VideoAttributes {
@@ -58,6 +79,32 @@ impl VideoAttributes {
     pub fn has_video(&self) -> bool {
         self.sync_document.is_some() || self.video_room.is_some() || self.video_room_sid.is_some()
     }
+}
+
+/// The longest name shown for a person (longer ones are cut).
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// The customer's name from a task's attributes (not this feature's keys: whatever the channel
+/// wrote): `customerName`, else `name`, else `from`. Blank values are skipped; the text is
+/// untrusted and only ever shown as text.
+pub fn customer_name(attributes: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(attributes).ok()?;
+    ["customerName", "name", "from"]
+        .iter()
+        .filter_map(|k| v.get(*k)?.as_str())
+        .find_map(display_name)
+}
+
+/// A name fit to show: trimmed, control characters dropped, at most [`MAX_NAME_CHARS`].
+pub fn display_name(raw: &str) -> Option<String> {
+    let name: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_NAME_CHARS)
+        .collect();
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
@@ -76,6 +123,9 @@ pub struct AttributePatch {
     pub video_room: Option<VideoRoomState>,
     pub video_room_sid: Option<String>,
     pub rating: Option<Rating>,
+    pub ended: Option<SessionEnd>,
+    /// A new session starts: `videoEnded` (of the one before) is cleared.
+    pub clear_ended: bool,
 }
 
 impl AttributePatch {
@@ -108,6 +158,12 @@ impl AttributePatch {
                 .as_ref()
                 .map(|r| serde_json::to_string(r).unwrap_or_else(|_| "null".to_owned())),
         );
+        let ended = match (&self.ended, self.clear_ended) {
+            (Some(e), _) => Some(serde_json::to_string(e).unwrap_or_else(|_| "null".to_owned())),
+            (None, true) => Some("null".to_owned()),
+            (None, false) => None,
+        };
+        push(key::VIDEO_ENDED, ended);
         out
     }
 }
@@ -298,6 +354,70 @@ mod tests {
             VideoAttributes::default()
         );
         assert!(!VideoAttributes::default().has_video());
+    }
+
+    #[test]
+    fn the_customers_name_from_whatever_the_channel_wrote() {
+        assert_eq!(
+            customer_name(r#"{"customerName":"Bob","from":"bob@x"}"#).as_deref(),
+            Some("Bob")
+        );
+        assert_eq!(
+            customer_name(r#"{"customerName":"  ","name":"Bobby","from":"x"}"#).as_deref(),
+            Some("Bobby")
+        );
+        assert_eq!(
+            customer_name(r#"{"from":"+15550100"}"#).as_deref(),
+            Some("+15550100")
+        );
+        assert_eq!(customer_name(r#"{"from":7,"channelType":"web"}"#), None);
+        assert_eq!(customer_name("not json"), None);
+        assert_eq!(
+            display_name(" <b>Bob</b>\n\u{7}").as_deref(),
+            Some("<b>Bob</b>")
+        );
+        assert_eq!(
+            display_name(&"é".repeat(200)).map(|n| n.chars().count()),
+            Some(MAX_NAME_CHARS)
+        );
+        assert_eq!(display_name("\t \n"), None);
+    }
+
+    #[test]
+    fn the_session_end_is_written_and_cleared() {
+        let ended = AttributePatch {
+            ended: Some(SessionEnd {
+                reason: EndReason::WrappedUp,
+                call_secs: Some(252),
+            }),
+            ..Default::default()
+        };
+        let after = merge(r#"{"a":1}"#, &ended).unwrap();
+        assert_eq!(
+            after,
+            r#"{"a":1,"videoEnded":{"reason":"wrapped_up","callSecs":252}}"#
+        );
+        let view = VideoAttributes::from_json(&after);
+        assert_eq!(view.ended.map(|e| e.reason), Some(EndReason::WrappedUp));
+        let cleared = AttributePatch {
+            clear_ended: true,
+            sync_document: Some("ET2".into()),
+            ..Default::default()
+        };
+        let again = merge(&after, &cleared).unwrap();
+        assert_eq!(again, r#"{"a":1,"videoEnded":null,"syncDocument":"ET2"}"#);
+        assert_eq!(VideoAttributes::from_json(&again).ended, None);
+        let never_joined = AttributePatch {
+            ended: Some(SessionEnd {
+                reason: EndReason::Expired,
+                call_secs: None,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            merge("{}", &never_joined).unwrap(),
+            r#"{"videoEnded":{"reason":"expired"}}"#
+        );
     }
 
     #[test]

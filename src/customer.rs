@@ -2,8 +2,8 @@
 //! document state, what an answer of the customer endpoints means, and why a call ended.
 //! The DOM side is `web::customer`.
 
-use crate::api::CodeDocument;
 use crate::protocol::DisconnectReason;
+use crate::session::{EndReason, Session};
 
 /// The `code` parameter of a query string (`?code=…&…`), if present and non-empty.
 pub fn code_from_query(search: &str) -> Option<String> {
@@ -16,23 +16,29 @@ pub fn code_from_query(search: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// What the wait for the agent shows.
+/// What the customer's page shows before the call, from the session document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wait {
-    /// "Waiting for agent to join..."
-    ForAgent,
+    /// "Waiting for {agent} to join..." (the agent's name once the session knows it).
+    ForAgent { agent: Option<String> },
     /// The agent is in the room: Join.
-    AgentConnected { room: String },
-    /// The room was completed; the link is spent.
-    Ended,
+    AgentHere { agent: String },
+    /// The session is over; the link is spent.
+    Over(EndReason),
 }
 
 impl Wait {
-    pub fn from_document(doc: &CodeDocument) -> Wait {
-        match (&doc.room, doc.completed) {
-            (_, true) => Wait::Ended,
-            (Some(room), false) if !room.is_empty() => Wait::AgentConnected { room: room.clone() },
-            _ => Wait::ForAgent,
+    pub fn from_session(session: &Session) -> Wait {
+        if let Some(reason) = session.ended {
+            return Wait::Over(reason);
+        }
+        match &session.agent {
+            Some(a) if a.present => Wait::AgentHere {
+                agent: a.name.clone(),
+            },
+            agent => Wait::ForAgent {
+                agent: agent.as_ref().map(|a| a.name.clone()),
+            },
         }
     }
 }
@@ -97,19 +103,32 @@ mod tests {
     }
 
     #[test]
-    fn the_wait_follows_the_document() {
-        let doc = |room: Option<&str>, completed| CodeDocument {
-            task: "WT1".into(),
-            room: room.map(Into::into),
-            completed,
-        };
-        assert_eq!(Wait::from_document(&doc(None, false)), Wait::ForAgent);
-        assert_eq!(Wait::from_document(&doc(Some(""), false)), Wait::ForAgent);
+    fn the_wait_follows_the_session() {
+        let mut s = Session::new("WT1", 5, Some("Bob".into()));
+        assert_eq!(Wait::from_session(&s), Wait::ForAgent { agent: None });
+        s.agent = Some(crate::session::Agent {
+            name: "Alice".into(),
+            identity: "alice".into(),
+            worker: "WK1".into(),
+            present: false,
+        });
         assert_eq!(
-            Wait::from_document(&doc(Some("RM1"), false)),
-            Wait::AgentConnected { room: "RM1".into() }
+            Wait::from_session(&s),
+            Wait::ForAgent {
+                agent: Some("Alice".into())
+            }
         );
-        assert_eq!(Wait::from_document(&doc(Some("RM1"), true)), Wait::Ended);
+        s.set_agent_present(true, 10);
+        assert_eq!(
+            Wait::from_session(&s),
+            Wait::AgentHere {
+                agent: "Alice".into()
+            }
+        );
+        s.set_agent_present(false, 20);
+        assert!(matches!(Wait::from_session(&s), Wait::ForAgent { .. }));
+        s.end(EndReason::Replaced, 30);
+        assert_eq!(Wait::from_session(&s), Wait::Over(EndReason::Replaced));
     }
 
     #[test]

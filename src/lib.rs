@@ -16,6 +16,7 @@ pub mod protocol;
 pub mod rating;
 pub mod room_state;
 pub mod rules;
+pub mod session;
 pub mod sid;
 pub mod strings;
 

@@ -253,7 +253,7 @@ pub enum LiveClientMessage {
 }
 
 /// Server → browser on the live-document socket. `D` is the document's data: the server
-/// sends any JSON, the customer page reads a [`crate::api::CodeDocument`].
+/// sends any JSON, the customer page reads a [`crate::session::Session`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LiveServerMessage<D> {
@@ -476,11 +476,7 @@ mod tests {
         round_trip(
             &LiveServerMessage::Document {
                 revision: 3,
-                data: crate::api::CodeDocument {
-                    task: "WT1".into(),
-                    room: Some("RM1".into()),
-                    completed: false,
-                },
+                data: json!({"task": "WT1", "room": "RM1"}),
             },
             json!({"document": {"revision": 3, "data": {"task": "WT1", "room": "RM1"}}}),
         );

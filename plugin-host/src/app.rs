@@ -205,6 +205,7 @@ pub async fn bind(settings: Settings) -> Result<(TcpListener, AppState), StartEr
     if let Some(sandbox) = &state.sandbox {
         sandbox.spawn_background();
     }
+    crate::functions::sweep::spawn(state.clone());
     Ok((listener, state))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod assets;
+pub mod client_address;
 pub mod clock;
 pub mod config;
 pub mod functions;

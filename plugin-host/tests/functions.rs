@@ -5,15 +5,16 @@ mod common;
 use common::{assert_cors, jwt_part, Service};
 use serde_json::Value;
 
-/// Both customer functions refuse `code` with the template's 403.
-async fn assert_code_refused(svc: &Service, code: &str, why: &str) {
+/// Both customer functions refuse `code` with 403: the template's "Invalid code." for a code
+/// that never was, or the session's end `reason` for one whose session is over.
+async fn assert_code_refused(svc: &Service, code: &str, reason: Option<&str>, why: &str) {
     for f in ["client-get-sync-token", "client-get-video-token"] {
         let (status, body) = svc.call_json(f, &[("code", code)]).await;
-        assert_eq!(
-            (status, body),
-            (403, serde_json::json!({"error": "Invalid code."})),
-            "{why} code {code} on {f}"
-        );
+        assert_eq!(status, 403, "{why} code {code} on {f}: {body}");
+        match reason {
+            None => assert_eq!(body, serde_json::json!({"error": "Invalid code."}), "{why}"),
+            Some(r) => assert_eq!(body["reason"], r, "{why} code {code} on {f}: {body}"),
+        }
     }
 }
 
@@ -47,7 +48,8 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         &time::format_description::well_known::Rfc3339
     )
     .is_ok());
-    assert_eq!(code.as_object().unwrap().len(), 3);
+    assert_eq!(code.as_object().unwrap().len(), 4);
+    assert_eq!(code["resent"], false);
 
     let attrs = svc.task_attributes("alice", &task).await;
     let doc = attrs["syncDocument"]
@@ -67,7 +69,7 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         sync["sync_url"],
         format!("ws://127.0.0.1:{}/sandbox/documents/{doc}/live", svc.port)
     );
-    assert!(sync["identity"].as_str().unwrap().starts_with("customer-"));
+    assert!(sync["identity"].as_str().unwrap().starts_with("watcher-"));
     let (status, early) = svc
         .call_json("client-get-video-token", &[("code", unique)])
         .await;
@@ -114,23 +116,11 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         .await;
     assert_eq!(again["room_sid"], room.as_str());
 
-    // Customer: a fresh identity every call, a grant for that room only, and a feedback ticket.
-    let (status, v1) = svc
+    // Until the agent's tab says it is in the room, the customer waits.
+    let (status, _) = svc
         .call_json("client-get-video-token", &[("code", unique)])
         .await;
-    assert_eq!(status, 200, "{v1}");
-    let (_, v2) = svc
-        .call_json("client-get-video-token", &[("code", unique)])
-        .await;
-    assert_ne!(v1["identity"], v2["identity"]);
-    assert_eq!(v1["room_sid"], room.as_str());
-    let grants = &jwt_part(v1["token"].as_str().unwrap(), 1)["grants"];
-    assert_eq!(
-        grants,
-        &serde_json::json!({"identity": v1["identity"], "video": {"room": room}})
-    );
-    let ticket = v1["feedback_ticket"].as_str().unwrap().to_owned();
-
+    assert_eq!(status, 405);
     let (status, body) = svc
         .call_json(
             "update-video-state",
@@ -147,6 +137,32 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         "connected"
     );
 
+    // Customer: the session's one seat (every tab gets it), a grant for that room only, the
+    // agent's identity and name, and a feedback ticket.
+    let (status, v1) = svc
+        .call_json("client-get-video-token", &[("code", unique)])
+        .await;
+    assert_eq!(status, 200, "{v1}");
+    let (_, v2) = svc
+        .call_json("client-get-video-token", &[("code", unique)])
+        .await;
+    assert_eq!(
+        (v1["identity"].as_str(), v1["seat"].as_u64()),
+        (Some("customer-1"), Some(1))
+    );
+    assert_eq!(v2["identity"], v1["identity"]);
+    assert_eq!(
+        (v1["agent_identity"].as_str(), v1["agent_name"].as_str()),
+        (Some("alice"), Some("alice"))
+    );
+    assert_eq!(v1["room_sid"], room.as_str());
+    let grants = &jwt_part(v1["token"].as_str().unwrap(), 1)["grants"];
+    assert_eq!(
+        grants,
+        &serde_json::json!({"identity": v1["identity"], "video": {"room": room}})
+    );
+    let ticket = v1["feedback_ticket"].as_str().unwrap().to_owned();
+
     // Complete: success (twice), then the code is refused and the agent cannot rejoin.
     let (status, body) = svc
         .call_json(
@@ -159,7 +175,7 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         .call_json("complete-room", &[("Token", &token), ("roomSid", &room)])
         .await;
     assert_eq!(status, 200);
-    assert_code_refused(&svc, unique, "a completed room's").await;
+    assert_code_refused(&svc, unique, Some("wrapped_up"), "a completed room's").await;
     let (status, body) = svc
         .call_json(
             "agent-get-token",
@@ -323,12 +339,12 @@ async fn unknown_malformed_and_expired_codes_are_403() {
         "<script>",
         "ET0123456789abcdef0123456789abcdef",
     ] {
-        assert_code_refused(&svc, code, "an unknown").await;
+        assert_code_refused(&svc, code, None, "an unknown").await;
     }
     let (_, _, code) = svc.code("alice").await;
     let unique = code["unique_code"].as_str().unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
-    assert_code_refused(&svc, unique, "an expired").await;
+    assert_code_refused(&svc, unique, Some("expired"), "an expired").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -467,7 +483,7 @@ async fn completing_by_room_sid_alone_also_retires_the_code() {
         .call_json("complete-room", &[("Token", token), ("roomSid", &room.sid)])
         .await;
     assert_eq!(status, 200);
-    assert_code_refused(&svc, &room.code, "a completed room's").await;
+    assert_code_refused(&svc, &room.code, Some("wrapped_up"), "a completed room's").await;
     // An unknown room is refused like someone else's: nothing says whether it exists.
     let (status, body) = svc
         .call(

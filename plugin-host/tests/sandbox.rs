@@ -18,6 +18,7 @@ fn room(name: Option<&str>, unused: u32, empty: u32) -> CreateRoom<'_> {
         record_participants_on_connect: false,
         empty_room_timeout: empty,
         unused_room_timeout: unused,
+        max_participants: None,
     }
 }
 

@@ -8,7 +8,9 @@ use chat_to_video::api::{IceConfig, IceServer};
 use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
+mod lifecycle;
 mod values;
+pub use lifecycle::{ClientAddressSettings, SessionSettings};
 use values::{check_sid, parse_base_url, parse_bool, parse_int, parse_positive_f64};
 
 /// Command line of `plugin-host`. Every flag can also come from the environment.
@@ -110,6 +112,16 @@ impl Mode {
 /// Room types Twilio's Video API accepts (`room_enum_room_type`).
 pub const ROOM_TYPES: [&str; 4] = ["group", "go", "peer-to-peer", "group-small"];
 
+/// The most participants a room of this type admits (Twilio's limits).
+pub fn max_participants(room_type: &str) -> u32 {
+    match room_type {
+        "go" => 2,
+        "group-small" => 4,
+        "peer-to-peer" => 10,
+        _ => 50,
+    }
+}
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -135,6 +147,8 @@ pub struct Settings {
     pub sandbox_minute_secs: f64,
     pub guess_burst: u32,
     pub guess_refill_secs: f64,
+    pub session: SessionSettings,
+    pub client_address: ClientAddressSettings,
 }
 
 impl Settings {
@@ -164,7 +178,7 @@ impl Settings {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Settings, ConfigError> {
         let get = |name: &'static str| -> Option<String> {
-            debug_assert!(ENV_ONLY.contains(&name));
+            debug_assert!(ENV_ONLY.contains(&name) || lifecycle::VARIABLES.contains(&name));
             env(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
@@ -307,6 +321,18 @@ impl Settings {
         let guess_refill_secs =
             parse_positive_f64("CODE_GUESS_REFILL_SECS", get("CODE_GUESS_REFILL_SECS"), 6.0)?;
 
+        let (session, client_address) = lifecycle::read(get)?;
+        // Every customer seat and the agent must fit in the room.
+        if session.customer_seats + 1 > max_participants(&room_type) {
+            return Err(invalid(
+                "VIDEO_CUSTOMER_SEATS",
+                format!(
+                    "at most {} with VIDEO_ROOM_TYPE={room_type} (its rooms hold {}, the agent included)",
+                    max_participants(&room_type) - 1,
+                    max_participants(&room_type)
+                ),
+            ));
+        }
         let region = get("TWILIO_REGION");
         if let Some(r) = &region {
             if !r
@@ -341,6 +367,8 @@ impl Settings {
             sandbox_minute_secs,
             guess_burst,
             guess_refill_secs,
+            session,
+            client_address,
         })
     }
 }

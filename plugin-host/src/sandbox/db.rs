@@ -7,10 +7,11 @@ use std::sync::{Arc, Mutex};
 use rusqlite::Connection;
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("../../migrations/0001_sandbox.sql"),
     include_str!("../../migrations/0002_conversation_messages.sql"),
     include_str!("../../migrations/0003_reservations.sql"),
+    include_str!("../../migrations/0004_worker_attributes.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

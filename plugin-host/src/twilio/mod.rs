@@ -227,6 +227,17 @@ impl TwilioClient {
         url
     }
 
+    /// The next page of a list: the path and query of the `next_page_url` Twilio answered with,
+    /// on `base` (so credentials only ever go to the configured origin).
+    pub(crate) fn next_page(&self, base: &Url, next: &str) -> Result<Url, TwilioError> {
+        let next = Url::parse(next)
+            .map_err(|e| TwilioError::Decode(format!("next_page_url is not a URL: {e}")))?;
+        let mut url = base.clone();
+        url.set_path(next.path());
+        url.set_query(next.query());
+        Ok(url)
+    }
+
     /// Sends the call, retrying on 429/503 with jittered exponential backoff (or `Retry-After`);
     /// answers whatever status came last.
     pub(crate) async fn send(&self, call: Call<'_>) -> Result<Answer, TwilioError> {

@@ -191,7 +191,19 @@ impl Api {
         (token, task, body)
     }
 
-    /// [`code`](Self::code), then the agent joins: the room is created.
+    /// What the agent's tab reports once its media is up: the agent is in the room (the
+    /// customer may now get a video token).
+    pub async fn connected(&self, token: &str, task: &str) {
+        let (status, body) = self
+            .call(
+                "update-video-state",
+                &[("Token", token), ("taskSid", task), ("state", "connected")],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// [`code`](Self::code), then the agent joins: the room is created and the agent is in it.
     pub async fn room(&self, agent: &str) -> Room {
         let (token, task, code) = self.code(agent).await;
         let code = code["unique_code"]
@@ -206,6 +218,7 @@ impl Api {
             )
             .await;
         assert_eq!(status, 200, "{grant}");
+        self.connected(&token, &task).await;
         let sid = grant["room_sid"].as_str().expect("room_sid").to_owned();
         Room {
             token,
