@@ -43,26 +43,102 @@ impl Wait {
     }
 }
 
-/// What an answer of `client-get-sync-token` / `client-get-video-token` means for people.
+/// What an answer of the customer endpoints means for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeAnswer {
     Ok,
-    /// 403: unknown or expired code.
+    /// 403 without a reason: a code that never was.
     InvalidCode,
-    /// 405: the agent has not connected yet.
+    /// 403 with the session's reason: the session is over (or its link expired).
+    Over(EndReason),
+    /// 405: the agent is not in the room (yet, or any more).
     AgentNotConnected,
+    /// 409: the session already has its rating.
+    AlreadyRated,
+    /// 429: too many invalid codes from here; try again after this many seconds.
+    TooManyAttempts {
+        retry_after_secs: u32,
+    },
     /// Anything else: try again later.
     Unavailable,
 }
 
 impl CodeAnswer {
-    pub fn from_status(status: u16) -> CodeAnswer {
+    /// From the status, the body's `reason` and `Retry-After`.
+    pub fn from_answer(status: u16, reason: Option<&str>, retry_after: Option<u32>) -> CodeAnswer {
         match status {
             200..=299 => CodeAnswer::Ok,
-            403 => CodeAnswer::InvalidCode,
+            403 => match reason.and_then(EndReason::from_wire) {
+                Some(r) => CodeAnswer::Over(r),
+                None => CodeAnswer::InvalidCode,
+            },
             405 => CodeAnswer::AgentNotConnected,
+            409 => CodeAnswer::AlreadyRated,
+            429 => CodeAnswer::TooManyAttempts {
+                retry_after_secs: retry_after.unwrap_or(60).max(1),
+            },
             _ => CodeAnswer::Unavailable,
         }
+    }
+}
+
+/// What the page says when the session is over, for each reason: what happened, and what to do.
+pub const fn over_text(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Replaced => {
+            "This link was replaced by a newer one. Use the latest link in the chat."
+        }
+        EndReason::Expired => "This link has expired. Please ask the agent for a new link.",
+        EndReason::EndedByAgent => "The agent ended the video call.",
+        EndReason::TimedOut => "This video call has ended because nobody was in it.",
+        EndReason::WrappedUp
+        | EndReason::Completed
+        | EndReason::Canceled
+        | EndReason::Transferred => "This video call has ended.",
+    }
+}
+
+/// "Too many attempts. Try again in N seconds."
+pub fn too_many_attempts_text(retry_after_secs: u32) -> String {
+    let mut out = String::from("Too many attempts. Try again in ");
+    push_decimal(&mut out, retry_after_secs);
+    out.push_str(if retry_after_secs == 1 {
+        " second."
+    } else {
+        " seconds."
+    });
+    out
+}
+
+/// "Waiting for {agent} to join..." ("agent" until the session knows the name).
+pub fn waiting_text(agent: Option<&str>) -> String {
+    let mut out = String::from("Waiting for ");
+    out.push_str(agent.unwrap_or("agent"));
+    out.push_str(" to join...");
+    out
+}
+
+/// "{agent} is here. Join when you are ready."
+pub fn agent_here_text(agent: &str) -> String {
+    let mut out = String::from(agent);
+    out.push_str(" is here. Join when you are ready.");
+    out
+}
+
+fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
     }
 }
 
@@ -132,12 +208,80 @@ mod tests {
     }
 
     #[test]
-    fn answers_by_status() {
-        assert_eq!(CodeAnswer::from_status(200), CodeAnswer::Ok);
-        assert_eq!(CodeAnswer::from_status(403), CodeAnswer::InvalidCode);
-        assert_eq!(CodeAnswer::from_status(405), CodeAnswer::AgentNotConnected);
-        assert_eq!(CodeAnswer::from_status(500), CodeAnswer::Unavailable);
-        assert_eq!(CodeAnswer::from_status(404), CodeAnswer::Unavailable);
+    fn answers_by_status_reason_and_retry_after() {
+        assert_eq!(CodeAnswer::from_answer(200, None, None), CodeAnswer::Ok);
+        assert_eq!(
+            CodeAnswer::from_answer(403, None, None),
+            CodeAnswer::InvalidCode
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(403, Some("replaced"), None),
+            CodeAnswer::Over(EndReason::Replaced)
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(403, Some("nonsense"), None),
+            CodeAnswer::InvalidCode
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(405, None, None),
+            CodeAnswer::AgentNotConnected
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(409, None, None),
+            CodeAnswer::AlreadyRated
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(429, None, Some(7)),
+            CodeAnswer::TooManyAttempts {
+                retry_after_secs: 7
+            }
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(429, None, Some(0)),
+            CodeAnswer::TooManyAttempts {
+                retry_after_secs: 1
+            }
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(429, None, None),
+            CodeAnswer::TooManyAttempts {
+                retry_after_secs: 60
+            }
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(500, None, None),
+            CodeAnswer::Unavailable
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(404, None, None),
+            CodeAnswer::Unavailable
+        );
+    }
+
+    #[test]
+    fn what_the_page_says() {
+        assert_eq!(
+            over_text(EndReason::Replaced),
+            "This link was replaced by a newer one. Use the latest link in the chat."
+        );
+        assert!(over_text(EndReason::Expired).contains("new link"));
+        for r in EndReason::ALL {
+            assert!(over_text(r).ends_with('.'), "{r:?}");
+        }
+        assert_eq!(
+            too_many_attempts_text(12),
+            "Too many attempts. Try again in 12 seconds."
+        );
+        assert_eq!(
+            too_many_attempts_text(1),
+            "Too many attempts. Try again in 1 second."
+        );
+        assert_eq!(waiting_text(None), "Waiting for agent to join...");
+        assert_eq!(waiting_text(Some("Alice")), "Waiting for Alice to join...");
+        assert_eq!(
+            agent_here_text("Alice"),
+            "Alice is here. Join when you are ready."
+        );
     }
 
     #[test]

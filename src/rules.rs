@@ -10,12 +10,15 @@
 
 use crate::api::param;
 use crate::attributes::VideoAttributes;
+use crate::session::EndReason;
 
 /// `taskChannelUniqueName`s that count as chat-based.
 pub const CHAT_CHANNELS: [&str; 6] = ["chat", "sms", "whatsapp", "messenger", "web", "gbm"];
 
 /// The TaskRouter task status during which the agent works the task.
 pub const ASSIGNED: &str = "assigned";
+/// The task status after the agent's work, before completion.
+pub const WRAPPING: &str = "wrapping";
 
 /// When the plugin hears a Flex action.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +51,7 @@ impl ActionHook {
 }
 
 /// Every Flex action the plugin listens to. The shell adds exactly these listeners.
-pub const ACTION_HOOKS: [ActionHook; 3] = [
+pub const ACTION_HOOKS: [ActionHook; 5] = [
     // Finishing a task is vetoed while the agent is in its room.
     ActionHook {
         action: "CompleteTask",
@@ -58,12 +61,31 @@ pub const ACTION_HOOKS: [ActionHook; 3] = [
         action: "WrapupTask",
         when: HookTime::Before,
     },
-    // After wrap-up the room is completed, so the link cannot be reused.
+    // Every way the task leaves the agent ends its video session at once (the host also ends
+    // it by itself within a minute, should the browser be gone).
     ActionHook {
         action: "WrapupTask",
         when: HookTime::After,
     },
+    ActionHook {
+        action: "CompleteTask",
+        when: HookTime::After,
+    },
+    ActionHook {
+        action: "TransferTask",
+        when: HookTime::After,
+    },
 ];
+
+/// Why the video session ends after Flex's `action` (an `after` hook), if it does.
+pub fn ends_session(action: &str) -> Option<EndReason> {
+    match action {
+        "WrapupTask" => Some(EndReason::WrappedUp),
+        "CompleteTask" => Some(EndReason::Completed),
+        "TransferTask" => Some(EndReason::Transferred),
+        _ => None,
+    }
+}
 
 /// Whether the plugin vetoes `action` (a `before` hook).
 pub fn is_guarded(action: &str) -> bool {
@@ -103,9 +125,14 @@ impl TaskFacts {
         self.is_assigned() && self.is_chat_based()
     }
 
-    /// The Video Room tab: while assigned and the task has been escalated to video.
+    /// The Video Room tab: while the task has been escalated to video and is assigned, or
+    /// wrapping (then as a read-only summary of the call, with the customer's rating).
     pub fn show_tab(&self) -> bool {
-        self.is_assigned() && self.video.has_video()
+        (self.is_assigned() || self.is_wrapping()) && self.video.has_video()
+    }
+
+    pub fn is_wrapping(&self) -> bool {
+        self.status.as_deref() == Some(WRAPPING)
     }
 
     /// Whether `sid` names this task (its task or its reservation).
@@ -253,7 +280,10 @@ mod tests {
     fn tab_shows_while_assigned_with_a_video_attribute() {
         assert!(!task("assigned", "chat").show_tab());
         assert!(with_video(task("assigned", "chat")).show_tab());
-        assert!(!with_video(task("wrapping", "chat")).show_tab());
+        // Wrapping: the summary stays where the agent is.
+        assert!(with_video(task("wrapping", "chat")).show_tab());
+        assert!(!task("wrapping", "chat").show_tab());
+        assert!(!with_video(task("completed", "chat")).show_tab());
         assert!(!with_video(task("reserved", "chat")).show_tab());
         // Any of the feature's keys marks the task, whatever the channel.
         let mut t = task("assigned", "voice");
@@ -312,8 +342,23 @@ mod tests {
         let events: Vec<String> = ACTION_HOOKS.iter().map(|h| h.event()).collect();
         assert_eq!(
             events,
-            ["beforeCompleteTask", "beforeWrapupTask", "afterWrapupTask"]
+            [
+                "beforeCompleteTask",
+                "beforeWrapupTask",
+                "afterWrapupTask",
+                "afterCompleteTask",
+                "afterTransferTask"
+            ]
         );
+        // Every after hook ends the session, for its own reason.
+        for hook in ACTION_HOOKS.iter().filter(|h| h.when == HookTime::After) {
+            assert!(ends_session(hook.action).is_some(), "{}", hook.action);
+        }
+        assert_eq!(ends_session("WrapupTask"), Some(EndReason::WrappedUp));
+        assert_eq!(ends_session("CompleteTask"), Some(EndReason::Completed));
+        assert_eq!(ends_session("TransferTask"), Some(EndReason::Transferred));
+        assert_eq!(ends_session("AcceptTask"), None);
+        assert_eq!(ends_session("wrapuptask"), None);
         assert!(is_guarded("CompleteTask"));
         assert!(is_guarded("WrapupTask"));
         for other in [

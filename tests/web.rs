@@ -189,7 +189,11 @@ async fn tab_joins_connects_and_guards_wrapup() {
     let fetch = Fetch::install();
     let (p, media) = scripted_plugin(&flex);
     let el = container();
-    let tab = p.mount_tab(el.clone(), chat_task("WT0010", VIDEO_TASK));
+    let tab = p.mount_tab(
+        el.clone(),
+        chat_task("WT0010", VIDEO_TASK),
+        JsValue::UNDEFINED,
+    );
     let join = button_in(&el, "button.c2v-join");
     let leave = button_in(&el, "button.c2v-leave");
     assert_eq!(join.text_content().as_deref(), Some("Join Video Room"));
@@ -286,8 +290,16 @@ async fn one_room_per_agent_and_unmount_leaves_the_room() {
     let (p, media) = scripted_plugin(&flex);
     let first_el = container();
     let second_el = container();
-    let first = p.mount_tab(first_el.clone(), chat_task("WT0020", VIDEO_TASK));
-    let second = p.mount_tab(second_el.clone(), chat_task("WT0021", VIDEO_TASK));
+    let first = p.mount_tab(
+        first_el.clone(),
+        chat_task("WT0020", VIDEO_TASK),
+        JsValue::UNDEFINED,
+    );
+    let second = p.mount_tab(
+        second_el.clone(),
+        chat_task("WT0021", VIDEO_TASK),
+        JsValue::UNDEFINED,
+    );
 
     button_in(&first_el, "button.c2v-join").click();
     assert!(until(|| fetch.count() == 1).await);
@@ -346,7 +358,11 @@ async fn without_media_the_tab_says_so_and_never_claims_connected() {
     let p = make_plugin(&flex, "{}")
         .with_connector(std::rc::Rc::new(chat_to_video::web::connector::Unavailable));
     let el = container();
-    let _tab = p.mount_tab(el.clone(), chat_task("WT0030", VIDEO_TASK));
+    let _tab = p.mount_tab(
+        el.clone(),
+        chat_task("WT0030", VIDEO_TASK),
+        JsValue::UNDEFINED,
+    );
     button_in(&el, "button.c2v-join").click();
     assert!(until(|| fetch.count() == 1).await);
     let root = find(&el, ".c2v-tab");
@@ -374,7 +390,11 @@ async fn token_failure_is_reported_without_attribute_writes() {
     let fetch = Fetch::install();
     let (p, media) = scripted_plugin(&flex);
     let el = container();
-    let _tab = p.mount_tab(el.clone(), chat_task("WT0040", VIDEO_TASK));
+    let _tab = p.mount_tab(
+        el.clone(),
+        chat_task("WT0040", VIDEO_TASK),
+        JsValue::UNDEFINED,
+    );
     button_in(&el, "button.c2v-join").click();
     assert!(until(|| fetch.count() == 1).await);
     assert_eq!(
@@ -398,6 +418,7 @@ async fn token_failure_is_reported_without_attribute_writes() {
     let _tab2 = p.mount_tab(
         el2.clone(),
         chat_task("WT0041", r#"{"videoRoomSid":"RM9"}"#),
+        JsValue::UNDEFINED,
     );
     button_in(&el2, "button.c2v-join").click();
     tick().await;
@@ -416,7 +437,11 @@ fn text_is_rendered_as_text_never_as_markup() {
         r#"{"PSChatToVideoJoinVideoRoom":"<img src=x onerror=alert(1)>Join","PSChatToVideoSwitchToVideo":"<b>Video</b>"}"#,
     );
     let el = container();
-    let tab = p.mount_tab(el.clone(), chat_task("WT0050", VIDEO_TASK));
+    let tab = p.mount_tab(
+        el.clone(),
+        chat_task("WT0050", VIDEO_TASK),
+        JsValue::UNDEFINED,
+    );
     let join = button_in(&el, "button.c2v-join");
     assert_eq!(
         join.text_content().as_deref(),
@@ -443,7 +468,11 @@ fn a_disabled_plugin_mounts_nothing() {
     let el = container();
     let m = p.mount_button(el.clone(), chat_task("WT0060", "{}"), JsValue::UNDEFINED);
     assert!(m.is_empty());
-    let t = p.mount_tab(el.clone(), chat_task("WT0060", VIDEO_TASK));
+    let t = p.mount_tab(
+        el.clone(),
+        chat_task("WT0060", VIDEO_TASK),
+        JsValue::UNDEFINED,
+    );
     assert!(t.is_empty());
     assert_eq!(el.child_element_count(), 0);
 }
@@ -464,7 +493,7 @@ async fn mounting_and_freeing_100_times_leaves_nothing_behind() {
     for round in 0..100u32 {
         let task = chat_task("WT0070", VIDEO_TASK);
         let button = p.mount_button(el.clone(), task.clone(), JsValue::UNDEFINED);
-        let tab: Mounted = p.mount_tab(el.clone(), task.clone());
+        let tab: Mounted = p.mount_tab(el.clone(), task.clone(), JsValue::UNDEFINED);
         // The instrument sees our listeners (button: 1, tab: 2), so its count can fail.
         assert_eq!(live_listener_count(), listeners_before + 3, "round {round}");
         assert_eq!(dom::live_components(), components_before + 2);
@@ -519,7 +548,11 @@ async fn connected_tab(
     el: &web_sys::HtmlElement,
     task_sid: &str,
 ) -> Mounted {
-    let tab = p.mount_tab(el.clone(), chat_task(task_sid, VIDEO_TASK));
+    let tab = p.mount_tab(
+        el.clone(),
+        chat_task(task_sid, VIDEO_TASK),
+        JsValue::UNDEFINED,
+    );
     let before = fetch.count();
     let connections = media.sinks.borrow().len();
     button_in(el, "button.c2v-join").click();
@@ -771,6 +804,7 @@ fn the_customer_rating_is_shown_with_its_comment_as_text() {
                 r#"{{"rating":4,"comment":"{hostile}","submittedAt":"2026-01-01T00:00:00Z"}}"#
             ),
         ),
+        JsValue::UNDEFINED,
     );
     let rating = find(&el, ".c2v-rating");
     assert!(is_shown(&rating));
@@ -801,7 +835,11 @@ fn the_rating_appears_changes_and_goes_with_the_task_attributes() {
         r#"{"PSChatToVideoCustomerRating":"Note : {{rating}} sur 5"}"#,
     );
     let el = container();
-    let tab = p.mount_tab(el.clone(), chat_task("WT0410", VIDEO_TASK));
+    let tab = p.mount_tab(
+        el.clone(),
+        chat_task("WT0410", VIDEO_TASK),
+        JsValue::UNDEFINED,
+    );
     let rating = find(&el, ".c2v-rating");
     let score = find(&el, ".c2v-rating-score");
     let comment = find(&el, ".c2v-rating-comment");

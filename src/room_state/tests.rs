@@ -13,7 +13,7 @@ fn failures() -> Vec<ConnectFailure> {
 }
 
 fn reasons() -> Vec<DisconnectReason> {
-    let mut v = vec![DisconnectReason::Left];
+    let mut v = vec![DisconnectReason::Left, DisconnectReason::EndedForEveryone];
     v.extend(ServiceReason::ALL.map(DisconnectReason::Remote));
     v
 }
@@ -55,6 +55,8 @@ fn all_phases() -> Vec<Phase> {
             Failure::AlreadyInThisRoom,
             Failure::NoVideoRoom,
             Failure::Token,
+            Failure::SessionOver(EndReason::Expired),
+            Failure::SessionOver(EndReason::Replaced),
         ]
         .map(Phase::Failed),
     );
@@ -77,10 +79,13 @@ fn all_inputs(other: &ActiveRoom) -> Vec<Input<'_>> {
         },
         Input::TokenReceived,
         Input::TokenFailed,
+        Input::TokenRefused(EndReason::Expired),
+        Input::TokenRefused(EndReason::WrappedUp),
         Input::Connected,
         Input::Reconnecting,
         Input::Reconnected,
         Input::Leave,
+        Input::EndForEveryone,
         Input::Unmount,
     ];
     v.extend(reasons().into_iter().map(Input::Disconnected));
@@ -221,7 +226,13 @@ fn each_remote_ending_writes_what_it_means() {
             assert_eq!(effects.last(), Some(&Effect::Disconnect), "{r:?}");
             assert!(!phase.holds_room(), "{r:?} releases the claim");
             assert_eq!(phase.is_error(), alert, "{r:?}");
-            assert!(phase.can_join(), "{r:?}: Join is offered again");
+            // A completed room is the end of the session: a new link, not Join, is offered.
+            assert_eq!(
+                phase.can_join(),
+                r != RoomCompleted,
+                "{r:?}: Join offered again"
+            );
+            assert_eq!(phase.offers_new_link(), r == RoomCompleted, "{r:?}");
         }
     }
     // Leaving by choice.
@@ -430,9 +441,15 @@ fn invariants_hold_for_every_transition() {
             );
             // Never `created`: the server writes that.
             assert_ne!(step.write, Some(VideoRoomState::Created), "{ctx}");
-            // Leaving a connection always disconnects it.
+            // Leaving a connection always disconnects it (ending the session for everyone
+            // disconnects too).
             if (from == Phase::Connecting || was_in_room) && !step.phase.holds_room() {
-                assert_eq!(step.effect, Effect::Disconnect, "{ctx}");
+                let expected = if input == Input::EndForEveryone {
+                    Effect::EndSession
+                } else {
+                    Effect::Disconnect
+                };
+                assert_eq!(step.effect, expected, "{ctx}");
             }
             // Join only ever starts a token fetch.
             if step.effect == Effect::FetchToken {
@@ -457,4 +474,60 @@ fn offered_controls_and_names() {
     assert!(!Phase::Connected.can_join());
     assert_eq!(Phase::Connected.name(), "connected");
     assert_eq!(Phase::Failed(Failure::Token).name(), "error");
+}
+
+#[test]
+fn a_session_that_is_over_offers_a_new_link_instead_of_join() {
+    for (reason, text) in [
+        (EndReason::Expired, Text::LinkExpired),
+        (EndReason::TimedOut, Text::SessionEnded),
+        (EndReason::Replaced, Text::SessionEnded),
+    ] {
+        let (phase, writes, effects) = run(&[join(None), Input::TokenRefused(reason)]);
+        assert_eq!(phase, Phase::Failed(Failure::SessionOver(reason)));
+        assert!(writes.is_empty(), "no room was joined");
+        assert_eq!(effects, [Effect::FetchToken, Effect::None]);
+        assert!(!phase.holds_room());
+        assert!(!phase.can_join(), "a retry cannot work");
+        assert!(phase.offers_new_link());
+        assert_eq!(phase.text(), Some(text));
+        assert!(phase.is_error());
+    }
+    // A token that failed for another reason may be retried.
+    let (phase, _, _) = run(&[join(None), Input::TokenFailed]);
+    assert!(phase.can_join() && !phase.offers_new_link());
+}
+
+#[test]
+fn ending_the_call_for_everyone() {
+    let mut inputs = in_room(false);
+    inputs.push(Input::EndForEveryone);
+    let (phase, writes, effects) = run(&inputs);
+    assert_eq!(
+        phase,
+        Phase::Disconnected(DisconnectReason::EndedForEveryone)
+    );
+    assert_eq!(
+        writes,
+        [VideoRoomState::Connected, VideoRoomState::Disconnected]
+    );
+    assert_eq!(effects.last(), Some(&Effect::EndSession));
+    assert!(!phase.holds_room() && !phase.is_error());
+    assert!(phase.offers_new_link() && !phase.can_join());
+    assert_eq!(phase.text(), Some(Text::SessionEnded));
+    // Only from inside a room.
+    assert_eq!(Phase::Idle.step(Input::EndForEveryone), None);
+    assert_eq!(Phase::FetchingToken.step(Input::EndForEveryone), None);
+}
+
+#[test]
+fn a_new_session_resets_a_tab_that_is_not_in_a_room() {
+    for phase in all_phases() {
+        let after = phase.on_new_session();
+        if phase.holds_room() {
+            assert_eq!(after, phase, "{phase:?} keeps its room");
+        } else {
+            assert_eq!(after, Phase::Idle, "{phase:?}");
+        }
+    }
 }
