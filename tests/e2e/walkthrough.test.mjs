@@ -212,7 +212,7 @@ test("the seed's walkthrough, end to end", async (t) => {
     video.on("pageerror", (err) => pageErrors.push(`${video.url()}: ${err}`));
     await video.setViewportSize({ width: 960, height: 900 });
     assert.equal(video.url(), inviteUrl);
-    await video.waitForSelector(`[data-role="wait-status"]:text-is("Agent connected.")`);
+    await video.waitForSelector(`[data-role="wait-status"]:text-is("alice is here. Join when you are ready.")`);
     await shot(video, "03-customer-join-page.png");
     await video.click(`[data-role="join"]`);
     await video.waitForSelector(`[data-role="in-call"]`);
@@ -247,7 +247,7 @@ test("the seed's walkthrough, end to end", async (t) => {
     await shot(desk, "04-desk-sees-shared-screen.png", `${tile} [data-role="remote-screen"]`);
   });
 
-  await step(t, "5. wrap-up is refused while connected; after leaving, wrap-up and complete succeed, the room ends, the customer rates, the link is refused", async () => {
+  await step(t, "5. wrap-up is refused while connected; after leaving, wrap-up ends the session, the customer rates during wrap-up and the agent sees it; after completion the link is refused", async () => {
     await desk.click(`${canvas(taskSid)} [data-action="WrapupTask"]`);
     const blocked = desk.locator(`[data-notification-id="ChatToVideoWrapupBlocked"]`);
     await blocked.waitFor();
@@ -266,25 +266,29 @@ test("the seed's walkthrough, end to end", async (t) => {
     await desk.click(`${canvas(taskSid)} [data-action="WrapupTask"]`);
     await desk.waitForSelector(`.task-item[data-task-sid="${taskSid}"][data-task-status="wrapping"]`);
 
-    // After the wrap-up the plugin completes the room: the customer lands on the post-call page.
+    // After the wrap-up the plugin ends the session: the customer lands on the post-call page,
+    // and the agent's tab stays as a summary of the call while the task is wrapping.
     await video.waitForSelector(`[data-role="post-call"]`);
     await shot(video, "05-customer-post-call.png");
-    await desk.click(`${canvas(taskSid)} [data-action="CompleteTask"]`);
-    await desk.waitForSelector(`.task-item[data-task-sid="${taskSid}"][data-task-status="completed"]`);
-    await chat.waitForSelector("#chat-status:has-text('The agent has ended this chat.')");
+    await desk.waitForSelector(`${room()} .c2v-tab[data-mode="summary"] .c2v-summary:has-text("Video call:")`);
 
     await video.check("#ctv-rating-5");
     await video.fill("#ctv-comment", "Quick and friendly, thank you!");
     await video.click(`[data-role="submit-rating"]`);
     await video.waitForSelector(`[data-role="rating-status"]:not(:empty)`);
     await shot(video, "05-customer-rated.png");
-    await desk.waitForSelector(`${canvas(taskSid)} [data-video-rating="5"]`);
-    assert.match(await desk.textContent(`${canvas(taskSid)} .video-rating`), /5\/5 · “Quick and friendly, thank you!”/);
-    await shot(desk, "05-desk-rating-on-task.png");
+    // The rating reaches the agent where they are, during wrap-up, with a notification.
+    await desk.waitForSelector(`${room()} .c2v-rating-score:text-is("Customer rating: 5/5")`);
+    assert.equal(await desk.textContent(`${room()} .c2v-rating-comment`), "Quick and friendly, thank you!");
+    await desk.waitForSelector(`[data-notification-id="ChatToVideoRatingReceived"]`);
+    await shot(desk, "05-desk-rating-on-task.png", `${room()} .c2v-rating`);
+    await desk.click(`${canvas(taskSid)} [data-action="CompleteTask"]`);
+    await desk.waitForSelector(`.task-item[data-task-sid="${taskSid}"][data-task-status="completed"]`);
+    await chat.waitForSelector("#chat-status:has-text('The agent has ended this chat.')");
 
     const again = await newPage(customerContext, { width: 960, height: 900 });
     await again.goto(inviteUrl);
-    await again.waitForSelector(`[data-role="code-error"]:has-text("not valid or has expired")`);
+    await again.waitForSelector(`[data-role="over-reason"]:text-is("This video call has ended.")`);
     await shot(again, "05-link-refused.png");
     await again.close();
   });
