@@ -22,6 +22,7 @@ pub mod services;
 pub mod sid;
 pub mod signaling;
 pub mod sweeper;
+pub mod task_moves;
 pub mod tasks;
 
 use base64::Engine as _;
