@@ -67,24 +67,22 @@ export class FetchDouble {
   }
 }
 
-// A recording stand-in for the Flex module: Actions.invokeAction and Notifications.
+// A recording stand-in for the Flex module: `Actions` is the sandbox desk's ActionsManager
+// (`actions`, made by tests/common/mod.rs) with a SendMessage that records each invocation
+// and refuses it on demand; Notifications records the ids shown.
 export class FlexDouble {
-  constructor() {
+  constructor(actions) {
     this.invoked = [];
     this.shown = [];
     this.rejectSendMessage = false;
-    const self = this;
+    actions.registerAction('SendMessage', async (payload) => {
+      this.invoked.push({ name: 'SendMessage', payload });
+      if (this.rejectSendMessage) throw new Error('SendMessage refused');
+    });
     this.flex = {
-      Actions: {
-        invokeAction(name, payload) {
-          self.invoked.push({ name, payload });
-          return self.rejectSendMessage && name === 'SendMessage'
-            ? Promise.reject(new Error('SendMessage refused'))
-            : Promise.resolve();
-        },
-      },
+      Actions: actions,
       Notifications: {
-        showNotification(id) { self.shown.push(id); },
+        showNotification: (id) => { this.shown.push(id); },
       },
     };
   }

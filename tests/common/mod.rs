@@ -1,4 +1,5 @@
-//! Bindings to the JS test doubles (`doubles.js`) and small helpers shared by the suites.
+//! Bindings to the JS test doubles (`doubles.js`), to the sandbox desk's Flex actions
+//! dispatcher the Flex double is built around, and small helpers shared by the suites.
 #![allow(dead_code)]
 
 pub mod browser;
@@ -6,6 +7,14 @@ pub mod browser;
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen(module = "/plugin-host/web/sandbox/desk/flex/actions.js")]
+extern "C" {
+    /// Flex's `Actions`: named actions, before/after listeners, abort.
+    pub type ActionsManager;
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ActionsManager;
+}
 
 #[wasm_bindgen(module = "/tests/common/doubles.js")]
 extern "C" {
@@ -39,7 +48,7 @@ extern "C" {
 
     pub type FlexDouble;
     #[wasm_bindgen(constructor)]
-    pub fn new() -> FlexDouble;
+    fn with_actions(actions: ActionsManager) -> FlexDouble;
     #[wasm_bindgen(method)]
     pub fn object(this: &FlexDouble) -> JsValue;
     #[wasm_bindgen(method, js_name = setRejectSendMessage)]
@@ -59,6 +68,13 @@ extern "C" {
     pub fn instrument_listeners();
     #[wasm_bindgen(js_name = liveListenerCount)]
     pub fn live_listener_count() -> i32;
+}
+
+impl FlexDouble {
+    /// A Flex double whose `Actions` is a new `ActionsManager`.
+    pub fn new() -> FlexDouble {
+        FlexDouble::with_actions(ActionsManager::new())
+    }
 }
 
 /// Installs the fetch double for the guard's lifetime.

@@ -1,6 +1,8 @@
 // The page the shell's tests and the load benchmark open: React 17 and ReactDOM 17
-// (as Flex 2 provides them) and the recording Flex stand-in, all inline, so the only
-// other request the page makes is for the plugin bundle.
+// (as Flex 2 provides them) and the recording Flex stand-in, bundled with the desk's
+// ActionsManager it uses, all inline, so the only other request the page makes is for the
+// plugin bundle.
+import { build } from "esbuild";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,11 +23,23 @@ export function serviceConfiguration({ enabled = true, functionsDomain = "127.0.
 
 const inline = (code) => `<script>${code.replace(/<\/script/gi, "<\\/script")}</script>`;
 
+/** fixtures/flex-double.js and what it imports, as one classic script. */
+async function flexDoubleScript() {
+  const result = await build({
+    entryPoints: [path.join(here, "fixtures/flex-double.js")],
+    bundle: true,
+    format: "iife",
+    write: false,
+    logLevel: "silent",
+  });
+  return result.outputFiles[0].text;
+}
+
 export async function shellPage(config) {
   const [react, reactDom, double] = await Promise.all([
     readFile(path.join(paths.nodeModules, "react/umd/react.production.min.js"), "utf8"),
     readFile(path.join(paths.nodeModules, "react-dom/umd/react-dom.production.min.js"), "utf8"),
-    readFile(path.join(here, "fixtures/flex-double.js"), "utf8"),
+    flexDoubleScript(),
   ]);
   return `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Flex plugin page</title>
 ${inline(react)}

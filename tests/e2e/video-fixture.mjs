@@ -1,7 +1,8 @@
 // What the video and customer-page browser tests share: a sandbox host with loopback-only
 // ICE, the sandbox API calls that set up an agent, a chat and a code, the agent's page
 // (the real plugin bundle on the Flex stand-in, with the Video Room tab rendered for the
-// real task) and the customer page as the host serves it.
+// real task), the customer page as the host serves it, and the two meeting in a room.
+import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -165,6 +166,40 @@ export async function openAgent(browser, host, chat, prepare = async () => {}) {
       await server.close();
     },
   };
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns something truthy (returned), failing after `timeout` ms. */
+export async function waitFor(check, what, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = await check();
+    if (last) return last;
+    await sleep(100);
+  }
+  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** Agent joins from the tab, the customer joins from the page; both see video. */
+export async function meet(browser, host, chat, prepareCustomer, prepareAgent) {
+  const agent = await openAgent(browser, host, chat, prepareAgent);
+  const customer = await openCustomer(browser, host, chat.code, prepareCustomer);
+  await customer.page.waitForSelector('[data-role="wait-status"]');
+  assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Waiting for agent to join...");
+  assert.equal(await customer.page.$eval('[data-role="join"]', (b) => b.disabled), true);
+  assert.equal(await text(customer.page, '[data-role="code"]'), chat.code);
+
+  await agent.page.click("button.c2v-join");
+  await agent.page.waitForSelector('[data-role="local-video"]', { timeout: 15_000 });
+  // The live document tells the waiting customer.
+  await customer.page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
+  assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Agent connected.");
+  await customer.page.click('[data-role="join"]');
+  await waitForRemoteVideo(customer.page);
+  await waitForRemoteVideo(agent.page);
+  return { agent, customer };
 }
 
 /** Width of the first remote video that has decoded a frame, or 0. */

@@ -3,7 +3,9 @@
 // URL becomes a link only when it points at this host or its configured public URL.
 import { api } from "../common/api.js";
 import { LiveSocket } from "../common/live.js";
-import { allowedOrigins, formatTime, messageParts } from "../common/messages.js";
+import { element } from "../common/dom.js";
+import { messageView } from "../common/message-view.js";
+import { allowedOrigins } from "../common/messages.js";
 
 const SESSION_KEY = "sandbox-webchat-session";
 const $ = (id) => document.getElementById(id);
@@ -17,43 +19,10 @@ function show(el, text) {
   el.hidden = text === "";
 }
 
-function renderMessage(m, origins) {
-  const li = document.createElement("li");
-  li.className = `message from-${m.authorRole ?? "other"}`;
-  li.dataset.messageSid = m.sid;
-  if (m.attributes?.hasVideo === true) li.dataset.hasVideo = "true";
-  const meta = document.createElement("div");
-  meta.className = "message-meta";
-  const author = document.createElement("span");
-  author.className = "message-author";
-  author.textContent = m.author;
-  const time = document.createElement("time");
-  time.dateTime = m.dateCreated;
-  time.textContent = formatTime(m.dateCreated);
-  meta.append(author, " ", time);
-  const body = document.createElement("p");
-  body.className = "message-body";
-  for (const part of messageParts(m, origins)) {
-    if (part.link) {
-      const a = document.createElement("a");
-      a.href = part.link;
-      a.target = "_blank";
-      a.rel = "noopener";
-      a.className = "video-link";
-      a.textContent = part.text;
-      body.append(a);
-    } else {
-      body.append(document.createTextNode(part.text));
-    }
-  }
-  li.append(meta, body);
-  return li;
-}
-
 function renderTranscript() {
   const origins = allowedOrigins(session?.linkOrigins ?? []);
   const list = $("transcript");
-  list.replaceChildren(...messages.map((m) => renderMessage(m, origins)));
+  list.replaceChildren(...messages.map((m) => messageView(m, origins, element)));
   list.lastElementChild?.scrollIntoView?.({ block: "end" });
 }
 

@@ -1,6 +1,6 @@
 // What a chat message shows, as pure data: the body as text, and for a video invite
 // (`attributes.hasVideo`) its `videoUrl` as a link, but only an http(s) URL on an allowed
-// origin. Bodies are never HTML; both pages render these parts as text nodes.
+// origin. Bodies are never HTML; message-view.js renders these parts as text nodes.
 
 /** The invite's URL if it may become a link, else null. */
 export function safeVideoUrl(attributes, allowedOrigins) {

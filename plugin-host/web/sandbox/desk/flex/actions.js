@@ -2,7 +2,8 @@
 // abort, replacements chained around the built-in body. Same ordering and outcomes as
 // Flex's ActionsManager: before-listeners all run (their errors are logged, not fatal),
 // an abort rejects the invocation, the body's error rejects it, after-listeners run last
-// and their errors are logged.
+// and their errors are logged. The tests' Flex stand-ins (tests/e2e/fixtures/flex-double.js,
+// tests/common/doubles.js) are built on this class too.
 
 const PHASES = ["before", "after", "replace"];
 

@@ -1,19 +1,11 @@
 // A conversation's transcript (text only; a video invite's URL becomes a link when it is
 // safe) and the agent's message box, which sends through the SendMessage action.
 import { React, h } from "../../common/h.js";
-import { formatTime, messageParts } from "../../common/messages.js";
+import { messageView } from "../../common/message-view.js";
 import { Actions, Notifications } from "../flex/runtime.js";
 import { Manager } from "../flex/manager.js";
 
 export const BODY_MAX = 1600;
-
-export function MessageParts({ message, origins }) {
-  return messageParts(message, origins).map((part, i) =>
-    part.link
-      ? h("a", { key: i, href: part.link, target: "_blank", rel: "noopener noreferrer", className: "video-link" }, part.text)
-      : h(React.Fragment, { key: i }, part.text),
-  );
-}
 
 export function Transcript({ messages, origins, emptyText = "No messages yet." }) {
   const end = React.useRef(null);
@@ -24,25 +16,7 @@ export function Transcript({ messages, origins, emptyText = "No messages yet." }
     "ol",
     { className: "transcript", "aria-label": "Transcript", "aria-live": "polite" },
     messages.length === 0 ? h("li", { className: "muted empty" }, emptyText) : null,
-    messages.map((m) =>
-      h(
-        "li",
-        {
-          key: m.sid,
-          className: `message from-${m.authorRole ?? "other"}`,
-          "data-message-sid": m.sid,
-          "data-has-video": m.attributes?.hasVideo === true ? "true" : undefined,
-        },
-        h(
-          "div",
-          { className: "message-meta" },
-          h("span", { className: "message-author" }, m.author),
-          " ",
-          h("time", { dateTime: m.dateCreated }, formatTime(m.dateCreated)),
-        ),
-        h("p", { className: "message-body" }, h(MessageParts, { message: m, origins })),
-      ),
-    ),
+    messages.map((m) => messageView(m, origins, h)),
     h("li", { ref: end, className: "transcript-end", "aria-hidden": "true" }),
   );
 }
