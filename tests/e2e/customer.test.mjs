@@ -31,10 +31,13 @@ after(async () => {
 });
 
 /** The agent joins through the functions API (no browser needed for the agent here). */
+/** The agent joins as the tab would: a token for the room, then "connected" once media is up. */
 async function agentJoins(chat) {
   const doc = chat.attributes.syncDocument;
   const agent = await callFunction(host, "agent-get-token", { Token: chat.token, DocumentSid: doc });
   assert.equal(agent.status, 200);
+  const connected = await callFunction(host, "update-video-state", { Token: chat.token, taskSid: chat.taskSid, state: "connected" });
+  assert.equal(connected.status, 200);
 }
 
 /**
@@ -70,9 +73,8 @@ test("without a code the page asks for one, checks its format, and takes a good 
     assert.equal(await text(customer.page, '[data-role="code-error"]'), "A code is 4 to 64 letters and digits.");
     await customer.page.fill("#ctv-code", ` ${chat.code} `);
     await customer.page.click('.ctv-code-form button[type="submit"]');
-    await customer.page.waitForSelector('[data-role="wait-status"]');
+    await customer.page.waitForSelector('[data-role="wait-status"]:text-is("Waiting for erin to join...")');
     assert.equal(await text(customer.page, '[data-role="code"]'), chat.code);
-    assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Waiting for agent to join...");
     assert.deepEqual(customer.errors, []);
   } finally {
     await customer.close();
@@ -93,15 +95,18 @@ test("an unknown or malformed code gets a clear message, not a spinner", async (
   }
 });
 
-test("an expired code gets the same message", async () => {
+test("an expired link says so, and what to do", async () => {
   const short = await startSandbox({ VIDEO_CODE_TTL: "1" });
   try {
     const chat = await setUpChat(short, "frank");
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const customer = await openCustomer(browser, short, chat.code);
     try {
-      await customer.page.waitForSelector('[data-role="code-error"]');
-      assert.equal(await text(customer.page, '[data-role="code-error"]'), INVALID);
+      await customer.page.waitForSelector('[data-role="over-reason"]');
+      assert.equal(
+        await text(customer.page, '[data-role="over-reason"]'),
+        "This link has expired. Please ask the agent for a new link.",
+      );
     } finally {
       await customer.close();
     }
@@ -186,7 +191,7 @@ test("twilio mode: the real twilio-video SDK loads, captures the fake devices, a
     await page.waitForFunction(
       () => {
         const s = document.querySelector('[data-role="wait-status"]')?.textContent ?? "";
-        return s !== "Connecting..." && s !== "Agent connected.";
+        return s !== "Connecting..." && !s.endsWith(" is here. Join when you are ready.");
       },
       null,
       { timeout: 60_000 },

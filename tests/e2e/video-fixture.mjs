@@ -186,8 +186,8 @@ export async function waitFor(check, what, timeout = 10_000) {
 export async function meet(browser, host, chat, prepareCustomer, prepareAgent) {
   const agent = await openAgent(browser, host, chat, prepareAgent);
   const customer = await openCustomer(browser, host, chat.code, prepareCustomer);
-  await customer.page.waitForSelector('[data-role="wait-status"]');
-  assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Waiting for agent to join...");
+  // The session document names the agent as soon as it arrives.
+  await customer.page.waitForSelector(`[data-role="wait-status"]:text-is("Waiting for ${chat.identity} to join...")`);
   assert.equal(await customer.page.$eval('[data-role="join"]', (b) => b.disabled), true);
   assert.equal(await text(customer.page, '[data-role="code"]'), chat.code);
 
@@ -195,7 +195,7 @@ export async function meet(browser, host, chat, prepareCustomer, prepareAgent) {
   await agent.page.waitForSelector('[data-role="local-video"]', { timeout: 15_000 });
   // The live document tells the waiting customer.
   await customer.page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
-  assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Agent connected.");
+  assert.equal(await text(customer.page, '[data-role="wait-status"]'), `${chat.identity} is here. Join when you are ready.`);
   await customer.page.click('[data-role="join"]');
   await waitForRemoteVideo(customer.page);
   await waitForRemoteVideo(agent.page);
