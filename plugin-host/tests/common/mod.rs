@@ -76,6 +76,18 @@ pub fn assert_cors(resp: &reqwest::Response) {
     assert_eq!(h["access-control-allow-headers"], "Content-Type");
 }
 
+/// Both customer functions refuse `code` with the template's 403.
+pub async fn assert_code_refused(svc: &Service, code: &str, why: &str) {
+    for f in ["client-get-sync-token", "client-get-video-token"] {
+        let (status, body) = svc.call_json(f, &[("code", code)]).await;
+        assert_eq!(
+            (status, body),
+            (403, serde_json::json!({"error": "Invalid code."})),
+            "{why} code {code} on {f}"
+        );
+    }
+}
+
 impl Api {
     pub fn new(base: String) -> Api {
         Api {
