@@ -91,4 +91,5 @@ texts! {
     PersonStoppedSharing = "PSChatToVideoPersonStoppedSharing" => "{{name}} stopped sharing their screen.",
     Muted = "PSChatToVideoMuted" => "Muted",
     CameraOff = "PSChatToVideoCameraOff" => "Camera off",
+    MutedCameraOff = "PSChatToVideoMutedCameraOff" => "Muted, camera off",
 }

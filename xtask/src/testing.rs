@@ -9,6 +9,9 @@ use crate::suites::{self, Counts, Outcome, Report};
 use crate::tools;
 use crate::workspace::{cargo, Workspace};
 
+/// The most one browser test (one file's top-level test) may take before it fails.
+const E2E_TEST_TIMEOUT_MS: u32 = 180_000;
+
 /// Seconds the whole browser test binary may take (wasm-bindgen-test-runner's default is 20).
 const BROWSER_SUITE_TIMEOUT_SECS: &str = "300";
 
@@ -105,6 +108,8 @@ pub fn test(ws: &Workspace) -> Result<()> {
         suite(&mut report, SHELL, shell, suites::node_test);
         let e2e = Cmd::new("node")
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+            // A test that hangs fails instead of holding the run.
+            .arg(format!("--test-timeout={E2E_TEST_TIMEOUT_MS}"))
             .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
             .env("CHAT_TO_VIDEO_SITE", ws.site())
             .env("PLUGIN_HOST_BIN", ws.host_binary())

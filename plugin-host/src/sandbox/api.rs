@@ -149,7 +149,10 @@ async fn time_out_task(
     sb.events().emit(SandboxEvent::TaskUpdated {
         sid: task.sid.clone(),
     });
-    Ok(Json(json!({ "taskSid": task.sid, "status": task.assignment_status, "reason": task.reason })).into_response())
+    Ok(Json(
+        json!({ "taskSid": task.sid, "status": task.assignment_status, "reason": task.reason }),
+    )
+    .into_response())
 }
 
 /// `to` (an agent identity): the task goes to that agent's worker.

@@ -15,12 +15,19 @@ pub const TIMEOUT_REASON: &str = "Task TTL Exceeded";
 
 /// Cancels an assigned (or wrapping) task as its timeout would; its live reservations are
 /// canceled too. `None`: no such task.
-pub fn time_out(conn: &mut Connection, sid: &str, now: i64) -> Result<Option<TaskRow>, SandboxError> {
+pub fn time_out(
+    conn: &mut Connection,
+    sid: &str,
+    now: i64,
+) -> Result<Option<TaskRow>, SandboxError> {
     let tx = conn.transaction()?;
     let Some(task) = tasks::fetch(&tx, sid)? else {
         return Ok(None);
     };
-    if !matches!(task.assignment_status.as_str(), "assigned" | "wrapping" | "pending" | "reserved") {
+    if !matches!(
+        task.assignment_status.as_str(),
+        "assigned" | "wrapping" | "pending" | "reserved"
+    ) {
         return Err(SandboxError::invalid(format!(
             "A {} task cannot time out",
             task.assignment_status
@@ -56,7 +63,9 @@ pub fn transfer(
         )));
     }
     if task.worker_sid.as_deref() == Some(worker_sid) {
-        return Err(SandboxError::invalid("The task is already with that worker"));
+        return Err(SandboxError::invalid(
+            "The task is already with that worker",
+        ));
     }
     tx.prepare_cached(
         "UPDATE reservations SET status = 'rescinded', date_updated = ?2 \

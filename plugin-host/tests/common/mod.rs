@@ -76,6 +76,19 @@ pub fn assert_cors(resp: &reqwest::Response) {
     assert_eq!(h["access-control-allow-headers"], "Content-Type");
 }
 
+/// Both customer functions refuse `code` with 403: the template's "Invalid code." for a code
+/// that never was, or the session's end `reason` for one whose session is over.
+pub async fn assert_code_refused(svc: &Service, code: &str, reason: Option<&str>, why: &str) {
+    for f in ["client-get-sync-token", "client-get-video-token"] {
+        let (status, body) = svc.call_json(f, &[("code", code)]).await;
+        assert_eq!(status, 403, "{why} code {code} on {f}: {body}");
+        match reason {
+            None => assert_eq!(body, serde_json::json!({"error": "Invalid code."}), "{why}"),
+            Some(r) => assert_eq!(body["reason"], r, "{why} code {code} on {f}: {body}"),
+        }
+    }
+}
+
 impl Api {
     pub fn new(base: String) -> Api {
         Api {

@@ -34,6 +34,7 @@ fn play(v: &HtmlVideoElement) {
 struct StatusWords {
     muted: String,
     camera_off: String,
+    both: String,
 }
 
 struct Tile {
@@ -81,17 +82,13 @@ impl Tile {
 
     fn refresh_status(&self) {
         let w = &self.words;
-        let mut words = String::new();
-        if !self.microphone_on {
-            words.push_str(&w.muted);
-        }
-        if !self.camera_on {
-            if !words.is_empty() {
-                words.push_str(", ");
-            }
-            words.push_str(&w.camera_off);
-        }
-        self.status.set_text_content(Some(&words));
+        let words = match (self.microphone_on, self.camera_on) {
+            (true, true) => "",
+            (false, true) => &w.muted,
+            (true, false) => &w.camera_off,
+            (false, false) => &w.both,
+        };
+        self.status.set_text_content(Some(words));
         let _ = self.root.set_attribute(
             "data-microphone",
             if self.microphone_on { "on" } else { "off" },
@@ -202,6 +199,7 @@ impl CallView {
             words: StatusWords {
                 muted: strings.get(Text::Muted).to_owned(),
                 camera_off: strings.get(Text::CameraOff).to_owned(),
+                both: strings.get(Text::MutedCameraOff).to_owned(),
             },
         }
     }

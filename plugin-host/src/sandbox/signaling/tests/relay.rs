@@ -1,0 +1,152 @@
+//! Relaying inside one room: offers, answers, candidates and track states reach their member,
+//! another room's members are out of reach, bad messages get an error without closing anything,
+//! and leaving tells the others.
+
+use super::*;
+use crate::test_sockets::send;
+use chat_to_video::protocol::{Candidate, ClientMessage, TrackChange, TrackKind, TrackName};
+use futures_util::SinkExt;
+use tokio_tungstenite::tungstenite::Message;
+
+#[tokio::test]
+async fn offers_answers_candidates_and_track_states_are_relayed() {
+    let s = default_server().await;
+    let (mut a, a_sid) = joined(&s, "RM1", "a").await;
+    let (mut b, b_sid) = joined(&s, "RM1", "b").await;
+    let _ = recv(&mut a).await; // b joined
+    let (mut x, x_sid) = joined(&s, "RM2", "x").await;
+
+    send(
+        &mut a,
+        &ClientMessage::Offer {
+            to: b_sid.clone(),
+            sdp: "offer-sdp".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut b).await,
+        Some(ServerMessage::Offer {
+            from: a_sid.clone(),
+            sdp: "offer-sdp".into()
+        })
+    );
+    send(
+        &mut b,
+        &ClientMessage::Answer {
+            to: a_sid.clone(),
+            sdp: "answer-sdp".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut a).await,
+        Some(ServerMessage::Answer {
+            from: b_sid.clone(),
+            sdp: "answer-sdp".into()
+        })
+    );
+    let candidate = Candidate {
+        candidate: "candidate:1 1 udp 2122260223 127.0.0.1 40000 typ host".into(),
+        sdp_mid: Some("0".into()),
+        sdp_m_line_index: Some(0),
+    };
+    send(
+        &mut b,
+        &ClientMessage::Candidate {
+            to: a_sid.clone(),
+            candidate: candidate.clone(),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut a).await,
+        Some(ServerMessage::Candidate {
+            from: b_sid.clone(),
+            candidate
+        })
+    );
+    send(
+        &mut a,
+        &ClientMessage::Track {
+            change: TrackChange::Disabled,
+            kind: TrackKind::Audio,
+            name: TrackName::Microphone,
+            stream: None,
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut b).await,
+        Some(ServerMessage::Track {
+            from: a_sid.clone(),
+            change: TrackChange::Disabled,
+            kind: TrackKind::Audio,
+            name: TrackName::Microphone,
+            stream: None,
+        })
+    );
+
+    // Another room's participant is not reachable, and the sender is told so.
+    send(
+        &mut x,
+        &ClientMessage::Offer {
+            to: a_sid.clone(),
+            sdp: "x".into(),
+        },
+    )
+    .await;
+    assert!(matches!(
+        recv(&mut x).await,
+        Some(ServerMessage::Error { .. })
+    ));
+
+    // Malformed and oversized messages get an error; the connection and the room stay up.
+    a.send(Message::Text("{not json".into())).await.unwrap();
+    assert!(matches!(
+        recv(&mut a).await,
+        Some(ServerMessage::Error { .. })
+    ));
+    let huge = "x".repeat(chat_to_video::protocol::MAX_MESSAGE_BYTES + 1);
+    send(
+        &mut a,
+        &ClientMessage::Offer {
+            to: b_sid.clone(),
+            sdp: huge,
+        },
+    )
+    .await;
+    assert!(matches!(
+        recv(&mut a).await,
+        Some(ServerMessage::Error { .. })
+    ));
+    send(
+        &mut a,
+        &ClientMessage::Offer {
+            to: b_sid.clone(),
+            sdp: "again".into(),
+        },
+    )
+    .await;
+    assert_eq!(
+        recv(&mut b).await,
+        Some(ServerMessage::Offer {
+            from: a_sid.clone(),
+            sdp: "again".into()
+        })
+    );
+
+    // Leaving tells the others; the room is empty (and the host hears it) only when the last
+    // one has left, which happens before that socket is closed.
+    send(&mut a, &ClientMessage::Leave).await;
+    assert_closed(&mut a).await;
+    assert_eq!(
+        recv(&mut b).await,
+        Some(ServerMessage::ParticipantLeft { sid: a_sid })
+    );
+    let _ = x_sid;
+    assert!(!s.rooms.hooks().contains(&"-RM1".to_owned()));
+    send(&mut b, &ClientMessage::Leave).await;
+    assert_closed(&mut b).await;
+    assert!(s.rooms.hooks().contains(&"-RM1".to_owned()));
+}
