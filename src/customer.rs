@@ -89,7 +89,7 @@ pub const fn over_text(reason: EndReason) -> &'static str {
             "This link was replaced by a newer one. Use the latest link in the chat."
         }
         EndReason::Expired => "This link has expired. Please ask the agent for a new link.",
-        EndReason::EndedByAgent => "The agent ended the video call.",
+        EndReason::EndedByAgent => "The video call was ended by the agent.",
         EndReason::TimedOut => "This video call has ended because nobody was in it.",
         EndReason::WrappedUp
         | EndReason::Completed

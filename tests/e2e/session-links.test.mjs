@@ -1,7 +1,8 @@
 // One video session per task, in Chromium, desk and customer page side by side: the link sent
 // again before and during a call, a deliberate new link retiring the old one live, and every way
 // the task leaves the agent (Complete without wrap-up, TaskRouter canceling it, the room's empty
-// timeout) ending the session for the open customer page.
+// timeout) ending the session for the open customer page; and the page saying why the call
+// ended when the session's end arrives after the room's.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { canvas, decoding, sessionSandbox, tab } from "./session-fixture.mjs";
@@ -89,4 +90,40 @@ test("when the room's empty timeout ends the session, Join offers a new link ins
   await desk.page.click(`${tab(taskSid)} .c2v-join`);
   await desk.page.waitForSelector(`${tab(taskSid)} .c2v-error:text-is("This video session has ended. Send a new link to start another.")`);
   assert.equal(await desk.page.isVisible(`${tab(taskSid)} .c2v-new-link`), true);
+});
+
+test("when the session's end arrives after the room's, the post-call screen updates why the call ended", async () => {
+  const desk = await s.desk();
+  const taskSid = await s.chat(desk);
+  const url = await s.sendLink(desk, taskSid);
+  const customer = await s.page();
+  // The live document's messages to the page are held back on request, as a slow Sync would.
+  let holding = false;
+  const held = [];
+  let toPage;
+  await customer.routeWebSocket(/\/sandbox\/documents\/[^/]+\/live/, (ws) => {
+    const server = ws.connectToServer();
+    const pass = (m) => (m.close ? ws.close(m.close) : ws.send(m));
+    server.onMessage((m) => (holding ? held.push(m) : pass(m)));
+    server.onClose((code, reason) => {
+      const m = { close: { code, reason } };
+      return holding ? held.push(m) : pass(m);
+    });
+    toPage = pass;
+  });
+  await customer.goto(url);
+  await s.agentJoins(desk, taskSid);
+  await s.customerJoins(customer);
+  holding = true;
+  // The agent leaves and wraps up: the session ends (its document first, then the room).
+  await desk.page.click(`${tab(taskSid)} .c2v-leave`);
+  await desk.page.waitForSelector(`${canvas(taskSid)} [data-attribute="videoRoom"]:text-is("disconnected")`);
+  await desk.page.click(`${canvas(taskSid)} [data-action="WrapupTask"]`);
+  await customer.waitForSelector(`[data-role="end-reason"]:text-is("The video call was ended by the agent.")`);
+  assert.ok(held.length > 0, "the session's end was held back");
+  holding = false;
+  for (const m of held.splice(0)) toPage(m);
+  await customer.waitForSelector(`[data-role="end-reason"]:text-is("This video call has ended.")`);
+  assert.equal(await customer.locator(`[data-role="end-reason"]`).count(), 1);
+  assert.equal(await customer.isVisible(`[data-role="submit-rating"]`), true, "the rating form stays");
 });

@@ -27,7 +27,7 @@ test("a call goes on past a short code TTL, and the agent can end it for everyon
   await reload.close();
 
   await desk.page.click(`${tab(taskSid)} .c2v-end-all`);
-  await customer.waitForSelector(`[data-role="end-reason"]:text-is("The agent ended the video call.")`);
+  await customer.waitForSelector(`[data-role="end-reason"]:text-is("The video call was ended by the agent.")`);
   await desk.page.waitForSelector(`${tab(taskSid)} .c2v-status:text-is("This video session has ended. Send a new link to start another.")`);
   assert.equal(await desk.page.isVisible(`${tab(taskSid)} .c2v-join`), false, "no Join where it cannot work");
   assert.equal(await desk.page.isVisible(`${tab(taskSid)} .c2v-new-link`), true);

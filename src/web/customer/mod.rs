@@ -52,6 +52,7 @@ pub fn mount_customer_page(el: HtmlElement) -> Mounted {
         ticket: RefCell::default(),
         code: RefCell::default(),
         over: Cell::new(None),
+        ended_by_room: Cell::new(false),
     });
     page.start();
     Mounted::new(Box::new(CustomerPage { page }))
@@ -94,6 +95,8 @@ struct Page {
     code: RefCell<Option<String>>,
     /// Why the session ended, once the document says so.
     over: Cell<Option<EndReason>>,
+    /// The post-call screen says the room was completed, not yet why the session ended.
+    ended_by_room: Cell<bool>,
 }
 
 /// Focus for keyboard and screen-reader users; an element that cannot take it is made able to.
@@ -112,6 +115,7 @@ impl Page {
         let call = self.call.borrow_mut().take();
         drop(call);
         self.pending.borrow_mut().clear();
+        self.ended_by_room.set(false);
         clear(&self.root);
     }
 
@@ -307,6 +311,9 @@ impl Page {
                     // In a call the room's own end says it; anywhere else, say it now.
                     if self.call.borrow().is_none() && !self.on_post_call() {
                         self.session_over(reason);
+                    } else if self.ended_by_room.get() {
+                        // The room's end arrived before the session's: say why it ended.
+                        self.set_end_reason(over_text(reason));
                     }
                 }
                 Wait::ForAgent { agent } => {
@@ -340,6 +347,12 @@ impl Page {
                     false,
                 );
             }
+        }
+    }
+
+    fn set_end_reason(&self, why: &str) {
+        if let Ok(Some(el)) = self.root.query_selector("[data-role=end-reason]") {
+            el.set_text_content(Some(why));
         }
     }
 
@@ -474,6 +487,8 @@ impl Page {
     fn ended(self: &Rc<Self>, reason: Option<DisconnectReason>) {
         self.reset();
         let ticket = self.ticket.borrow().clone();
+        self.ended_by_room
+            .set(reason == Some(DisconnectReason::RoomCompleted) && self.over.get().is_none());
         let why = match (reason, self.over.get()) {
             // The room was completed because the session ended: say why it ended.
             (Some(DisconnectReason::RoomCompleted), Some(over)) => Some(over_text(over)),
