@@ -161,14 +161,11 @@ test("completing the room over REST disconnects both with the reason, and the ra
     assert.equal(await agent.page.$(".c2v-rating b"), null, "the comment is not parsed as markup");
     assert.equal(await text(agent.page, ".c2v-tab .c2v-status"), "The video room has ended.", "the ending stays shown");
 
-    // The spent link now says so instead of waiting forever.
+    // The spent link now says why instead of waiting forever.
     const again = await openCustomer(browser, host, chat.code);
     try {
-      await again.page.waitForSelector('[data-role="code-error"]');
-      assert.equal(
-        await text(again.page, '[data-role="code-error"]'),
-        "This link is not valid or has expired. Please ask the agent for a new link.",
-      );
+      await again.page.waitForSelector('[data-role="over-reason"]');
+      assert.equal(await text(again.page, '[data-role="over-reason"]'), "The video call was ended by the agent.");
     } finally {
       await again.close();
     }
