@@ -101,7 +101,7 @@ pub const fn over_text(reason: EndReason) -> &'static str {
 /// "Too many attempts. Try again in N seconds."
 pub fn too_many_attempts_text(retry_after_secs: u32) -> String {
     let mut out = String::from("Too many attempts. Try again in ");
-    push_decimal(&mut out, retry_after_secs);
+    crate::decimal::push(&mut out, u64::from(retry_after_secs));
     out.push_str(if retry_after_secs == 1 {
         " second."
     } else {
@@ -123,23 +123,6 @@ pub fn agent_here_text(agent: &str) -> String {
     let mut out = String::from(agent);
     out.push_str(" is here. Join when you are ready.");
     out
-}
-
-fn push_decimal(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(d as char);
-    }
 }
 
 /// What the post-call page (and a refused Join) tells the customer about an end they did not

@@ -11,6 +11,7 @@ pub mod attributes;
 pub mod code;
 pub mod config;
 pub mod customer;
+mod decimal;
 pub mod notifications;
 pub mod protocol;
 pub mod rating;

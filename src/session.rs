@@ -198,20 +198,7 @@ impl Session {
 /// (Twilio's duplicate-identity rule).
 pub fn seat_identity(seat: u32) -> String {
     let mut s = String::from(CUSTOMER_PREFIX);
-    let mut digits = [0u8; 10];
-    let mut n = seat;
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        s.push(d as char);
-    }
+    crate::decimal::push(&mut s, u64::from(seat));
     s
 }
 

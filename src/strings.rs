@@ -133,25 +133,7 @@ impl Strings {
 
 /// `45 s`, `4 min 12 s`, `1 h 02 min`: a call's length, without the formatting machinery.
 pub fn duration_text(secs: u64) -> String {
-    fn push_number(out: &mut String, n: u64, width: usize) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        for _ in (digits.len() - i)..width {
-            out.push('0');
-        }
-        for &d in &digits[i..] {
-            out.push(d as char);
-        }
-    }
+    use crate::decimal::push_padded as push_number;
     let mut out = String::new();
     let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
     if h > 0 {

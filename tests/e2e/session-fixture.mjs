@@ -117,6 +117,17 @@ export function sessionSandbox(env = {}) {
     await page.waitForSelector(`[data-role="in-call"]`);
   };
 
+  /** A fresh desk and chat, the link sent, both in the call. */
+  s.inCall = async () => {
+    const desk = await s.desk();
+    const taskSid = await s.chat(desk);
+    const url = await s.sendLink(desk, taskSid);
+    const customer = await s.customer(url);
+    await s.agentJoins(desk, taskSid);
+    await s.customerJoins(customer);
+    return { desk, taskSid, url, customer };
+  };
+
   return s;
 }
 

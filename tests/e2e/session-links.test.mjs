@@ -76,12 +76,7 @@ test("TaskRouter canceling the task ends the session by the host's own sweep", a
 });
 
 test("when the room's empty timeout ends the session, Join offers a new link instead", async () => {
-  const desk = await s.desk();
-  const taskSid = await s.chat(desk);
-  const url = await s.sendLink(desk, taskSid);
-  const customer = await s.customer(url);
-  await s.agentJoins(desk, taskSid);
-  await s.customerJoins(customer);
+  const { desk, taskSid, url, customer } = await s.inCall();
   await customer.click(`[data-role="leave"]`);
   await desk.page.click(`${tab(taskSid)} .c2v-leave`);
   // Empty for one sandbox minute: the room completes and the host ends the session.

@@ -10,12 +10,7 @@ const s = sessionSandbox({ VIDEO_CODE_TTL: "5" });
 const overReason = (page) => page.locator(`[data-role="over-reason"]`);
 
 test("a call goes on past a short code TTL, and the agent can end it for everyone", async () => {
-  const desk = await s.desk();
-  const taskSid = await s.chat(desk);
-  const url = await s.sendLink(desk, taskSid);
-  const customer = await s.customer(url);
-  await s.agentJoins(desk, taskSid);
-  await s.customerJoins(customer);
+  const { desk, taskSid, url, customer } = await s.inCall();
   // The code's 5 seconds run out while the call goes on.
   await customer.waitForTimeout(5_500);
   await decoding(customer, `[data-role="remote-video"]`);

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, startHost } from "./harness.mjs";
 import { BUNDLE_URL_PATH, serveShellPage, serviceConfiguration } from "./shell-page.mjs";
@@ -37,6 +38,23 @@ export async function startSandbox(env = {}) {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One sandbox host and one Chromium for the test file, started before its first test and
+ * stopped after its last: `ctx.host`, `ctx.browser`.
+ */
+export function sandboxPerFile(env = {}) {
+  const ctx = { host: undefined, browser: undefined };
+  before(async () => {
+    ctx.browser = await launchVideoChromium();
+    ctx.host = await startSandbox(env);
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.host?.stop();
+  });
+  return ctx;
 }
 
 async function postForm(url, fields) {
