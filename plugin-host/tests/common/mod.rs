@@ -4,6 +4,7 @@
 pub mod inproc;
 pub mod oai;
 pub mod proxy;
+pub mod sessions;
 pub mod sockets;
 
 use std::io::{BufRead, BufReader};
