@@ -3,6 +3,7 @@
 
 pub mod inproc;
 pub mod oai;
+pub mod process;
 pub mod proxy;
 pub mod sockets;
 
@@ -77,7 +78,7 @@ pub fn assert_cors(resp: &reqwest::Response) {
 }
 
 /// Both customer functions refuse `code` with the template's 403.
-pub async fn assert_code_refused(svc: &Service, code: &str, why: &str) {
+pub async fn assert_code_refused(svc: &Api, code: &str, why: &str) {
     for f in ["client-get-sync-token", "client-get-video-token"] {
         let (status, body) = svc.call_json(f, &[("code", code)]).await;
         assert_eq!(
