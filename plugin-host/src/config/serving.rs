@@ -19,7 +19,8 @@ pub struct EdgeSettings {
     /// Open connections, WebSockets included (`MAX_CONNECTIONS`); lowered at start to fit the
     /// process's descriptor limit.
     pub max_connections: usize,
-    /// Open connections from one TCP peer address (`MAX_CONNECTIONS_PER_ADDRESS`, 0: no cap).
+    /// Open connections from one TCP peer address (`MAX_CONNECTIONS_PER_ADDRESS`, 0: no cap);
+    /// never more than half of `max_connections`.
     pub max_connections_per_address: usize,
     /// WebSockets from one TCP peer address that have not authenticated yet
     /// (`MAX_PENDING_SOCKETS_PER_ADDRESS`).
@@ -36,7 +37,7 @@ impl Default for EdgeSettings {
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_connections: 4096,
-            max_connections_per_address: 128,
+            max_connections_per_address: 256,
             max_pending_sockets_per_address: 16,
             max_requests_in_flight: 1024,
             shutdown_grace: Duration::from_secs(10),

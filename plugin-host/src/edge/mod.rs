@@ -47,11 +47,13 @@ pub const SHED_AT_ONCE: usize = 32;
 pub const DESCRIPTOR_RESERVE: usize = 64 + SHED_AT_ONCE;
 
 /// The limits in force: the configured ones, with the connection cap lowered to what the
-/// process's descriptor limit allows.
+/// process's descriptor limit allows, and no address allowed more than half of it.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub settings: EdgeSettings,
     pub max_connections: usize,
+    /// 0: no per-address cap.
+    pub per_address: usize,
 }
 
 impl Limits {
@@ -61,9 +63,14 @@ impl Limits {
             Some(fit) => settings.max_connections.min(fit),
             None => settings.max_connections,
         };
+        let per_address = match settings.max_connections_per_address {
+            0 => 0,
+            n => n.min((max_connections / 2).max(1)),
+        };
         Limits {
             settings,
             max_connections,
+            per_address,
         }
     }
 }
@@ -149,10 +156,7 @@ impl Edge {
     pub fn new(settings: EdgeSettings) -> Edge {
         let limits = Limits::new(settings);
         Edge {
-            connections: Connections::new(
-                limits.max_connections,
-                settings.max_connections_per_address,
-            ),
+            connections: Connections::new(limits.max_connections, limits.per_address),
             sockets: Sockets::new(settings.max_pending_sockets_per_address),
             limits,
         }
@@ -179,7 +183,7 @@ pub async fn serve(
     let shedding = Arc::new(AtomicUsize::new(0));
     tracing::info!(
         max_connections = edge.limits.max_connections,
-        per_address = settings.max_connections_per_address,
+        per_address = edge.limits.per_address,
         pending_sockets_per_address = settings.max_pending_sockets_per_address,
         header_timeout_ms = settings.header_timeout.as_millis() as u64,
         "HTTP edge"
