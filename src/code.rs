@@ -217,7 +217,13 @@ mod tests {
         assert_eq!(f.validate("Et0123456789abcdef0123456789abcdef"), Ok(()));
         assert_eq!(f.validate("ET0123456789ABCDEF0123456789abcdef"), Ok(()));
         // Other lengths cannot spell a SID at all.
-        for len in [MIN_LEN, DEFAULT_LEN, crate::sid::LEN - 1, crate::sid::LEN + 1, MAX_LEN] {
+        for len in [
+            MIN_LEN,
+            DEFAULT_LEN,
+            crate::sid::LEN - 1,
+            crate::sid::LEN + 1,
+            MAX_LEN,
+        ] {
             let f = CodeFormat::new(len).unwrap();
             let mut rng = counter(len as u32 + 7);
             for _ in 0..50 {

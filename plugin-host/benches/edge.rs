@@ -91,7 +91,9 @@ fn start(nofile: Option<u64>) -> Host {
 async fn connect_from(from: &str, port: u16) -> std::io::Result<TcpStream> {
     let socket = TcpSocket::new_v4()?;
     socket.bind(format!("{from}:0").parse::<SocketAddr>().unwrap())?;
-    socket.connect(SocketAddr::from(([127, 0, 0, 1], port))).await
+    socket
+        .connect(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await
 }
 
 /// One `/healthz` on a new connection: its latency, or `None` (no 200 within 5 s).
@@ -183,7 +185,9 @@ async fn main() {
     let mut held = Vec::new();
     for _ in 0..1000 {
         if let Ok(mut s) = connect_from("127.0.0.2", host.port).await {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n").await;
+            let _ = s
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .await;
             held.push(s);
         }
     }
@@ -231,10 +235,19 @@ async fn main() {
         }
     }
     let opened = pending.len();
-    rows.push(measure("unauthenticated: 1,000 sockets, 100 addresses", &host, probes).await);
+    rows.push(
+        measure(
+            "unauthenticated: 1,000 sockets, 100 addresses",
+            &host,
+            probes,
+        )
+        .await,
+    );
     drop(pending);
 
-    println!("\nplugin-host under floods ({probes} /healthz probes per phase, a new connection each)");
+    println!(
+        "\nplugin-host under floods ({probes} /healthz probes per phase, a new connection each)"
+    );
     println!(
         "  {:<48} {:>6} {:>6} {:>9} {:>9} {:>9} {:>9}",
         "phase", "ok", "failed", "p50", "p99", "RSS", "peak RSS"

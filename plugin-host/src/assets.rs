@@ -84,7 +84,14 @@ pub fn embedded() -> Option<Arc<dyn Files>> {
 pub fn files_service(files: Arc<dyn Files>) -> Assets {
     BoxCloneSyncService::new(tower::service_fn(move |req: Request| {
         let files = files.clone();
-        async move { Ok::<_, Infallible>(answer(&*files, req.method(), req.uri().path(), req.headers())) }
+        async move {
+            Ok::<_, Infallible>(answer(
+                &*files,
+                req.method(),
+                req.uri().path(),
+                req.headers(),
+            ))
+        }
     }))
 }
 
@@ -118,7 +125,10 @@ fn answer(files: &dyn Files, method: &Method, path: &str, headers: &HeaderMap) -
     }
     tag.push('"');
     let mut out = HeaderMap::new();
-    out.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&key)));
+    out.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(&key)),
+    );
     out.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(v) = HeaderValue::from_str(&tag) {
         out.insert(header::ETAG, v);
@@ -186,7 +196,9 @@ mod tests {
 
     impl Files for Mem {
         fn get(&self, path: &str) -> Option<(Cow<'static, [u8]>, [u8; 32])> {
-            self.0.get(path).map(|b| (Cow::Borrowed(*b), [b.len() as u8; 32]))
+            self.0
+                .get(path)
+                .map(|b| (Cow::Borrowed(*b), [b.len() as u8; 32]))
         }
     }
 
@@ -210,7 +222,10 @@ mod tests {
     fn serves_files_and_their_gzip_variants() {
         let plain = get("/a/app.js", &[]);
         assert_eq!(plain.status(), 200);
-        assert_eq!(plain.headers()[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+        assert_eq!(
+            plain.headers()[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
         assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
         assert_eq!(plain.headers()[header::CONTENT_LENGTH], "14");
         let gz = get("/a/app.js", &[("accept-encoding", "br, gzip")]);
@@ -218,7 +233,10 @@ mod tests {
         assert_eq!(gz.headers()[header::CONTENT_LENGTH], "2");
         let refused = get("/a/app.js", &[("accept-encoding", "gzip;q=0")]);
         assert!(refused.headers().get(header::CONTENT_ENCODING).is_none());
-        assert_eq!(get("/", &[]).headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
+        assert_eq!(
+            get("/", &[]).headers()[header::CONTENT_TYPE],
+            "text/html; charset=utf-8"
+        );
     }
 
     #[test]
@@ -231,7 +249,13 @@ mod tests {
         assert_eq!(get("/nope.js", &[]).status(), 404);
         assert_eq!(get("/a/../index.html", &[]).status(), 404);
         let none = HeaderMap::new();
-        assert_eq!(answer(&site(), &Method::POST, "/index.html", &none).status(), 404);
-        assert_eq!(answer(&site(), &Method::HEAD, "/index.html", &none).status(), 200);
+        assert_eq!(
+            answer(&site(), &Method::POST, "/index.html", &none).status(),
+            404
+        );
+        assert_eq!(
+            answer(&site(), &Method::HEAD, "/index.html", &none).status(),
+            200
+        );
     }
 }

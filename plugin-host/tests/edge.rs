@@ -44,8 +44,7 @@ fn raise_nofile() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_slowloris_of_1000_sockets_on_256_descriptors_stops_neither_healthz_nor_an_escalation()
-{
+async fn a_slowloris_of_1000_sockets_on_256_descriptors_stops_neither_healthz_nor_an_escalation() {
     raise_nofile();
     let host = Launch {
         args: vec!["--listen", "127.0.0.1:0"],
@@ -57,7 +56,9 @@ async fn a_slowloris_of_1000_sockets_on_256_descriptors_stops_neither_healthz_no
     let mut attack = Vec::new();
     for _ in 0..1000 {
         if let Ok(mut s) = connect_from("127.0.0.2", host.port).await {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n").await;
+            let _ = s
+                .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                .await;
             attack.push(s);
         }
     }
@@ -78,7 +79,9 @@ async fn a_slowloris_of_1000_sockets_on_256_descriptors_stops_neither_healthz_no
         s.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             .await
             .unwrap();
-        let reply = read_to_close(&mut s, Duration::from_secs(5)).await.unwrap_or_default();
+        let reply = read_to_close(&mut s, Duration::from_secs(5))
+            .await
+            .unwrap_or_default();
         if !reply.is_empty() {
             answered = Some(String::from_utf8_lossy(&reply).into_owned());
             break;
@@ -88,12 +91,17 @@ async fn a_slowloris_of_1000_sockets_on_256_descriptors_stops_neither_healthz_no
     }
     let answered = answered.expect("an answer to the over-cap request");
     assert!(answered.starts_with("HTTP/1.1 503"), "{answered}");
-    assert!(answered.to_ascii_lowercase().contains("retry-after"), "{answered}");
+    assert!(
+        answered.to_ascii_lowercase().contains("retry-after"),
+        "{answered}"
+    );
 
     // The held sockets are closed by the header timeout, not kept forever.
     let mut held = attack.pop().unwrap();
     let started = Instant::now();
-    assert!(read_to_close(&mut held, Duration::from_secs(30)).await.is_some());
+    assert!(read_to_close(&mut held, Duration::from_secs(30))
+        .await
+        .is_some());
     assert!(started.elapsed() < Duration::from_secs(15));
 }
 
@@ -166,9 +174,7 @@ async fn close_code(s: &mut TcpStream) -> Option<u16> {
         let mut payload = vec![0u8; len as usize];
         s.read_exact(&mut payload).await.ok()?;
         if head[0] & 0x0f == 0x8 {
-            return payload
-                .get(..2)
-                .map(|c| u16::from_be_bytes([c[0], c[1]]));
+            return payload.get(..2).map(|c| u16::from_be_bytes([c[0], c[1]]));
         }
     }
 }
@@ -219,7 +225,11 @@ async fn unauthenticated_sockets_are_capped_per_address_and_closed_at_the_deadli
     for s in &mut pending {
         assert_eq!(close_code(s).await, Some(4401));
     }
-    assert!(started.elapsed() < Duration::from_secs(9), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(9),
+        "{:?}",
+        started.elapsed()
+    );
     // …which frees the address's places.
     drop(pending);
     let mut again = None;
@@ -288,7 +298,9 @@ async fn sigterm_closes_sockets_with_a_reason_and_exits() {
         Some(Ok(Message::Text(t))) => assert!(t.contains("\"ready\""), "{t}"),
         other => panic!("expected the ready snapshot, got {other:?}"),
     }
-    let status = tokio::task::block_in_place(|| host.terminate(Duration::from_secs(15)));
+    // An idle kept-alive connection (the one `agent` used) must not hold the exit up until
+    // the grace (10 s) runs out.
+    let status = tokio::task::block_in_place(|| host.terminate(Duration::from_secs(5)));
     let close = loop {
         match ws.next().await {
             Some(Ok(Message::Close(frame))) => break frame,

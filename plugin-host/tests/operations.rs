@@ -48,17 +48,31 @@ async fn scrape(api: &common::Api) -> String {
 async fn metrics_show_the_requests_this_test_made() {
     let host = sandbox();
     for _ in 0..3 {
-        assert_eq!(host.http.get(host.url("/healthz")).send().await.unwrap().status(), 200);
+        assert_eq!(
+            host.http
+                .get(host.url("/healthz"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
     }
     let (_token, _task, _code) = host.code("alice").await;
-    let (status, _) = host.call("client-get-sync-token", &[("code", "0000000")]).await;
+    let (status, _) = host
+        .call("client-get-sync-token", &[("code", "0000000")])
+        .await;
     assert_eq!(status, 403);
     let page = scrape(&host).await;
     let requests = |endpoint: &str, method: &str, status: &str| {
         sample(
             &page,
             "c2v_http_requests_total",
-            &[("endpoint", endpoint), ("method", method), ("status", status)],
+            &[
+                ("endpoint", endpoint),
+                ("method", method),
+                ("status", status),
+            ],
         )
     };
     assert_eq!(requests("/healthz", "GET", "200"), Some(3.0), "{page}");
@@ -66,7 +80,11 @@ async fn metrics_show_the_requests_this_test_made() {
     assert_eq!(requests(generate, "POST", "200"), Some(1.0), "{page}");
     let sync = "/features/chat-to-video-escalation/client-get-sync-token";
     assert_eq!(requests(sync, "POST", "403"), Some(1.0), "{page}");
-    assert_eq!(requests("/sandbox/agents", "POST", "200"), Some(1.0), "{page}");
+    assert_eq!(
+        requests("/sandbox/agents", "POST", "200"),
+        Some(1.0),
+        "{page}"
+    );
     assert!(
         sample(
             &page,
@@ -85,7 +103,10 @@ async fn metrics_show_the_requests_this_test_made() {
         );
         assert!(ok.is_some_and(|n| n >= 1.0), "{product}: {page}");
     }
-    assert!(sample(&page, "c2v_open_connections", &[]).is_some(), "{page}");
+    assert!(
+        sample(&page, "c2v_open_connections", &[]).is_some(),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -129,7 +150,10 @@ async fn readyz_says_whether_the_rest_backend_answers() {
     let ready = host.http.get(host.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
     let body: Value = ready.json().await.unwrap();
-    assert_eq!((body["ready"].clone(), body["mode"].clone()), (true.into(), "sandbox".into()));
+    assert_eq!(
+        (body["ready"].clone(), body["mode"].clone()),
+        (true.into(), "sandbox".into())
+    );
 
     // Twilio mode with Twilio out of reach: alive, not ready.
     let unreachable = Launch {
@@ -140,17 +164,31 @@ async fn readyz_says_whether_the_rest_backend_answers() {
             ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
             ("TWILIO_API_SECRET", "secret"),
             ("TWILIO_FLEX_SYNC_SID", "IS00000000000000000000000000000001"),
-            ("TWILIO_FLEX_WORKSPACE_SID", "WS00000000000000000000000000000001"),
+            (
+                "TWILIO_FLEX_WORKSPACE_SID",
+                "WS00000000000000000000000000000001",
+            ),
             ("TWILIO_REST_BASE_URL", "http://127.0.0.1:9"),
         ],
         ..Launch::default()
     }
     .start();
     assert_eq!(
-        unreachable.http.get(unreachable.url("/healthz")).send().await.unwrap().status(),
+        unreachable
+            .http
+            .get(unreachable.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
         200
     );
-    let ready = unreachable.http.get(unreachable.url("/readyz")).send().await.unwrap();
+    let ready = unreachable
+        .http
+        .get(unreachable.url("/readyz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ready.status(), 503);
     let body: Value = ready.json().await.unwrap();
     assert_eq!(body["reason"], "Twilio is not reachable", "{body}");
@@ -162,8 +200,17 @@ async fn the_sandbox_refuses_foreign_hosts_and_cross_site_requests() {
     let own = format!("http://127.0.0.1:{}", host.port);
     let status = |r: reqwest::Response| r.status().as_u16();
     // DNS rebinding: another site's name pointed at 127.0.0.1.
-    for path in ["/sandbox/desk/index.html", "/sandbox/agents/alice/tasks", "/v1/Rooms"] {
-        let r = host.http.get(host.url(path)).header(HOST, "attacker.example").send().await;
+    for path in [
+        "/sandbox/desk/index.html",
+        "/sandbox/agents/alice/tasks",
+        "/v1/Rooms",
+    ] {
+        let r = host
+            .http
+            .get(host.url(path))
+            .header(HOST, "attacker.example")
+            .send()
+            .await;
         assert_eq!(status(r.unwrap()), 403, "{path}");
     }
     let r = host
@@ -224,7 +271,12 @@ async fn the_sandbox_refuses_foreign_hosts_and_cross_site_requests() {
         .await
         .unwrap();
     assert_eq!(status(r), 200);
-    let r = host.http.get(host.url("/healthz")).header(HOST, "10.1.2.3:8080").send().await;
+    let r = host
+        .http
+        .get(host.url("/healthz"))
+        .header(HOST, "10.1.2.3:8080")
+        .send()
+        .await;
     assert_eq!(status(r.unwrap()), 200);
 }
 
@@ -284,7 +336,11 @@ async fn one_task_change_costs_one_read_with_1000_desks_open() {
     let (status, body) = host
         .call(
             "update-video-state",
-            &[("Token", &token), ("taskSid", &task), ("state", "connected")],
+            &[
+                ("Token", &token),
+                ("taskSid", &task),
+                ("state", "connected"),
+            ],
         )
         .await;
     assert_eq!(status, 200, "{body}");
@@ -310,6 +366,10 @@ async fn one_task_change_costs_one_read_with_1000_desks_open() {
     let after = sample(&scrape(&host).await, "c2v_sandbox_task_reads_total", &[]).unwrap();
     assert_eq!(after - before, 1.0);
     let page = scrape(&host).await;
-    let open = sample(&page, "c2v_open_sockets", &[("route", "/sandbox/agents/{identity}/live")]);
+    let open = sample(
+        &page,
+        "c2v_open_sockets",
+        &[("route", "/sandbox/agents/{identity}/live")],
+    );
     assert_eq!(open, Some(DESKS as f64), "{page}");
 }

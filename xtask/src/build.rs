@@ -53,13 +53,27 @@ pub fn static_host(ws: &Workspace) -> Result<()> {
     crate::tools::ensure_static_tools()?;
     let target = crate::tools::MUSL_TARGET;
     Cmd::new(cargo())
-        .args(["build", "--release", "-p", "plugin-host", "--features", "embed-site"])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "plugin-host",
+            "--features",
+            "embed-site",
+        ])
         .args(["--target", target])
         .env("CC_x86_64_unknown_linux_musl", crate::tools::MUSL_CC)
-        .env("CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS", "-C target-feature=+crt-static")
+        .env(
+            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS",
+            "-C target-feature=+crt-static",
+        )
         .dir(&ws.root)
         .run()?;
-    let built = ws.cargo_target.join(target).join("release").join("plugin-host");
+    let built = ws
+        .cargo_target
+        .join(target)
+        .join("release")
+        .join("plugin-host");
     install_copy(&built, &ws.static_host_binary())
 }
 

@@ -117,11 +117,14 @@ pub fn test(ws: &Workspace) -> Result<()> {
 
     // The one file to deploy, run as a container runs it: alone in an empty directory,
     // configured by environment variables only, the site served from inside it.
-    const STATIC: &str = "walkthrough on the static host (node --test tests/e2e/walkthrough.test.mjs)";
+    const STATIC: &str =
+        "walkthrough on the static host (node --test tests/e2e/walkthrough.test.mjs)";
     let static_built = built
-        && step(&mut report, "build: static host (musl, site inside)", || {
-            build::static_host(ws)
-        });
+        && step(
+            &mut report,
+            "build: static host (musl, site inside)",
+            || build::static_host(ws),
+        );
     if static_built {
         match static_wrapper(ws) {
             Ok(wrapper) => {

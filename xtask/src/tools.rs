@@ -168,7 +168,10 @@ fn ensure_npm_packages(ws: &Workspace) -> Result<()> {
 
 fn ensure_chromium() -> Result<()> {
     apt_install(
-        &[("chromium", "chromium"), ("chromedriver", "chromium-driver")],
+        &[
+            ("chromium", "chromium"),
+            ("chromedriver", "chromium-driver"),
+        ],
         "the browser tests",
     )
 }
@@ -179,8 +182,8 @@ fn apt_install(wanted: &[(&str, &str)], for_what: &str) -> Result<()> {
         .iter()
         .copied()
         .filter(|(program, _)| which(program).is_none())
-    .map(|(_, package)| package)
-    .collect();
+        .map(|(_, package)| package)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }

@@ -69,7 +69,10 @@ impl LogFormat {
 
 /// Where to listen: `--listen`/`LISTEN` when given, else `0.0.0.0:$PORT` when `PORT` is set (as
 /// container platforms expect), else loopback port 8080.
-pub fn listen_address(listen: Option<&str>, port: Option<String>) -> Result<SocketAddr, ConfigError> {
+pub fn listen_address(
+    listen: Option<&str>,
+    port: Option<String>,
+) -> Result<SocketAddr, ConfigError> {
     if let Some(listen) = listen.map(str::trim).filter(|l| !l.is_empty()) {
         return listen.parse::<SocketAddr>().map_err(|_| {
             invalid(
@@ -137,9 +140,18 @@ mod tests {
             listen_address(None, None).unwrap(),
             "127.0.0.1:8080".parse().unwrap()
         );
-        assert_eq!(listen_address(None, Some("http".into())).unwrap_err().var, "PORT");
-        assert_eq!(listen_address(None, Some("70000".into())).unwrap_err().var, "PORT");
-        assert_eq!(listen_address(Some("nowhere"), None).unwrap_err().var, "--listen");
+        assert_eq!(
+            listen_address(None, Some("http".into())).unwrap_err().var,
+            "PORT"
+        );
+        assert_eq!(
+            listen_address(None, Some("70000".into())).unwrap_err().var,
+            "PORT"
+        );
+        assert_eq!(
+            listen_address(Some("nowhere"), None).unwrap_err().var,
+            "--listen"
+        );
     }
 
     #[test]
@@ -151,6 +163,9 @@ mod tests {
         assert_eq!(err.var, "MAX_CONNECTIONS");
         assert_eq!(LogFormat::from_env(Some("json")), Ok(LogFormat::Json));
         assert_eq!(LogFormat::from_env(None), Ok(LogFormat::Text));
-        assert_eq!(LogFormat::from_env(Some("xml")).unwrap_err().var, "LOG_FORMAT");
+        assert_eq!(
+            LogFormat::from_env(Some("xml")).unwrap_err().var,
+            "LOG_FORMAT"
+        );
     }
 }

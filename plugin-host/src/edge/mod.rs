@@ -178,7 +178,7 @@ pub async fn serve(
         .header_read_timeout(settings.header_timeout)
         .keep_alive(true);
     let builder = Arc::new(builder);
-    // Closed once shutdown starts: every connection then finishes its request and closes.
+    // Told once shutdown starts: every connection then finishes its request and closes.
     let (stop_tx, stop_rx) = watch::channel(());
     let shedding = Arc::new(AtomicUsize::new(0));
     tracing::info!(
@@ -217,6 +217,7 @@ pub async fn serve(
     tracing::info!("shutting down: draining requests and closing sockets");
     edge.sockets.drain();
     drop(stop_rx);
+    let _ = stop_tx.send(());
     let grace = settings.shutdown_grace;
     let drained = async {
         stop_tx.closed().await;
@@ -282,12 +283,10 @@ fn spawn_connection<S>(
         loop {
             tokio::select! {
                 _ = conn.as_mut() => break,
-                changed = stop.changed(), if !stopping => {
-                    // The sender is dropped when shutdown starts.
-                    if changed.is_err() {
-                        stopping = true;
-                        conn.as_mut().graceful_shutdown();
-                    }
+                _ = stop.changed(), if !stopping => {
+                    // Shutdown started: finish the request in flight, then close.
+                    stopping = true;
+                    conn.as_mut().graceful_shutdown();
                 }
             }
         }

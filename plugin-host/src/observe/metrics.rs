@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tracing::Instrument as _;
 
 /// Latency buckets in seconds: loopback calls take milliseconds, Twilio's tens to hundreds.
@@ -62,8 +64,7 @@ struct MakeId;
 fn acceptable(id: &HeaderValue) -> bool {
     let b = id.as_bytes();
     (1..=64).contains(&b.len())
-        && b
-            .iter()
+        && b.iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
@@ -101,7 +102,8 @@ async fn observe(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let span = tracing::info_span!("request", request_id = %id, method = %method, endpoint = %endpoint);
+    let span =
+        tracing::info_span!("request", request_id = %id, method = %method, endpoint = %endpoint);
     let response = next.run(req).instrument(span.clone()).await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed().as_secs_f64();
@@ -142,6 +144,8 @@ mod tests {
         assert!(acceptable(&HeaderValue::from_static("abc-123_x.y")));
         assert!(!acceptable(&HeaderValue::from_static("")));
         assert!(!acceptable(&HeaderValue::from_static("a b")));
-        assert!(!acceptable(&HeaderValue::from_str(&"a".repeat(65)).unwrap()));
+        assert!(!acceptable(
+            &HeaderValue::from_str(&"a".repeat(65)).unwrap()
+        ));
     }
 }

@@ -37,13 +37,18 @@ async fn probe(app: &AppState) -> Result<usize, String> {
             tracing::warn!(error = %e, "readiness: the REST backend did not answer");
             Err(match app.mode() {
                 crate::config::Mode::Twilio => "Twilio is not reachable".to_owned(),
-                crate::config::Mode::Sandbox => "the sandbox's REST stand-in is not reachable".to_owned(),
+                crate::config::Mode::Sandbox => {
+                    "the sandbox's REST stand-in is not reachable".to_owned()
+                }
             })
         }
     }
 }
 
-async fn readyz(State(app): State<AppState>, Extension(ready): Extension<Arc<Readiness>>) -> Response {
+async fn readyz(
+    State(app): State<AppState>,
+    Extension(ready): Extension<Arc<Readiness>>,
+) -> Response {
     let cached = ready
         .last
         .lock()
@@ -58,13 +63,16 @@ async fn readyz(State(app): State<AppState>, Extension(ready): Extension<Arc<Rea
             if let Ok(n) = r {
                 metrics::gauge!("c2v_live_sessions").set(n as f64);
             }
-            *ready.last.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), r.clone()));
+            *ready.last.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((Instant::now(), r.clone()));
             r
         }
     };
     let mode = app.mode().as_str();
     match result {
-        Ok(live) => Json(json!({"ready": true, "mode": mode, "live_sessions": live})).into_response(),
+        Ok(live) => {
+            Json(json!({"ready": true, "mode": mode, "live_sessions": live})).into_response()
+        }
         Err(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(json!({"ready": false, "mode": mode, "reason": reason})),

@@ -87,7 +87,11 @@ impl Exposure {
         if name == "localhost" || name.ends_with(".localhost") {
             return true;
         }
-        if let Ok(ip) = name.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+        if let Ok(ip) = name
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+        {
             if ip.is_loopback() {
                 return true;
             }
@@ -132,9 +136,7 @@ impl Exposure {
             "/sandbox/exposure",
             get(move || {
                 let me = me.clone();
-                async move {
-                    Json(json!({"exposed": me.exposed, "listen": me.listen.to_string()}))
-                }
+                async move { Json(json!({"exposed": me.exposed, "listen": me.listen.to_string()})) }
             }),
         )
     }

@@ -35,8 +35,6 @@ pub struct Launch<'a> {
     pub env: Vec<(&'a str, &'a str)>,
     /// `RLIMIT_NOFILE` (soft and hard) for the process.
     pub nofile: Option<u64>,
-    /// Prepares the data directory (`<dir>/data`) first.
-    pub prepare: Option<Box<dyn FnOnce(&Path)>>,
 }
 
 impl Launch<'_> {
@@ -78,15 +76,10 @@ impl Launch<'_> {
     }
 
     /// Starts it and waits for the ready line.
-    pub fn start(mut self) -> Host {
+    pub fn start(self) -> Host {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().to_path_buf();
         std::fs::create_dir_all(dir.join("site")).expect("site dir");
-        if let Some(prepare) = self.prepare.take() {
-            let data = dir.join("data");
-            std::fs::create_dir_all(&data).expect("data dir");
-            prepare(&data);
-        }
         let mut child = self.command(&dir).spawn().expect("start plugin-host");
         let stderr = collect(child.stderr.take().expect("stderr"));
         let stdout = child.stdout.take().expect("stdout");
@@ -124,7 +117,10 @@ impl Launch<'_> {
             .stdout(Stdio::null())
             .output()
             .expect("run plugin-host");
-        (out.status, String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 }
 

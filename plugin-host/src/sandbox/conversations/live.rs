@@ -21,11 +21,11 @@ use tokio::sync::broadcast::error::RecvError;
 use super::auth::{self, Caller};
 use super::http::{link_origins, sandbox};
 use super::hub::Hub;
-use super::task_feed::TaskFeedItem;
-use crate::edge::sockets::{self, First, SocketAdmission};
 use super::store::{self, ConversationRow};
+use super::task_feed::TaskFeedItem;
 use super::views::{MessageView, TaskView, Workspace};
 use crate::app::AppState;
+use crate::edge::sockets::{self, First, SocketAdmission};
 use crate::sandbox::api_error::ApiError;
 use crate::sandbox::{tasks, Sandbox, SandboxError, SandboxEvent};
 

@@ -58,7 +58,10 @@ fn parse(text: &str) -> Result<ClientMessage, &'static str> {
 }
 
 /// Waits for the `join` message: the token, or the close frame a broken limit deserves.
-async fn await_join(socket: &mut WebSocket, timeout: Duration) -> Result<String, Option<CloseFrame>> {
+async fn await_join(
+    socket: &mut WebSocket,
+    timeout: Duration,
+) -> Result<String, Option<CloseFrame>> {
     match sockets::first_message(socket, timeout).await {
         First::Message(Message::Text(text)) => match parse(text.as_str()) {
             Ok(ClientMessage::Join { token }) => Ok(token),
@@ -205,7 +208,11 @@ pub(super) async fn run(
         Ended::Flooding => {
             metrics::counter!("c2v_signaling_senders_disconnected_total").increment(1);
             tracing::warn!(room = %room.sid, participant = %sid, "relaying too fast; disconnected");
-            let _ = refuse(&mut socket, "too many messages: this participant is disconnected").await;
+            let _ = refuse(
+                &mut socket,
+                "too many messages: this participant is disconnected",
+            )
+            .await;
             let frame = CloseFrame {
                 code: FLOODING,
                 reason: "too many messages".into(),

@@ -160,7 +160,7 @@ async fn a_flooding_sender_is_disconnected_and_never_the_receiver() {
     let (mut a, a_sid) = joined(&s, "RM1", "a").await;
     let (mut b, b_sid) = joined(&s, "RM1", "b").await;
     let _ = recv(&mut a).await; // b joined
-    // 600 offers of 60 KB: more than the receiver's socket buffers and queue hold together.
+                                // 600 offers of 60 KB: more than the receiver's socket buffers and queue hold together.
     let sdp = "v".repeat(60 * 1024);
     let flood = tokio::spawn(async move {
         for _ in 0..600 {
