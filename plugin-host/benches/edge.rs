@@ -6,9 +6,12 @@
 //! - slowloris: 1,000 connections from one address, each with half a request, on a descriptor
 //!   limit of 256;
 //! - big frames: 40 WebSockets each announcing a 16 MiB frame and sending its payload;
-//! - unauthenticated sockets: 1,000 WebSockets from 100 addresses that never authenticate.
+//! - unauthenticated sockets: 1,000 WebSockets from 100 addresses that never authenticate;
 //!
-//! All traffic stays on 127.0.0.0/8. `BENCH_PROBES` overrides the 200 probes per phase.
+//! and `update-video-state` (a task change every open desk hears) with 1,000 desks open.
+//!
+//! All traffic stays on 127.0.0.0/8. `BENCH_PROBES` overrides the 200 probes per phase;
+//! `BENCH_HOST_BIN` runs another build of the host (an older one, to compare).
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -45,7 +48,9 @@ impl Drop for Host {
 fn start(nofile: Option<u64>) -> Host {
     let dir = tempfile::tempdir().expect("bench dir");
     std::fs::create_dir_all(dir.path().join("site")).expect("site dir");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plugin-host"));
+    let bin = std::env::var("BENCH_HOST_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_plugin-host").to_owned());
+    let mut cmd = Command::new(bin);
     cmd.args(["--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path().join("data"))
         .arg("--assets")
@@ -244,6 +249,8 @@ async fn main() {
         .await,
     );
     drop(pending);
+    let desks = desk_fanout(&host).await;
+    drop(host);
 
     println!(
         "\nplugin-host under floods ({probes} /healthz probes per phase, a new connection each)"
@@ -269,4 +276,89 @@ async fn main() {
         accepted as f64 / (1024.0 * 1024.0)
     );
     println!("  unauthenticated: {opened} of 1,000 sockets were let in (16 per address at most)");
+    println!("  {desks}");
+}
+
+/// `update-video-state` latency with 1,000 desk sockets of the agent open (each change reaches
+/// all of them).
+async fn desk_fanout(host: &Host) -> String {
+    use futures_util::{SinkExt as _, StreamExt as _};
+    use tokio_tungstenite::tungstenite::Message;
+    const DESKS: usize = 1000;
+    const CHANGES: usize = 50;
+    let base = format!("http://127.0.0.1:{}", host.port);
+    let http = reqwest::Client::new();
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let http = http.clone();
+        async move {
+            let resp = http.post(path).form(&form).send().await.expect("request");
+            resp.json::<serde_json::Value>().await.expect("JSON")
+        }
+    };
+    let agent = post(
+        format!("{base}/sandbox/agents"),
+        vec![("identity", "bench".into())],
+    )
+    .await;
+    let token = agent["token"].as_str().expect("token").to_owned();
+    let chat = post(
+        format!("{base}/sandbox/chats"),
+        vec![("agent", "bench".into()), ("customer", "c".into())],
+    )
+    .await;
+    let task = chat["taskSid"].as_str().expect("taskSid").to_owned();
+    let url = format!("ws://127.0.0.1:{}/sandbox/agents/bench/live", host.port);
+    let auth = serde_json::json!({"type": "auth", "token": token}).to_string();
+    let mut desks = Vec::new();
+    for i in 0..DESKS {
+        // From 100 addresses: under the per-address caps.
+        let from = format!("127.0.4.{}", i % 100 + 1);
+        let Ok(s) = connect_from(&from, host.port).await else {
+            continue;
+        };
+        let Ok((mut ws, _)) = tokio_tungstenite::client_async(url.as_str(), s).await else {
+            continue;
+        };
+        ws.send(Message::Text(auth.clone().into()))
+            .await
+            .expect("auth");
+        let _ready = ws.next().await;
+        // Keep reading so the desk never falls behind.
+        desks.push(tokio::spawn(async move {
+            while let Some(Ok(_)) = ws.next().await {}
+        }));
+    }
+    let mut times = Vec::new();
+    for i in 0..CHANGES {
+        let state = if i % 2 == 0 {
+            "connected"
+        } else {
+            "disconnected"
+        };
+        let started = Instant::now();
+        let resp = http
+            .post(format!(
+                "{base}/features/chat-to-video-escalation/update-video-state"
+            ))
+            .form(&[
+                ("Token", token.as_str()),
+                ("taskSid", task.as_str()),
+                ("state", state),
+            ])
+            .send()
+            .await
+            .expect("update-video-state");
+        assert!(resp.status().is_success(), "{}", resp.status());
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let open = desks.len();
+    for d in desks {
+        d.abort();
+    }
+    format!(
+        "update-video-state with {open} desks open: p50 {:.1} ms, p99 {:.1} ms ({CHANGES} changes)",
+        times[times.len() / 2].as_secs_f64() * 1e3,
+        times[(times.len() - 1) * 99 / 100].as_secs_f64() * 1e3,
+    )
 }

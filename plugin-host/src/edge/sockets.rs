@@ -26,6 +26,9 @@ use super::connections::ConnectionPermit;
 /// How long a new socket has to send its authenticating first message.
 pub const AUTH_DEADLINE: Duration = Duration::from_secs(5);
 
+/// Read and write buffer of each socket.
+pub const SOCKET_BUFFER: usize = 8 * 1024;
+
 /// Close code and reason when the host shuts down.
 pub const GOING_AWAY: u16 = 1001;
 pub const GOING_AWAY_REASON: &str = "the server is shutting down";
@@ -89,9 +92,13 @@ pub struct SocketAdmission {
 
 impl SocketAdmission {
     /// The frame and message limits: a frame larger than `max` is refused from its header, before
-    /// any of it is buffered.
+    /// any of it is buffered. The read and write buffers start small (tungstenite's default is
+    /// 128 KiB each, which made an idle socket cost about 130 KiB): messages here are a few KiB.
     pub fn limit(ws: WebSocketUpgrade, max: usize) -> WebSocketUpgrade {
-        ws.max_message_size(max).max_frame_size(max)
+        ws.max_message_size(max)
+            .max_frame_size(max)
+            .read_buffer_size(SOCKET_BUFFER)
+            .write_buffer_size(SOCKET_BUFFER)
     }
 
     /// The first message checked out: the socket no longer counts as unauthenticated.

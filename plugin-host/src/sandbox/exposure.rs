@@ -1,18 +1,20 @@
 //! Who may reach the sandbox. It has no authentication (anyone who reaches it can act as any
 //! agent), so:
 //!
-//! - it answers only requests whose `Host` is a loopback name (`localhost`, `*.localhost`,
-//!   `127.0.0.0/8`, `[::1]`) or the host of `--public-url`: a page on another site that rebinds its
-//!   own name to 127.0.0.1 (DNS rebinding) gets 403, not the sandbox;
-//! - a state-changing request (any method but GET, HEAD and OPTIONS) or a WebSocket upgrade to the
-//!   sandbox's own paths (`/sandbox/…`, the REST stand-in's `/v1/…`) that carries an `Origin` must
-//!   come from such a host too: a cross-site form post or socket from a page the developer opens
-//!   is refused. (Requests without `Origin` are not from a cross-site page: browsers send it on
-//!   every such request.)
+//! - its own paths (the sandbox API, the desk and the web chat under `/sandbox/…`, the REST
+//!   stand-in under `/v1/…`) answer only requests whose `Host` is a loopback name (`localhost`,
+//!   `*.localhost`, `127.0.0.0/8`, `[::1]`) or the host of `--public-url`: a page on another site
+//!   that rebinds its own name to 127.0.0.1 (DNS rebinding) gets 403, not the sandbox;
+//! - a state-changing request there (any method but GET, HEAD and OPTIONS) or a WebSocket upgrade
+//!   that carries an `Origin` must come from such a host too: a cross-site form post or socket from
+//!   a page the developer opens is refused. (Requests without `Origin` are not from a cross-site
+//!   page: browsers send it on every such request.)
 //! - it listens on loopback only, unless `--allow-public-sandbox` is given; then it warns at start
 //!   and the desk shows a banner (`GET /sandbox/exposure`).
 //!
-//! `/healthz`, `/readyz` and `/metrics` answer any `Host` (platform probes use the pod's address).
+//! Everything else answers any `Host`, as in twilio mode: the functions check Flex tokens (which
+//! only the guarded sandbox API hands out) and codes, and the customer page and the plugin bundle
+//! are static files; `/healthz`, `/readyz` and `/metrics` are probes.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -24,9 +26,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
-
-/// Paths answered whatever the `Host`.
-const PROBES: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
 
 #[derive(Debug, Clone)]
 pub struct Exposure {
@@ -108,17 +107,17 @@ impl Exposure {
 
     /// Why a request is refused, if it is.
     fn refusal(&self, method: &Method, path: &str, headers: &HeaderMap) -> Option<&'static str> {
-        if PROBES.contains(&path) {
+        let own = path.starts_with("/sandbox/") || path.starts_with("/v1/") || path == "/v1";
+        if !own {
             return None;
         }
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
         if !host.is_some_and(|h| self.host_allowed(h)) {
             return Some("Forbidden: the sandbox answers only loopback host names");
         }
-        let own = path.starts_with("/sandbox/") || path.starts_with("/v1/");
         let changes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
             || headers.contains_key(header::UPGRADE);
-        if own && changes {
+        if changes {
             if let Some(origin) = headers.get(header::ORIGIN) {
                 let ok = origin.to_str().is_ok_and(|o| self.origin_allowed(o));
                 if !ok {
