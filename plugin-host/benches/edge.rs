@@ -189,7 +189,9 @@ async fn main() {
     rows.push(measure("baseline (256 descriptors)", &host, probes).await);
     let mut held = Vec::new();
     for _ in 0..1000 {
-        if let Ok(mut s) = connect_from("127.0.0.2", host.port).await {
+        // Bounded: a host that stopped accepting leaves connects hanging in a full backlog.
+        let connect = connect_from("127.0.0.2", host.port);
+        if let Ok(Ok(mut s)) = tokio::time::timeout(Duration::from_secs(1), connect).await {
             let _ = s
                 .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
                 .await;
