@@ -9,8 +9,10 @@ use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
 mod lifecycle;
+pub mod serving;
 mod values;
 pub use lifecycle::{ClientAddressSettings, SessionSettings};
+pub use serving::{EdgeSettings, LogFormat};
 use values::{check_sid, parse_base_url, parse_bool, parse_int, parse_positive_f64};
 
 /// Command line of `plugin-host`. Every flag can also come from the environment.
@@ -21,9 +23,13 @@ use values::{check_sid, parse_base_url, parse_bool, parse_int, parse_positive_f6
     about = "Chat-to-video escalation: functions API and sandbox"
 )]
 pub struct Cli {
-    /// Address to listen on (`127.0.0.1:0` picks a free port).
-    #[arg(long, env = "LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: String,
+    /// Address to listen on (`127.0.0.1:0` picks a free port); default `0.0.0.0:$PORT` when `PORT`
+    /// is set, else `127.0.0.1:8080`.
+    #[arg(long, env = "LISTEN")]
+    pub listen: Option<String>,
+    /// Lets the sandbox (which has no authentication) listen on a non-loopback address.
+    #[arg(long, env = "ALLOW_PUBLIC_SANDBOX", num_args = 0..=1, default_missing_value = "true")]
+    pub allow_public_sandbox: Option<String>,
     /// Where the sandbox keeps its SQLite database and generated keys.
     #[arg(long, env = "DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -46,7 +52,7 @@ pub struct Cli {
 
 /// The variables read from the environment only (the seed's names); the flags' variables are
 /// [`Cli`]'s.
-pub const ENV_ONLY: [&str; 16] = [
+pub const ENV_ONLY: [&str; 25] = [
     "ACCOUNT_SID",
     "AUTH_TOKEN",
     "TWILIO_API_KEY",
@@ -63,6 +69,15 @@ pub const ENV_ONLY: [&str; 16] = [
     "CODE_GUESS_BURST",
     "CODE_GUESS_REFILL_SECS",
     "TWILIO_REGION",
+    "PORT",
+    "HTTP_HEADER_TIMEOUT",
+    "HTTP_REQUEST_TIMEOUT",
+    "MAX_CONNECTIONS",
+    "MAX_CONNECTIONS_PER_ADDRESS",
+    "MAX_PENDING_SOCKETS_PER_ADDRESS",
+    "MAX_REQUESTS_IN_FLIGHT",
+    "SHUTDOWN_GRACE",
+    "LOG_FORMAT",
 ];
 
 /// A configuration value that cannot be used.
@@ -149,6 +164,10 @@ pub struct Settings {
     pub guess_refill_secs: f64,
     pub session: SessionSettings,
     pub client_address: ClientAddressSettings,
+    /// The sandbox may listen beyond loopback (it then warns at start and in the desk).
+    pub allow_public_sandbox: bool,
+    pub edge: EdgeSettings,
+    pub log_format: LogFormat,
 }
 
 impl Settings {
@@ -184,12 +203,13 @@ impl Settings {
                 .filter(|v| !v.is_empty())
         };
 
-        let listen = cli.listen.parse::<SocketAddr>().map_err(|_| {
-            invalid(
-                "--listen",
-                format!("`{}` is not an address like 127.0.0.1:8080", cli.listen),
-            )
-        })?;
+        let listen = serving::listen_address(cli.listen.as_deref(), get("PORT"))?;
+        let allow_public_sandbox = match cli.allow_public_sandbox.as_deref() {
+            Some(v) => parse_bool("--allow-public-sandbox", v)?,
+            None => false,
+        };
+        let edge = serving::edge(get)?;
+        let log_format = LogFormat::from_env(get("LOG_FORMAT").as_deref())?;
         let public_url = match cli.public_url.filter(|u| !u.trim().is_empty()) {
             Some(u) => Some(parse_base_url("--public-url", &u)?),
             None => None,
@@ -369,6 +389,9 @@ impl Settings {
             guess_refill_secs,
             session,
             client_address,
+            allow_public_sandbox,
+            edge,
+            log_format,
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod events;
+pub mod exposure;
 pub mod flex_tokens;
 pub mod live_documents;
 pub mod reservations;

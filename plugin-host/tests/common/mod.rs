@@ -3,6 +3,7 @@
 
 pub mod inproc;
 pub mod oai;
+pub mod process;
 pub mod proxy;
 pub mod sessions;
 pub mod sockets;
@@ -79,7 +80,7 @@ pub fn assert_cors(resp: &reqwest::Response) {
 
 /// Both customer functions refuse `code` with 403: the template's "Invalid code." for a code
 /// that never was, or the session's end `reason` for one whose session is over.
-pub async fn assert_code_refused(svc: &Service, code: &str, reason: Option<&str>, why: &str) {
+pub async fn assert_code_refused(svc: &Api, code: &str, reason: Option<&str>, why: &str) {
     for f in ["client-get-sync-token", "client-get-video-token"] {
         let (status, body) = svc.call_json(f, &[("code", code)]).await;
         assert_eq!(status, 403, "{why} code {code} on {f}: {body}");

@@ -3,8 +3,11 @@
 //! disconnecting everyone. The rooms' store only hears when a room becomes occupied or empty
 //! ([`Occupancy`]), which drives its timeouts.
 //!
-//! The lock is never held across an `.await`; every socket has its own bounded queue, and a
-//! socket that cannot keep up is disconnected rather than slowing its room down.
+//! The lock is never held across an `.await`; every socket has its own bounded queue. A message
+//! a participant sends (relayed, or a track change) that finds a receiver's queue full is
+//! refused to the sender ([`RelayError::Busy`]), who is then disconnected: a flood never costs
+//! the receiver its connection. The hub's own messages (joined, left) to a full queue disconnect
+//! that receiver, which has stopped reading.
 
 use chat_to_video::protocol::{
     DisconnectReason, Participant, ServerMessage, TrackChange, TrackName, TrackState,
@@ -98,6 +101,8 @@ pub struct Admission {
 pub enum RelayError {
     #[error("no participant with that sid in this room")]
     UnknownTarget,
+    #[error("the receiver's queue is full")]
+    Busy,
 }
 
 pub struct Hub {
@@ -216,11 +221,11 @@ impl Hub {
             .get(room_sid)
             .and_then(|members| members.iter().find(|m| m.sid == to))
             .ok_or(RelayError::UnknownTarget)?;
-        deliver(target, message);
-        Ok(())
+        offer(target, message).map_err(|_| RelayError::Busy)
     }
 
-    /// Records a track change of `from` and tells the others.
+    /// Records a track change of `from` and tells the others; `false` when a receiver's queue was
+    /// full (the sender is flooding).
     pub fn track(
         &self,
         room_sid: &str,
@@ -228,13 +233,13 @@ impl Hub {
         change: TrackChange,
         name: TrackName,
         stream: Option<String>,
-    ) {
+    ) -> bool {
         let mut inner = self.lock();
         let Some(members) = inner.rooms.get_mut(room_sid) else {
-            return;
+            return true;
         };
         let Some(member) = members.iter_mut().find(|m| m.sid == from) else {
-            return;
+            return true;
         };
         let kind = name.kind();
         match change {
@@ -266,13 +271,18 @@ impl Hub {
                     .enabled = enabled;
             }
         }
-        broadcast(members, from, || ServerMessage::Track {
-            from: from.to_owned(),
-            change,
-            kind,
-            name,
-            stream: stream.clone(),
-        });
+        let mut delivered = true;
+        for m in members.iter().filter(|m| m.sid != from) {
+            let message = ServerMessage::Track {
+                from: from.to_owned(),
+                change,
+                kind,
+                name,
+                stream: stream.clone(),
+            };
+            delivered &= offer(m, message).is_ok();
+        }
+        delivered
     }
 
     /// Disconnects everyone in the room and refuses later joins. Returns how many were there.
@@ -292,7 +302,16 @@ impl Hub {
     }
 }
 
-/// Queues a message; a member whose queue is full is told it lost the connection.
+/// Queues a message a participant sent; a full queue refuses it (the sender pays for it).
+fn offer(member: &Member, message: ServerMessage) -> Result<(), ()> {
+    match member.mailbox.tx.try_send(message) {
+        Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => Ok(()),
+        Err(mpsc::error::TrySendError::Full(_)) => Err(()),
+    }
+}
+
+/// Queues one of the hub's own messages; a member whose queue is full has stopped reading and is
+/// told it lost the connection.
 fn deliver(member: &Member, message: ServerMessage) {
     if let Err(mpsc::error::TrySendError::Full(_)) = member.mailbox.tx.try_send(message) {
         tracing::warn!(participant = %member.sid, "signaling queue full; disconnecting");

@@ -101,17 +101,32 @@ fn completed_rooms_refuse_joins() {
 }
 
 #[test]
-fn a_full_queue_disconnects_the_slow_member() {
+fn a_full_queue_refuses_the_sender_and_keeps_the_receiver() {
     let hub = hub();
     let (a, a_rx) = member(&hub, "RM1", "alice", 5);
     let (b, _b_rx) = member(&hub, "RM1", "bob", 5);
-    for _ in 0..QUEUE {
-        let msg = ServerMessage::Answer {
-            from: b.participant_sid.clone(),
-            sdp: "v=0".into(),
-        };
-        hub.relay("RM1", &a.participant_sid, msg).unwrap();
+    // a's queue holds "bob joined"; fill the rest with relayed answers.
+    let answer = || ServerMessage::Answer {
+        from: b.participant_sid.clone(),
+        sdp: "v=0".into(),
+    };
+    for _ in 1..QUEUE {
+        hub.relay("RM1", &a.participant_sid, answer()).unwrap();
     }
+    assert_eq!(
+        hub.relay("RM1", &a.participant_sid, answer()),
+        Err(RelayError::Busy)
+    );
+    assert!(!hub.track(
+        "RM1",
+        &b.participant_sid,
+        TrackChange::Published,
+        TrackName::Camera,
+        None
+    ));
+    assert_eq!(kicked(&a_rx), None, "the receiver keeps its connection");
+    // The hub's own message to a queue still full: that member stopped reading.
+    let (_c, _c_rx) = member(&hub, "RM1", "carol", 5);
     assert_eq!(kicked(&a_rx), Some(DisconnectReason::Network));
 }
 

@@ -47,6 +47,7 @@ async fn the_server_pings_and_keeps_answering_clients() {
     let s = server(SignalingConfig {
         ping_interval: Duration::from_millis(100),
         join_timeout: Duration::from_secs(1),
+        ..SignalingConfig::default()
     })
     .await;
     let (mut ws, _) = joined(&s, "RM1", "a").await;
@@ -74,6 +75,7 @@ async fn a_silent_client_is_dropped() {
     let s = server(SignalingConfig {
         ping_interval: Duration::from_millis(100),
         join_timeout: Duration::from_secs(1),
+        ..SignalingConfig::default()
     })
     .await;
     let (_silent, _) = joined(&s, "RM1", "a").await;

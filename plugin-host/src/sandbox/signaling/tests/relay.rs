@@ -150,3 +150,63 @@ async fn offers_answers_candidates_and_track_states_are_relayed() {
     assert_closed(&mut b).await;
     assert!(s.rooms.hooks().contains(&"-RM1".to_owned()));
 }
+
+/// A participant relaying far beyond its allowance (large offers, the receiver not reading) is
+/// disconnected itself; the receiver keeps its connection and its place in the room.
+#[tokio::test]
+async fn a_flooding_sender_is_disconnected_and_never_the_receiver() {
+    use futures_util::StreamExt as _;
+    let s = default_server().await;
+    let (mut a, a_sid) = joined(&s, "RM1", "a").await;
+    let (mut b, b_sid) = joined(&s, "RM1", "b").await;
+    let _ = recv(&mut a).await; // b joined
+                                // 600 offers of 60 KB: more than the receiver's socket buffers and queue hold together.
+    let sdp = "v".repeat(60 * 1024);
+    let flood = tokio::spawn(async move {
+        for _ in 0..600 {
+            let offer = ClientMessage::Offer {
+                to: b_sid.clone(),
+                sdp: sdp.clone(),
+            };
+            let text = serde_json::to_string(&offer).unwrap();
+            if a.send(Message::Text(text.into())).await.is_err() {
+                break;
+            }
+        }
+        // The sender hears why and the socket closes with 1008 (unless the close frame is lost
+        // to the reset of a connection it was still writing to).
+        let mut close = None;
+        while let Ok(Some(frame)) =
+            tokio::time::timeout(std::time::Duration::from_secs(10), a.next()).await
+        {
+            match frame {
+                Ok(Message::Close(Some(f))) => close = Some(u16::from(f.code)),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        close
+    });
+    // Only now does the receiver read: every offer up to the cut, then the sender leaving.
+    let mut offers = 0;
+    loop {
+        match recv(&mut b).await {
+            Some(ServerMessage::Offer { .. }) => offers += 1,
+            Some(ServerMessage::ParticipantLeft { sid }) if sid == a_sid => break,
+            other => panic!("the receiver got {other:?} after {offers} offers"),
+        }
+    }
+    // The burst (120) and what refilled while it lasted: far fewer than the queue holds.
+    assert!(offers > 0 && offers < 200, "{offers} offers relayed");
+    let close = flood.await.unwrap();
+    assert!(close.is_none() || close == Some(1008), "{close:?}");
+    // Still connected and in the room: it sees the next one join.
+    let (_c, c_sid) = joined(&s, "RM1", "c").await;
+    match recv(&mut b).await {
+        Some(ServerMessage::ParticipantJoined { participant }) => {
+            assert_eq!(participant.sid, c_sid)
+        }
+        other => panic!("expected c to join, got {other:?}"),
+    }
+    assert_eq!(s.signaling.participants("RM1"), 2);
+}
