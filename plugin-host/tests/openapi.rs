@@ -191,9 +191,7 @@ fn operations(exchanges: &[Exchange]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rest_exchanges_conform_to_twilios_openapi_specs() {
-    let Some(specs): Option<Specs> = oai::load().await else {
-        return;
-    };
+    let specs: Specs = oai::load().await;
     let proxy = Proxy::start().await;
     let exchanges = record_everything(&proxy).await;
     let ops = operations(&exchanges);
@@ -257,9 +255,7 @@ async fn rest_exchanges_conform_to_twilios_openapi_specs() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_validator_catches_unknown_wrong_and_missing_fields() {
-    let Some(specs) = oai::load().await else {
-        return;
-    };
+    let specs = oai::load().await;
     let room = json!({"sid": "RM0123456789abcdef0123456789abcdef"});
     let mut ex = Exchange {
         method: "POST".into(),

@@ -7,6 +7,7 @@ mod build;
 mod cmd;
 mod run;
 mod site;
+mod skips;
 mod suites;
 mod testing;
 mod tools;

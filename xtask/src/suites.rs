@@ -3,17 +3,19 @@
 
 use std::time::{Duration, Instant};
 
-/// Tests passed and failed, as a runner reported them.
+/// Tests passed, failed and not run (ignored, skipped or todo), as a runner reported them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     pub passed: u64,
     pub failed: u64,
+    pub skipped: u64,
 }
 
 impl std::ops::AddAssign for Counts {
     fn add_assign(&mut self, other: Counts) {
         self.passed += other.passed;
         self.failed += other.failed;
+        self.skipped += other.skipped;
     }
 }
 
@@ -36,6 +38,7 @@ pub fn libtest(output: &str) -> Counts {
             match label {
                 "passed" => counts.passed += n,
                 "failed" => counts.failed += n,
+                "ignored" => counts.skipped += n,
                 _ => {}
             }
         }
@@ -43,9 +46,11 @@ pub fn libtest(output: &str) -> Counts {
     counts
 }
 
-/// node's test runner: the closing `ℹ pass N` / `ℹ fail N` (spec) or `# pass N` (TAP).
+/// node's test runner: the closing `ℹ pass N` / `ℹ fail N` / `ℹ skipped N` / `ℹ todo N`
+/// (spec) or `# pass N` … (TAP).
 pub fn node_test(output: &str) -> Counts {
     let mut counts = Counts::default();
+    let (mut skipped, mut todo) = (0, 0);
     for line in output.lines() {
         let line = line.trim();
         let Some(rest) = line.strip_prefix("ℹ ").or_else(|| line.strip_prefix("# ")) else {
@@ -61,9 +66,12 @@ pub fn node_test(output: &str) -> Counts {
         match label {
             "pass" => counts.passed = n,
             "fail" => counts.failed = n,
+            "skipped" => skipped = n,
+            "todo" => todo = n,
             _ => {}
         }
     }
+    counts.skipped = skipped + todo;
     counts
 }
 
@@ -113,6 +121,10 @@ impl Report {
         for (name, outcome, took) in &self.rows {
             let text = match outcome {
                 Outcome::Ok => "ok".to_string(),
+                Outcome::Tests(c) if c.skipped > 0 => format!(
+                    "{} passed, {} failed, {} skipped (allowed)",
+                    c.passed, c.failed, c.skipped
+                ),
                 Outcome::Tests(c) => format!("{} passed, {} failed", c.passed, c.failed),
                 Outcome::Failed(why, _) => format!("FAILED: {why}"),
                 Outcome::Skipped(why) => format!("NOT RUN: {why}"),
@@ -141,9 +153,11 @@ impl Report {
     }
 }
 
-/// Turns a suite's exit status and counts into an outcome; zero tests is a failure.
-pub fn judge(succeeded: bool, counts: Counts) -> Outcome {
-    let Counts { passed, failed } = counts;
+/// Turns a suite's exit status, counts and the tests it did not run into an outcome: zero
+/// tests is a failure, and so is any test not run that [`crate::skips::ALLOWED`] does not
+/// explain.
+pub fn judge(succeeded: bool, counts: Counts, unexplained_skips: &[String]) -> Outcome {
+    let Counts { passed, failed, .. } = counts;
     if failed > 0 {
         Outcome::Failed(format!("{passed} passed, {failed} failed"), counts)
     } else if !succeeded {
@@ -153,6 +167,15 @@ pub fn judge(succeeded: bool, counts: Counts) -> Outcome {
         )
     } else if passed == 0 {
         Outcome::Failed("ran no tests".to_string(), counts)
+    } else if !unexplained_skips.is_empty() {
+        Outcome::Failed(
+            format!(
+                "{} not run and not on the allow-list in xtask/src/skips.rs: {}",
+                unexplained_skips.len(),
+                unexplained_skips.join("; ")
+            ),
+            counts,
+        )
     } else {
         Outcome::Tests(counts)
     }
@@ -172,7 +195,8 @@ mod tests {
             libtest(out),
             Counts {
                 passed: 5,
-                failed: 1
+                failed: 1,
+                skipped: 0,
             }
         );
     }
@@ -189,7 +213,8 @@ mod tests {
             node_test(spec),
             Counts {
                 passed: 6,
-                failed: 1
+                failed: 1,
+                skipped: 0,
             }
         );
         let tap = "# tests 4\n# pass 4\n# fail 0\n";
@@ -197,7 +222,8 @@ mod tests {
             node_test(tap),
             Counts {
                 passed: 4,
-                failed: 0
+                failed: 0,
+                skipped: 0,
             }
         );
         // A test named "pass 3" is not a summary line.
@@ -207,7 +233,7 @@ mod tests {
     #[test]
     fn zero_tests_or_failures_fail_the_suite() {
         assert!(matches!(
-            judge(true, Counts::default()),
+            judge(true, Counts::default(), &[]),
             Outcome::Failed(..)
         ));
         assert!(matches!(
@@ -215,8 +241,10 @@ mod tests {
                 true,
                 Counts {
                     passed: 1,
-                    failed: 1
-                }
+                    failed: 1,
+                    skipped: 0,
+                },
+                &[],
             ),
             Outcome::Failed(..)
         ));
@@ -225,8 +253,10 @@ mod tests {
                 false,
                 Counts {
                     passed: 3,
-                    failed: 0
-                }
+                    failed: 0,
+                    skipped: 0,
+                },
+                &[],
             ),
             Outcome::Failed(..)
         ));
@@ -235,11 +265,37 @@ mod tests {
                 true,
                 Counts {
                     passed: 3,
-                    failed: 0
-                }
+                    failed: 0,
+                    skipped: 0,
+                },
+                &[],
             ),
             Outcome::Tests(_)
         ));
+    }
+
+    #[test]
+    fn counts_ignored_skipped_and_todo_tests() {
+        let lib = "test result: ok. 3 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out\n";
+        assert_eq!(libtest(lib).skipped, 2);
+        let spec = "ℹ tests 9\nℹ pass 6\nℹ fail 0\nℹ cancelled 0\nℹ skipped 2\nℹ todo 1\n";
+        assert_eq!(node_test(spec).skipped, 3);
+        let tap = "# pass 4\n# fail 0\n# skipped 1\n# todo 0\n";
+        assert_eq!(node_test(tap).skipped, 1);
+    }
+
+    #[test]
+    fn a_skip_nobody_explained_fails_the_suite() {
+        let counts = Counts {
+            passed: 3,
+            failed: 0,
+            skipped: 1,
+        };
+        assert!(matches!(
+            judge(true, counts, &["web: stalls".to_string()]),
+            Outcome::Failed(why, _) if why.contains("web: stalls")
+        ));
+        assert!(matches!(judge(true, counts, &[]), Outcome::Tests(_)));
     }
 
     #[test]
@@ -251,6 +307,7 @@ mod tests {
             Outcome::Tests(Counts {
                 passed: 4,
                 failed: 0,
+                skipped: 0,
             }),
         );
         report.add(
@@ -260,7 +317,9 @@ mod tests {
                 Counts {
                     passed: 2,
                     failed: 3,
+                    skipped: 0,
                 },
+                &[],
             ),
         );
         assert!(report.failed());
@@ -268,7 +327,8 @@ mod tests {
             report.totals(),
             Counts {
                 passed: 6,
-                failed: 4
+                failed: 4,
+                skipped: 0,
             }
         );
     }

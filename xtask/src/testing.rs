@@ -5,6 +5,7 @@
 use crate::build::{self, HostProfile};
 use crate::cmd::{Cmd, Error, Result};
 use crate::site;
+use crate::skips;
 use crate::suites::{self, Counts, Outcome, Report};
 use crate::tools;
 use crate::workspace::{cargo, Workspace};
@@ -218,7 +219,11 @@ fn step(report: &mut Report, name: &str, f: impl FnOnce() -> Result<()>) -> bool
 
 fn suite(report: &mut Report, name: &str, cmd: Cmd, parse: fn(&str) -> Counts) {
     let outcome = match cmd.run_tee() {
-        Ok((succeeded, output)) => suites::judge(succeeded, parse(&output)),
+        Ok((succeeded, output)) => {
+            let counts = parse(&output);
+            let unexplained = skips::unexplained(name, &output, counts.skipped, skips::ALLOWED);
+            suites::judge(succeeded, counts, &unexplained)
+        }
         Err(err) => Outcome::Failed(err.to_string(), Counts::default()),
     };
     report.add(name, outcome);
