@@ -71,6 +71,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(crate::functions::router())
+        .merge(crate::plugin_bundle::router())
 }
 
 /// The routes (and, in sandbox mode, the sandbox's) with static files as the fallback, bound to

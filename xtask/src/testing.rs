@@ -108,6 +108,11 @@ pub fn test(ws: &Workspace) -> Result<()> {
             .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
             .env("CHAT_TO_VIDEO_SITE", ws.site())
             .env("PLUGIN_HOST_BIN", ws.host_binary())
+            .env("XTASK_BIN", std::env::current_exe()?)
+            .env(
+                "OPENAPI_PROXY_BIN",
+                ws.cargo_target.join("debug/examples/openapi_proxy"),
+            )
             .dir(&ws.path("tests/e2e"));
         suite(&mut report, E2E, e2e, suites::node_test);
     } else {

@@ -6,11 +6,12 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
-/// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: [&str; 3] = [
+/// Migrations in order; `PRAGMA user_version` records how many ran. (0004 is reserved.)
+const MIGRATIONS: [&str; 4] = [
     include_str!("../../migrations/0001_sandbox.sql"),
     include_str!("../../migrations/0002_conversation_messages.sql"),
     include_str!("../../migrations/0003_reservations.sql"),
+    include_str!("../../migrations/0005_flex_plugins_serverless.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

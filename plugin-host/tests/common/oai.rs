@@ -1,42 +1,55 @@
 //! Checks recorded requests and responses against Twilio's OpenAPI specs: unknown fields, wrong
-//! types and missing fields are errors. The specs (twilio-oai at [`COMMIT`], tag 2.6.7) come from
-//! `TWILIO_OAI_DIR`, else `shared/twilio-oai/` beside the repository or a folder above it, else a
-//! download checked by sha256: first the npm registry's `@twilio/cli-core` 9.0.0, which ships that
-//! commit's JSON specs byte for byte, then GitHub's copy of the commit. Without any of them the
-//! caller skips, loudly (and fails under `CI`).
+//! types and missing fields are errors. The specs (twilio-oai at [`COMMIT`], tag 2.6.7: Video,
+//! Sync, TaskRouter, Flex and Serverless) come from `TWILIO_OAI_DIR`, else `shared/twilio-oai/`
+//! beside the repository or a folder above it (each spec as YAML or JSON), else a download
+//! checked by sha256: first the npm registry's `@twilio/cli-core` 9.0.0, which ships that commit's
+//! JSON specs byte for byte, then GitHub's copy of the commit. Without any of them the caller
+//! skips, loudly (and fails under `CI`).
+//!
+//! Serverless's paths are Sync's too, so an exchange is matched against Serverless's spec alone
+//! when its path starts with the sandbox's `/serverless` or `/serverless-upload` prefix, and
+//! against the others otherwise. The upload host's Asset Version create is not in the spec: its
+//! multipart fields are checked as Twilio's upload API documents them, its answer against the
+//! Asset Version the spec describes.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::proxy::Exchange;
 
 pub const COMMIT: &str = "d50069b44ea8cd23141385bdb6db48f16ff75bb5";
 
-/// One spec: its file stem and the sha256 of its YAML and JSON forms at [`COMMIT`].
+/// One spec: its file stem and the sha256 of its JSON form at [`COMMIT`].
 struct Spec {
     stem: &'static str,
-    yaml_sha256: &'static str,
     json_sha256: &'static str,
 }
 
-const SPECS: [Spec; 3] = [
+const SERVERLESS: &str = "twilio_serverless_v1";
+
+const SPECS: [Spec; 5] = [
     Spec {
         stem: "twilio_video_v1",
-        yaml_sha256: "9db81fba0849703524dcbbc2172e67f701da346a0d8d680931f8054a66f4a0f7",
         json_sha256: "162f62d432a227cb5aab8da45af7bbfceca5569feff4e26529504583946d1383",
     },
     Spec {
         stem: "twilio_sync_v1",
-        yaml_sha256: "48d7c85e2c09231688d6b5d3ef3a2da4e7517a01e6675683940ed4e40153eb2d",
         json_sha256: "0360fe39df8da59ebecefefbeb312aaae2d6e23faf783020486e3a743f499e92",
     },
     Spec {
         stem: "twilio_taskrouter_v1",
-        yaml_sha256: "1553e1e453f481135210531b01610d7ca0e6dae273c030d9566e0848cf9d7491",
         json_sha256: "f431d2bc66ba14373a452e0e6d3795cb1576cf6c2e15352b5330b22a4d34d0bf",
+    },
+    Spec {
+        stem: "twilio_flex_v1",
+        json_sha256: "ea1db919b6ccc106a1b40807965c867fbf13cd82771486de8c9e305d26bac177",
+    },
+    Spec {
+        stem: SERVERLESS,
+        json_sha256: "74f59534eb423d280a5fa93570b92ff1bb71cbb04441cd2c9036f5a8c248e455",
     },
 ];
 
@@ -50,19 +63,22 @@ type Operation<'a> = (&'a Value, &'a str, Vec<(String, String)>);
 type TypeCheck = fn(&Value) -> bool;
 
 pub struct Specs {
-    docs: Vec<Value>,
+    /// Each spec's stem and document.
+    docs: Vec<(&'static str, Value)>,
     pub source: PathBuf,
 }
 
-/// The three spec files in `dir`, all YAML or all JSON, if they are there.
+/// Every spec's file in `dir` (its JSON form, else its YAML form), if all are there.
 fn spec_files(dir: &Path) -> Option<Vec<PathBuf>> {
-    ["yaml", "json"].into_iter().find_map(|ext| {
-        let files: Vec<PathBuf> = SPECS
-            .iter()
-            .map(|s| dir.join(format!("{}.{ext}", s.stem)))
-            .collect();
-        files.iter().all(|f| f.is_file()).then_some(files)
-    })
+    SPECS
+        .iter()
+        .map(|s| {
+            ["json", "yaml"]
+                .into_iter()
+                .map(|ext| dir.join(format!("{}.{ext}", s.stem)))
+                .find(|f| f.is_file())
+        })
+        .collect()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -129,15 +145,15 @@ async fn download_from_npm(http: &reqwest::Client, dir: &Path) -> Result<(), Str
     }
 }
 
-/// The YAML specs from GitHub's copy of [`COMMIT`].
+/// The JSON specs from GitHub's copy of [`COMMIT`].
 async fn download_from_github(http: &reqwest::Client, dir: &Path) -> Result<(), String> {
     for spec in &SPECS {
-        let file = format!("{}.yaml", spec.stem);
+        let file = format!("{}.json", spec.stem);
         let url = format!(
-            "https://raw.githubusercontent.com/twilio/twilio-oai/{COMMIT}/spec/yaml/{file}"
+            "https://raw.githubusercontent.com/twilio/twilio-oai/{COMMIT}/spec/json/{file}"
         );
         let bytes = fetch(http, &url).await?;
-        check_sum(&file, &bytes, spec.yaml_sha256)?;
+        check_sum(&file, &bytes, spec.json_sha256)?;
         std::fs::write(dir.join(file), &bytes).map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -145,7 +161,10 @@ async fn download_from_github(http: &reqwest::Client, dir: &Path) -> Result<(), 
 
 /// Downloads into a cache under the target directory, trying each source in turn.
 async fn download(tried: &mut Vec<String>) -> Option<PathBuf> {
-    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("twilio-oai-{COMMIT}"));
+    let tmp = option_env!("CARGO_TARGET_TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let cache = tmp.join(format!("twilio-oai-{COMMIT}"));
     if spec_files(&cache).is_some() {
         return Some(cache);
     }
@@ -207,14 +226,16 @@ pub async fn load() -> Option<Specs> {
     };
     let docs = files
         .iter()
-        .map(|f| {
+        .zip(&SPECS)
+        .map(|(f, spec)| {
             let text = std::fs::read_to_string(f).expect("read spec");
             // JSON is YAML too, but serde_json reads the JSON form much faster.
-            if f.extension().is_some_and(|e| e == "json") {
+            let doc = if f.extension().is_some_and(|e| e == "json") {
                 serde_json::from_str::<Value>(&text).expect("parse spec")
             } else {
                 serde_yaml::from_str::<Value>(&text).expect("parse spec")
-            }
+            };
+            (spec.stem, doc)
         })
         .collect();
     Some(Specs {
@@ -227,12 +248,28 @@ fn form_pairs(text: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(text).unwrap_or_default()
 }
 
+/// The path as Twilio's host sees it, and whether it went to Serverless (under the sandbox's
+/// `/serverless` prefix) and to its upload host.
+fn product_path(path: &str) -> (&str, bool, bool) {
+    if let Some(rest) = path.strip_prefix("/serverless-upload/") {
+        (&path[path.len() - rest.len() - 1..], true, true)
+    } else if let Some(rest) = path.strip_prefix("/serverless/") {
+        (&path[path.len() - rest.len() - 1..], true, false)
+    } else {
+        (path, false, false)
+    }
+}
+
 impl Specs {
     /// The spec and path template an exchange belongs to.
     fn operation(&self, path: &str) -> Option<Operation<'_>> {
+        let (path, serverless, _) = product_path(path);
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let mut best: Option<(Operation<'_>, usize)> = None;
-        for doc in &self.docs {
+        for (stem, doc) in &self.docs {
+            if (*stem == SERVERLESS) != serverless {
+                continue;
+            }
             let Some(paths) = doc["paths"].as_object() else {
                 continue;
             };
@@ -268,6 +305,10 @@ impl Specs {
         let Some((doc, tpl, path_params)) = self.operation(&ex.path) else {
             return vec![format!("{what}: no such path in Twilio's specs")];
         };
+        if product_path(&ex.path).2 {
+            self.check_upload(doc, tpl, ex, &mut errors);
+            return errors.into_iter().map(|e| format!("{what}: {e}")).collect();
+        }
         let op = &doc["paths"][tpl][ex.method.to_ascii_lowercase()];
         if op.is_null() {
             return vec![format!("{what}: method not in the spec for {tpl}")];
@@ -327,6 +368,22 @@ impl Specs {
         {
             Some(h) if h.starts_with("Basic ") => {}
             _ => errors.push("request without Basic authorization".into()),
+        }
+        let json_schema = &op["requestBody"]["content"]["application/json"]["schema"];
+        if !json_schema.is_null() {
+            let ct = ex
+                .req_headers
+                .get("content-type")
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            if !ct.starts_with("application/json") {
+                errors.push(format!("request content type {ct:?}, expected JSON"));
+            }
+            match serde_json::from_slice::<Value>(&ex.req_body) {
+                Ok(v @ Value::Object(_)) => check_value(doc, json_schema, &v, "request", errors),
+                _ => errors.push("request body is not a JSON object".into()),
+            }
+            return;
         }
         let body_schema =
             &op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"];
@@ -401,6 +458,72 @@ impl Specs {
         }
         match serde_json::from_slice::<Value>(&ex.resp_body) {
             Ok(v) => check_value(doc, schema, &v, "body", errors),
+            Err(e) => errors.push(format!("response is not JSON: {e}")),
+        }
+    }
+}
+
+impl Specs {
+    /// `POST serverless-upload…/v1/Services/{ZS}/Assets/{ZH}/Versions`: `multipart/form-data`
+    /// with `Path`, `Visibility` (the spec's visibility values) and the file as `Content`; the
+    /// answer (201) is the Asset Version resource.
+    fn check_upload(&self, doc: &Value, tpl: &str, ex: &Exchange, errors: &mut Vec<String>) {
+        if ex.method != "POST" || tpl != "/v1/Services/{ServiceSid}/Assets/{AssetSid}/Versions" {
+            return errors.push(format!("{tpl}: not the upload host's Asset Version create"));
+        }
+        let ct = ex
+            .req_headers
+            .get("content-type")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        let Some(boundary) = ct
+            .strip_prefix("multipart/form-data; boundary=")
+            .filter(|b| !b.is_empty())
+        else {
+            return errors.push(format!(
+                "upload content type {ct:?}, expected multipart/form-data"
+            ));
+        };
+        let body = String::from_utf8_lossy(&ex.req_body);
+        let mut names = Vec::new();
+        for part in body.split(&format!("--{boundary}")).skip(1) {
+            if part.starts_with("--") {
+                break;
+            }
+            let Some(name) = part
+                .split("name=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+            else {
+                errors.push("a multipart part without a name".into());
+                continue;
+            };
+            if name == "Visibility" {
+                let value = part.split("\r\n\r\n").nth(1).unwrap_or("").trim_end();
+                let allowed =
+                    &doc["components"]["schemas"]["asset_version_enum_visibility"]["enum"];
+                if !allowed
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|v| v == value))
+                {
+                    errors.push(format!("Visibility {value:?} not one of {allowed}"));
+                }
+            }
+            names.push(name.to_owned());
+        }
+        names.sort();
+        if names != ["Content", "Path", "Visibility"] {
+            errors.push(format!(
+                "upload parts {names:?}, expected Content, Path and Visibility"
+            ));
+        }
+        if ex.status != 201 {
+            return check_error_body(&ex.resp_body, errors);
+        }
+        let schema =
+            json!({ "$ref": "#/components/schemas/serverless.v1.service.asset.asset_version" });
+        match serde_json::from_slice::<Value>(&ex.resp_body) {
+            Ok(v) => check_value(doc, &schema, &v, "body", errors),
             Err(e) => errors.push(format!("response is not JSON: {e}")),
         }
     }
