@@ -125,7 +125,7 @@ async function assertDeskRuns(ourUrl) {
     await page.waitForSelector(`[data-plugin="${OTHER_PLUGIN}"][data-plugin-status="ready"]`);
     await page.waitForSelector(`[data-plugin="${NAME}"][data-plugin-status="ready"]`);
     const loaded = await page.evaluate(() => ({
-      scripts: [...document.querySelectorAll("script[src]")].map((s) => s.src).filter((s) => !s.includes("/vendor/")),
+      scripts: [...document.querySelectorAll("script[src]")].map((s) => s.src).filter((s) => !s.includes("/vendor/") && !s.includes("/sandbox/desk/")),
       ui: Twilio.Flex.Manager.getInstance().serviceConfiguration.ui_attributes,
     }));
     assert.deepEqual(loaded.scripts, [otherPluginUrl, ourUrl], "the released plugins, in phase order");

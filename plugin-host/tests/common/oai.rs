@@ -379,9 +379,26 @@ impl Specs {
             if !ct.starts_with("application/json") {
                 errors.push(format!("request content type {ct:?}, expected JSON"));
             }
-            match serde_json::from_slice::<Value>(&ex.req_body) {
-                Ok(v @ Value::Object(_)) => check_value(doc, json_schema, &v, "request", errors),
-                _ => errors.push("request body is not a JSON object".into()),
+            let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&ex.req_body) else {
+                return errors.push("request body is not a JSON object".into());
+            };
+            // Twilio's spec leaves this body's properties out (Flex's `POST /v1/Configuration`):
+            // each key must then be a field of the resource the operation answers with.
+            let declared = resolve(doc, json_schema)["properties"]
+                .as_object()
+                .filter(|p| !p.is_empty())
+                .or_else(|| {
+                    resolve(
+                        doc,
+                        &op["responses"]["200"]["content"]["application/json"]["schema"],
+                    )["properties"]
+                        .as_object()
+                });
+            for (k, v) in &body {
+                match declared.and_then(|p| p.get(k)) {
+                    Some(s) => check_value(doc, s, v, &format!("request.{k}"), errors),
+                    None => errors.push(format!("request: unknown field {k}")),
+                }
             }
             return;
         }

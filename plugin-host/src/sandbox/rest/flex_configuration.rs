@@ -118,7 +118,7 @@ fn to_json(sb: &Sandbox, stored: Option<Stored>, functions_url: &str) -> Value {
     config
 }
 
-const UNSET: [&str; 24] = [
+const UNSET: [&str; 25] = [
     "taskrouter_worker_channels",
     "taskrouter_worker_attributes",
     "taskrouter_offline_activity_sid",
@@ -143,6 +143,7 @@ const UNSET: [&str; 24] = [
     "flex_ui_status_report",
     "agent_conv_end_methods",
     "citrix_voice_vdi",
+    "offline_config",
 ];
 
 async fn fetch(
