@@ -204,24 +204,13 @@ pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
     );
 
     let previous = active.as_ref().map(|(release, _)| release.clone());
-    let mut entries: Vec<(String, i64, String)> = Vec::new();
-    let mut our_phase = DEFAULT_PHASE;
-    for c in active.iter().flat_map(|(_, ps)| ps) {
-        if c.plugin_sid == plugin.sid || c.unique_name == name {
-            our_phase = c.phase;
-        } else {
-            entries.push((
-                c.plugin_version_sid.clone(),
-                c.phase,
-                format!("{} {}", c.unique_name, c.version),
-            ));
-        }
-    }
-    entries.push((
-        plugin_version.sid.clone(),
-        our_phase,
-        format!("{name} {version}"),
-    ));
+    let released = active.as_ref().map_or(&[][..], |(_, ps)| ps.as_slice());
+    let entries = configuration_entries(
+        released,
+        &plugin.sid,
+        &name,
+        (&plugin_version.sid, &version),
+    );
     let listed: Vec<(String, i64)> = entries.iter().map(|(s, p, _)| (s.clone(), *p)).collect();
     let names: Vec<&str> = entries.iter().map(|(_, _, n)| n.as_str()).collect();
     let config_name = format!("{name}@{version}");
@@ -285,6 +274,35 @@ pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
         None => println!("Nothing was released before, so there is nothing to roll back to."),
     }
     Ok(outcome)
+}
+
+/// The new configuration: the released plugins (their versions and phases) with ours added, or
+/// replaced in the phase it had. Each entry: version sid, phase, `name version`.
+fn configuration_entries(
+    released: &[ConfiguredPlugin],
+    plugin_sid: &str,
+    name: &str,
+    (version_sid, version): (&str, &str),
+) -> Vec<(String, i64, String)> {
+    let mut entries = Vec::new();
+    let mut our_phase = DEFAULT_PHASE;
+    for c in released {
+        if c.plugin_sid == plugin_sid || c.unique_name == name {
+            our_phase = c.phase;
+        } else {
+            entries.push((
+                c.plugin_version_sid.clone(),
+                c.phase,
+                format!("{} {}", c.unique_name, c.version),
+            ));
+        }
+    }
+    entries.push((
+        version_sid.to_owned(),
+        our_phase,
+        format!("{name} {version}"),
+    ));
+    entries
 }
 
 fn sandbox_flag(target: &Target) -> String {
@@ -794,4 +812,41 @@ async fn rollback(target: &Target, writes: &Writes) -> Result<Outcome> {
         plugin_url: plugins.first().map(|p| p.plugin_url.clone()),
         ..Outcome::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn configured(plugin: &str, name: &str, version: &str, phase: i64) -> ConfiguredPlugin {
+        ConfiguredPlugin {
+            plugin_sid: plugin.into(),
+            plugin_version_sid: format!("FV-{name}-{version}"),
+            unique_name: name.into(),
+            version: version.into(),
+            plugin_url: format!("https://example.com/{name}/{version}/bundle.js"),
+            phase,
+        }
+    }
+
+    #[test]
+    fn ours_is_added_to_the_release_or_replaced_in_its_phase() {
+        let others = [
+            configured("FPa", "a", "1.0.0", 2),
+            configured("FPb", "b", "2.0.0", 4),
+        ];
+        let added = configuration_entries(&others, "FPc2v", "c2v", ("FVnew", "0.2.0"));
+        assert_eq!(
+            added,
+            [
+                ("FV-a-1.0.0".to_owned(), 2, "a 1.0.0".to_owned()),
+                ("FV-b-2.0.0".to_owned(), 4, "b 2.0.0".to_owned()),
+                ("FVnew".to_owned(), DEFAULT_PHASE, "c2v 0.2.0".to_owned()),
+            ]
+        );
+        let with_ours = [others[0].clone(), configured("FPc2v", "c2v", "0.1.0", 1)];
+        let replaced = configuration_entries(&with_ours, "FPc2v", "c2v", ("FVnew", "0.2.0"));
+        assert_eq!(replaced.len(), 2, "the old version of ours is gone");
+        assert_eq!(replaced[1], ("FVnew".to_owned(), 1, "c2v 0.2.0".to_owned()));
+    }
 }

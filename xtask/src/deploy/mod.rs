@@ -95,3 +95,37 @@ pub fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
         .map_err(|e| Error::new(format!("cannot start the deploy's runtime: {e}")))?;
     runtime.block_on(flow::run(ws, options))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Options;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn reads_every_option_and_refuses_unknown_ones() {
+        let o = Options::parse(&args(&[
+            "--sandbox",
+            "http://127.0.0.1:8080",
+            "--twilio-assets",
+            "--dry-run",
+            "--version",
+            "1.2.3",
+            "--changelog",
+            "fixes",
+        ]))
+        .unwrap();
+        assert_eq!(o.sandbox.as_deref(), Some("http://127.0.0.1:8080"));
+        assert!(o.twilio_assets && o.dry_run && !o.rollback && !o.allow_active);
+        assert_eq!(o.version.as_deref(), Some("1.2.3"));
+        assert_eq!(o.changelog.as_deref(), Some("fixes"));
+        assert!(Options::parse(&args(&["--rollback"])).unwrap().rollback);
+        assert!(
+            Options::parse(&args(&["--version"])).is_err(),
+            "a value is needed"
+        );
+        assert!(Options::parse(&args(&["--force"])).is_err());
+    }
+}
