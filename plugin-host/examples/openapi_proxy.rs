@@ -4,7 +4,8 @@
 //!
 //! `openapi_proxy --target http://127.0.0.1:PORT` prints `openapi-proxy listening on URL`; each
 //! `check` line on stdin is answered with one JSON line,
-//! `{"exchanges": N, "operations": ["POST /v1/…", …], "errors": [...], "specs": DIR}`
+//! `{"exchanges": N, "log": [every exchange's "METHOD /path", in order], "operations": [the same,
+//! sids as {sid}, sorted, once each], "errors": [...], "specs": DIR}`
 //! (`{"skipped": REASON}` without the specs). It stops when stdin closes.
 
 #[path = "../tests/common/oai.rs"]
@@ -71,8 +72,13 @@ async fn main() {
                 ops.sort();
                 ops.dedup();
                 let errors: Vec<String> = exchanges.iter().flat_map(|e| specs.check(e)).collect();
+                let log: Vec<String> = exchanges
+                    .iter()
+                    .map(|e| format!("{} {}", e.method, e.path))
+                    .collect();
                 json!({
                     "exchanges": exchanges.len(),
+                    "log": log,
                     "operations": ops,
                     "errors": errors,
                     "specs": specs.source.display().to_string(),

@@ -15,6 +15,9 @@ pub struct FlexConfiguration {
     pub ui_attributes: Value,
     #[serde(default)]
     pub taskrouter_workspace_sid: Option<String>,
+    /// Flex's own Sync service (never the one for video sessions: customers get tokens for it).
+    #[serde(default)]
+    pub flex_service_instance_sid: Option<String>,
 }
 
 impl TwilioClient {

@@ -115,12 +115,17 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Told the method and URL of every request before it is sent (`cargo xtask deploy --dry-run`
+/// prints them).
+pub type RequestObserver = Arc<dyn Fn(&Method, &Url) + Send + Sync>;
+
 struct Inner {
     http: reqwest::Client,
     urls: BaseUrls,
     account_sid: String,
     auth: HeaderValue,
     retry: RetryPolicy,
+    observer: Option<RequestObserver>,
 }
 
 /// Cheap to clone; one connection pool for all products.
@@ -242,8 +247,24 @@ impl TwilioClient {
                 account_sid: account_sid.to_owned(),
                 auth,
                 retry,
+                observer: None,
             }),
         })
+    }
+
+    /// The same client, telling `observer` of every request it sends.
+    pub fn observed(self, observer: RequestObserver) -> TwilioClient {
+        let inner = &self.inner;
+        TwilioClient {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                urls: inner.urls.clone(),
+                account_sid: inner.account_sid.clone(),
+                auth: inner.auth.clone(),
+                retry: inner.retry,
+                observer: Some(observer),
+            }),
+        }
     }
 
     pub fn account_sid(&self) -> &str {
@@ -267,6 +288,9 @@ impl TwilioClient {
     /// answers whatever status came last.
     pub(crate) async fn send(&self, call: Call<'_>) -> Result<Answer, TwilioError> {
         let policy = self.inner.retry;
+        if let Some(observe) = &self.inner.observer {
+            observe(&call.method, &call.url);
+        }
         let mut attempt = 0;
         loop {
             let mut req = self

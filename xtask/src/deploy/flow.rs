@@ -69,10 +69,19 @@ fn new_sid(prefix: &str) -> String {
 
 pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
     let vars = Variables::load(&std::env::current_dir()?);
-    let target = match &options.sandbox {
+    let mut target = match &options.sandbox {
         Some(origin) => target::sandbox(&vars, origin, options.functions_url.as_deref()).await?,
         None => target::twilio(&vars, options.functions_url.as_deref())?,
     };
+    if options.dry_run {
+        // Only reads are sent in a dry run; each is shown as it goes.
+        target.client = target
+            .client
+            .clone()
+            .observed(std::sync::Arc::new(|method, url| {
+                println!("  {method} {url}")
+            }));
+    }
     let writes = Writes {
         dry_run: options.dry_run,
     };
@@ -97,6 +106,9 @@ pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
     // 1. The Sync service for video sessions.
     let sync = sync_service(&target, &writes).await?;
     outcome.sync_service_sid = Some(sync.clone());
+    if matches!(target.kind, Kind::Twilio) && target.sync_service.is_none() && !options.dry_run {
+        record_in_dotenv(SYNC_SERVICE_VAR, &sync)?;
+    }
 
     // 2. Refuse an existing version before anything is written.
     let client = &target.client;
@@ -276,6 +288,28 @@ pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
     Ok(outcome)
 }
 
+/// Appends `NAME=value` to `.env` in the working directory (created if missing), where the host
+/// and the next deploy read it.
+fn record_in_dotenv(name: &str, value: &str) -> Result<()> {
+    use std::io::Write as _;
+    let path = std::env::current_dir()?.join(".env");
+    let unterminated = std::fs::read(&path).is_ok_and(|b| !b.is_empty() && !b.ends_with(b"\n"));
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)?;
+    if unterminated {
+        writeln!(file)?;
+    }
+    writeln!(
+        file,
+        "# the video sessions' Sync service, created by cargo xtask deploy"
+    )?;
+    writeln!(file, "{name}={value}")?;
+    line("", format!("{name} written to {}", path.display()));
+    Ok(())
+}
+
 /// The new configuration: the released plugins (their versions and phases) with ours added, or
 /// replaced in the phase it had. Each entry: version sid, phase, `name version`.
 fn configuration_entries(
@@ -412,43 +446,55 @@ async fn sync_service(target: &Target, writes: &Writes) -> Result<String> {
     Ok(service.sid)
 }
 
-/// The host serves the bundle: its versioned URL must answer these very bytes.
+/// The host serves the bundle: its versioned URL must answer these very bytes. A host that does
+/// not answer at all yet (the first deploy, before the host runs) is a warning; one that serves
+/// something else is refused.
 async fn host_served(target: &Target, path: &str, bundle: &[u8], dry_run: bool) -> Result<String> {
     let url = target
         .functions_url
         .join(path)
         .map_err(|e| Error::new(e.to_string()))?
         .to_string();
-    let served = match reqwest::get(&url).await {
-        Ok(r) if r.status().is_success() => r.bytes().await.ok(),
-        Ok(r) => {
-            let problem = format!("{url} answered {}", r.status());
-            return refuse_unserved(&url, &problem, dry_run);
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(15))
+        .build()
+        .map_err(|e| Error::new(e.to_string()))?;
+    let problem = match http.get(&url).send().await {
+        Ok(r) if r.status().is_success() => match r.bytes().await {
+            Ok(b) if b.as_ref() == bundle => {
+                line("bundle", format!("{url} (served by the host)"));
+                return Ok(url);
+            }
+            _ => "the host serves a different bundle under this version".to_owned(),
+        },
+        Ok(r) if r.status().is_server_error() => {
+            warn_host_down(&url, &format!("it answered {}", r.status()));
+            return Ok(url);
         }
-        Err(e) => return refuse_unserved(&url, &e.without_url().to_string(), dry_run),
+        Ok(r) => format!("it answered {}", r.status()),
+        Err(e) => {
+            warn_host_down(&url, &e.without_url().to_string());
+            return Ok(url);
+        }
     };
-    if served.as_deref() != Some(bundle) {
-        return refuse_unserved(
-            &url,
-            "the host serves a different bundle under this version",
-            dry_run,
-        );
-    }
-    line("bundle", format!("{url} (served by the host)"));
-    Ok(url)
-}
-
-fn refuse_unserved(url: &str, problem: &str, dry_run: bool) -> Result<String> {
     let message = format!(
         "the host does not serve this bundle at {url} ({problem}): deploy the host built from this \
          version first, or publish the bundle as a Twilio Asset with --twilio-assets"
     );
     if dry_run {
         println!("  warning: {message}");
-        Ok(url.to_owned())
+        Ok(url)
     } else {
         Err(Error::new(message))
     }
+}
+
+fn warn_host_down(url: &str, why: &str) {
+    line("bundle", format!("{url} (to be served by the host)"));
+    println!(
+        "  warning: the host does not answer there yet ({why}); Flex loads the plugin once the \
+         host built from this version runs at that address"
+    );
 }
 
 /// Uploads the bundle as an Asset of the `default` Serverless service, builds it with every other

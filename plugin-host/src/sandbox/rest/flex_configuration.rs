@@ -96,7 +96,6 @@ fn to_json(sb: &Sandbox, stored: Option<Stored>, functions_url: &str) -> Value {
         "taskrouter_target_taskqueue_sid": ids.queue_sid,
         "taskrouter_taskqueues": [{ "sid": ids.queue_sid, "targettable": true }],
         "taskrouter_skills": [],
-        "flex_service_instance_sid": ids.sync_service_sid,
         "ui_language": key("ui_language"),
         "ui_attributes": ui,
         "ui_dependencies": key("ui_dependencies"),
@@ -118,7 +117,7 @@ fn to_json(sb: &Sandbox, stored: Option<Stored>, functions_url: &str) -> Value {
     config
 }
 
-const UNSET: [&str; 25] = [
+const UNSET: [&str; 26] = [
     "taskrouter_worker_channels",
     "taskrouter_worker_attributes",
     "taskrouter_offline_activity_sid",
@@ -126,6 +125,7 @@ const UNSET: [&str; 25] = [
     "messaging_service_instance_sid",
     "chat_service_instance_sid",
     "flex_instance_sid",
+    "flex_service_instance_sid",
     "service_version",
     "call_recording_webhook_url",
     "crm_type",
