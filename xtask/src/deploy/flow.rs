@@ -106,8 +106,16 @@ pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
     // 1. The Sync service for video sessions.
     let sync = sync_service(&target, &writes).await?;
     outcome.sync_service_sid = Some(sync.clone());
-    if matches!(target.kind, Kind::Twilio) && target.sync_service.is_none() && !options.dry_run {
-        record_in_dotenv(SYNC_SERVICE_VAR, &sync)?;
+    if matches!(target.kind, Kind::Twilio) && !options.dry_run {
+        if target.sync_service.is_none() {
+            record_in_dotenv(SYNC_SERVICE_VAR, &sync, "the video sessions' Sync service")?;
+        }
+        if vars.get(WORKSPACE_VAR).is_none() {
+            let workspace = client_workspace(&target).await?;
+            if let Some(ws) = workspace {
+                record_in_dotenv(WORKSPACE_VAR, &ws, "the Flex TaskRouter workspace")?;
+            }
+        }
     }
 
     // 2. Refuse an existing version before anything is written.
@@ -288,9 +296,22 @@ pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
     Ok(outcome)
 }
 
+/// The host's TaskRouter workspace variable.
+const WORKSPACE_VAR: &str = "TWILIO_FLEX_WORKSPACE_SID";
+
+/// The account's Flex workspace, from its Flex Configuration.
+async fn client_workspace(target: &Target) -> Result<Option<String>> {
+    Ok(target
+        .client
+        .fetch_flex_configuration()
+        .await
+        .map_err(api("reading the Flex Configuration"))?
+        .taskrouter_workspace_sid)
+}
+
 /// Appends `NAME=value` to `.env` in the working directory (created if missing), where the host
 /// and the next deploy read it.
-fn record_in_dotenv(name: &str, value: &str) -> Result<()> {
+fn record_in_dotenv(name: &str, value: &str, what: &str) -> Result<()> {
     use std::io::Write as _;
     let path = std::env::current_dir()?.join(".env");
     let unterminated = std::fs::read(&path).is_ok_and(|b| !b.is_empty() && !b.ends_with(b"\n"));
@@ -301,10 +322,7 @@ fn record_in_dotenv(name: &str, value: &str) -> Result<()> {
     if unterminated {
         writeln!(file)?;
     }
-    writeln!(
-        file,
-        "# the video sessions' Sync service, created by cargo xtask deploy"
-    )?;
+    writeln!(file, "# {what}, recorded by cargo xtask deploy")?;
     writeln!(file, "{name}={value}")?;
     line("", format!("{name} written to {}", path.display()));
     Ok(())
