@@ -216,7 +216,7 @@ step(`the first deploy (${V1}, served by the host) adds ours to the desk beside 
 
 step(`a second deploy (${V2}, a Twilio Asset) replaces ours in the desk`, async () => {
   const out = await deployInto(host.url, ["--version", V2, "--twilio-assets"], { env: { TWILIO_REST_BASE_URL: proxy.url } });
-  const m = new RegExp(`bundle\\s+(\\S+/plugins/${NAME}/${V2.replace(/\./g, "\\.")}/bundle\\.js) \\(Twilio Asset ZN[0-9a-f]{32}, build ZB[0-9a-f]{32} with 1 other versions kept`).exec(out);
+  const m = new RegExp(`bundle\\s+(\\S+/plugins/${NAME}/${V2.replace(/\./g, "\\.")}/bundle\\.js) \\(Twilio Asset ZN[0-9a-f]{32}, build ZB[0-9a-f]{32} keeping 1 asset and 0 function versions, deployment ZD[0-9a-f]{32}\\)`).exec(out);
   assert.ok(m, out);
   assert.ok(m[1].startsWith(`${host.url}/sandbox/twil.io/`), m[1]);
   assert.match(out, new RegExp(`configuration\\s+FJ[0-9a-f]{32} \\(${OTHER_PLUGIN} 1\\.0\\.0, ${NAME} ${V2.replace(/\./g, "\\.")}\\)`));

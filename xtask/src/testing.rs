@@ -94,7 +94,13 @@ pub fn test(ws: &Workspace) -> Result<()> {
     }) && step(&mut report, "build: bundle, site, host", || {
         build::bundle(ws)?;
         site::assemble(ws)?;
-        build::host_binary(ws, HostProfile::Dev)
+        build::host_binary(ws, HostProfile::Dev)?;
+        // The recording proxy that checks the deploy's exchanges against Twilio's specs.
+        cargo_cmd(
+            ws,
+            &["build", "-p", "plugin-host", "--example", "openapi_proxy"],
+        )
+        .run()
     });
     const SHELL: &str = "shell build and embedded module (node --test pkg-shim/test)";
     const E2E: &str = "browser tests (node --test tests/e2e)";

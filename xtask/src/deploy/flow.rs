@@ -169,9 +169,27 @@ pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
 
     // 4. Plugin, version, configuration, release.
     let plugin = match plugin {
-        Some(p) => {
+        Some(p)
+            if p.friendly_name.as_deref() == Some(FRIENDLY_NAME)
+                && p.description.as_deref() == Some(DESCRIPTION) =>
+        {
             line("plugin", format!("{} {name}", p.sid));
             p
+        }
+        Some(p) => {
+            let updated = writes
+                .send(
+                    format!(
+                        "POST {} FriendlyName={FRIENDLY_NAME} Description={DESCRIPTION}",
+                        flex_url(&target, &format!("Plugins/{}", p.sid))
+                    ),
+                    || p.clone(),
+                    client.update_flex_plugin(&p.sid, FRIENDLY_NAME, DESCRIPTION),
+                    "updating the Flex plugin",
+                )
+                .await?;
+            line("plugin", format!("{} {name} (updated)", updated.sid));
+            updated
         }
         None => {
             let created = writes
@@ -660,7 +678,7 @@ async fn upload_asset(
             .map(|d| serde_json::Value::Array(d.clone()).to_string());
         new.runtime = b.runtime.clone();
     }
-    let kept = new.asset_versions.len() + new.function_versions.len();
+    let (kept_assets, kept_functions) = (new.asset_versions.len(), new.function_versions.len());
     new.asset_versions.push(version.sid.clone());
     let build = writes
         .send(
@@ -703,7 +721,7 @@ async fn upload_asset(
     line(
         "bundle",
         format!(
-            "{url} (Twilio Asset {}, build {} with {kept} other versions kept, deployment {})",
+            "{url} (Twilio Asset {}, build {} keeping {kept_assets} asset and {kept_functions} function versions, deployment {})",
             version.sid, build.sid, deployment.sid
         ),
     );
