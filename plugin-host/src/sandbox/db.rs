@@ -14,6 +14,9 @@ const MIGRATIONS: [&str; 4] = [
     include_str!("../../migrations/0005_flex_plugins_serverless.sql"),
 ];
 
+/// `PRAGMA user_version` once every migration ran.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("database: {0}")]
