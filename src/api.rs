@@ -2,6 +2,7 @@
 //! names and response bodies (the table in `plugin-host/README.md`, "Functions API"). Field
 //! names are the wire names.
 
+use crate::session::EndReason;
 use serde::{Deserialize, Serialize};
 
 /// Base path of every function.
@@ -77,6 +78,12 @@ pub mod param {
     pub const RATING: &str = "rating";
     /// `submit-rating`: optional free text.
     pub const COMMENT: &str = "comment";
+    /// `generate-unique-code`: `true` retires the task's live session and sends a new link.
+    pub const REPLACE: &str = "replace";
+    /// `complete-room`: why the session ends (an `EndReason` wire name; default `wrapped_up`).
+    pub const REASON: &str = "reason";
+    /// `client-get-video-token`: the seat this page held before (to keep it on a rejoin).
+    pub const SEAT: &str = "seat";
 }
 
 /// Which backend the browser talks to for media and live documents.
@@ -113,9 +120,12 @@ pub struct IceConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GenerateCodeResponse {
     pub unique_code: String,
-    /// RFC 3339 instant after which the code is refused.
+    /// RFC 3339 instant after which the code admits no customer who has not joined yet.
     pub valid_until: String,
     pub full_url: String,
+    /// The task's live session's link, sent again (no new session was made).
+    #[serde(default)]
+    pub resent: bool,
 }
 
 /// `agent-get-token` → 200. `token` is the template's field; the rest is additive.
@@ -131,6 +141,9 @@ pub struct AgentTokenResponse {
     pub signaling_url: Option<String>,
     #[serde(default)]
     pub ice: IceConfig,
+    /// The customer's name from the chat, for the agent's view (untrusted text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
 }
 
 /// `client-get-sync-token` → 200. `token` is the template's field; the rest is additive.
@@ -158,6 +171,11 @@ pub struct VideoTokenResponse {
     pub ice: IceConfig,
     /// Lets the customer rate the call after the code has expired (`submit-rating`).
     pub feedback_ticket: String,
+    /// The customer's seat (1-based); sent back as `seat` to keep it on a rejoin.
+    pub seat: u32,
+    /// Who in the room is the agent, and the name to show for them (untrusted text).
+    pub agent_identity: String,
+    pub agent_name: String,
 }
 
 /// `complete-room`, `update-video-state`, `submit-rating` → 200.
@@ -172,6 +190,13 @@ pub struct ErrorResponse {
     pub error: String,
 }
 
+/// 403 body when a session cannot be joined any more: `{"error": "...", "reason": "expired"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionOverResponse {
+    pub error: String,
+    pub reason: EndReason,
+}
+
 /// 400 body: `{"data": null, "message": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BadRequestResponse {
@@ -179,17 +204,8 @@ pub struct BadRequestResponse {
     pub message: String,
 }
 
-/// The Sync document behind a code: `{task, room}` (+ additive keys).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CodeDocument {
-    pub task: String,
-    pub room: Option<String>,
-    /// Set once the room has been completed; the code is then refused.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub completed: bool,
-}
-
 pub const INVALID_CODE: &str = "Invalid code.";
+pub const ALREADY_RATED: &str = "This call has already been rated.";
 pub const AGENT_NOT_CONNECTED: &str = "The agent is not yet connected. Please try again later.";
 
 #[cfg(test)]
@@ -209,19 +225,6 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&Provider::Sandbox).unwrap(),
             "\"sandbox\""
-        );
-    }
-
-    #[test]
-    fn code_document_omits_completed_when_false() {
-        let doc = CodeDocument {
-            task: "WT1".into(),
-            room: None,
-            completed: false,
-        };
-        assert_eq!(
-            serde_json::to_string(&doc).unwrap(),
-            r#"{"task":"WT1","room":null}"#
         );
     }
 }

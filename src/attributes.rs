@@ -3,12 +3,13 @@
 //! byte as it was.
 
 use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 use thiserror::Error;
 
 pub use crate::rating::Rating;
+use crate::session::EndReason;
 
 /// The attribute keys this feature reads and writes. Every other key belongs to someone else.
 pub mod key {
@@ -20,8 +21,16 @@ pub mod key {
     pub const VIDEO_ROOM_SID: &str = "videoRoomSid";
     /// The customer's post-call rating: see [`super::Rating`].
     pub const VIDEO_RATING: &str = "videoRating";
+    /// How the video session ended: see [`super::SessionEnd`].
+    pub const VIDEO_ENDED: &str = "videoEnded";
 
-    pub const ALL: [&str; 4] = [SYNC_DOCUMENT, VIDEO_ROOM, VIDEO_ROOM_SID, VIDEO_RATING];
+    pub const ALL: [&str; 5] = [
+        SYNC_DOCUMENT,
+        VIDEO_ROOM,
+        VIDEO_ROOM_SID,
+        VIDEO_RATING,
+        VIDEO_ENDED,
+    ];
 }
 
 wire_enum! {
@@ -32,6 +41,16 @@ wire_enum! {
         Disconnected = "disconnected",
         Error = "error",
     }
+}
+
+/// `videoEnded`: why the task's video session ended and how long the call lasted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionEnd {
+    pub reason: EndReason,
+    /// Whole seconds from the agent's first join to the end; absent if the agent never joined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_secs: Option<u64>,
 }
 
 /// This feature's view of a task's attributes. Unknown keys are ignored; a value of the
@@ -46,6 +65,8 @@ pub struct VideoAttributes {
     pub video_room_sid: Option<String>,
     #[serde(rename = "videoRating", default, deserialize_with = "lenient")]
     pub rating: Option<Rating>,
+    #[serde(rename = "videoEnded", default, deserialize_with = "lenient")]
+    pub ended: Option<SessionEnd>,
 }
 
 impl VideoAttributes {
@@ -58,6 +79,32 @@ impl VideoAttributes {
     pub fn has_video(&self) -> bool {
         self.sync_document.is_some() || self.video_room.is_some() || self.video_room_sid.is_some()
     }
+}
+
+/// The longest name shown for a person (longer ones are cut).
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// The customer's name from a task's attributes (not this feature's keys: whatever the channel
+/// wrote): `customerName`, else `name`, else `from`. Blank values are skipped; the text is
+/// untrusted and only ever shown as text.
+pub fn customer_name(attributes: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(attributes).ok()?;
+    ["customerName", "name", "from"]
+        .iter()
+        .filter_map(|k| v.get(*k)?.as_str())
+        .find_map(display_name)
+}
+
+/// A name fit to show: trimmed, control characters dropped, at most [`MAX_NAME_CHARS`].
+pub fn display_name(raw: &str) -> Option<String> {
+    let name: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_NAME_CHARS)
+        .collect();
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 fn lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
@@ -76,6 +123,9 @@ pub struct AttributePatch {
     pub video_room: Option<VideoRoomState>,
     pub video_room_sid: Option<String>,
     pub rating: Option<Rating>,
+    pub ended: Option<SessionEnd>,
+    /// A new session starts: `videoEnded` (of the one before) is cleared.
+    pub clear_ended: bool,
 }
 
 impl AttributePatch {
@@ -108,6 +158,12 @@ impl AttributePatch {
                 .as_ref()
                 .map(|r| serde_json::to_string(r).unwrap_or_else(|_| "null".to_owned())),
         );
+        let ended = match (&self.ended, self.clear_ended) {
+            (Some(e), _) => Some(serde_json::to_string(e).unwrap_or_else(|_| "null".to_owned())),
+            (None, true) => Some("null".to_owned()),
+            (None, false) => None,
+        };
+        push(key::VIDEO_ENDED, ended);
         out
     }
 }
@@ -189,122 +245,4 @@ impl<'de> Deserialize<'de> for RawObject {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn state(s: VideoRoomState) -> AttributePatch {
-        AttributePatch {
-            video_room: Some(s),
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn merge_keeps_foreign_values_verbatim() {
-        let before = r#"{"channelType":"web","nested":{"a":[1, 2.50, 1e400],"b":{"deep":"ü\u00e9"}},"big":123456789012345678901234567890,"videoRoom":"created"}"#;
-        let after = merge(before, &state(VideoRoomState::Connected)).unwrap();
-        assert_eq!(
-            after,
-            r#"{"channelType":"web","nested":{"a":[1, 2.50, 1e400],"b":{"deep":"ü\u00e9"}},"big":123456789012345678901234567890,"videoRoom":"connected"}"#
-        );
-    }
-
-    #[test]
-    fn merge_appends_new_keys_in_order() {
-        let patch = AttributePatch {
-            sync_document: Some("ET123".into()),
-            video_room_sid: Some("RM9".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            merge(r#"{"x":1}"#, &patch).unwrap(),
-            r#"{"x":1,"syncDocument":"ET123","videoRoomSid":"RM9"}"#
-        );
-        assert_eq!(
-            merge("", &patch).unwrap(),
-            r#"{"syncDocument":"ET123","videoRoomSid":"RM9"}"#
-        );
-        assert_eq!(merge("  ", &AttributePatch::default()).unwrap(), "{}");
-    }
-
-    #[test]
-    fn merge_escapes_our_values() {
-        let patch = AttributePatch {
-            rating: Some(Rating {
-                rating: 5,
-                comment: Some("great \"call\" </script>\n".into()),
-                submitted_at: None,
-            }),
-            ..Default::default()
-        };
-        let out = merge("{}", &patch).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(v["videoRating"]["comment"], "great \"call\" </script>\n");
-        assert_eq!(v["videoRating"]["rating"], 5);
-    }
-
-    #[test]
-    fn merge_refuses_non_objects() {
-        assert_eq!(
-            merge("[1,2]", &AttributePatch::default()),
-            Err(MergeError::NotAnObject)
-        );
-        assert_eq!(
-            merge("\"s\"", &AttributePatch::default()),
-            Err(MergeError::NotAnObject)
-        );
-        assert!(matches!(
-            merge("{\"a\":", &AttributePatch::default()),
-            Err(MergeError::NotJson(_))
-        ));
-    }
-
-    #[test]
-    fn merge_collapses_duplicate_keys_to_the_last_value() {
-        assert_eq!(
-            merge(r#"{"a":1,"b":2,"a":3}"#, &AttributePatch::default()).unwrap(),
-            r#"{"a":3,"b":2}"#
-        );
-    }
-
-    #[test]
-    fn sequential_merges_keep_each_other() {
-        let a = merge("{}", &state(VideoRoomState::Created)).unwrap();
-        let b = merge(
-            &a,
-            &AttributePatch {
-                sync_document: Some("ET1".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let view = VideoAttributes::from_json(&b);
-        assert_eq!(view.video_room, Some(VideoRoomState::Created));
-        assert_eq!(view.sync_document.as_deref(), Some("ET1"));
-        assert!(view.has_video());
-    }
-
-    #[test]
-    fn view_is_lenient() {
-        let v = VideoAttributes::from_json(
-            r#"{"videoRoom":"weird","syncDocument":5,"videoRoomSid":"RM1"}"#,
-        );
-        assert_eq!(v.video_room, None);
-        assert_eq!(v.sync_document, None);
-        assert_eq!(v.video_room_sid.as_deref(), Some("RM1"));
-        assert!(v.has_video());
-        assert_eq!(
-            VideoAttributes::from_json("not json"),
-            VideoAttributes::default()
-        );
-        assert!(!VideoAttributes::default().has_video());
-    }
-
-    #[test]
-    fn states_round_trip() {
-        for s in ["created", "connected", "disconnected", "error"] {
-            assert_eq!(VideoRoomState::from_wire(s).map(|v| v.as_str()), Some(s));
-        }
-        assert_eq!(VideoRoomState::from_wire("Connected"), None);
-    }
-}
+mod tests;

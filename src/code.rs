@@ -44,6 +44,10 @@ pub enum InvalidCode {
     WrongLength,
     #[error("the code contains characters other than letters and digits")]
     BadCharacter,
+    /// `[A-Z]{2}[0-9a-f]{32}`: a SID (a document's sits in the task attributes) is never a code,
+    /// so a customer endpoint never looks a document up by SID.
+    #[error("the code has the shape of a Twilio SID")]
+    SidShaped,
 }
 
 impl Default for CodeFormat {
@@ -76,6 +80,9 @@ impl CodeFormat {
         }
         if code.len() != self.len {
             return Err(InvalidCode::WrongLength);
+        }
+        if looks_like_sid(code) {
+            return Err(InvalidCode::SidShaped);
         }
         Ok(())
     }
@@ -193,6 +200,37 @@ mod tests {
                 c > expected * 8 / 10 && c < expected * 12 / 10,
                 "{counts:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_sid_is_never_a_valid_code() {
+        let f = CodeFormat::new(crate::sid::LEN).unwrap();
+        for sid in [
+            "ET0123456789abcdef0123456789abcdef",
+            "RM0123456789abcdef0123456789abcdef",
+            "WTffffffffffffffffffffffffffffffff",
+        ] {
+            assert_eq!(f.validate(sid), Err(InvalidCode::SidShaped), "{sid}");
+        }
+        // Same length, not SID-shaped: fine.
+        assert_eq!(f.validate("Et0123456789abcdef0123456789abcdef"), Ok(()));
+        assert_eq!(f.validate("ET0123456789ABCDEF0123456789abcdef"), Ok(()));
+        // Other lengths cannot spell a SID at all.
+        for len in [
+            MIN_LEN,
+            DEFAULT_LEN,
+            crate::sid::LEN - 1,
+            crate::sid::LEN + 1,
+            MAX_LEN,
+        ] {
+            let f = CodeFormat::new(len).unwrap();
+            let mut rng = counter(len as u32 + 7);
+            for _ in 0..50 {
+                let code = f.generate(&mut rng);
+                assert!(!looks_like_sid(&code));
+                assert_eq!(f.validate(&code), Ok(()));
+            }
         }
     }
 

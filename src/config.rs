@@ -119,7 +119,7 @@ impl Config {
         origin.push_str(domain);
         if let Some(port) = port {
             origin.push(':');
-            push_decimal(&mut origin, port);
+            crate::decimal::push(&mut origin, u64::from(port));
         }
         Ok(Config {
             enabled: true,
@@ -146,24 +146,6 @@ impl Config {
         url.push('/');
         url.push_str(name);
         Some(url)
-    }
-}
-
-/// Appends `n` in decimal without the formatting machinery.
-fn push_decimal(out: &mut String, n: u16) {
-    let mut digits = [0u8; 5];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(d as char);
     }
 }
 

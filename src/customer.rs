@@ -2,8 +2,8 @@
 //! document state, what an answer of the customer endpoints means, and why a call ended.
 //! The DOM side is `web::customer`.
 
-use crate::api::CodeDocument;
 use crate::protocol::DisconnectReason;
+use crate::session::{EndReason, Session};
 
 /// The `code` parameter of a query string (`?code=…&…`), if present and non-empty.
 pub fn code_from_query(search: &str) -> Option<String> {
@@ -16,48 +16,113 @@ pub fn code_from_query(search: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// What the wait for the agent shows.
+/// What the customer's page shows before the call, from the session document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wait {
-    /// "Waiting for agent to join..."
-    ForAgent,
+    /// "Waiting for {agent} to join..." (the agent's name once the session knows it).
+    ForAgent { agent: Option<String> },
     /// The agent is in the room: Join.
-    AgentConnected { room: String },
-    /// The room was completed; the link is spent.
-    Ended,
+    AgentHere { agent: String },
+    /// The session is over; the link is spent.
+    Over(EndReason),
 }
 
 impl Wait {
-    pub fn from_document(doc: &CodeDocument) -> Wait {
-        match (&doc.room, doc.completed) {
-            (_, true) => Wait::Ended,
-            (Some(room), false) if !room.is_empty() => Wait::AgentConnected { room: room.clone() },
-            _ => Wait::ForAgent,
+    pub fn from_session(session: &Session) -> Wait {
+        if let Some(reason) = session.ended {
+            return Wait::Over(reason);
+        }
+        match &session.agent {
+            Some(a) if a.present => Wait::AgentHere {
+                agent: a.name.clone(),
+            },
+            agent => Wait::ForAgent {
+                agent: agent.as_ref().map(|a| a.name.clone()),
+            },
         }
     }
 }
 
-/// What an answer of `client-get-sync-token` / `client-get-video-token` means for people.
+/// What an answer of the customer endpoints means for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeAnswer {
     Ok,
-    /// 403: unknown or expired code.
+    /// 403 without a reason: a code that never was.
     InvalidCode,
-    /// 405: the agent has not connected yet.
+    /// 403 with the session's reason: the session is over (or its link expired).
+    Over(EndReason),
+    /// 405: the agent is not in the room (yet, or any more).
     AgentNotConnected,
+    /// 409: the session already has its rating.
+    AlreadyRated,
+    /// 429: too many invalid codes from here; try again after this many seconds.
+    TooManyAttempts {
+        retry_after_secs: u32,
+    },
     /// Anything else: try again later.
     Unavailable,
 }
 
 impl CodeAnswer {
-    pub fn from_status(status: u16) -> CodeAnswer {
+    /// From the status, the body's `reason` and `Retry-After`.
+    pub fn from_answer(status: u16, reason: Option<&str>, retry_after: Option<u32>) -> CodeAnswer {
         match status {
             200..=299 => CodeAnswer::Ok,
-            403 => CodeAnswer::InvalidCode,
+            403 => match reason.and_then(EndReason::from_wire) {
+                Some(r) => CodeAnswer::Over(r),
+                None => CodeAnswer::InvalidCode,
+            },
             405 => CodeAnswer::AgentNotConnected,
+            409 => CodeAnswer::AlreadyRated,
+            429 => CodeAnswer::TooManyAttempts {
+                retry_after_secs: retry_after.unwrap_or(60).max(1),
+            },
             _ => CodeAnswer::Unavailable,
         }
     }
+}
+
+/// What the page says when the session is over, for each reason: what happened, and what to do.
+pub const fn over_text(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Replaced => {
+            "This link was replaced by a newer one. Use the latest link in the chat."
+        }
+        EndReason::Expired => "This link has expired. Please ask the agent for a new link.",
+        EndReason::EndedByAgent => "The video call was ended by the agent.",
+        EndReason::TimedOut => "This video call has ended because nobody was in it.",
+        EndReason::WrappedUp
+        | EndReason::Completed
+        | EndReason::Canceled
+        | EndReason::Transferred => "This video call has ended.",
+    }
+}
+
+/// "Too many attempts. Try again in N seconds."
+pub fn too_many_attempts_text(retry_after_secs: u32) -> String {
+    let mut out = String::from("Too many attempts. Try again in ");
+    crate::decimal::push(&mut out, u64::from(retry_after_secs));
+    out.push_str(if retry_after_secs == 1 {
+        " second."
+    } else {
+        " seconds."
+    });
+    out
+}
+
+/// "Waiting for {agent} to join..." ("agent" until the session knows the name).
+pub fn waiting_text(agent: Option<&str>) -> String {
+    let mut out = String::from("Waiting for ");
+    out.push_str(agent.unwrap_or("agent"));
+    out.push_str(" to join...");
+    out
+}
+
+/// "{agent} is here. Join when you are ready."
+pub fn agent_here_text(agent: &str) -> String {
+    let mut out = String::from(agent);
+    out.push_str(" is here. Join when you are ready.");
+    out
 }
 
 /// What the post-call page (and a refused Join) tells the customer about an end they did not
@@ -97,28 +162,109 @@ mod tests {
     }
 
     #[test]
-    fn the_wait_follows_the_document() {
-        let doc = |room: Option<&str>, completed| CodeDocument {
-            task: "WT1".into(),
-            room: room.map(Into::into),
-            completed,
-        };
-        assert_eq!(Wait::from_document(&doc(None, false)), Wait::ForAgent);
-        assert_eq!(Wait::from_document(&doc(Some(""), false)), Wait::ForAgent);
+    fn the_wait_follows_the_session() {
+        let mut s = Session::new("WT1", 5, Some("Bob".into()));
+        assert_eq!(Wait::from_session(&s), Wait::ForAgent { agent: None });
+        s.agent = Some(crate::session::Agent {
+            name: "Alice".into(),
+            identity: "alice".into(),
+            worker: "WK1".into(),
+            present: false,
+        });
         assert_eq!(
-            Wait::from_document(&doc(Some("RM1"), false)),
-            Wait::AgentConnected { room: "RM1".into() }
+            Wait::from_session(&s),
+            Wait::ForAgent {
+                agent: Some("Alice".into())
+            }
         );
-        assert_eq!(Wait::from_document(&doc(Some("RM1"), true)), Wait::Ended);
+        s.set_agent_present(true, 10);
+        assert_eq!(
+            Wait::from_session(&s),
+            Wait::AgentHere {
+                agent: "Alice".into()
+            }
+        );
+        s.set_agent_present(false, 20);
+        assert!(matches!(Wait::from_session(&s), Wait::ForAgent { .. }));
+        s.end(EndReason::Replaced, 30);
+        assert_eq!(Wait::from_session(&s), Wait::Over(EndReason::Replaced));
     }
 
     #[test]
-    fn answers_by_status() {
-        assert_eq!(CodeAnswer::from_status(200), CodeAnswer::Ok);
-        assert_eq!(CodeAnswer::from_status(403), CodeAnswer::InvalidCode);
-        assert_eq!(CodeAnswer::from_status(405), CodeAnswer::AgentNotConnected);
-        assert_eq!(CodeAnswer::from_status(500), CodeAnswer::Unavailable);
-        assert_eq!(CodeAnswer::from_status(404), CodeAnswer::Unavailable);
+    fn answers_by_status_reason_and_retry_after() {
+        assert_eq!(CodeAnswer::from_answer(200, None, None), CodeAnswer::Ok);
+        assert_eq!(
+            CodeAnswer::from_answer(403, None, None),
+            CodeAnswer::InvalidCode
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(403, Some("replaced"), None),
+            CodeAnswer::Over(EndReason::Replaced)
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(403, Some("nonsense"), None),
+            CodeAnswer::InvalidCode
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(405, None, None),
+            CodeAnswer::AgentNotConnected
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(409, None, None),
+            CodeAnswer::AlreadyRated
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(429, None, Some(7)),
+            CodeAnswer::TooManyAttempts {
+                retry_after_secs: 7
+            }
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(429, None, Some(0)),
+            CodeAnswer::TooManyAttempts {
+                retry_after_secs: 1
+            }
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(429, None, None),
+            CodeAnswer::TooManyAttempts {
+                retry_after_secs: 60
+            }
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(500, None, None),
+            CodeAnswer::Unavailable
+        );
+        assert_eq!(
+            CodeAnswer::from_answer(404, None, None),
+            CodeAnswer::Unavailable
+        );
+    }
+
+    #[test]
+    fn what_the_page_says() {
+        assert_eq!(
+            over_text(EndReason::Replaced),
+            "This link was replaced by a newer one. Use the latest link in the chat."
+        );
+        assert!(over_text(EndReason::Expired).contains("new link"));
+        for r in EndReason::ALL {
+            assert!(over_text(r).ends_with('.'), "{r:?}");
+        }
+        assert_eq!(
+            too_many_attempts_text(12),
+            "Too many attempts. Try again in 12 seconds."
+        );
+        assert_eq!(
+            too_many_attempts_text(1),
+            "Too many attempts. Try again in 1 second."
+        );
+        assert_eq!(waiting_text(None), "Waiting for agent to join...");
+        assert_eq!(waiting_text(Some("Alice")), "Waiting for Alice to join...");
+        assert_eq!(
+            agent_here_text("Alice"),
+            "Alice is here. Join when you are ready."
+        );
     }
 
     #[test]

@@ -11,11 +11,13 @@ pub mod attributes;
 pub mod code;
 pub mod config;
 pub mod customer;
+mod decimal;
 pub mod notifications;
 pub mod protocol;
 pub mod rating;
 pub mod room_state;
 pub mod rules;
+pub mod session;
 pub mod sid;
 pub mod strings;
 

@@ -6,7 +6,7 @@ use crate::strings::Text;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Notification {
     pub id: &'static str,
-    /// Flex's `NotificationType`: `error`, `warning`, `info` or `success`.
+    /// Flex's `NotificationType`: `error`, `warning`, `information` or `success`.
     pub kind: &'static str,
     pub content: Text,
 }
@@ -25,7 +25,14 @@ pub const WRAPUP_BLOCKED: Notification = Notification {
     content: Text::WrapupBlocked,
 };
 
-pub const ALL: [Notification; 2] = [FAILED_VIDEO_LINK, WRAPUP_BLOCKED];
+/// Shown when the customer's rating arrives (often during wrap-up, when the tab is a summary).
+pub const RATING_RECEIVED: Notification = Notification {
+    id: "ChatToVideoRatingReceived",
+    kind: "information",
+    content: Text::RatingReceived,
+};
+
+pub const ALL: [Notification; 3] = [FAILED_VIDEO_LINK, WRAPUP_BLOCKED, RATING_RECEIVED];
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
@@ -33,9 +40,16 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_content_is_a_strings_key() {
-        assert_ne!(ALL[0].id, ALL[1].id);
+        for (i, n) in ALL.iter().enumerate() {
+            assert!(ALL[..i].iter().all(|m| m.id != n.id), "{}", n.id);
+        }
         assert_eq!(FAILED_VIDEO_LINK.content.key(), "PSFailedVideoLink");
         assert_eq!(WRAPUP_BLOCKED.content.key(), "PSChatToVideoWrapupBlocked");
-        assert!(ALL.iter().all(|n| n.kind == "error"));
+        assert_eq!(RATING_RECEIVED.content.key(), "PSChatToVideoRatingReceived");
+        assert_eq!(
+            ALL.map(|n| n.kind),
+            ["error", "error", "information"],
+            "Flex's NotificationType values"
+        );
     }
 }

@@ -21,6 +21,7 @@
 use crate::attributes::VideoRoomState;
 pub use crate::protocol::DisconnectReason as ServiceReason;
 use crate::rules::{may_join, ActiveRoom, JoinRefused};
+use crate::session::EndReason;
 use crate::strings::Text;
 
 /// Why the agent is no longer in the room.
@@ -28,6 +29,8 @@ use crate::strings::Text;
 pub enum DisconnectReason {
     /// The agent clicked Disconnect (or the tab went away).
     Left,
+    /// The agent clicked "End call for everyone": the session is over.
+    EndedForEveryone,
     /// The video service disconnected the agent, for this reason (room completed, the same
     /// identity joined elsewhere, token expired, network, …).
     Remote(ServiceReason),
@@ -39,6 +42,7 @@ impl DisconnectReason {
         use ServiceReason::*;
         match self {
             DisconnectReason::Left
+            | DisconnectReason::EndedForEveryone
             | DisconnectReason::Remote(RoomCompleted)
             | DisconnectReason::Remote(RoomNotFound) => Some(VideoRoomState::Disconnected),
             // The agent is still in the room, from another window that wrote `connected`.
@@ -91,6 +95,9 @@ pub enum Failure {
     NoVideoRoom,
     /// `agent-get-token` failed.
     Token,
+    /// The session cannot be joined any more (its link expired before the customer joined, or
+    /// it ended): a new link is what helps.
+    SessionOver(EndReason),
     Connect(ConnectFailure),
 }
 
@@ -118,6 +125,8 @@ pub enum Input<'a> {
     },
     TokenReceived,
     TokenFailed,
+    /// `agent-get-token` answered that the session is over, for this reason.
+    TokenRefused(EndReason),
     Connected,
     /// The client lost the connection and is trying to restore it.
     Reconnecting,
@@ -127,6 +136,8 @@ pub enum Input<'a> {
     ConnectFailed(ConnectFailure),
     /// Disconnect clicked.
     Leave,
+    /// "End call for everyone" clicked.
+    EndForEveryone,
     /// The tab's handle was freed.
     Unmount,
 }
@@ -139,6 +150,8 @@ pub enum Effect {
     CancelFetch,
     Connect,
     Disconnect,
+    /// End the session for everyone (`complete-room`), then leave.
+    EndSession,
 }
 
 /// What happens to the agent's room claim.
@@ -200,6 +213,12 @@ impl Phase {
             (FetchingToken, Input::TokenFailed) => {
                 to(Failed(Failure::Token), None, Effect::None, Claim::Release)
             }
+            (FetchingToken, Input::TokenRefused(reason)) => to(
+                Failed(Failure::SessionOver(reason)),
+                None,
+                Effect::None,
+                Claim::Release,
+            ),
             (FetchingToken, Input::Leave | Input::Unmount) => {
                 to(Idle, None, Effect::CancelFetch, Claim::Release)
             }
@@ -236,6 +255,19 @@ impl Phase {
                 Effect::Disconnect,
                 Claim::Release,
             ),
+            // Not yet in the room: nothing to record.
+            (Connecting, Input::EndForEveryone) => to(
+                Disconnected(DisconnectReason::EndedForEveryone),
+                None,
+                Effect::EndSession,
+                Claim::Release,
+            ),
+            (Connected | Reconnecting, Input::EndForEveryone) => to(
+                Disconnected(DisconnectReason::EndedForEveryone),
+                DisconnectReason::EndedForEveryone.write(),
+                Effect::EndSession,
+                Claim::Release,
+            ),
             (Connected | Reconnecting, Input::Leave | Input::Unmount) => to(
                 Disconnected(DisconnectReason::Left),
                 DisconnectReason::Left.write(),
@@ -246,12 +278,32 @@ impl Phase {
         }
     }
 
-    /// Join is offered (and accepted) in these phases.
+    /// Join is offered (and accepted) in these phases: not once the session is over, where
+    /// only a new link helps.
     pub fn can_join(self) -> bool {
         matches!(
             self,
             Phase::Idle | Phase::Disconnected(_) | Phase::Failed(_)
+        ) && !self.offers_new_link()
+    }
+
+    /// "Send a new link" is offered in place of Join: the session is over.
+    pub fn offers_new_link(self) -> bool {
+        matches!(
+            self,
+            Phase::Failed(Failure::SessionOver(_))
+                | Phase::Disconnected(DisconnectReason::EndedForEveryone)
+                | Phase::Disconnected(DisconnectReason::Remote(ServiceReason::RoomCompleted))
         )
+    }
+
+    /// A new session (link) for the task: a tab that is not in a room starts over.
+    pub fn on_new_session(self) -> Phase {
+        if self.holds_room() {
+            self
+        } else {
+            Phase::Idle
+        }
     }
 
     /// Disconnect is offered in these phases.
@@ -278,11 +330,14 @@ impl Phase {
             Phase::Connected => Text::Connected,
             Phase::Reconnecting => Text::Reconnecting,
             Phase::Disconnected(DisconnectReason::Left) => Text::Disconnected,
+            Phase::Disconnected(DisconnectReason::EndedForEveryone) => Text::SessionEnded,
             Phase::Disconnected(DisconnectReason::Remote(r)) => service_text(r),
             Phase::Failed(Failure::InAnotherRoom) => Text::AlreadyInAnotherRoom,
             Phase::Failed(Failure::AlreadyInThisRoom) => Text::AlreadyInThisRoom,
             Phase::Failed(Failure::NoVideoRoom) => Text::NoVideoRoom,
             Phase::Failed(Failure::Token) => Text::TokenFailed,
+            Phase::Failed(Failure::SessionOver(EndReason::Expired)) => Text::LinkExpired,
+            Phase::Failed(Failure::SessionOver(_)) => Text::SessionEnded,
             Phase::Failed(Failure::Connect(ConnectFailure::MediaUnavailable)) => {
                 Text::MediaUnavailable
             }

@@ -1,164 +1,14 @@
-//! The strings table: the template's keys plus this feature's own, English defaults, values
-//! overridable through Flex's `manager.strings`, and the tiny `{{name}}` substitution the
-//! templates need (Flex's strings are Handlebars; only plain `{{name}}` placeholders occur).
+//! The strings table ([`table`]: the template's keys plus this feature's own, English
+//! defaults), values overridable through Flex's `manager.strings`, and the tiny `{{name}}`
+//! substitution the templates need (Flex's strings are Handlebars; only plain `{{name}}`
+//! placeholders occur).
 
 use crate::rating::Rating;
 
-/// Every text the feature shows or sends, by its `manager.strings` key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Text {
-    // The template's keys.
-    FailedVideoLink,
-    VideoRoom,
-    InviteMessage,
-    SwitchToVideo,
-    Connecting,
-    JoinVideoRoom,
-    Disconnect,
-    LocalParticipant,
-    RemoteParticipant,
-    StopCamera,
-    StartCamera,
-    // This feature's own.
-    Connected,
-    Disconnected,
-    RoomEnded,
-    ConnectionLost,
-    AlreadyInAnotherRoom,
-    AlreadyInThisRoom,
-    WrapupBlocked,
-    NoVideoRoom,
-    TokenFailed,
-    MediaUnavailable,
-    DevicesUnavailable,
-    ConnectFailed,
-    Reconnecting,
-    JoinedElsewhere,
-    AccessExpired,
-    AccessInvalid,
-    RoomFull,
-    RoomNotFound,
-    CustomerRating,
-}
+mod table;
+pub use table::Text;
 
 impl Text {
-    pub const ALL: [Text; 30] = [
-        Text::FailedVideoLink,
-        Text::VideoRoom,
-        Text::InviteMessage,
-        Text::SwitchToVideo,
-        Text::Connecting,
-        Text::JoinVideoRoom,
-        Text::Disconnect,
-        Text::LocalParticipant,
-        Text::RemoteParticipant,
-        Text::StopCamera,
-        Text::StartCamera,
-        Text::Connected,
-        Text::Disconnected,
-        Text::RoomEnded,
-        Text::ConnectionLost,
-        Text::AlreadyInAnotherRoom,
-        Text::AlreadyInThisRoom,
-        Text::WrapupBlocked,
-        Text::NoVideoRoom,
-        Text::TokenFailed,
-        Text::MediaUnavailable,
-        Text::DevicesUnavailable,
-        Text::ConnectFailed,
-        Text::Reconnecting,
-        Text::JoinedElsewhere,
-        Text::AccessExpired,
-        Text::AccessInvalid,
-        Text::RoomFull,
-        Text::RoomNotFound,
-        Text::CustomerRating,
-    ];
-
-    /// The `manager.strings` key.
-    pub const fn key(self) -> &'static str {
-        match self {
-            Text::FailedVideoLink => "PSFailedVideoLink",
-            Text::VideoRoom => "PSChatToVideoRoom",
-            Text::InviteMessage => "PSChatToVideoInviteMessage",
-            Text::SwitchToVideo => "PSChatToVideoSwitchToVideo",
-            Text::Connecting => "PSChatToVideoConnecting",
-            Text::JoinVideoRoom => "PSChatToVideoJoinVideoRoom",
-            Text::Disconnect => "PSChatToVideoDisconnect",
-            Text::LocalParticipant => "PSChatToVideoLocalParticipant",
-            Text::RemoteParticipant => "PSChatToVideoRemoteParticipant",
-            Text::StopCamera => "PSChatToVideoStopCamera",
-            Text::StartCamera => "PSChatToVideoStartCamera",
-            Text::Connected => "PSChatToVideoConnected",
-            Text::Disconnected => "PSChatToVideoDisconnected",
-            Text::RoomEnded => "PSChatToVideoRoomEnded",
-            Text::ConnectionLost => "PSChatToVideoConnectionLost",
-            Text::AlreadyInAnotherRoom => "PSChatToVideoAlreadyInAnotherRoom",
-            Text::AlreadyInThisRoom => "PSChatToVideoAlreadyInThisRoom",
-            Text::WrapupBlocked => "PSChatToVideoWrapupBlocked",
-            Text::NoVideoRoom => "PSChatToVideoNoVideoRoom",
-            Text::TokenFailed => "PSChatToVideoTokenFailed",
-            Text::MediaUnavailable => "PSChatToVideoMediaUnavailable",
-            Text::DevicesUnavailable => "PSChatToVideoDevicesUnavailable",
-            Text::ConnectFailed => "PSChatToVideoConnectFailed",
-            Text::Reconnecting => "PSChatToVideoReconnecting",
-            Text::JoinedElsewhere => "PSChatToVideoJoinedElsewhere",
-            Text::AccessExpired => "PSChatToVideoAccessExpired",
-            Text::AccessInvalid => "PSChatToVideoAccessInvalid",
-            Text::RoomFull => "PSChatToVideoRoomFull",
-            Text::RoomNotFound => "PSChatToVideoRoomNotFound",
-            Text::CustomerRating => "PSChatToVideoCustomerRating",
-        }
-    }
-
-    /// The English default.
-    pub const fn default_text(self) -> &'static str {
-        match self {
-            Text::FailedVideoLink => "Unable to create the video room. Please try again.",
-            Text::VideoRoom => "Video Room",
-            Text::InviteMessage => "Please join me using this unique video link: {{videoUrl}}",
-            Text::SwitchToVideo => "Switch to Video",
-            Text::Connecting => "Connecting...",
-            Text::JoinVideoRoom => "Join Video Room",
-            Text::Disconnect => "Disconnect",
-            Text::LocalParticipant => "Local Participant",
-            Text::RemoteParticipant => "Remote Participant",
-            Text::StopCamera => "Stop Camera",
-            Text::StartCamera => "Start Camera",
-            Text::Connected => "Connected to the video room.",
-            Text::Disconnected => "You have left the video room.",
-            Text::RoomEnded => "The video room has ended.",
-            Text::ConnectionLost => {
-                "The connection to the video room was lost. Check your network and join again."
-            }
-            Text::AlreadyInAnotherRoom => {
-                "You are already in a video room on another task. Leave it first."
-            }
-            Text::AlreadyInThisRoom => "You are already in this video room.",
-            Text::WrapupBlocked => {
-                "Disconnect from the video room before wrapping up or completing this task."
-            }
-            Text::NoVideoRoom => "This task has no video room yet. Send a video link first.",
-            Text::TokenFailed => "Unable to join the video room. Please try again.",
-            Text::MediaUnavailable => "Video calls are not available in this build of the plugin.",
-            Text::DevicesUnavailable => {
-                "Camera or microphone unavailable. Check the browser's permissions and try again."
-            }
-            Text::ConnectFailed => "Unable to connect to the video room. Please try again.",
-            Text::Reconnecting => "Reconnecting...",
-            Text::JoinedElsewhere => {
-                "You joined this video room in another window or on another device, so you were disconnected here."
-            }
-            Text::AccessExpired => "Your access to the video room expired. Join again to continue.",
-            Text::AccessInvalid => {
-                "The video service did not accept your access to this room. Join again to retry."
-            }
-            Text::RoomFull => "The video room is full.",
-            Text::RoomNotFound => "The video room no longer exists.",
-            Text::CustomerRating => "Customer rating: {{rating}}/5",
-        }
-    }
-
     pub fn from_key(key: &str) -> Option<Text> {
         Text::ALL.into_iter().find(|t| t.key() == key)
     }
@@ -173,6 +23,12 @@ pub const VIDEO_URL: &str = "videoUrl";
 
 /// The customer-rating template's placeholder for the stars (1 to 5).
 pub const RATING: &str = "rating";
+
+/// The placeholder for a person's name in the call's announcements.
+pub const NAME: &str = "name";
+
+/// The call summary's placeholder for how long the call lasted.
+pub const DURATION: &str = "duration";
 
 /// The table in use: defaults, with any overrides `manager.strings` carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -225,6 +81,35 @@ impl Strings {
         }
     }
 
+    /// A sentence about a person (`{{name}} left the call.`); a customised text without the
+    /// placeholder gets the name in front, so it never loses who it is about.
+    pub fn about(&self, t: Text, name: &str) -> String {
+        let template = self.get(t);
+        if has_placeholder(template, NAME) {
+            return render(template, &[(NAME, name)]);
+        }
+        let mut out = String::with_capacity(name.len() + 2 + template.len());
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(&render(template, &[]));
+        out
+    }
+
+    /// "Video call: 4 min 12 s" for a call of `secs` seconds.
+    pub fn call_summary(&self, secs: u64) -> String {
+        let duration = duration_text(secs);
+        let template = self.get(Text::CallSummary);
+        if has_placeholder(template, DURATION) {
+            return render(template, &[(DURATION, &duration)]);
+        }
+        let mut out = render(template, &[]);
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(&duration);
+        out
+    }
+
     /// The line that shows the customer's rating ("Customer rating: 4/5"), or `None` for a
     /// score outside 1 to 5 (attributes are untrusted: [`Rating::stars`]). A customised text
     /// without the `{{rating}}` placeholder gets " 4/5" appended, so the score is never lost.
@@ -244,6 +129,28 @@ impl Strings {
         out.push_str("/5");
         Some(out)
     }
+}
+
+/// `45 s`, `4 min 12 s`, `1 h 02 min`: a call's length, without the formatting machinery.
+pub fn duration_text(secs: u64) -> String {
+    use crate::decimal::push_padded as push_number;
+    let mut out = String::new();
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    if h > 0 {
+        push_number(&mut out, h, 1);
+        out.push_str(" h ");
+        push_number(&mut out, m, 2);
+        out.push_str(" min");
+    } else if m > 0 {
+        push_number(&mut out, m, 1);
+        out.push_str(" min ");
+        push_number(&mut out, s, 1);
+        out.push_str(" s");
+    } else {
+        push_number(&mut out, s, 1);
+        out.push_str(" s");
+    }
+    out
 }
 
 /// Substitutes `{{name}}` placeholders (inner whitespace allowed, `{{{name}}}` treated the
@@ -297,151 +204,4 @@ fn scan<'a>(template: &'a str, mut emit: impl FnMut(Piece<'a>)) {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    #[test]
-    fn keys_are_unique_and_round_trip() {
-        let mut seen = std::collections::HashSet::new();
-        for (i, t) in Text::ALL.into_iter().enumerate() {
-            assert_eq!(t.index(), i, "ALL must list variants in declaration order");
-            assert!(seen.insert(t.key()), "duplicate key {}", t.key());
-            assert_eq!(Text::from_key(t.key()), Some(t));
-            assert!(t.key().starts_with("PS"));
-            assert!(!t.default_text().is_empty());
-        }
-        assert_eq!(Text::from_key("PSNope"), None);
-    }
-
-    #[test]
-    fn template_keys_and_defaults() {
-        let s = Strings::default();
-        assert_eq!(s.get(Text::SwitchToVideo), "Switch to Video");
-        assert_eq!(s.get(Text::VideoRoom), "Video Room");
-        assert_eq!(s.get(Text::Connecting), "Connecting...");
-        assert_eq!(
-            s.get(Text::FailedVideoLink),
-            "Unable to create the video room. Please try again."
-        );
-        assert_eq!(Text::InviteMessage.key(), "PSChatToVideoInviteMessage");
-        assert_eq!(Text::FailedVideoLink.key(), "PSFailedVideoLink");
-        assert_eq!(
-            s.get(Text::AlreadyInAnotherRoom),
-            "You are already in a video room on another task. Leave it first."
-        );
-        assert_eq!(
-            s.get(Text::WrapupBlocked),
-            "Disconnect from the video room before wrapping up or completing this task."
-        );
-    }
-
-    #[test]
-    fn overrides_replace_defaults_except_blank_ones() {
-        let table: HashMap<&str, &str> = [
-            ("PSChatToVideoRoom", "Salle vidéo"),
-            ("PSChatToVideoConnecting", "   "),
-            ("Unrelated", "x"),
-        ]
-        .into();
-        let mut asked = Vec::new();
-        let s = Strings::from_lookup(|k| {
-            asked.push(k.to_owned());
-            table.get(k).map(|v| v.to_string())
-        });
-        assert_eq!(asked.len(), Text::ALL.len());
-        assert_eq!(s.get(Text::VideoRoom), "Salle vidéo");
-        assert_eq!(s.get(Text::Connecting), "Connecting...");
-        assert_eq!(s.get(Text::SwitchToVideo), "Switch to Video");
-    }
-
-    #[test]
-    fn render_substitutes_placeholders() {
-        let vars = [("videoUrl", "https://x/y?code=abc"), ("name", "Ann")];
-        assert_eq!(
-            render("a {{videoUrl}} b", &vars),
-            "a https://x/y?code=abc b"
-        );
-        assert_eq!(render("{{ name }}{{name}}", &vars), "AnnAnn");
-        assert_eq!(render("{{{name}}}!", &vars), "Ann!");
-        assert_eq!(render("x{{unknown}}y", &vars), "xy");
-        assert_eq!(render("open {{name", &vars), "open {{name");
-        assert_eq!(render("", &vars), "");
-        assert_eq!(render("no placeholders", &vars), "no placeholders");
-        // Values are not re-scanned.
-        assert_eq!(render("{{a}}", &[("a", "{{a}}")]), "{{a}}");
-        assert_eq!(render("é{{name}}ü", &vars), "éAnnü");
-    }
-
-    #[test]
-    fn invite_body_from_default_and_custom_templates() {
-        let url = "https://example.com/features/chat-to-video/index.html?code=aB3dE5g";
-        assert_eq!(
-            Strings::default().invite_body(url),
-            format!("Please join me using this unique video link: {url}")
-        );
-        let custom = Strings::from_lookup(|k| {
-            (k == "PSChatToVideoInviteMessage").then(|| "Rejoignez-moi : {{ videoUrl }} !".into())
-        });
-        assert_eq!(custom.invite_body(url), format!("Rejoignez-moi : {url} !"));
-        // The template's own wording had no placeholder: the URL is appended.
-        let legacy = Strings::from_lookup(|k| {
-            (k == "PSChatToVideoInviteMessage")
-                .then(|| "Please join me using this unique video link:".into())
-        });
-        assert_eq!(
-            legacy.invite_body(url),
-            format!("Please join me using this unique video link: {url}")
-        );
-    }
-
-    fn stars(n: u8) -> Rating {
-        Rating {
-            rating: n,
-            comment: None,
-            submitted_at: None,
-        }
-    }
-
-    #[test]
-    fn customer_rating_line() {
-        let s = Strings::default();
-        assert_eq!(
-            s.customer_rating(&stars(4)).as_deref(),
-            Some("Customer rating: 4/5")
-        );
-        assert_eq!(
-            s.customer_rating(&stars(1)).as_deref(),
-            Some("Customer rating: 1/5")
-        );
-        assert_eq!(
-            s.customer_rating(&stars(5)).as_deref(),
-            Some("Customer rating: 5/5")
-        );
-        assert_eq!(s.customer_rating(&stars(0)), None);
-        assert_eq!(s.customer_rating(&stars(6)), None);
-        assert_eq!(s.customer_rating(&stars(255)), None);
-        let custom = Strings::from_lookup(|k| {
-            (k == "PSChatToVideoCustomerRating")
-                .then(|| "Note du client : {{ rating }} sur 5".into())
-        });
-        assert_eq!(
-            custom.customer_rating(&stars(3)).as_deref(),
-            Some("Note du client : 3 sur 5")
-        );
-        let plain =
-            Strings::from_lookup(|k| (k == "PSChatToVideoCustomerRating").then(|| "Rated:".into()));
-        assert_eq!(
-            plain.customer_rating(&stars(2)).as_deref(),
-            Some("Rated: 2/5")
-        );
-    }
-
-    #[test]
-    fn placeholder_detection() {
-        assert!(has_placeholder("x {{videoUrl}}", "videoUrl"));
-        assert!(has_placeholder("x {{ videoUrl }}", "videoUrl"));
-        assert!(!has_placeholder("x {{videoURL}}", "videoUrl"));
-        assert!(!has_placeholder("x videoUrl", "videoUrl"));
-    }
-}
+mod tests;

@@ -2,7 +2,7 @@
 //! their serde names, `as_str`, `from_wire` and `ALL`, so the names cannot drift apart (the
 //! browser reads and writes them by hand, without serde's visitors).
 
-/// ```ignore
+/// ```text
 /// wire_enum! {
 ///     /// Docs.
 ///     pub enum Kind { Audio = "audio", Video = "video" }

@@ -3,11 +3,12 @@
 //! (`wasm-pack test --node`).
 #![cfg(target_arch = "wasm32")]
 
-use chat_to_video::api::{CodeDocument, IceServer};
+use chat_to_video::api::IceServer;
 use chat_to_video::protocol::{
     Candidate, ClientMessage, DisconnectReason, LiveClientMessage, LiveError, LiveServerMessage,
     Participant, ServerMessage, TrackChange, TrackKind, TrackName, TrackState,
 };
+use chat_to_video::session::{Agent, EndReason, Session};
 use chat_to_video::web::video::wire;
 use wasm_bindgen_test::*;
 
@@ -226,18 +227,24 @@ fn live_messages_read_as_serde_wrote_them() {
     let messages = vec![
         LiveServerMessage::Document {
             revision: 7,
-            data: CodeDocument {
-                task: "WT1".into(),
+            data: Session {
                 room: Some("RM1".into()),
-                completed: false,
+                agent: Some(Agent {
+                    name: "Alice <b>".into(),
+                    identity: "alice".into(),
+                    worker: "WK1".into(),
+                    present: true,
+                }),
+                call_started_at: Some(1_700_000_000_000),
+                ..Session::new("WT1", 1_700_000_060_000, Some("Bob".into()))
             },
         },
         LiveServerMessage::Document {
             revision: 0,
-            data: CodeDocument {
-                task: "WT1".into(),
-                room: None,
-                completed: true,
+            data: Session {
+                ended: Some(EndReason::Replaced),
+                ended_at: Some(9),
+                ..Session::new("WT1", 5, None)
             },
         },
         LiveServerMessage::Removed,
@@ -248,7 +255,7 @@ fn live_messages_read_as_serde_wrote_them() {
         assert_eq!(wire::live_server(&text), Some(message), "{text}");
     }
     for reason in LiveError::ALL {
-        let message = LiveServerMessage::<CodeDocument>::Error {
+        let message = LiveServerMessage::<Session>::Error {
             reason,
             message: "m".into(),
         };

@@ -31,7 +31,9 @@ export class ChatToVideoPlugin extends FlexPlugin {
     const Button = flex.withTaskContext(
       mountComponent(React, "chat-to-video-button", (el, task, conversation) => plugin.mountButton(el, task, conversation)),
     );
-    const Room = flex.withTaskContext(mountComponent(React, "chat-to-video-room", (el, task) => plugin.mountTab(el, task)));
+    const Room = flex.withTaskContext(
+      mountComponent(React, "chat-to-video-room", (el, task, conversation) => plugin.mountTab(el, task, conversation)),
+    );
 
     flex.TaskCanvasHeader.Content.add(React.createElement(Button, { key: "chat-to-video-button" }), {
       sortOrder: 1,

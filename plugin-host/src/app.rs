@@ -70,20 +70,35 @@ impl AppState {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .merge(crate::observe::ready::router())
+        .merge(crate::observe::metrics_route())
         .merge(crate::functions::router())
-        .merge(crate::plugin_bundle::router())
 }
 
 /// The routes (and, in sandbox mode, the sandbox's) with static files as the fallback, bound to
-/// a state.
+/// a state, inside the request-level layers: the edge's timeouts and load shedding, observing
+/// (request id, metrics, logs), and in sandbox mode the `Host`/`Origin` guard.
 pub fn app(state: AppState) -> Router {
     let mut routes = routes();
     if let Some(sandbox) = &state.sandbox {
         routes = routes.merge(sandbox.router());
     }
-    routes
-        .fallback_service(crate::assets::service(&state.settings.assets_dir))
-        .with_state(state)
+    let exposure = state.sandbox.as_ref().map(|s| s.exposure.clone());
+    let edge = state.settings.edge;
+    let mut router = routes
+        .fallback_service(crate::plugin_bundle::with_bundle_caching(
+            crate::assets::service(&state.settings.assets_dir),
+            state.mode(),
+        ))
+        .with_state(state);
+    if let Some(exposure) = exposure {
+        router = router.layer(axum::middleware::from_fn_with_state(
+            exposure,
+            crate::sandbox::exposure::guard,
+        ));
+    }
+    router = crate::observe::layer(crate::edge::timeouts(router, &edge));
+    crate::edge::shed(router, &edge)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +110,8 @@ pub enum StartError {
     },
     #[error("sandbox: {0}")]
     Sandbox(#[from] sandbox::DbError),
+    #[error("{0}")]
+    Exposed(#[from] sandbox::exposure::RefusedListen),
     #[error("REST client: {0}")]
     Client(#[from] crate::twilio::TwilioError),
     #[error("{0}")]
@@ -152,6 +169,11 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
             (client, signer, sync, ws, None)
         }
         None => {
+            let exposure = sandbox::exposure::Exposure::new(
+                settings.listen,
+                settings.public_url.as_deref(),
+                settings.allow_public_sandbox,
+            )?;
             let sb = Sandbox::open(&settings, &self_url)?;
             let ids = sb.ids().clone();
             let urls = match override_urls {
@@ -173,7 +195,7 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
                 signer,
                 ids.sync_service_sid,
                 ids.workspace_sid,
-                Some(SandboxServices::new(Arc::new(sb))),
+                Some(SandboxServices::new(Arc::new(sb), exposure)),
             )
         }
     };
@@ -196,6 +218,14 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
 /// Binds the listener and builds the state (with the sandbox's sweeper running).
 pub async fn bind(settings: Settings) -> Result<(TcpListener, AppState), StartError> {
     let addr = settings.listen;
+    if settings.mode() == Mode::Sandbox {
+        // Refused before anything listens.
+        sandbox::exposure::Exposure::new(
+            addr,
+            settings.public_url.as_deref(),
+            settings.allow_public_sandbox,
+        )?;
+    }
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;
@@ -206,21 +236,19 @@ pub async fn bind(settings: Settings) -> Result<(TcpListener, AppState), StartEr
     if let Some(sandbox) = &state.sandbox {
         sandbox.spawn_background();
     }
+    crate::functions::sweep::spawn(state.clone());
     Ok((listener, state))
 }
 
-/// Serves until `shutdown` resolves.
+/// Serves until `shutdown` resolves, through the HTTP edge (`crate::edge`), then drains: in-flight
+/// requests finish, sockets close with 1001 and a reason.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let edge = crate::edge::Edge::new(state.settings.edge);
+    crate::edge::serve(listener, app(state), edge, shutdown).await
 }
 
 /// Binds, prints the ready line, serves until Ctrl-C or SIGTERM.
@@ -241,6 +269,9 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         let _ = out.flush();
     }
     tracing::info!(%bound, mode = mode.as_str(), "ready");
+    if let Some(sandbox) = &state.sandbox {
+        sandbox.exposure.warn();
+    }
     serve(listener, state, shutdown())
         .await
         .map_err(|e| StartError::Other(e.to_string()))

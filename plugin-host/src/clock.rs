@@ -21,9 +21,33 @@ pub fn rfc3339_millis(ms: i64) -> String {
     format!("{whole}.{:03}Z", ms.rem_euclid(1000))
 }
 
+/// An RFC 3339 timestamp (Twilio's `date_expires`, …) as Unix milliseconds.
+pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
+    let t = OffsetDateTime::parse(text, &Rfc3339).ok()?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_twilio_timestamps() {
+        assert_eq!(
+            parse_rfc3339_ms("2015-07-30T20:00:00Z"),
+            Some(1_438_286_400_000)
+        );
+        assert_eq!(
+            parse_rfc3339_ms("2015-07-30T20:00:00.123Z"),
+            Some(1_438_286_400_123)
+        );
+        assert_eq!(
+            parse_rfc3339_ms(&rfc3339_secs(1_700_000_000_999)),
+            Some(1_700_000_000_000)
+        );
+        assert_eq!(parse_rfc3339_ms("yesterday"), None);
+        assert_eq!(parse_rfc3339_ms(""), None);
+    }
 
     #[test]
     fn formats_like_twilio() {

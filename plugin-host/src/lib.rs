@@ -3,10 +3,13 @@
 
 pub mod app;
 pub mod assets;
+pub mod client_address;
 pub mod clock;
 pub mod config;
 pub mod custom_data;
+pub mod edge;
 pub mod functions;
+pub mod observe;
 pub mod params;
 pub mod plugin_bundle;
 pub mod ratelimit;

@@ -1,16 +1,9 @@
 use std::process::ExitCode;
 
 use plugin_host::config::Settings;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let settings = match Settings::load() {
         Ok(s) => s,
         Err(e) => {
@@ -18,8 +11,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    plugin_host::observe::logs::init(settings.log_format);
     match plugin_host::app::run(settings).await {
         Ok(()) => ExitCode::SUCCESS,
+        // A sandbox refused on a public address is a configuration problem, like a bad value.
+        Err(e @ plugin_host::app::StartError::Exposed(_)) => {
+            eprintln!("plugin-host: {e}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("plugin-host: {e}");
             ExitCode::FAILURE

@@ -108,7 +108,7 @@ async fn another_agent_is_refused_on_every_endpoint_and_changes_nothing() {
 
     // Nothing moved: same attributes, the code still lets the customer in, the room still runs.
     assert_eq!(svc.task_attributes("alice", task).await, before);
-    assert_eq!(before["videoRoom"], "created");
+    assert_eq!(before["videoRoom"], "connected");
     let code = [("code", room.code.as_str())];
     let (status, video) = svc.call("client-get-video-token", &code).await;
     assert_eq!(

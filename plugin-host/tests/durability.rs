@@ -98,6 +98,7 @@ async fn a_code_survives_a_restart() {
         )
         .await;
     assert_eq!(status, 200, "{agent}");
+    svc.connected(&token, &task).await;
     svc.restart();
     let (status, video) = svc
         .call("client-get-video-token", &[("code", &unique)])
@@ -108,7 +109,8 @@ async fn a_code_survives_a_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_taken_code_is_drawn_again() {
-    use plugin_host::functions::code_doc::create_code_document;
+    use chat_to_video::session::Agent;
+    use plugin_host::functions::session_store;
     let svc = InProcess::start(&[], &[]).await;
     let state = &svc.state;
     let task = svc.chat("alice", "bob").await;
@@ -123,12 +125,28 @@ async fn a_taken_code_is_drawn_again() {
         .await
         .unwrap();
     let mut draws = vec!["Fresh01", "Taken01"];
-    let (code, doc) = create_code_document(state, &task, || draws.pop().unwrap().to_owned())
+    let agent = Agent {
+        name: "Alice".into(),
+        identity: "alice".into(),
+        worker: "WK00000000000000000000000000000001".into(),
+        present: false,
+    };
+    let stored = session_store::create(state, &task, None, agent, || {
+        draws.pop().unwrap().to_owned()
+    })
+    .await
+    .unwrap();
+    assert_eq!(stored.code, "Fresh01");
+    assert!(draws.is_empty(), "both codes were tried");
+    let doc = state
+        .twilio
+        .fetch_document(&state.sync_service_sid, "Fresh01")
         .await
         .unwrap();
-    assert_eq!(code, "Fresh01");
-    assert!(draws.is_empty(), "both codes were tried");
-    assert_eq!(doc.data, serde_json::json!({"task": task, "room": null}));
+    assert_eq!(
+        (doc.sid, doc.data["task"].as_str()),
+        (stored.sid, Some(task.as_str()))
+    );
     let kept = state
         .twilio
         .fetch_document(&state.sync_service_sid, "Taken01")

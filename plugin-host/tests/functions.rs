@@ -1,21 +1,10 @@
-//! The functions API over HTTP against the real binary in sandbox mode.
+//! The functions API over HTTP against the real binary in sandbox mode: the whole flow with the
+//! shapes it answers, JSON and query parameters, and the CORS preflight.
 
 mod common;
 
-use common::{assert_cors, jwt_part, Service};
+use common::{assert_code_refused, jwt_part, Service};
 use serde_json::Value;
-
-/// Both customer functions refuse `code` with the template's 403.
-async fn assert_code_refused(svc: &Service, code: &str, why: &str) {
-    for f in ["client-get-sync-token", "client-get-video-token"] {
-        let (status, body) = svc.call_json(f, &[("code", code)]).await;
-        assert_eq!(
-            (status, body),
-            (403, serde_json::json!({"error": "Invalid code."})),
-            "{why} code {code} on {f}"
-        );
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_flow_answers_the_documented_shapes() {
@@ -47,7 +36,8 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         &time::format_description::well_known::Rfc3339
     )
     .is_ok());
-    assert_eq!(code.as_object().unwrap().len(), 3);
+    assert_eq!(code.as_object().unwrap().len(), 4);
+    assert_eq!(code["resent"], false);
 
     let attrs = svc.task_attributes("alice", &task).await;
     let doc = attrs["syncDocument"]
@@ -67,7 +57,7 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         sync["sync_url"],
         format!("ws://127.0.0.1:{}/sandbox/documents/{doc}/live", svc.port)
     );
-    assert!(sync["identity"].as_str().unwrap().starts_with("customer-"));
+    assert!(sync["identity"].as_str().unwrap().starts_with("watcher-"));
     let (status, early) = svc
         .call_json("client-get-video-token", &[("code", unique)])
         .await;
@@ -114,23 +104,11 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         .await;
     assert_eq!(again["room_sid"], room.as_str());
 
-    // Customer: a fresh identity every call, a grant for that room only, and a feedback ticket.
-    let (status, v1) = svc
+    // Until the agent's tab says it is in the room, the customer waits.
+    let (status, _) = svc
         .call_json("client-get-video-token", &[("code", unique)])
         .await;
-    assert_eq!(status, 200, "{v1}");
-    let (_, v2) = svc
-        .call_json("client-get-video-token", &[("code", unique)])
-        .await;
-    assert_ne!(v1["identity"], v2["identity"]);
-    assert_eq!(v1["room_sid"], room.as_str());
-    let grants = &jwt_part(v1["token"].as_str().unwrap(), 1)["grants"];
-    assert_eq!(
-        grants,
-        &serde_json::json!({"identity": v1["identity"], "video": {"room": room}})
-    );
-    let ticket = v1["feedback_ticket"].as_str().unwrap().to_owned();
-
+    assert_eq!(status, 405);
     let (status, body) = svc
         .call_json(
             "update-video-state",
@@ -147,6 +125,32 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         "connected"
     );
 
+    // Customer: the session's one seat (every tab gets it), a grant for that room only, the
+    // agent's identity and name, and a feedback ticket.
+    let (status, v1) = svc
+        .call_json("client-get-video-token", &[("code", unique)])
+        .await;
+    assert_eq!(status, 200, "{v1}");
+    let (_, v2) = svc
+        .call_json("client-get-video-token", &[("code", unique)])
+        .await;
+    assert_eq!(
+        (v1["identity"].as_str(), v1["seat"].as_u64()),
+        (Some("customer-1"), Some(1))
+    );
+    assert_eq!(v2["identity"], v1["identity"]);
+    assert_eq!(
+        (v1["agent_identity"].as_str(), v1["agent_name"].as_str()),
+        (Some("alice"), Some("alice"))
+    );
+    assert_eq!(v1["room_sid"], room.as_str());
+    let grants = &jwt_part(v1["token"].as_str().unwrap(), 1)["grants"];
+    assert_eq!(
+        grants,
+        &serde_json::json!({"identity": v1["identity"], "video": {"room": room}})
+    );
+    let ticket = v1["feedback_ticket"].as_str().unwrap().to_owned();
+
     // Complete: success (twice), then the code is refused and the agent cannot rejoin.
     let (status, body) = svc
         .call_json(
@@ -159,7 +163,7 @@ async fn the_whole_flow_answers_the_documented_shapes() {
         .call_json("complete-room", &[("Token", &token), ("roomSid", &room)])
         .await;
     assert_eq!(status, 200);
-    assert_code_refused(&svc, unique, "a completed room's").await;
+    assert_code_refused(&svc, unique, Some("wrapped_up"), "a completed room's").await;
     let (status, body) = svc
         .call_json(
             "agent-get-token",
@@ -212,191 +216,6 @@ async fn json_and_query_parameters_work_too() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn missing_parameters_are_400_with_the_template_message() {
-    let svc = Service::start(&[]);
-    let token = svc.agent("alice").await;
-    for (f, form, key) in [
-        (
-            "generate-unique-code",
-            vec![("Token", token.as_str())],
-            "taskSid",
-        ),
-        (
-            "agent-get-token",
-            vec![("Token", token.as_str())],
-            "DocumentSid",
-        ),
-        ("complete-room", vec![("Token", token.as_str())], "roomSid"),
-        (
-            "update-video-state",
-            vec![("Token", token.as_str()), ("state", "connected")],
-            "taskSid",
-        ),
-        ("client-get-sync-token", vec![], "code"),
-        ("client-get-video-token", vec![], "code"),
-        ("submit-rating", vec![("rating", "5")], "ticket"),
-    ] {
-        let (status, body) = svc.call_json(f, &form).await;
-        assert_eq!(status, 400, "{f}: {body}");
-        assert_eq!(body["data"], Value::Null, "{f}");
-        let message = body["message"].as_str().unwrap();
-        assert!(
-            message.starts_with(&format!("({f}) Missing {key}")),
-            "{f}: {message}"
-        );
-    }
-    // Bad values are 400 too.
-    let task = svc.chat("alice", "bob").await;
-    let (status, _) = svc
-        .call_json(
-            "update-video-state",
-            &[("Token", &token), ("taskSid", &task), ("state", "dancing")],
-        )
-        .await;
-    assert_eq!(status, 400);
-    let (status, _) = svc
-        .call_json(
-            "generate-unique-code",
-            &[("Token", &token), ("taskSid", "WT123")],
-        )
-        .await;
-    assert_eq!(status, 400);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn flex_endpoints_refuse_missing_malformed_and_foreign_tokens() {
-    let svc = Service::start(&[]);
-    let other = Service::start(&[]);
-    let foreign = other.agent("alice").await;
-    let task = svc.chat("alice", "bob").await;
-    for f in [
-        "generate-unique-code",
-        "agent-get-token",
-        "complete-room",
-        "update-video-state",
-    ] {
-        for token in [
-            None,
-            Some("not-a-token"),
-            Some("a.b.c"),
-            Some(foreign.as_str()),
-        ] {
-            let mut form = vec![
-                ("taskSid", task.as_str()),
-                ("DocumentSid", "ET0123456789abcdef0123456789abcdef"),
-                ("roomSid", "RM0123456789abcdef0123456789abcdef"),
-                ("state", "connected"),
-            ];
-            if let Some(t) = token {
-                form.push(("Token", t));
-            }
-            let resp = svc.post_form(&svc.function(f), &form).await;
-            assert_cors(&resp);
-            assert_eq!(resp.status(), 403, "{f} with {token:?}");
-            assert!(resp.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/plain"));
-            let text = resp.text().await.unwrap();
-            assert!(text.starts_with("Unauthorized: "), "{text}");
-            assert!(
-                !text.contains(token.unwrap_or("∅")) || token.is_none(),
-                "the token is not echoed"
-            );
-        }
-    }
-    assert!(
-        svc.task_attributes("alice", &task)
-            .await
-            .get("videoRoom")
-            .is_none(),
-        "nothing changed"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unknown_malformed_and_expired_codes_are_403() {
-    let svc = Service::start(&[("VIDEO_CODE_TTL", "1")]);
-    for code in [
-        "ZZZZZZZ",
-        "abc",
-        "<script>",
-        "ET0123456789abcdef0123456789abcdef",
-    ] {
-        assert_code_refused(&svc, code, "an unknown").await;
-    }
-    let (_, _, code) = svc.code("alice").await;
-    let unique = code["unique_code"].as_str().unwrap();
-    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
-    assert_code_refused(&svc, unique, "an expired").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn oversized_bodies_are_413() {
-    let svc = Service::start(&[]);
-    let big = "x".repeat(17 * 1024);
-    for f in ["client-get-sync-token", "generate-unique-code"] {
-        let resp = svc.post_form(&svc.function(f), &[("code", &big)]).await;
-        assert_cors(&resp);
-        assert_eq!(resp.status(), 413, "{f}");
-    }
-    // Without a Content-Length (chunked) too.
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let mut tcp = tokio::net::TcpStream::connect(("127.0.0.1", svc.port))
-        .await
-        .unwrap();
-    let head = format!(
-        "POST {}/client-get-sync-token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-        common::BASE
-    );
-    tcp.write_all(head.as_bytes()).await.unwrap();
-    for chunk in format!("code={big}").as_bytes().chunks(4096) {
-        let _ = tcp
-            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-            .await;
-        let _ = tcp.write_all(chunk).await;
-        let _ = tcp.write_all(b"\r\n").await;
-    }
-    let _ = tcp.write_all(b"0\r\n\r\n").await;
-    let mut answer = Vec::new();
-    let _ = tcp.read_to_end(&mut answer).await;
-    let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn code_guessing_is_rate_limited_per_address() {
-    let svc = Service::start(&[("CODE_GUESS_BURST", "5"), ("CODE_GUESS_REFILL_SECS", "30")]);
-    let (_, _, code) = svc.code("alice").await;
-    let unique = code["unique_code"].as_str().unwrap();
-    for i in 0..5 {
-        let (status, _) = svc
-            .call_json("client-get-sync-token", &[("code", &format!("AAAAAA{i}"))])
-            .await;
-        assert_eq!(status, 403);
-    }
-    let resp = svc
-        .post_form(
-            &svc.function("client-get-video-token"),
-            &[("code", "AAAAAAZ")],
-        )
-        .await;
-    assert_cors(&resp);
-    assert_eq!(resp.status(), 429);
-    let wait: u64 = resp.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=30).contains(&wait), "{wait}");
-    // Blocked before any lookup, even for a real code.
-    let (status, _) = svc
-        .call_json("client-get-sync-token", &[("code", unique)])
-        .await;
-    assert_eq!(status, 429);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn options_is_204_with_the_runtime_cors_headers() {
     let svc = Service::start(&[]);
     for f in chat_to_video::api::Endpoint::ALL {
@@ -419,89 +238,4 @@ async fn options_is_204_with_the_runtime_cors_headers() {
         assert_eq!(h["access-control-allow-credentials"], "true");
         assert!(resp.bytes().await.unwrap().is_empty());
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ratings_check_ticket_and_value() {
-    let svc = Service::start(&[]);
-    let room = svc.room("alice").await;
-    let (_, v) = svc
-        .call_json("client-get-video-token", &[("code", &room.code)])
-        .await;
-    let ticket = v["feedback_ticket"].as_str().unwrap();
-    for bad in ["0", "6", "x", "4.5"] {
-        let (status, _) = svc
-            .call_json("submit-rating", &[("ticket", ticket), ("rating", bad)])
-            .await;
-        assert_eq!(status, 400, "{bad}");
-    }
-    let long = "é".repeat(1001);
-    let (status, _) = svc
-        .call_json(
-            "submit-rating",
-            &[("ticket", ticket), ("rating", "3"), ("comment", &long)],
-        )
-        .await;
-    assert_eq!(status, 400);
-    // A video token is not a ticket; a ticket from elsewhere neither.
-    for bad_ticket in [v["token"].as_str().unwrap(), "x.y.z"] {
-        let (status, body) = svc
-            .call_json("submit-rating", &[("ticket", bad_ticket), ("rating", "3")])
-            .await;
-        assert_eq!(status, 403);
-        assert!(body["error"].is_string());
-    }
-    assert!(svc
-        .task_attributes("alice", &room.task)
-        .await
-        .get("videoRating")
-        .is_none());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn completing_by_room_sid_alone_also_retires_the_code() {
-    let svc = Service::start(&[]);
-    let room = svc.room("alice").await;
-    let token = &room.token;
-    let (status, _) = svc
-        .call_json("complete-room", &[("Token", token), ("roomSid", &room.sid)])
-        .await;
-    assert_eq!(status, 200);
-    assert_code_refused(&svc, &room.code, "a completed room's").await;
-    // An unknown room is refused like someone else's: nothing says whether it exists.
-    let (status, body) = svc
-        .call(
-            "complete-room",
-            &[
-                ("Token", token),
-                ("roomSid", "RM00000000000000000000000000000000"),
-            ],
-        )
-        .await;
-    assert_eq!(
-        (status, body.as_str()),
-        (403, Some("Forbidden: this task is not assigned to you")),
-        "an unknown room"
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_room_that_timed_out_retires_the_code() {
-    let svc = Service::start(&[
-        ("SANDBOX_MINUTE_SECS", "0.2"),
-        ("VIDEO_UNUSED_ROOM_TIMEOUT", "1"),
-    ]);
-    let room = svc.room("alice").await;
-    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-    let (status, _) = svc
-        .call_json("client-get-video-token", &[("code", &room.code)])
-        .await;
-    assert_eq!(status, 403);
-    let (status, body) = svc
-        .call_json(
-            "agent-get-token",
-            &[("Token", &room.token), ("DocumentSid", &room.doc)],
-        )
-        .await;
-    assert_eq!(status, 403, "{body}");
 }

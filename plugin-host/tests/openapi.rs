@@ -40,14 +40,14 @@ async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
         .await;
     assert_eq!(status_code, 200, "{agent}");
     let room = agent["room_sid"].as_str().unwrap().to_owned();
-    let (_, video) = svc.call("client-get-video-token", &code).await;
-    let ticket = video["feedback_ticket"].as_str().unwrap().to_owned();
     let state = [
         ("Token", &*token),
         ("taskSid", &task),
         ("state", "connected"),
     ];
     assert_eq!(status(&svc, "update-video-state", &state).await, 200);
+    let (_, video) = svc.call("client-get-video-token", &code).await;
+    let ticket = video["feedback_ticket"].as_str().unwrap().to_owned();
     let rating = [("ticket", &*ticket), ("rating", "5")];
     assert_eq!(status(&svc, "submit-rating", &rating).await, 200);
     let by_document = [("Token", &*token), ("DocumentSid", &doc)];
@@ -83,6 +83,7 @@ async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
             record_participants_on_connect: true,
             empty_room_timeout: 10,
             unused_room_timeout: 2,
+            max_participants: Some(3),
         })
         .await
         .unwrap();

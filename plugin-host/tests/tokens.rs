@@ -81,6 +81,7 @@ async fn tokens_have_exactly_the_documented_header_claims_and_grants() {
         json!({"identity": "agent@example.com", "video": {"room": room}, "data_sync": {"service_sid": service}})
     );
 
+    svc.connected(&token, &task).await;
     let (_, video) = svc
         .call("client-get-video-token", &[("code", unique)])
         .await;
@@ -94,7 +95,7 @@ async fn tokens_have_exactly_the_documented_header_claims_and_grants() {
     let ticket = video["feedback_ticket"].as_str().unwrap();
     assert_eq!(jwt_part(ticket, 0), json!({"alg": "HS256", "typ": "JWT"}));
     let claims = jwt_part(ticket, 1);
-    assert_eq!(keys(&claims), ["aud", "exp", "room", "task"]);
+    assert_eq!(keys(&claims), ["aud", "document", "exp", "room", "task"]);
     assert_eq!(
         (
             claims["aud"].as_str(),

@@ -180,15 +180,6 @@ fn bad_protocol_or_port() {
 }
 
 #[test]
-fn decimal_ports() {
-    for n in [1u16, 9, 10, 99, 443, 8080, 65535] {
-        let mut s = String::new();
-        push_decimal(&mut s, n);
-        assert_eq!(s, n.to_string());
-    }
-}
-
-#[test]
 fn error_messages() {
     let all = [
         ConfigError::InvalidEnabledFlag,

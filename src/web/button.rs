@@ -6,17 +6,15 @@
 use super::context::Context;
 use super::dom::{self, Listener, LiveComponent, StyleGuard};
 use super::flex::{self, task_facts};
-use super::http::{post_form, HttpError, InFlight};
+use super::http::InFlight;
+use super::invite::{self, Target};
 use super::mounted::Component;
-use crate::api::{param, Endpoint, GenerateCodeResponse};
 use crate::notifications::FAILED_VIDEO_LINK;
 use crate::rules::TaskFacts;
 use crate::strings::Text;
-use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, HtmlButtonElement, HtmlElement};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,37 +165,41 @@ fn on_click(weak: &Weak<RefCell<State>>) {
     wasm_bindgen_futures::spawn_local(send_invite(weak.clone()));
 }
 
-/// Why the invite was not sent.
-enum InviteError {
-    Call(super::context::CallError),
-    NoTask,
-    Http(HttpError),
-    BadAnswer,
-    SendMessage(JsValue),
-    /// The button went away: nothing to report.
-    Gone,
-}
-
 async fn send_invite(weak: Weak<RefCell<State>>) {
-    let result = invite(&weak).await;
+    let Some((ctx, task_sid, conversation, conversation_sid, signal)) =
+        weak.upgrade().map(|state| {
+            let st = state.borrow();
+            (
+                st.ctx.clone(),
+                st.task.task_sid.clone(),
+                st.conversation.clone(),
+                st.task.conversation_sid.clone(),
+                st.request.as_ref().and_then(InFlight::signal),
+            )
+        })
+    else {
+        return;
+    };
+    let target = Target {
+        task_sid: task_sid.as_deref(),
+        conversation: &conversation,
+        conversation_sid: conversation_sid.as_deref(),
+    };
+    let alive = weak.clone();
+    let result = invite::send(&ctx, target, false, signal.as_ref(), move || {
+        alive.upgrade().is_some()
+    })
+    .await;
     let Some(state) = weak.upgrade() else {
         return;
     };
     let mut st = state.borrow_mut();
     st.request = None;
     match result {
-        Ok(()) => st.phase = Phase::Idle,
+        Ok(_) => st.phase = Phase::Idle,
         Err(e) => {
-            let (what, detail) = match e {
-                InviteError::Gone | InviteError::Http(HttpError::Aborted) => return,
-                InviteError::Call(c) => (c.describe(), JsValue::UNDEFINED),
-                InviteError::NoTask => ("the task has no taskSid", JsValue::UNDEFINED),
-                InviteError::Http(h) => (h.describe(), h.detail()),
-                InviteError::BadAnswer => (
-                    "generate-unique-code answered without a link",
-                    JsValue::UNDEFINED,
-                ),
-                InviteError::SendMessage(e) => ("SendMessage failed", e),
+            let Some((what, detail)) = e.describe() else {
+                return;
             };
             flex::warn(what, &detail);
             st.ctx.flex.show_notification(FAILED_VIDEO_LINK.id);
@@ -205,74 +207,4 @@ async fn send_invite(weak: Weak<RefCell<State>>) {
         }
     }
     render(&st);
-}
-
-async fn invite(weak: &Weak<RefCell<State>>) -> Result<(), InviteError> {
-    let (ctx, task_sid, signal) = {
-        let state = weak.upgrade().ok_or(InviteError::Gone)?;
-        let st = state.borrow();
-        let signal = st.request.as_ref().and_then(InFlight::signal);
-        (st.ctx.clone(), st.task.task_sid.clone(), signal)
-    };
-    let task_sid = task_sid.ok_or(InviteError::NoTask)?;
-    let (url, token) = ctx
-        .call(Endpoint::GenerateUniqueCode)
-        .map_err(InviteError::Call)?;
-    let code: GenerateCodeResponse = post_form(
-        &url,
-        &[(param::TOKEN, &token), (param::TASK_SID, &task_sid)],
-        signal.as_ref(),
-    )
-    .await
-    .map_err(InviteError::Http)?;
-    if code.full_url.is_empty() || code.unique_code.is_empty() {
-        return Err(InviteError::BadAnswer);
-    }
-
-    // The button may have gone while the code was being made: then send nothing.
-    let payload = {
-        let state = weak.upgrade().ok_or(InviteError::Gone)?;
-        let st = state.borrow();
-        let body = ctx.manager.strings().invite_body(&code.full_url);
-        send_message_payload(
-            &body,
-            &st.conversation,
-            st.task.conversation_sid.as_deref(),
-            &code,
-        )
-    };
-    let sent = ctx
-        .flex
-        .invoke_action("SendMessage", &payload)
-        .map_err(InviteError::SendMessage)?;
-    JsFuture::from(sent)
-        .await
-        .map_err(InviteError::SendMessage)?;
-    Ok(())
-}
-
-/// `{body, conversation?, conversationSid?, messageAttributes: {hasVideo, videoUrl, uniqueCode}}`.
-fn send_message_payload(
-    body: &str,
-    conversation: &JsValue,
-    conversation_sid: Option<&str>,
-    code: &GenerateCodeResponse,
-) -> JsValue {
-    let set = |obj: &Object, key: &str, value: &JsValue| {
-        let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-    };
-    let attrs = Object::new();
-    set(&attrs, "hasVideo", &JsValue::TRUE);
-    set(&attrs, "videoUrl", &JsValue::from_str(&code.full_url));
-    set(&attrs, "uniqueCode", &JsValue::from_str(&code.unique_code));
-    let payload = Object::new();
-    set(&payload, "body", &JsValue::from_str(body));
-    if conversation.is_object() {
-        set(&payload, "conversation", conversation);
-    }
-    if let Some(sid) = conversation_sid {
-        set(&payload, "conversationSid", &JsValue::from_str(sid));
-    }
-    set(&payload, "messageAttributes", &attrs);
-    payload.into()
 }

@@ -3,7 +3,7 @@
 //! needs (`Actions.invokeAction`, `Notifications.showNotification`). Nothing here trusts the
 //! shape of what it is given: a missing or mistyped field reads as absent.
 
-use crate::attributes::{key, Rating, VideoAttributes, VideoRoomState};
+use crate::attributes::{key, Rating, SessionEnd, VideoAttributes, VideoRoomState};
 use crate::config::{RawConfig, RawValue};
 use crate::rules::{task_status, TaskFacts};
 use crate::strings::Strings;
@@ -197,6 +197,14 @@ pub fn video_attributes(attributes: &JsValue) -> VideoAttributes {
             serde_wasm_bindgen::from_value::<Rating>(rating).ok()
         } else {
             None
+        },
+        ended: {
+            let ended = get(attributes, key::VIDEO_ENDED);
+            if ended.is_object() {
+                serde_wasm_bindgen::from_value::<SessionEnd>(ended).ok()
+            } else {
+                None
+            }
         },
     }
 }

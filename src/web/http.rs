@@ -16,6 +16,15 @@ extern "C" {
     fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
 }
 
+/// An answer other than 2xx: its status, the `reason` its JSON body names (the functions'
+/// session refusals), and `Retry-After` in seconds (429).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub status: u16,
+    pub reason: Option<String>,
+    pub retry_after_secs: Option<u32>,
+}
+
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HttpError {
@@ -24,7 +33,7 @@ pub enum HttpError {
     /// No answer: network failure, CORS refusal, or `fetch` threw.
     Network(JsValue),
     /// An answer other than 2xx.
-    Status(u16),
+    Status(Refused),
     /// A 2xx answer whose body is not the expected JSON.
     BadBody(JsValue),
 }
@@ -44,7 +53,7 @@ impl HttpError {
         match self {
             HttpError::Aborted => JsValue::UNDEFINED,
             HttpError::Network(e) | HttpError::BadBody(e) => e.clone(),
-            HttpError::Status(s) => JsValue::from(*s),
+            HttpError::Status(r) => JsValue::from(r.status),
         }
     }
 }
@@ -78,6 +87,32 @@ impl Drop for InFlight {
         if let Some(c) = self.controller.take() {
             c.abort();
         }
+    }
+}
+
+/// What a non-2xx answer says: its `reason` (if its body is JSON with one) and `Retry-After`.
+async fn refused(response: &Response) -> Refused {
+    let retry_after_secs = response
+        .headers()
+        .get("Retry-After")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u32>().ok());
+    let body = match response.json() {
+        Ok(p) => JsFuture::from(p).await.unwrap_or(JsValue::UNDEFINED),
+        Err(_) => JsValue::UNDEFINED,
+    };
+    let reason = if body.is_object() {
+        Reflect::get(&body, &JsValue::from_str("reason"))
+            .ok()
+            .and_then(|r| r.as_string())
+    } else {
+        None
+    };
+    Refused {
+        status: response.status(),
+        reason,
+        retry_after_secs,
     }
 }
 
@@ -121,7 +156,7 @@ async fn post_form_json(
     };
     let response: Response = response.dyn_into().map_err(HttpError::BadBody)?;
     if !response.ok() {
-        return Err(HttpError::Status(response.status()));
+        return Err(HttpError::Status(refused(&response).await));
     }
     let json = response.json().map_err(HttpError::BadBody)?;
     match JsFuture::from(json).await {

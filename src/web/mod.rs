@@ -11,6 +11,7 @@ pub mod dom;
 pub mod error;
 pub mod flex;
 pub mod http;
+pub mod invite;
 pub mod mounted;
 pub mod plugin;
 pub mod room_claim;

@@ -16,7 +16,7 @@ use super::tab::VideoTab;
 use crate::api::{param, Endpoint, SuccessResponse};
 use crate::config::Config;
 use crate::notifications::{self, WRAPUP_BLOCKED};
-use crate::rules::{blocks_action, complete_room_target, HookTime, ACTION_HOOKS};
+use crate::rules::{blocks_action, complete_room_target, ends_session, HookTime, ACTION_HOOKS};
 use crate::strings::{Strings, Text};
 use js_sys::{Array, Object, Promise, Reflect};
 use std::rc::Rc;
@@ -41,7 +41,10 @@ impl Plugin {
         let config = Config::from_raw(&manager.raw_config())?;
         // The media module's connector; vendor SDKs load from the functions origin.
         let connector: Rc<dyn Connector> = match config.origin() {
-            Some(origin) => Rc::new(crate::web::video::connector::RoomConnector::new(origin)),
+            Some(origin) => Rc::new(crate::web::video::connector::RoomConnector::new(
+                origin,
+                manager.clone(),
+            )),
             None => default_connector(),
         };
         Ok(Plugin {
@@ -135,23 +138,31 @@ impl Plugin {
             .then(|| WRAPUP_BLOCKED.id.to_owned())
     }
 
-    /// For the `after` hooks. After `WrapupTask` it completes the task's room (`complete-room`)
-    /// so the link cannot be reused; tasks without video send nothing. Always resolves;
-    /// failures are logged.
+    /// For the `after` hooks: after wrap-up, completion or a transfer the task's video session
+    /// ends at once (`complete-room`: the room, the code, every open page), so the link cannot be
+    /// reused. Tasks without video send nothing. Always resolves; failures are logged (the host
+    /// also ends such sessions by itself).
     #[wasm_bindgen(js_name = afterAction, unchecked_return_type = "Promise<void>")]
     pub fn after_action(&self, action: JsValue, payload: JsValue) -> Promise {
         let ctx = self.ctx.clone();
-        let wrapped_up = action.as_string().as_deref() == Some("WrapupTask");
+        let reason = action.as_string().as_deref().and_then(ends_session);
         let task = task_facts(&flex::get(&payload, "task"));
         wasm_bindgen_futures::future_to_promise(async move {
-            let target = complete_room_target(&task.video).filter(|_| wrapped_up);
-            let Some((name, value)) = target else {
+            let target = complete_room_target(&task.video);
+            let (Some(reason), Some((name, value))) = (reason, target) else {
                 return Ok(JsValue::UNDEFINED);
             };
             match ctx.call(Endpoint::CompleteRoom) {
                 Err(e) => flex::warn(e.describe(), &JsValue::UNDEFINED),
                 Ok((url, token)) => {
-                    let fields = [(param::TOKEN, token.as_str()), (name, value)];
+                    let mut fields = vec![
+                        (param::TOKEN, token.as_str()),
+                        (name, value),
+                        (param::REASON, reason.as_str()),
+                    ];
+                    if let Some(task_sid) = task.task_sid.as_deref() {
+                        fields.push((param::TASK_SID, task_sid));
+                    }
                     if let Err(e) = post_form::<SuccessResponse>(&url, &fields, None).await {
                         flex::warn("complete-room failed", &e.detail());
                     }
@@ -175,13 +186,19 @@ impl Plugin {
         )))
     }
 
-    /// Mounts the Video Room tab's content into `el`. Disabled feature: an empty handle.
+    /// Mounts the Video Room tab's content into `el` (`conversation`: where "Send a new link"
+    /// sends the invite). Disabled feature: an empty handle.
     #[wasm_bindgen(js_name = mountTab)]
-    pub fn mount_tab(&self, el: HtmlElement, task: JsValue) -> Mounted {
+    pub fn mount_tab(&self, el: HtmlElement, task: JsValue, conversation: JsValue) -> Mounted {
         if !self.enabled() {
             return Mounted::empty();
         }
-        Mounted::new(Box::new(VideoTab::mount(self.ctx.clone(), &el, &task)))
+        Mounted::new(Box::new(VideoTab::mount(
+            self.ctx.clone(),
+            &el,
+            &task,
+            &conversation,
+        )))
     }
 }
 

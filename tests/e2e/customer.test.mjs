@@ -3,38 +3,32 @@
 // twilio-video SDK (Twilio's cloud cannot be reached here, so its connect must fail, and
 // the page must say so).
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "./harness.mjs";
 import {
   callFunction,
-  launchVideoChromium,
   liveCapturedTracks,
   openCustomer,
   setUpChat,
-  startSandbox,
   taskAttributes,
   text,
+  sandboxPerFile,
+  startSandbox,
 } from "./video-fixture.mjs";
 
 const INVALID = "This link is not valid or has expired. Please ask the agent for a new link.";
 
-let browser;
-let host;
-before(async () => {
-  browser = await launchVideoChromium();
-  host = await startSandbox();
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const ctx = sandboxPerFile();
 
 /** The agent joins through the functions API (no browser needed for the agent here). */
+/** The agent joins as the tab would: a token for the room, then "connected" once media is up. */
 async function agentJoins(chat) {
   const doc = chat.attributes.syncDocument;
-  const agent = await callFunction(host, "agent-get-token", { Token: chat.token, DocumentSid: doc });
+  const agent = await callFunction(ctx.host, "agent-get-token", { Token: chat.token, DocumentSid: doc });
   assert.equal(agent.status, 200);
+  const connected = await callFunction(ctx.host, "update-video-state", { Token: chat.token, taskSid: chat.taskSid, state: "connected" });
+  assert.equal(connected.status, 200);
 }
 
 /**
@@ -43,7 +37,7 @@ async function agentJoins(chat) {
  * reached here. `sdkRequests` collects the paths of the SDK scripts it loads.
  */
 async function twilioModePage(endpoint, rewrite) {
-  const context = await browser.newContext();
+  const context = await ctx.browser.newContext();
   const page = await context.newPage();
   await page.route(`**/${endpoint}`, async (route) => {
     const response = await route.fetch();
@@ -60,8 +54,8 @@ async function twilioModePage(endpoint, rewrite) {
 }
 
 test("without a code the page asks for one, checks its format, and takes a good one", async () => {
-  const chat = await setUpChat(host, "erin");
-  const customer = await openCustomer(browser, host);
+  const chat = await setUpChat(ctx.host, "erin");
+  const customer = await openCustomer(ctx.browser, ctx.host);
   try {
     await customer.page.waitForSelector("#ctv-code");
     assert.equal(await customer.page.$eval('label[for="ctv-code"]', (l) => l.textContent), "Your code");
@@ -70,9 +64,8 @@ test("without a code the page asks for one, checks its format, and takes a good 
     assert.equal(await text(customer.page, '[data-role="code-error"]'), "A code is 4 to 64 letters and digits.");
     await customer.page.fill("#ctv-code", ` ${chat.code} `);
     await customer.page.click('.ctv-code-form button[type="submit"]');
-    await customer.page.waitForSelector('[data-role="wait-status"]');
+    await customer.page.waitForSelector('[data-role="wait-status"]:text-is("Waiting for erin to join...")');
     assert.equal(await text(customer.page, '[data-role="code"]'), chat.code);
-    assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Waiting for agent to join...");
     assert.deepEqual(customer.errors, []);
   } finally {
     await customer.close();
@@ -81,7 +74,7 @@ test("without a code the page asks for one, checks its format, and takes a good 
 
 test("an unknown or malformed code gets a clear message, not a spinner", async () => {
   for (const code of ["ZZZZZZZ", "<script>alert(1)</script>", "abc"]) {
-    const customer = await openCustomer(browser, host, code);
+    const customer = await openCustomer(ctx.browser, ctx.host, code);
     try {
       await customer.page.waitForSelector('[data-role="code-error"]');
       assert.equal(await text(customer.page, '[data-role="code-error"]'), INVALID, code);
@@ -93,15 +86,18 @@ test("an unknown or malformed code gets a clear message, not a spinner", async (
   }
 });
 
-test("an expired code gets the same message", async () => {
+test("an expired link says so, and what to do", async () => {
   const short = await startSandbox({ VIDEO_CODE_TTL: "1" });
   try {
     const chat = await setUpChat(short, "frank");
     await new Promise((resolve) => setTimeout(resolve, 2500));
-    const customer = await openCustomer(browser, short, chat.code);
+    const customer = await openCustomer(ctx.browser, short, chat.code);
     try {
-      await customer.page.waitForSelector('[data-role="code-error"]');
-      assert.equal(await text(customer.page, '[data-role="code-error"]'), INVALID);
+      await customer.page.waitForSelector('[data-role="over-reason"]');
+      assert.equal(
+        await text(customer.page, '[data-role="over-reason"]'),
+        "This link has expired. Please ask the agent for a new link.",
+      );
     } finally {
       await customer.close();
     }
@@ -111,9 +107,9 @@ test("an expired code gets the same message", async () => {
 });
 
 test("the rating form refuses a missing rating and accepts one without a comment", async () => {
-  const chat = await setUpChat(host, "gina");
+  const chat = await setUpChat(ctx.host, "gina");
   await agentJoins(chat);
-  const customer = await openCustomer(browser, host, chat.code);
+  const customer = await openCustomer(ctx.browser, ctx.host, chat.code);
   try {
     await customer.page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
     await customer.page.click('[data-role="join"]');
@@ -129,7 +125,7 @@ test("the rating form refuses a missing rating and accepts one without a comment
     await customer.page.waitForFunction(
       () => document.querySelector('[data-role="rating-status"]')?.textContent === "Thank you for your feedback.",
     );
-    const rating = (await taskAttributes(host, chat.identity, chat.taskSid)).videoRating;
+    const rating = (await taskAttributes(ctx.host, chat.identity, chat.taskSid)).videoRating;
     assert.equal(rating.rating, 5);
     assert.equal(rating.comment ?? null, null);
   } finally {
@@ -138,13 +134,13 @@ test("the rating form refuses a missing rating and accepts one without a comment
 });
 
 test("a browser without WebRTC gets an explanation", async () => {
-  const context = await browser.newContext();
+  const context = await ctx.browser.newContext();
   await context.addInitScript(() => {
     delete window.RTCPeerConnection;
   });
   const page = await context.newPage();
   try {
-    await page.goto(`${host.url}/features/chat-to-video/index.html?code=abcdefg`);
+    await page.goto(`${ctx.host.url}/features/chat-to-video/index.html?code=abcdefg`);
     await page.waitForSelector('[data-role="unsupported"]');
     assert.match(await text(page, '[data-role="unsupported"] .ctv-error'), /does not support video calls/);
   } finally {
@@ -153,7 +149,7 @@ test("a browser without WebRTC gets an explanation", async () => {
 });
 
 test("a page opened over plain http on a non-local name explains that https is needed", async () => {
-  const port = new URL(host.url).port;
+  const port = new URL(ctx.host.url).port;
   const insecure = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -171,7 +167,7 @@ test("a page opened over plain http on a non-local name explains that https is n
 });
 
 test("twilio mode: the real twilio-video SDK loads, captures the fake devices, and a failed connect is shown", async () => {
-  const chat = await setUpChat(host, "hank");
+  const chat = await setUpChat(ctx.host, "hank");
   await agentJoins(chat);
   // With a token Twilio would refuse.
   const { context, page, sdkRequests } = await twilioModePage("client-get-video-token", (body) => {
@@ -179,14 +175,14 @@ test("twilio mode: the real twilio-video SDK loads, captures the fake devices, a
     body.token = "not-a-twilio-token";
   });
   try {
-    await page.goto(`${host.url}/features/chat-to-video/index.html?code=${chat.code}`);
+    await page.goto(`${ctx.host.url}/features/chat-to-video/index.html?code=${chat.code}`);
     await page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
     assert.deepEqual(sdkRequests, [], "sandbox-mode waiting loads no SDK");
     await page.click('[data-role="join"]');
     await page.waitForFunction(
       () => {
         const s = document.querySelector('[data-role="wait-status"]')?.textContent ?? "";
-        return s !== "Connecting..." && s !== "Agent connected.";
+        return s !== "Connecting..." && !s.endsWith(" is here. Join when you are ready.");
       },
       null,
       { timeout: 60_000 },
@@ -214,12 +210,12 @@ test("twilio mode: the real twilio-video SDK loads, captures the fake devices, a
 });
 
 test("twilio mode: the wait uses twilio-sync, and an unreachable Twilio ends in a message, not an endless wait", async () => {
-  const chat = await setUpChat(host, "ivy");
+  const chat = await setUpChat(ctx.host, "ivy");
   const { context, page, sdkRequests } = await twilioModePage("client-get-sync-token", (body) => {
     delete body.sync_url;
   });
   try {
-    await page.goto(`${host.url}/features/chat-to-video/index.html?code=${chat.code}`);
+    await page.goto(`${ctx.host.url}/features/chat-to-video/index.html?code=${chat.code}`);
     await page.waitForSelector('[data-role="wait-status"]');
     assert.equal(await text(page, '[data-role="wait-status"]'), "Waiting for agent to join...");
     await page.waitForFunction(

@@ -241,7 +241,7 @@ describe("plugin bundle", () => {
       strings: typeof Twilio.Flex.Manager.getInstance().strings.PSChatToVideoWrapupBlocked,
     }));
     assert.ok(loaded.scripts.includes("/plugins/plugin-chat-to-video.js"), loaded.scripts.join(", "));
-    assert.deepEqual(loaded.notifications, ["ChatToVideoFailedVideoLink", "ChatToVideoWrapupBlocked"]);
+    assert.deepEqual(loaded.notifications, ["ChatToVideoFailedVideoLink", "ChatToVideoRatingReceived", "ChatToVideoWrapupBlocked"]);
     assert.deepEqual(loaded.guards, [1, 1, 1]);
     assert.equal(loaded.strings, "string");
 

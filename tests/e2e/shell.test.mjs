@@ -175,7 +175,13 @@ describe("plugin bundle", () => {
       ]);
       assert.equal(typeof summary.tabs[0].label, "string");
       assert.ok(summary.tabs[0].label.length > 0, "the tab has a label");
-      assert.deepEqual([...summary.listeners].sort(), ["afterWrapupTask", "beforeCompleteTask", "beforeWrapupTask"]);
+      assert.deepEqual([...summary.listeners].sort(), [
+        "afterCompleteTask",
+        "afterTransferTask",
+        "afterWrapupTask",
+        "beforeCompleteTask",
+        "beforeWrapupTask",
+      ]);
       assert.ok(summary.notifications.length > 0, "notifications registered");
       for (const n of summary.notifications) {
         assert.equal(typeof n.id, "string");

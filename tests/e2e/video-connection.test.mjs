@@ -4,39 +4,29 @@
 // from a second window disconnects the first with the reason, and a connection that cannot be
 // restored ends the call with the network reason on both sides.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import {
   inboundVideoBytes,
-  launchVideoChromium,
   liveCapturedTracks,
   meet,
   openAgent,
   recordStateWrites,
   setUpChat,
   sleep,
-  startSandbox,
   taskAttributes,
   text,
   waitFor,
   waitForRemoteVideo,
+  sandboxPerFile,
 } from "./video-fixture.mjs";
 
-let browser;
-let host;
-before(async () => {
-  browser = await launchVideoChromium();
-  host = await startSandbox();
-});
-after(async () => {
-  await browser?.close();
-  await host?.stop();
-});
+const ctx = sandboxPerFile();
 
 test("a dropped signaling connection reconnects and the call comes back", async () => {
-  const chat = await setUpChat(host, "gail");
+  const chat = await setUpChat(ctx.host, "gail");
   const routes = [];
   // The customer's signaling socket goes through the test, which can cut it like a network would.
-  const { agent, customer } = await meet(browser, host, chat, (page) =>
+  const { agent, customer } = await meet(ctx.browser, ctx.host, chat, (page) =>
     page.routeWebSocket(/\/signal$/, (ws) => {
       ws.connectToServer();
       routes.push(ws);
@@ -65,9 +55,9 @@ test("a dropped signaling connection reconnects and the call comes back", async 
 });
 
 test("the same agent joining from a second window disconnects the first, which says why", async () => {
-  const chat = await setUpChat(host, "hank");
-  const first = await openAgent(browser, host, chat);
-  const second = await openAgent(browser, host, chat);
+  const chat = await setUpChat(ctx.host, "hank");
+  const first = await openAgent(ctx.browser, ctx.host, chat);
+  const second = await openAgent(ctx.browser, ctx.host, chat);
   const firstWrites = recordStateWrites(first.page);
   const secondWrites = recordStateWrites(second.page);
   const phase = (page) => page.$eval(".c2v-tab", (e) => e.getAttribute("data-phase"));
@@ -99,7 +89,7 @@ test("the same agent joining from a second window disconnects the first, which s
     await sleep(500);
     assert.deepEqual(firstWrites, ["connected"]);
     assert.deepEqual(secondWrites, ["connected"]);
-    assert.equal((await taskAttributes(host, chat.identity, chat.taskSid)).videoRoom, "connected");
+    assert.equal((await taskAttributes(ctx.host, chat.identity, chat.taskSid)).videoRoom, "connected");
     assert.equal(await phase(second.page), "connected");
     assert.ok((await liveCapturedTracks(second.page)) > 0);
     assert.deepEqual(first.errors, []);
@@ -111,10 +101,10 @@ test("the same agent joining from a second window disconnects the first, which s
 });
 
 test("the agent's tab says Reconnecting... while its signaling is down and returns to the call", async () => {
-  const chat = await setUpChat(host, "ivy");
+  const chat = await setUpChat(ctx.host, "ivy");
   const routes = [];
   let writes;
-  const { agent, customer } = await meet(browser, host, chat, undefined, (page) => {
+  const { agent, customer } = await meet(ctx.browser, ctx.host, chat, undefined, (page) => {
     writes = recordStateWrites(page);
     return page.routeWebSocket(/\/signal$/, (ws) => {
       ws.connectToServer();
@@ -137,7 +127,7 @@ test("the agent's tab says Reconnecting... while its signaling is down and retur
     await waitForRemoteVideo(agent.page);
     await waitForRemoteVideo(customer.page);
     assert.deepEqual(writes, ["connected"], "a reconnect writes nothing");
-    assert.equal((await taskAttributes(host, chat.identity, chat.taskSid)).videoRoom, "connected");
+    assert.equal((await taskAttributes(ctx.host, chat.identity, chat.taskSid)).videoRoom, "connected");
   } finally {
     await agent.close();
     await customer.close();
@@ -164,11 +154,11 @@ function cuttableSignaling() {
 }
 
 test("a connection that cannot be restored ends with the network reason on both sides", async () => {
-  const chat = await setUpChat(host, "jack");
+  const chat = await setUpChat(ctx.host, "jack");
   const agentLink = cuttableSignaling();
   const customerLink = cuttableSignaling();
   let writes;
-  const { agent, customer } = await meet(browser, host, chat, customerLink.prepare, (page) => {
+  const { agent, customer } = await meet(ctx.browser, ctx.host, chat, customerLink.prepare, (page) => {
     writes = recordStateWrites(page);
     return agentLink.prepare(page);
   });
@@ -188,7 +178,7 @@ test("a connection that cannot be restored ends with the network reason on both 
     await waitFor(async () => writes.length === 2, "the failure is recorded");
     assert.deepEqual(writes, ["connected", "error"]);
     await waitFor(
-      async () => (await taskAttributes(host, chat.identity, chat.taskSid))?.videoRoom === "error",
+      async () => (await taskAttributes(ctx.host, chat.identity, chat.taskSid))?.videoRoom === "error",
       "videoRoom = error",
     );
     assert.equal(await liveCapturedTracks(agent.page), 0);

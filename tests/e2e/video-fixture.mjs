@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, startHost } from "./harness.mjs";
 import { BUNDLE_URL_PATH, serveShellPage, serviceConfiguration } from "./shell-page.mjs";
@@ -37,6 +38,23 @@ export async function startSandbox(env = {}) {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One sandbox host and one Chromium for the test file, started before its first test and
+ * stopped after its last: `ctx.host`, `ctx.browser`.
+ */
+export function sandboxPerFile(env = {}) {
+  const ctx = { host: undefined, browser: undefined };
+  before(async () => {
+    ctx.browser = await launchVideoChromium();
+    ctx.host = await startSandbox(env);
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.host?.stop();
+  });
+  return ctx;
 }
 
 async function postForm(url, fields) {
@@ -186,8 +204,8 @@ export async function waitFor(check, what, timeout = 10_000) {
 export async function meet(browser, host, chat, prepareCustomer, prepareAgent) {
   const agent = await openAgent(browser, host, chat, prepareAgent);
   const customer = await openCustomer(browser, host, chat.code, prepareCustomer);
-  await customer.page.waitForSelector('[data-role="wait-status"]');
-  assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Waiting for agent to join...");
+  // The session document names the agent as soon as it arrives.
+  await customer.page.waitForSelector(`[data-role="wait-status"]:text-is("Waiting for ${chat.identity} to join...")`);
   assert.equal(await customer.page.$eval('[data-role="join"]', (b) => b.disabled), true);
   assert.equal(await text(customer.page, '[data-role="code"]'), chat.code);
 
@@ -195,7 +213,7 @@ export async function meet(browser, host, chat, prepareCustomer, prepareAgent) {
   await agent.page.waitForSelector('[data-role="local-video"]', { timeout: 15_000 });
   // The live document tells the waiting customer.
   await customer.page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
-  assert.equal(await text(customer.page, '[data-role="wait-status"]'), "Agent connected.");
+  assert.equal(await text(customer.page, '[data-role="wait-status"]'), `${chat.identity} is here. Join when you are ready.`);
   await customer.page.click('[data-role="join"]');
   await waitForRemoteVideo(customer.page);
   await waitForRemoteVideo(agent.page);

@@ -214,7 +214,7 @@ test("the seed's walkthrough, end to end", async (t) => {
     video.on("pageerror", (err) => pageErrors.push(`${video.url()}: ${err}`));
     await video.setViewportSize({ width: 960, height: 900 });
     assert.equal(video.url(), inviteUrl);
-    await video.waitForSelector(`[data-role="wait-status"]:text-is("Agent connected.")`);
+    await video.waitForSelector(`[data-role="wait-status"]:text-is("alice is here. Join when you are ready.")`);
     await shot(video, "03-customer-join-page.png");
     await video.click(`[data-role="join"]`);
     await video.waitForSelector(`[data-role="in-call"]`);
@@ -249,7 +249,7 @@ test("the seed's walkthrough, end to end", async (t) => {
     await shot(desk, "04-desk-sees-shared-screen.png", `${tile} [data-role="remote-screen"]`);
   });
 
-  await step(t, "5. wrap-up is refused while connected; after leaving, wrap-up and complete succeed, the room ends, the customer rates, the link is refused", async () => {
+  await step(t, "5. wrap-up is refused while connected; after leaving, wrap-up ends the session, the customer rates during wrap-up and the agent sees it; after completion the link is refused", async () => {
     await desk.click(`${canvas(taskSid)} [data-action="WrapupTask"]`);
     const blocked = desk.locator(`[data-notification-id="ChatToVideoWrapupBlocked"]`);
     await blocked.waitFor();
@@ -268,25 +268,30 @@ test("the seed's walkthrough, end to end", async (t) => {
     await desk.click(`${canvas(taskSid)} [data-action="WrapupTask"]`);
     await desk.waitForSelector(`.task-item[data-task-sid="${taskSid}"][data-task-status="wrapping"]`);
 
-    // After the wrap-up the plugin completes the room: the customer lands on the post-call page.
+    // After the wrap-up the plugin ends the session: the customer lands on the post-call page,
+    // and the agent's tab stays as a summary of the call while the task is wrapping.
     await video.waitForSelector(`[data-role="post-call"]`);
     await shot(video, "05-customer-post-call.png");
-    await desk.click(`${canvas(taskSid)} [data-action="CompleteTask"]`);
-    await desk.waitForSelector(`.task-item[data-task-sid="${taskSid}"][data-task-status="completed"]`);
-    await chat.waitForSelector("#chat-status:has-text('The agent has ended this chat.')");
+    await desk.waitForSelector(`${room()} .c2v-tab[data-mode="summary"] .c2v-summary:has-text("Video call:")`);
 
     await video.check("#ctv-rating-5");
     await video.fill("#ctv-comment", "Quick and friendly, thank you!");
     await video.click(`[data-role="submit-rating"]`);
     await video.waitForSelector(`[data-role="rating-status"]:not(:empty)`);
     await shot(video, "05-customer-rated.png");
-    await desk.waitForSelector(`${canvas(taskSid)} [data-video-rating="5"]`);
-    assert.match(await desk.textContent(`${canvas(taskSid)} .video-rating`), /5\/5 · “Quick and friendly, thank you!”/);
-    await shot(desk, "05-desk-rating-on-task.png");
+    // The rating reaches the agent where they are, during wrap-up, with a notification.
+    await desk.waitForSelector(`${room()} .c2v-rating-score:text-is("Customer rating: 5/5")`);
+    assert.equal(await desk.textContent(`${room()} .c2v-rating-comment`), "Quick and friendly, thank you!");
+    await desk.waitForSelector(`[data-notification-id="ChatToVideoRatingReceived"]`);
+    await shot(desk, "05-desk-rating-on-task.png", `${room()} .c2v-rating`);
+    await desk.locator(`[data-notification-id="ChatToVideoRatingReceived"] .notification-close`).click();
+    await desk.click(`${canvas(taskSid)} [data-action="CompleteTask"]`);
+    await desk.waitForSelector(`.task-item[data-task-sid="${taskSid}"][data-task-status="completed"]`);
+    await chat.waitForSelector("#chat-status:has-text('The agent has ended this chat.')");
 
     const again = await newPage(customerContext, { width: 960, height: 900 });
     await again.goto(inviteUrl);
-    await again.waitForSelector(`[data-role="code-error"]:has-text("not valid or has expired")`);
+    await again.waitForSelector(`[data-role="over-reason"]:text-is("This video call has ended.")`);
     await shot(again, "05-link-refused.png");
     await again.close();
   });
@@ -322,6 +327,63 @@ test("the seed's walkthrough, end to end", async (t) => {
     await desk.waitForSelector(`${tab(b)} .c2v-leave:not([hidden])`);
     await shot(desk, "06-desk-second-room-joined.png");
     await desk.click(`${tab(b)} .c2v-leave`);
+  });
+
+  await step(t, "7. the session follows the agent: the same link again, waiting by name, the agent leaving and coming back, a second tab taking the seat, End call for everyone, and a new link", async () => {
+    const made = await call("POST", "/sandbox/webchat/sessions", { name: "Lin", agent });
+    assert.equal(made.status, 201);
+    const sid = made.body.taskSid;
+    const tab = `${canvas(sid)} .chat-to-video-room`;
+    const links = `${canvas(sid)} .message[data-has-video="true"] a.video-link`;
+    const invitesAfter = (n) => desk.waitForFunction(([sel, k]) => document.querySelectorAll(sel).length === k, [links, n]);
+    await desk.click(`.task-item[data-task-sid="${sid}"]`);
+    await desk.click(`${canvas(sid)} .c2v-video-button`);
+    await invitesAfter(1);
+    // The button again: the same link, not a second session.
+    await desk.click(`${canvas(sid)} .c2v-video-button`);
+    await invitesAfter(2);
+    const [url, again] = await desk.locator(links).evaluateAll((as) => as.map((a) => a.href));
+    assert.equal(again, url, "the same link is sent again");
+    await shot(desk, "07-desk-same-link-again.png", links);
+
+    const customer = await newPage(customerContext, { width: 960, height: 900 });
+    await customer.goto(url);
+    await customer.waitForSelector(`[data-role="wait-status"]:text-is("Waiting for alice to join...")`);
+    await shot(customer, "07-customer-waiting-for-agent.png");
+    await desk.click(`${canvas(sid)} [data-tab="VideoRoom"]`);
+    await desk.click(`${tab} .c2v-join`);
+    await customer.waitForSelector(`[data-role="wait-status"]:text-is("alice is here. Join when you are ready.")`);
+    await customer.click(`[data-role="join"]`);
+    await decoding(customer, `[data-role="remote-video"]`, "the customer sees the agent");
+    await desk.waitForSelector(`${tab} [data-role="remote"] .ctv-identity:text-is("Lin")`);
+    await shot(desk, "07-desk-customer-by-name.png", `${tab} .c2v-leave`);
+
+    await desk.click(`${tab} .c2v-leave`);
+    await customer.waitForSelector(`[data-role="waiting-for-others"]:text-is("alice left the call.")`);
+    await shot(customer, "07-customer-agent-left.png");
+    await desk.click(`${tab} .c2v-join`);
+    await customer.waitForSelector(`[data-role="announcement"]:text-is("alice is back in the call.")`);
+
+    const second = await newPage(customerContext, { width: 960, height: 900 });
+    await second.goto(url);
+    await second.waitForSelector(`[data-role="wait-status"]:has-text("is here")`);
+    await second.click(`[data-role="join"]`);
+    await second.waitForSelector(`[data-role="in-call"]`);
+    await customer.waitForSelector(`[data-role="seat-taken-reason"]:text-is("You joined from another tab or device.")`);
+    await shot(customer, "07-customer-seat-taken.png");
+    await customer.close();
+
+    await desk.click(`${tab} .c2v-end-all`);
+    await second.waitForSelector(`[data-role="end-reason"]:text-is("The video call was ended by the agent.")`);
+    await desk.waitForSelector(`${tab} .c2v-status:text-is("This video session has ended. Send a new link to start another.")`);
+    await shot(desk, "07-desk-session-ended.png", `${tab} .c2v-new-link`);
+    await desk.click(`${tab} .c2v-new-link`);
+    await invitesAfter(3);
+    const fresh = await desk.locator(links).last().getAttribute("href");
+    assert.notEqual(fresh, url, "a new session, a new link");
+    await desk.waitForSelector(`${tab} .c2v-join:not([hidden])`);
+    await shot(desk, "07-desk-new-link-sent.png", `${tab} .c2v-join`);
+    await second.close();
   });
 
   await deskContext.close();

@@ -43,6 +43,12 @@ pub fn bench(ws: &Workspace) -> Result<()> {
     } else {
         println!("(plugin-host has no generate_code benchmark yet)");
     }
+    // The HTTP edge under slowloris, big frames and unauthenticated sockets: /healthz latency
+    // and the service's memory.
+    Cmd::new(cargo())
+        .args(["bench", "-p", "plugin-host", "--bench", "edge"])
+        .dir(&ws.root)
+        .run()?;
     Ok(())
 }
 

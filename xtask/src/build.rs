@@ -40,7 +40,41 @@ pub fn all(ws: &Workspace, host: HostProfile) -> Result<()> {
     typecheck_shell(ws)?;
     bundle(ws)?;
     site::assemble(ws)?;
-    host_binary(ws, host)
+    host_binary(ws, host)?;
+    if host.is_release() {
+        static_host(ws)?;
+    }
+    Ok(())
+}
+
+/// The one file to deploy: the host for `x86_64-unknown-linux-musl`, statically linked, with the
+/// site (assembled first) inside it, copied to `target/host/plugin-host-static`.
+pub fn static_host(ws: &Workspace) -> Result<()> {
+    crate::tools::ensure_static_tools()?;
+    let target = crate::tools::MUSL_TARGET;
+    Cmd::new(cargo())
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "plugin-host",
+            "--features",
+            "embed-site",
+        ])
+        .args(["--target", target])
+        .env("CC_x86_64_unknown_linux_musl", crate::tools::MUSL_CC)
+        .env(
+            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS",
+            "-C target-feature=+crt-static",
+        )
+        .dir(&ws.root)
+        .run()?;
+    let built = ws
+        .cargo_target
+        .join(target)
+        .join("release")
+        .join("plugin-host");
+    install_copy(&built, &ws.static_host_binary())
 }
 
 /// cargo (size profile) → wasm-bindgen `--target web` → wasm-opt `-Oz`, into `target/wasm/pkg`.
@@ -105,14 +139,18 @@ pub fn host_binary(ws: &Workspace, profile: HostProfile) -> Result<()> {
         .dir(&ws.root)
         .run()?;
     let built = ws.cargo_host_binary(profile.is_release());
-    let copy = ws.host_binary();
+    install_copy(&built, &ws.host_binary())
+}
+
+/// Copies a built binary where the tests and `run` take it from.
+fn install_copy(built: &std::path::Path, copy: &std::path::Path) -> Result<()> {
     if let Some(dir) = copy.parent() {
         fs::create_dir_all(dir)?;
     }
     // Copy to a new file and rename over the old one, which may be running.
     let partial = copy.with_extension("partial");
-    fs::copy(&built, &partial)
+    fs::copy(built, &partial)
         .map_err(|err| Error::new(format!("copying {}: {err}", built.display())))?;
-    fs::rename(&partial, &copy)?;
+    fs::rename(&partial, copy)?;
     Ok(())
 }

@@ -9,6 +9,9 @@ use crate::suites::{self, Counts, Outcome, Report};
 use crate::tools;
 use crate::workspace::{cargo, Workspace};
 
+/// The most one browser test (one file's top-level test) may take before it fails.
+const E2E_TEST_TIMEOUT_MS: u32 = 180_000;
+
 /// Seconds the whole browser test binary may take (wasm-bindgen-test-runner's default is 20).
 const BROWSER_SUITE_TIMEOUT_SECS: &str = "300";
 
@@ -111,6 +114,8 @@ pub fn test(ws: &Workspace) -> Result<()> {
         suite(&mut report, SHELL, shell, suites::node_test);
         let e2e = Cmd::new("node")
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+            // A test that hangs fails instead of holding the run.
+            .arg(format!("--test-timeout={E2E_TEST_TIMEOUT_MS}"))
             .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
             .env("CHAT_TO_VIDEO_SITE", ws.site())
             .env("PLUGIN_HOST_BIN", ws.host_binary())
@@ -126,6 +131,33 @@ pub fn test(ws: &Workspace) -> Result<()> {
         report.add(E2E, Outcome::Skipped("the build failed".to_string()));
     }
 
+    // The one file to deploy, run as a container runs it: alone in an empty directory,
+    // configured by environment variables only, the site served from inside it.
+    const STATIC: &str =
+        "walkthrough on the static host (node --test tests/e2e/walkthrough.test.mjs)";
+    let static_built = built
+        && step(
+            &mut report,
+            "build: static host (musl, site inside)",
+            || build::static_host(ws),
+        );
+    if static_built {
+        match static_wrapper(ws) {
+            Ok(wrapper) => {
+                let walkthrough = Cmd::new("node")
+                    .args(["--test", "--test-reporter=spec", "walkthrough.test.mjs"])
+                    .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
+                    .env("CHAT_TO_VIDEO_SITE", ws.site())
+                    .env("PLUGIN_HOST_BIN", &wrapper)
+                    .dir(&ws.path("tests/e2e"));
+                suite(&mut report, STATIC, walkthrough, suites::node_test);
+            }
+            Err(err) => report.add(STATIC, Outcome::Failed(err.to_string(), Counts::default())),
+        }
+    } else {
+        report.add(STATIC, Outcome::Skipped("the build failed".to_string()));
+    }
+
     report.print();
     if report.failed() {
         Err(Error::new(
@@ -134,6 +166,44 @@ pub fn test(ws: &Workspace) -> Result<()> {
     } else {
         Ok(())
     }
+}
+
+/// A stand-in for the host binary that the browser tests' harness starts: it copies the static
+/// host into a new empty directory, turns the harness's flags into environment variables (the
+/// site directory it names is dropped: the site is inside the binary) and runs it there with no
+/// other environment.
+fn static_wrapper(ws: &Workspace) -> Result<std::path::PathBuf> {
+    let dir = ws.path("target/tmp/static-host");
+    std::fs::create_dir_all(&dir)?;
+    let wrapper = dir.join("run.sh");
+    let script = format!(
+        r#"#!/bin/sh
+set -e
+run=$(mktemp -d "{runs}/run-XXXXXX")
+cp "{bin}" "$run/plugin-host"
+cd "$run"
+LISTEN=127.0.0.1:0 DATA_DIR=data ICE_LOOPBACK_ONLY=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --listen) LISTEN=$2; shift 2 ;;
+    --data-dir) DATA_DIR=$2; shift 2 ;;
+    --assets) shift 2 ;;
+    --ice-loopback-only) ICE_LOOPBACK_ONLY=$2; shift 2 ;;
+    *) echo "static host wrapper: unexpected argument $1" >&2; exit 2 ;;
+  esac
+done
+exec env -i LISTEN="$LISTEN" DATA_DIR="$DATA_DIR" ICE_LOOPBACK_ONLY="$ICE_LOOPBACK_ONLY" RUST_LOG=warn ./plugin-host
+"#,
+        runs = dir.display(),
+        bin = ws.static_host_binary().display(),
+    );
+    std::fs::write(&wrapper, script)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))?;
+    }
+    Ok(wrapper)
 }
 
 fn cargo_cmd(ws: &Workspace, args: &[&str]) -> Cmd {

@@ -1,6 +1,7 @@
-//! Installs what a fresh machine of this kind lacks: the wasm32 target, wasm-pack and
-//! wasm-bindgen-cli at pinned versions, the npm packages from the lockfile, and
-//! Debian's chromium and chromium-driver. Each is installed only when missing.
+//! Installs what a fresh machine of this kind lacks: the wasm32 and musl targets, wasm-pack and
+//! wasm-bindgen-cli at pinned versions, the npm packages from the lockfile, Debian's musl-tools
+//! (a C compiler for the static host's bundled SQLite and ring), and Debian's chromium and
+//! chromium-driver. Each is installed only when missing.
 
 use std::fs;
 use std::path::PathBuf;
@@ -10,6 +11,10 @@ use crate::cmd::{which, Cmd, Error, Result};
 use crate::workspace::{cargo, Workspace};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The static host's target.
+pub const MUSL_TARGET: &str = "x86_64-unknown-linux-musl";
+/// The C compiler for it, from Debian's `musl-tools`.
+pub const MUSL_CC: &str = "musl-gcc";
 const WASM_PACK_VERSION: &str = "0.15.1";
 
 /// What `build` needs.
@@ -46,20 +51,28 @@ fn put_cargo_bin_on_path() {
 }
 
 fn ensure_wasm_target() -> Result<()> {
+    ensure_target(WASM_TARGET)
+}
+
+fn ensure_target(target: &str) -> Result<()> {
     let installed = Cmd::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
         .ok_or_else(|| {
-            Error::new(
-                "rustup is needed to add the wasm32-unknown-unknown target (https://rustup.rs)",
-            )
+            Error::new(format!(
+                "rustup is needed to add the {target} target (https://rustup.rs)"
+            ))
         })?;
-    if installed.lines().any(|line| line.trim() == WASM_TARGET) {
+    if installed.lines().any(|line| line.trim() == target) {
         return Ok(());
     }
-    Cmd::new("rustup")
-        .args(["target", "add", WASM_TARGET])
-        .run()
+    Cmd::new("rustup").args(["target", "add", target]).run()
+}
+
+/// What the static host needs: the musl target and a C compiler for it.
+pub fn ensure_static_tools() -> Result<()> {
+    ensure_target(MUSL_TARGET)?;
+    apt_install(&[(MUSL_CC, "musl-tools")], "the static host")
 }
 
 /// The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
@@ -154,21 +167,30 @@ fn ensure_npm_packages(ws: &Workspace) -> Result<()> {
 }
 
 fn ensure_chromium() -> Result<()> {
-    let missing: Vec<&str> = [
-        ("chromium", "chromium"),
-        ("chromedriver", "chromium-driver"),
-    ]
-    .into_iter()
-    .filter(|(program, _)| which(program).is_none())
-    .map(|(_, package)| package)
-    .collect();
+    apt_install(
+        &[
+            ("chromium", "chromium"),
+            ("chromedriver", "chromium-driver"),
+        ],
+        "the browser tests",
+    )
+}
+
+/// Installs the Debian package of each `(program, package)` whose program is not on PATH.
+fn apt_install(wanted: &[(&str, &str)], for_what: &str) -> Result<()> {
+    let missing: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|(program, _)| which(program).is_none())
+        .map(|(_, package)| package)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
     // SAFETY: geteuid has no preconditions and cannot fail.
     if unsafe { libc::geteuid() } != 0 {
         return Err(Error::new(format!(
-            "the browser tests need Debian's {}; install them as root: \
+            "{for_what} need Debian's {}; install them as root: \
              apt-get update && apt-get install -y {}",
             missing.join(" and "),
             missing.join(" ")

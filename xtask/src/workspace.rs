@@ -70,6 +70,11 @@ impl Workspace {
     pub fn host_binary(&self) -> PathBuf {
         self.path("target/host/plugin-host")
     }
+
+    /// The static host (musl, site inside) of the last `build --release` or `test`.
+    pub fn static_host_binary(&self) -> PathBuf {
+        self.path("target/host/plugin-host-static")
+    }
 }
 
 /// The cargo that started us, so a rustup toolchain override is respected.

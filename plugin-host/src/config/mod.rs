@@ -8,7 +8,11 @@ use chat_to_video::api::{IceConfig, IceServer};
 use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
+mod lifecycle;
+pub mod serving;
 mod values;
+pub use lifecycle::{ClientAddressSettings, SessionSettings};
+pub use serving::{EdgeSettings, LogFormat};
 use values::{check_sid, parse_base_url, parse_bool, parse_int, parse_positive_f64};
 
 /// Command line of `plugin-host`. Every flag can also come from the environment.
@@ -19,9 +23,13 @@ use values::{check_sid, parse_base_url, parse_bool, parse_int, parse_positive_f6
     about = "Chat-to-video escalation: functions API and sandbox"
 )]
 pub struct Cli {
-    /// Address to listen on (`127.0.0.1:0` picks a free port).
-    #[arg(long, env = "LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: String,
+    /// Address to listen on (`127.0.0.1:0` picks a free port); default `0.0.0.0:$PORT` when `PORT`
+    /// is set, else `127.0.0.1:8080`.
+    #[arg(long, env = "LISTEN")]
+    pub listen: Option<String>,
+    /// Lets the sandbox (which has no authentication) listen on a non-loopback address.
+    #[arg(long, env = "ALLOW_PUBLIC_SANDBOX", num_args = 0..=1, default_missing_value = "true")]
+    pub allow_public_sandbox: Option<String>,
     /// Where the sandbox keeps its SQLite database and generated keys.
     #[arg(long, env = "DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
@@ -44,7 +52,7 @@ pub struct Cli {
 
 /// The variables read from the environment only (the seed's names); the flags' variables are
 /// [`Cli`]'s.
-pub const ENV_ONLY: [&str; 16] = [
+pub const ENV_ONLY: [&str; 25] = [
     "ACCOUNT_SID",
     "AUTH_TOKEN",
     "TWILIO_API_KEY",
@@ -61,6 +69,15 @@ pub const ENV_ONLY: [&str; 16] = [
     "CODE_GUESS_BURST",
     "CODE_GUESS_REFILL_SECS",
     "TWILIO_REGION",
+    "PORT",
+    "HTTP_HEADER_TIMEOUT",
+    "HTTP_REQUEST_TIMEOUT",
+    "MAX_CONNECTIONS",
+    "MAX_CONNECTIONS_PER_ADDRESS",
+    "MAX_PENDING_SOCKETS_PER_ADDRESS",
+    "MAX_REQUESTS_IN_FLIGHT",
+    "SHUTDOWN_GRACE",
+    "LOG_FORMAT",
 ];
 
 /// A configuration value that cannot be used.
@@ -110,6 +127,16 @@ impl Mode {
 /// Room types Twilio's Video API accepts (`room_enum_room_type`).
 pub const ROOM_TYPES: [&str; 4] = ["group", "go", "peer-to-peer", "group-small"];
 
+/// The most participants a room of this type admits (Twilio's limits).
+pub fn max_participants(room_type: &str) -> u32 {
+    match room_type {
+        "go" => 2,
+        "group-small" => 4,
+        "peer-to-peer" => 10,
+        _ => 50,
+    }
+}
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -135,6 +162,12 @@ pub struct Settings {
     pub sandbox_minute_secs: f64,
     pub guess_burst: u32,
     pub guess_refill_secs: f64,
+    pub session: SessionSettings,
+    pub client_address: ClientAddressSettings,
+    /// The sandbox may listen beyond loopback (it then warns at start and in the desk).
+    pub allow_public_sandbox: bool,
+    pub edge: EdgeSettings,
+    pub log_format: LogFormat,
 }
 
 impl Settings {
@@ -164,18 +197,19 @@ impl Settings {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Settings, ConfigError> {
         let get = |name: &'static str| -> Option<String> {
-            debug_assert!(ENV_ONLY.contains(&name));
+            debug_assert!(ENV_ONLY.contains(&name) || lifecycle::VARIABLES.contains(&name));
             env(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
 
-        let listen = cli.listen.parse::<SocketAddr>().map_err(|_| {
-            invalid(
-                "--listen",
-                format!("`{}` is not an address like 127.0.0.1:8080", cli.listen),
-            )
-        })?;
+        let listen = serving::listen_address(cli.listen.as_deref(), get("PORT"))?;
+        let allow_public_sandbox = match cli.allow_public_sandbox.as_deref() {
+            Some(v) => parse_bool("--allow-public-sandbox", v)?,
+            None => false,
+        };
+        let edge = serving::edge(get)?;
+        let log_format = LogFormat::from_env(get("LOG_FORMAT").as_deref())?;
         let public_url = match cli.public_url.filter(|u| !u.trim().is_empty()) {
             Some(u) => Some(parse_base_url("--public-url", &u)?),
             None => None,
@@ -307,6 +341,18 @@ impl Settings {
         let guess_refill_secs =
             parse_positive_f64("CODE_GUESS_REFILL_SECS", get("CODE_GUESS_REFILL_SECS"), 6.0)?;
 
+        let (session, client_address) = lifecycle::read(get)?;
+        // Every customer seat and the agent must fit in the room.
+        if session.customer_seats + 1 > max_participants(&room_type) {
+            return Err(invalid(
+                "VIDEO_CUSTOMER_SEATS",
+                format!(
+                    "at most {} with VIDEO_ROOM_TYPE={room_type} (its rooms hold {}, the agent included)",
+                    max_participants(&room_type) - 1,
+                    max_participants(&room_type)
+                ),
+            ));
+        }
         let region = get("TWILIO_REGION");
         if let Some(r) = &region {
             if !r
@@ -341,89 +387,14 @@ impl Settings {
             sandbox_minute_secs,
             guess_burst,
             guess_refill_secs,
+            session,
+            client_address,
+            allow_public_sandbox,
+            edge,
+            log_format,
         })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cli() -> Cli {
-        Cli::parse_from(["plugin-host"])
-    }
-
-    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let vars: Vec<(String, String)> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Settings::from_sources(cli(), move |name| {
-            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-        })
-    }
-
-    #[test]
-    fn defaults_are_the_seeds() {
-        let s = settings(&[]).unwrap();
-        assert_eq!(s.mode(), Mode::Sandbox);
-        assert_eq!((s.code_format.length(), s.code_ttl_secs), (7, 3600));
-        assert_eq!(s.room_type, "group");
-        assert!(!s.record_by_default);
-        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
-    }
-
-    #[test]
-    fn bad_values_name_the_variable() {
-        for (var, value) in [
-            ("VIDEO_CODE_LENGTH", "0"),
-            ("VIDEO_CODE_TTL", "soon"),
-            ("VIDEO_ROOM_TYPE", "huge"),
-            ("VIDEO_RECORD_BY_DEFAULT", "maybe"),
-            ("SANDBOX_MINUTE_SECS", "-1"),
-        ] {
-            let err = settings(&[(var, value)]).unwrap_err();
-            assert_eq!(err.var, var);
-            assert!(err.to_string().contains(var));
-        }
-    }
-
-    #[test]
-    fn twilio_mode_needs_everything() {
-        let ac = "AC0123456789abcdef0123456789abcdef";
-        assert_eq!(
-            settings(&[("ACCOUNT_SID", ac)]).unwrap_err().var,
-            "AUTH_TOKEN"
-        );
-        assert_eq!(
-            settings(&[("ACCOUNT_SID", ac), ("AUTH_TOKEN", "t")])
-                .unwrap_err()
-                .var,
-            "TWILIO_API_KEY"
-        );
-        let full = settings(&[
-            ("ACCOUNT_SID", ac),
-            ("AUTH_TOKEN", "t"),
-            ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
-            ("TWILIO_API_SECRET", "s"),
-            ("TWILIO_FLEX_SYNC_SID", "IS0123456789abcdef0123456789abcdef"),
-            (
-                "TWILIO_FLEX_WORKSPACE_SID",
-                "WS0123456789abcdef0123456789abcdef",
-            ),
-        ])
-        .unwrap();
-        assert_eq!(full.mode(), Mode::Twilio);
-    }
-
-    #[test]
-    fn api_key_alone_stays_a_sandbox() {
-        let s = settings(&[
-            ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
-            ("TWILIO_API_SECRET", "s"),
-        ])
-        .unwrap();
-        assert_eq!(s.mode(), Mode::Sandbox);
-        assert!(s.api_key.is_some());
-    }
-}
+mod tests;

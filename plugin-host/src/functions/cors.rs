@@ -7,11 +7,13 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode}
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// On every answer but a preflight.
-const ANSWER: [(HeaderName, &str); 3] = [
+/// On every answer but a preflight. `Retry-After` is exposed so a page on another origin can
+/// say when to try again.
+const ANSWER: [(HeaderName, &str); 4] = [
     (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
     (header::ACCESS_CONTROL_ALLOW_METHODS, "GET,POST,OPTIONS"),
     (header::ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type"),
+    (header::ACCESS_CONTROL_EXPOSE_HEADERS, "Retry-After"),
 ];
 
 /// The Functions runtime's preflight answer.

@@ -6,7 +6,11 @@ use std::time::Duration;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chat_to_video::api::{BadRequestResponse, ErrorResponse, AGENT_NOT_CONNECTED, INVALID_CODE};
+use chat_to_video::api::{
+    BadRequestResponse, ErrorResponse, SessionOverResponse, AGENT_NOT_CONNECTED, ALREADY_RATED,
+    INVALID_CODE,
+};
+use chat_to_video::session::{session_over_text, EndReason};
 use serde_json::json;
 
 use crate::params::ParamsError;
@@ -14,6 +18,8 @@ use crate::twilio::TwilioError;
 
 /// Body of [`FnError::NotAssigned`].
 pub const NOT_ASSIGNED: &str = "Forbidden: this task is not assigned to you";
+/// 429's `error` (the page says when to try again, from `Retry-After`).
+pub const TOO_MANY_ATTEMPTS: &str = "Too many attempts with codes that are not valid.";
 /// The `message` of every 500: what went wrong is logged, never echoed.
 pub const INTERNAL_MESSAGE: &str = "The service failed to handle this request. Please try again.";
 /// Body of [`FnError::NoWorker`].
@@ -46,6 +52,14 @@ pub enum FnError {
     /// 403 `{"error": ...}`.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// 403 `{"error": ..., "reason": <EndReason>}`: the session cannot be joined any more (ended,
+    /// or its link expired before a customer joined); the reason lets a page say which and
+    /// offer what helps (a new link).
+    #[error("session over: {}", .0.as_str())]
+    SessionOver(EndReason),
+    /// 409 `{"error": ...}`: the session already has its rating.
+    #[error("already rated")]
+    AlreadyRated,
     /// 405 `{"error": AGENT_NOT_CONNECTED}`.
     #[error("agent not connected")]
     AgentNotConnected,
@@ -129,16 +143,22 @@ impl IntoResponse for FnError {
             FnError::NoWorker => plain_forbidden(NO_WORKER.to_owned()),
             FnError::InvalidCode => error_body(StatusCode::FORBIDDEN, INVALID_CODE),
             FnError::Forbidden(m) => error_body(StatusCode::FORBIDDEN, m),
+            FnError::SessionOver(reason) => (
+                StatusCode::FORBIDDEN,
+                Json(SessionOverResponse {
+                    error: session_over_text(reason).to_owned(),
+                    reason,
+                }),
+            )
+                .into_response(),
+            FnError::AlreadyRated => error_body(StatusCode::CONFLICT, ALREADY_RATED),
             FnError::AgentNotConnected => {
                 error_body(StatusCode::METHOD_NOT_ALLOWED, AGENT_NOT_CONNECTED)
             }
             FnError::TooLarge => ParamsError::TooLarge.into_response(),
             FnError::TooManyGuesses(wait) => {
                 let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
-                let mut resp = error_body(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "Too many invalid codes. Please try again later.",
-                );
+                let mut resp = error_body(StatusCode::TOO_MANY_REQUESTS, TOO_MANY_ATTEMPTS);
                 if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                     resp.headers_mut().insert(header::RETRY_AFTER, v);
                 }

@@ -1,6 +1,7 @@
 //! Inputs of the functions: required parameters and the Flex token.
 
 use chat_to_video::api::{param, Endpoint};
+use chat_to_video::attributes::display_name;
 
 use super::error::FnError;
 use crate::app::AppState;
@@ -64,4 +65,25 @@ pub async fn flex_agent(state: &AppState, p: &Params) -> Result<FlexAgent, FnErr
         identity,
         worker_sid,
     })
+}
+
+/// What the customer sees for the agent: the worker's `full_name` (Flex keeps it in the worker's
+/// attributes), else the identity.
+pub async fn agent_display_name(state: &AppState, agent: &FlexAgent) -> String {
+    let full_name = match state
+        .twilio
+        .fetch_worker(&state.workspace_sid, &agent.worker_sid)
+        .await
+    {
+        Ok(worker) => worker.full_name(),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the worker's name; showing the identity");
+            None
+        }
+    };
+    full_name
+        .as_deref()
+        .and_then(display_name)
+        .or_else(|| display_name(&agent.identity))
+        .unwrap_or_else(|| agent.identity.clone())
 }

@@ -3,12 +3,16 @@
 
 mod agent;
 pub mod assignment;
-pub mod code_doc;
 mod cors;
 mod customer;
+mod end;
 pub mod error;
 pub mod inputs;
+mod link;
 pub mod room_index;
+mod rooms;
+pub mod session_store;
+pub mod sweep;
 pub mod task_attrs;
 
 use axum::routing::{on, MethodFilter};
@@ -26,7 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             &path(Endpoint::GenerateUniqueCode),
-            on(GET_OR_POST, agent::generate_unique_code),
+            on(GET_OR_POST, link::generate_unique_code),
         )
         .route(
             &path(Endpoint::AgentGetToken),
@@ -34,7 +38,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             &path(Endpoint::CompleteRoom),
-            on(GET_OR_POST, agent::complete_room),
+            on(GET_OR_POST, end::complete_room),
         )
         .route(
             &path(Endpoint::UpdateVideoState),

@@ -1,8 +1,8 @@
 //! Which task a room belongs to. The code's document names the room, but Sync cannot be searched
 //! by content, so before a room is handed out a small document named `room-{RM…}` records
 //! `{roomSid, taskSid, documentSid}`: `complete-room` given only a `roomSid` reads it to check the
-//! caller holds the task. Its data has no `task` key, so it is never mistaken for a code's document;
-//! its name has a `-`, so it is never a code.
+//! caller holds the task and to find the session. Its data has no `task` key, so it is never
+//! mistaken for a session document; its name has a `-`, so it is never a code.
 
 use serde::{Deserialize, Serialize};
 
@@ -46,9 +46,9 @@ pub async fn record(state: &AppState, entry: &RoomIndex) -> Result<(), FnError> 
     }
 }
 
-/// The task a room belongs to; `None` for a room this service did not hand out (or whose index
-/// has expired).
-pub async fn task_of(state: &AppState, room_sid: &str) -> Result<Option<String>, FnError> {
+/// The room's index entry; `None` for a room this service did not hand out (or whose index has
+/// expired).
+pub async fn entry(state: &AppState, room_sid: &str) -> Result<Option<RoomIndex>, FnError> {
     match state
         .twilio
         .fetch_document(&state.sync_service_sid, &name(room_sid))
@@ -56,17 +56,26 @@ pub async fn task_of(state: &AppState, room_sid: &str) -> Result<Option<String>,
     {
         Ok(doc) => Ok(serde_json::from_value::<RoomIndex>(doc.data)
             .ok()
-            .filter(|i| i.room_sid == room_sid)
-            .map(|i| i.task_sid)),
+            .filter(|i| i.room_sid == room_sid)),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
 
+/// The task a room belongs to.
+pub async fn task_of(state: &AppState, room_sid: &str) -> Result<Option<String>, FnError> {
+    Ok(entry(state, room_sid).await?.map(|i| i.task_sid))
+}
+
+/// The session document a room belongs to.
+pub async fn document_of(state: &AppState, room_sid: &str) -> Result<Option<String>, FnError> {
+    Ok(entry(state, room_sid).await?.map(|i| i.document_sid))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chat_to_video::api::CodeDocument;
+    use chat_to_video::session::Session;
 
     #[test]
     fn an_index_is_not_a_code_document_and_its_name_is_not_a_code() {
@@ -84,7 +93,7 @@ mod tests {
                 "documentSid": entry.document_sid,
             })
         );
-        assert!(serde_json::from_value::<CodeDocument>(data).is_err());
+        assert!(serde_json::from_value::<Session>(data).is_err());
         let n = name(&entry.room_sid);
         assert!(!n.chars().all(|c| c.is_ascii_alphanumeric()), "{n}");
         assert!(!chat_to_video::sid::looks_like_sid(&n));

@@ -1,6 +1,7 @@
 //! The sandbox's own API for the agent desktop, the web chat and tests:
 //! `POST /sandbox/agents`, `GET /sandbox/agents/{identity}/tasks`, `POST /sandbox/chats`,
-//! `POST /sandbox/tasks`.
+//! `POST /sandbox/tasks`, and what TaskRouter does by itself: `POST /sandbox/tasks/{WT}/timeout`,
+//! `POST /sandbox/tasks/{WT}/transfer`.
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::api_error::ApiError;
-use super::{tasks, Sandbox, SandboxError, SandboxEvent};
+use super::{task_moves, tasks, Sandbox, SandboxError, SandboxEvent};
 use crate::app::AppState;
 use crate::clock::now_ms;
 use crate::params::Params;
@@ -23,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/sandbox/agents/{identity}/tasks", get(agent_tasks))
         .route("/sandbox/chats", post(create_chat))
         .route("/sandbox/tasks", post(create_task))
+        .route("/sandbox/tasks/{sid}/timeout", post(time_out_task))
+        .route("/sandbox/tasks/{sid}/transfer", post(transfer_task))
 }
 
 fn sandbox(state: &AppState) -> Result<Arc<Sandbox>, ApiError> {
@@ -47,8 +50,9 @@ fn name_param(p: &Params, key: &str) -> Result<String, ApiError> {
     Ok(v.to_owned())
 }
 
-/// `identity`, optional `worker` (`true`/`false`, default `true`) → `{"identity", "token",
-/// "workerSid"}`: a Flex-style token the sandbox's IAM accepts. With `worker=false` the token
+/// `identity`, optional `worker` (`true`/`false`, default `true`) and `fullName` (the worker's
+/// `full_name` attribute, as Flex keeps it) → `{"identity", "token", "workerSid"}`: a
+/// Flex-style token the sandbox's IAM accepts. With `worker=false` the token
 /// belongs to a Flex user who is not a TaskRouter worker (`workerSid` null), as a Console admin's.
 async fn create_agent(State(state): State<AppState>, p: Params) -> Result<Response, ApiError> {
     let sb = sandbox(&state)?;
@@ -58,11 +62,22 @@ async fn create_agent(State(state): State<AppState>, p: Params) -> Result<Respon
         Some("false") => false,
         Some(_) => return Err(ApiError::BadRequest("worker must be true or false".into())),
     };
+    let full_name = match p.non_empty("fullName") {
+        Some(_) => Some(name_param(&p, "fullName")?),
+        None => None,
+    };
     let who = identity.clone();
     let worker = if as_worker {
         Some(
             sb.db()
-                .call(move |c| Ok(tasks::ensure_worker(c, &who, now_ms())))
+                .call(move |c| {
+                    Ok(tasks::ensure_named_worker(
+                        c,
+                        &who,
+                        full_name.as_deref(),
+                        now_ms(),
+                    ))
+                })
                 .await??,
         )
     } else {
@@ -117,6 +132,52 @@ async fn create_task(State(state): State<AppState>, p: Params) -> Result<Respons
     sb.events()
         .emit(SandboxEvent::TaskUpdated { sid: task.clone() });
     Ok((StatusCode::CREATED, Json(json!({ "taskSid": task }))).into_response())
+}
+
+/// The task's timeout runs out now: TaskRouter cancels it.
+async fn time_out_task(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+) -> Result<Response, ApiError> {
+    let sb = sandbox(&state)?;
+    let key = sid.clone();
+    let task = sb
+        .db()
+        .call(move |c| Ok(task_moves::time_out(c, &key, now_ms())))
+        .await??
+        .ok_or_else(|| ApiError::NotFound(format!("No task {sid}")))?;
+    sb.events().emit(SandboxEvent::TaskUpdated {
+        sid: task.sid.clone(),
+    });
+    Ok(Json(
+        json!({ "taskSid": task.sid, "status": task.assignment_status, "reason": task.reason }),
+    )
+    .into_response())
+}
+
+/// `to` (an agent identity): the task goes to that agent's worker.
+async fn transfer_task(
+    State(state): State<AppState>,
+    Path(sid): Path<String>,
+    p: Params,
+) -> Result<Response, ApiError> {
+    let sb = sandbox(&state)?;
+    let to = name_param(&p, "to")?;
+    let key = sid.clone();
+    let task = sb
+        .db()
+        .call(move |c| {
+            Ok((|| {
+                let worker = tasks::ensure_worker(c, &to, now_ms())?;
+                task_moves::transfer(c, &key, &worker, now_ms())
+            })())
+        })
+        .await??
+        .ok_or_else(|| ApiError::NotFound(format!("No task {sid}")))?;
+    sb.events().emit(SandboxEvent::TaskUpdated {
+        sid: task.sid.clone(),
+    });
+    Ok(Json(json!({ "taskSid": task.sid, "workerSid": task.worker_sid })).into_response())
 }
 
 /// The agent's tasks with status, channel and attributes, newest first.

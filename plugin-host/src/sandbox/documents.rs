@@ -164,6 +164,31 @@ pub fn fetch(
         .optional()?)
 }
 
+/// A page of the service's live documents, oldest first (Sync lists in creation order).
+pub fn list(
+    conn: &Connection,
+    service_sid: &str,
+    page_size: u32,
+    page: u32,
+    now: i64,
+) -> Result<Vec<DocRow>, SandboxError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM documents WHERE service_sid = ?1 AND (date_expires IS NULL OR date_expires > ?2) \
+         ORDER BY date_created, sid LIMIT ?3 OFFSET ?4"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            service_sid,
+            now,
+            page_size,
+            i64::from(page) * i64::from(page_size)
+        ],
+        from_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Replaces data and/or TTL. With `if_match`, only when it names the current revision
 /// (else 412 / 54103); a malformed `If-Match` is 400 / 54003. `None` when there is no such document.
 pub fn update(

@@ -13,6 +13,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod events;
+pub mod exposure;
 pub mod flex_account;
 pub mod flex_tokens;
 pub mod live_documents;
@@ -23,6 +24,7 @@ pub mod services;
 pub mod sid;
 pub mod signaling;
 pub mod sweeper;
+pub mod task_moves;
 pub mod tasks;
 
 use base64::Engine as _;

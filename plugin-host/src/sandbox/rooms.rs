@@ -63,15 +63,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RoomRow> {
     })
 }
 
-/// The most participants a room of this type admits.
-pub fn default_max_participants(room_type: &str) -> u32 {
-    match room_type {
-        "go" => 2,
-        "group-small" => 4,
-        "peer-to-peer" => 10,
-        _ => 50,
-    }
-}
+pub use crate::config::max_participants as default_max_participants;
 
 pub fn create(
     conn: &Connection,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::Router;
 
+use super::exposure::Exposure;
 use super::live_documents::{self, LiveDocuments};
 use super::signaling::{self, Signaling, SignalingConfig, TokenVerifier};
 use super::{api, conversations, flex_account, rest, sweeper, Sandbox};
@@ -17,11 +18,13 @@ pub struct SandboxServices {
     pub store: Arc<Sandbox>,
     pub signaling: Signaling,
     pub live_documents: LiveDocuments,
+    /// Who may reach the sandbox (`Host`, `Origin`, the listening address).
+    pub exposure: Arc<Exposure>,
 }
 
 impl SandboxServices {
     /// The sockets over `store`, checking tokens with the key the sandbox signs with.
-    pub fn new(store: Arc<Sandbox>) -> SandboxServices {
+    pub fn new(store: Arc<Sandbox>, exposure: Exposure) -> SandboxServices {
         let key = &store.ids().api_key;
         let verifier = TokenVerifier::new(&key.secret, Some(key.sid.clone()));
         let signaling = Signaling::new(
@@ -38,6 +41,7 @@ impl SandboxServices {
             store,
             signaling,
             live_documents,
+            exposure: Arc::new(exposure),
         }
     }
 
@@ -59,5 +63,6 @@ impl SandboxServices {
             .merge(flex_account::router())
             .merge(self.signaling.router())
             .merge(self.live_documents.router())
+            .merge(self.exposure.router())
     }
 }

@@ -44,15 +44,61 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<TaskRow> {
     })
 }
 
-/// The agent's worker SID, created on first use.
+/// The agent's worker SID, created on first use. Its attributes are Flex's: `contact_uri`, and
+/// `full_name` when a name is given (a later name replaces it).
 pub fn ensure_worker(conn: &Connection, identity: &str, now: i64) -> Result<String, SandboxError> {
+    ensure_named_worker(conn, identity, None, now)
+}
+
+pub fn ensure_named_worker(
+    conn: &Connection,
+    identity: &str,
+    full_name: Option<&str>,
+    now: i64,
+) -> Result<String, SandboxError> {
+    let mut attributes = serde_json::json!({ "contact_uri": format!("client:{identity}") });
+    if let Some(name) = full_name {
+        attributes["full_name"] = serde_json::Value::String(name.to_owned());
+    }
     if let Some(sid) = worker_sid(conn, identity)? {
+        if full_name.is_some() {
+            conn.prepare_cached("UPDATE workers SET attributes = ?2 WHERE sid = ?1")?
+                .execute(params![sid, attributes.to_string()])?;
+        }
         return Ok(sid);
     }
     let sid = new_sid("WK");
-    conn.prepare_cached("INSERT INTO workers (sid, identity, date_created) VALUES (?1, ?2, ?3)")?
-        .execute(params![sid, identity, now])?;
+    conn.prepare_cached(
+        "INSERT INTO workers (sid, identity, date_created, friendly_name, attributes) \
+         VALUES (?1, ?2, ?3, ?2, ?4)",
+    )?
+    .execute(params![sid, identity, now, attributes.to_string()])?;
     Ok(sid)
+}
+
+/// A worker as TaskRouter answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerRow {
+    pub sid: String,
+    pub friendly_name: String,
+    pub attributes: String,
+    pub date_created: i64,
+}
+
+pub fn fetch_worker(conn: &Connection, sid: &str) -> Result<Option<WorkerRow>, SandboxError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT sid, friendly_name, attributes, date_created FROM workers WHERE sid = ?1",
+        )?
+        .query_row([sid], |r| {
+            Ok(WorkerRow {
+                sid: r.get(0)?,
+                friendly_name: r.get(1)?,
+                attributes: r.get(2)?,
+                date_created: r.get(3)?,
+            })
+        })
+        .optional()?)
 }
 
 pub fn worker_sid(conn: &Connection, identity: &str) -> Result<Option<String>, SandboxError> {

@@ -42,5 +42,7 @@ pub struct FeedbackClaims {
     pub aud: String,
     pub task: String,
     pub room: String,
+    /// The session document: the rating is kept there, once.
+    pub document: String,
     pub exp: u64,
 }

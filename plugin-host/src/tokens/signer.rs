@@ -68,11 +68,17 @@ impl TokenSigner {
         Ok(encode(&self.access_header, &claims, &self.encoding)?)
     }
 
-    pub fn feedback_ticket(&self, task_sid: &str, room_sid: &str) -> Result<String, SignError> {
+    pub fn feedback_ticket(
+        &self,
+        task_sid: &str,
+        room_sid: &str,
+        document_sid: &str,
+    ) -> Result<String, SignError> {
         let claims = FeedbackClaims {
             aud: FEEDBACK_AUDIENCE.to_owned(),
             task: task_sid.to_owned(),
             room: room_sid.to_owned(),
+            document: document_sid.to_owned(),
             exp: now_secs() + FEEDBACK_TICKET_TTL_SECS,
         };
         Ok(encode(
@@ -156,11 +162,16 @@ mod tests {
     #[test]
     fn feedback_tickets_verify_only_with_the_same_secret() {
         let signer = TokenSigner::new(AC, SK, "secret");
-        let t = signer.feedback_ticket("WT1", "RM1").unwrap();
+        let t = signer.feedback_ticket("WT1", "RM1", "ET1").unwrap();
         let c = signer.verify_feedback_ticket(&t).unwrap();
         assert_eq!(
-            (c.task.as_str(), c.room.as_str(), c.aud.as_str()),
-            ("WT1", "RM1", FEEDBACK_AUDIENCE)
+            (
+                c.task.as_str(),
+                c.room.as_str(),
+                c.document.as_str(),
+                c.aud.as_str()
+            ),
+            ("WT1", "RM1", "ET1", FEEDBACK_AUDIENCE)
         );
         assert!(TokenSigner::new(AC, SK, "x")
             .verify_feedback_ticket(&t)

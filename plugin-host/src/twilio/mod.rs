@@ -284,9 +284,38 @@ impl TwilioClient {
         url
     }
 
+    /// The next page of a list: the path and query of the `next_page_url` Twilio answered with,
+    /// on `base` (so credentials only ever go to the configured origin).
+    pub(crate) fn next_page(&self, base: &Url, next: &str) -> Result<Url, TwilioError> {
+        let next = Url::parse(next)
+            .map_err(|e| TwilioError::Decode(format!("next_page_url is not a URL: {e}")))?;
+        let mut url = base.clone();
+        url.set_path(next.path());
+        url.set_query(next.query());
+        Ok(url)
+    }
+
     /// Sends the call, retrying on 429/503 with jittered exponential backoff (or `Retry-After`);
     /// answers whatever status came last.
     pub(crate) async fn send(&self, call: Call<'_>) -> Result<Answer, TwilioError> {
+        let product = product(&call.url);
+        let started = std::time::Instant::now();
+        let result = self.send_retrying(call).await;
+        let outcome = match &result {
+            Ok(a) if a.status.is_success() => "ok",
+            Ok(a) if a.status == StatusCode::TOO_MANY_REQUESTS => "throttled",
+            Ok(a) if a.status.is_client_error() => "client_error",
+            Ok(_) => "server_error",
+            Err(_) => "network",
+        };
+        metrics::counter!("c2v_twilio_requests_total", "product" => product, "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!("c2v_twilio_request_duration_seconds", "product" => product)
+            .record(started.elapsed().as_secs_f64());
+        result
+    }
+
+    async fn send_retrying(&self, call: Call<'_>) -> Result<Answer, TwilioError> {
         let policy = self.inner.retry;
         if let Some(observe) = &self.inner.observer {
             observe(&call.method, &call.url);
@@ -347,6 +376,22 @@ impl TwilioClient {
         } else {
             Err(TwilioError::Api(api_error(answer.status, &answer.body)))
         }
+    }
+}
+
+/// Which product a call goes to, from its path (one origin serves all four in the sandbox).
+fn product(url: &Url) -> &'static str {
+    let path = url.path();
+    if path.starts_with("/v1/Rooms") {
+        "video"
+    } else if path.starts_with("/v1/Services") {
+        "sync"
+    } else if path.starts_with("/v1/Workspaces") {
+        "taskrouter"
+    } else if path.contains("/Tokens/validate") {
+        "iam"
+    } else {
+        "other"
     }
 }
 

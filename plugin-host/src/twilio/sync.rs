@@ -18,6 +18,22 @@ pub struct Document {
     pub date_expires: Option<String>,
 }
 
+/// A page of `GET …/Documents`.
+#[derive(Debug, Clone, Deserialize)]
+struct DocumentPage {
+    documents: Vec<Document>,
+    meta: PageMeta,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct PageMeta {
+    #[serde(default)]
+    next_page_url: Option<String>,
+}
+
+/// Pages read at most by [`TwilioClient::list_documents`] (1,000 documents a page).
+const MAX_DOCUMENT_PAGES: usize = 100;
+
 /// `sync.v1.service.document.document_permission`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentPermission {
@@ -66,6 +82,23 @@ impl TwilioClient {
         self.execute(Call::get(url)).await?.json()
     }
 
+    /// Every live document of the service, following `next_page_url` (at most
+    /// [`MAX_DOCUMENT_PAGES`] pages of 1,000).
+    pub async fn list_documents(&self, service_sid: &str) -> Result<Vec<Document>, TwilioError> {
+        let mut url = self.documents_url(service_sid, &[]);
+        url.query_pairs_mut().append_pair("PageSize", "1000");
+        let mut out = Vec::new();
+        for _ in 0..MAX_DOCUMENT_PAGES {
+            let page: DocumentPage = self.execute(Call::get(url)).await?.json()?;
+            out.extend(page.documents);
+            match page.meta.next_page_url.filter(|u| !u.is_empty()) {
+                Some(next) => url = self.next_page(&self.urls().sync, &next)?,
+                None => break,
+            }
+        }
+        Ok(out)
+    }
+
     /// Replaces the data; with `if_match`, only if the revision is still that one (else 412 / 54103).
     pub async fn update_document(
         &self,
@@ -74,9 +107,27 @@ impl TwilioClient {
         data: &Value,
         if_match: Option<&str>,
     ) -> Result<Document, TwilioError> {
+        self.update_document_with_ttl(service_sid, sid_or_name, data, None, if_match)
+            .await
+    }
+
+    /// [`Self::update_document`], also setting the time to live (`Ttl`, seconds from now).
+    pub async fn update_document_with_ttl(
+        &self,
+        service_sid: &str,
+        sid_or_name: &str,
+        data: &Value,
+        ttl_secs: Option<u64>,
+        if_match: Option<&str>,
+    ) -> Result<Document, TwilioError> {
         let data = data.to_string();
+        let ttl = ttl_secs.map(|t| t.to_string());
+        let mut pairs = vec![("Data", data.as_str())];
+        if let Some(t) = &ttl {
+            pairs.push(("Ttl", t.as_str()));
+        }
         let url = self.documents_url(service_sid, &[sid_or_name]);
-        let call = Call::post_form(url, &[("Data", data.as_str())]).if_match(if_match);
+        let call = Call::post_form(url, &pairs).if_match(if_match);
         self.execute(call).await?.json()
     }
 

@@ -125,7 +125,44 @@ struct PageMeta {
     next_page_url: Option<String>,
 }
 
+/// The fields of `taskrouter.v1.workspace.worker` the service reads.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Worker {
+    pub sid: String,
+    #[serde(default)]
+    pub friendly_name: Option<String>,
+    /// JSON text; Flex keeps the agent's `full_name` in it.
+    #[serde(default)]
+    pub attributes: Option<String>,
+}
+
+impl Worker {
+    /// Flex's `full_name` attribute, if it is a non-blank string.
+    pub fn full_name(&self) -> Option<String> {
+        let attributes: serde_json::Value =
+            serde_json::from_str(self.attributes.as_deref()?).ok()?;
+        attributes
+            .get("full_name")?
+            .as_str()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+    }
+}
+
 impl TwilioClient {
+    pub async fn fetch_worker(
+        &self,
+        workspace_sid: &str,
+        worker_sid: &str,
+    ) -> Result<Worker, TwilioError> {
+        let url = self.url(
+            &self.urls().taskrouter,
+            &["v1", "Workspaces", workspace_sid, "Workers", worker_sid],
+        );
+        self.execute(Call::get(url)).await?.json()
+    }
+
     /// The first page of a task's reservations matching `query`.
     pub async fn list_task_reservations(
         &self,
@@ -211,6 +248,32 @@ impl TwilioClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_workers_full_name_comes_from_its_attributes() {
+        let worker = |attributes: Option<&str>| Worker {
+            sid: "WK1".into(),
+            friendly_name: Some("alice".into()),
+            attributes: attributes.map(Into::into),
+        };
+        assert_eq!(
+            worker(Some(
+                r#"{"full_name":" Alice Agent ","contact_uri":"client:alice"}"#
+            ))
+            .full_name()
+            .as_deref(),
+            Some("Alice Agent")
+        );
+        for none in [
+            None,
+            Some("{}"),
+            Some(r#"{"full_name":""}"#),
+            Some(r#"{"full_name":3}"#),
+            Some("not json"),
+        ] {
+            assert_eq!(worker(none).full_name(), None, "{none:?}");
+        }
+    }
 
     #[test]
     fn reservations_read_twilios_shape_and_tolerate_new_statuses() {

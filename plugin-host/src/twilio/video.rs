@@ -39,6 +39,8 @@ pub struct CreateRoom<'a> {
     pub empty_room_timeout: u32,
     /// Minutes, 1..=60.
     pub unused_room_timeout: u32,
+    /// At most this many participants at once (Twilio's default for the type when `None`).
+    pub max_participants: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +67,10 @@ impl TwilioClient {
         ];
         if let Some(name) = p.unique_name {
             pairs.push(("UniqueName", name));
+        }
+        let max = p.max_participants.map(|n| n.to_string());
+        if let Some(n) = &max {
+            pairs.push(("MaxParticipants", n.as_str()));
         }
         let url = self.url(&self.urls().video, &["v1", "Rooms"]);
         self.execute(Call::post_form(url, &pairs)).await?.json()

@@ -2,10 +2,13 @@
 //! the sandbox's hooks or the event bus.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use clap::Parser as _;
 use plugin_host::app::{self, AppState};
 use plugin_host::config::{Cli, Settings};
+use plugin_host::sandbox::SandboxEvent;
+use tokio::sync::broadcast::Receiver;
 use tokio::sync::oneshot;
 
 use super::Api;
@@ -62,4 +65,21 @@ impl Drop for InProcess {
             let _ = tx.send(());
         }
     }
+}
+
+/// The next event on the sandbox's bus that `want` accepts, within 10 s.
+pub async fn next_event(
+    rx: &mut Receiver<SandboxEvent>,
+    want: impl Fn(&SandboxEvent) -> bool,
+) -> SandboxEvent {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let e = rx.recv().await.expect("event bus open");
+            if want(&e) {
+                return e;
+            }
+        }
+    })
+    .await
+    .expect("event in time")
 }

@@ -3,7 +3,9 @@
 
 pub mod inproc;
 pub mod oai;
+pub mod process;
 pub mod proxy;
+pub mod sessions;
 pub mod sockets;
 
 use std::io::{BufRead, BufReader};
@@ -74,6 +76,19 @@ pub fn assert_cors(resp: &reqwest::Response) {
     assert_eq!(h["access-control-allow-origin"], "*");
     assert_eq!(h["access-control-allow-methods"], "GET,POST,OPTIONS");
     assert_eq!(h["access-control-allow-headers"], "Content-Type");
+}
+
+/// Both customer functions refuse `code` with 403: the template's "Invalid code." for a code
+/// that never was, or the session's end `reason` for one whose session is over.
+pub async fn assert_code_refused(svc: &Api, code: &str, reason: Option<&str>, why: &str) {
+    for f in ["client-get-sync-token", "client-get-video-token"] {
+        let (status, body) = svc.call_json(f, &[("code", code)]).await;
+        assert_eq!(status, 403, "{why} code {code} on {f}: {body}");
+        match reason {
+            None => assert_eq!(body, serde_json::json!({"error": "Invalid code."}), "{why}"),
+            Some(r) => assert_eq!(body["reason"], r, "{why} code {code} on {f}: {body}"),
+        }
+    }
 }
 
 impl Api {
@@ -191,7 +206,19 @@ impl Api {
         (token, task, body)
     }
 
-    /// [`code`](Self::code), then the agent joins: the room is created.
+    /// What the agent's tab reports once its media is up: the agent is in the room (the
+    /// customer may now get a video token).
+    pub async fn connected(&self, token: &str, task: &str) {
+        let (status, body) = self
+            .call(
+                "update-video-state",
+                &[("Token", token), ("taskSid", task), ("state", "connected")],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// [`code`](Self::code), then the agent joins: the room is created and the agent is in it.
     pub async fn room(&self, agent: &str) -> Room {
         let (token, task, code) = self.code(agent).await;
         let code = code["unique_code"]
@@ -206,6 +233,7 @@ impl Api {
             )
             .await;
         assert_eq!(status, 200, "{grant}");
+        self.connected(&token, &task).await;
         let sid = grant["room_sid"].as_str().expect("room_sid").to_owned();
         Room {
             token,

@@ -28,7 +28,11 @@ pub async fn call<T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let url = format!("{}{}/{}", origin(), FUNCTIONS_BASE, endpoint.name());
     post_form(&url, params, None).await.map_err(|e| match e {
-        HttpError::Status(status) => ApiError::Answer(CodeAnswer::from_status(status)),
+        HttpError::Status(r) => ApiError::Answer(CodeAnswer::from_answer(
+            r.status,
+            r.reason.as_deref(),
+            r.retry_after_secs,
+        )),
         _ => ApiError::Unreachable,
     })
 }

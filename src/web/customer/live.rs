@@ -1,9 +1,10 @@
-//! Watching the code's document until the agent is in the room: the sandbox's live-document
-//! socket, or the `twilio-sync` SDK (loaded on demand) in twilio mode. Dropping the
-//! subscription closes it and releases its listeners.
+//! Watching the session document: the sandbox's live-document socket, or the `twilio-sync` SDK
+//! (loaded on demand) in twilio mode. Dropping the subscription closes it and releases its
+//! listeners.
 
-use crate::api::{CodeDocument, Provider, SyncTokenResponse};
+use crate::api::{Provider, SyncTokenResponse};
 use crate::protocol::{LiveClientMessage, LiveServerMessage};
+use crate::session::Session;
 use crate::web::video::media::error_name;
 use gloo_events::EventListener;
 use std::rc::Rc;
@@ -14,7 +15,7 @@ use web_sys::{MessageEvent, WebSocket};
 /// What the subscription reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LiveUpdate {
-    Data(CodeDocument),
+    Data(Session),
     /// The document is gone: the code expired.
     Removed,
     /// The room behind the code was completed.
@@ -83,7 +84,7 @@ fn sandbox(url: &str, token: String, on: OnUpdate) -> Result<Subscription, JsVal
 }
 
 fn document_update(value: &JsValue) -> LiveUpdate {
-    match serde_wasm_bindgen::from_value::<CodeDocument>(value.clone()) {
+    match serde_wasm_bindgen::from_value::<Session>(value.clone()) {
         Ok(doc) => LiveUpdate::Data(doc),
         Err(_) => LiveUpdate::Failed,
     }

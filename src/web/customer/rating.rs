@@ -1,12 +1,11 @@
 //! The post-call screen: why the call ended when the customer did not choose it, then a
 //! 1–5 rating with an optional comment, sent to `submit-rating` with the feedback ticket.
 
-use super::api;
+use super::api::{self, ApiError};
 use crate::api::{param, Endpoint, SuccessResponse};
-use crate::customer::end_reason_text;
+use crate::customer::CodeAnswer;
 use crate::rating::{Rating, MAX_COMMENT_CHARS};
 use crate::web::video::dom::{el, set_role, show, text};
-use crate::web::video::DisconnectReason;
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -29,24 +28,26 @@ fn label(for_id: &str, content: &str) -> HtmlElement {
     l
 }
 
-/// Renders into `parent`; returns the listeners to keep.
+/// Renders into `parent` (`why`: why the call ended, when the customer did not choose it);
+/// returns the listeners to keep and the heading, for focus.
 pub fn render(
     parent: &HtmlElement,
-    reason: Option<DisconnectReason>,
+    why: Option<&str>,
     ticket: Option<String>,
-) -> Vec<EventListener> {
+) -> (Vec<EventListener>, HtmlElement) {
     let root = el("section", "ctv-post-call");
     set_role(&root, "post-call");
-    let _ = root.append_child(&text("h2", "", "Your call has ended"));
-    if let Some(reason) = reason {
-        let why = text("p", "ctv-end-reason", end_reason_text(reason));
+    let heading = text("h2", "", "Your call has ended");
+    let _ = root.append_child(&heading);
+    if let Some(why) = why {
+        let why = text("p", "ctv-end-reason", why);
         set_role(&why, "end-reason");
         let _ = why.set_attribute("role", "alert");
         let _ = root.append_child(&why);
     }
     let Some(ticket) = ticket else {
         let _ = parent.append_child(&root);
-        return Vec::new();
+        return (Vec::new(), heading);
     };
     let form: HtmlFormElement = el("form", "ctv-rating").unchecked_into();
     let fieldset = el("fieldset", "");
@@ -120,6 +121,12 @@ pub fn render(
                         show(&form, false);
                         status.set_text_content(Some("Thank you for your feedback."));
                     }
+                    // One rating per call: another tab (or an earlier try) already sent it.
+                    Err(ApiError::Answer(CodeAnswer::AlreadyRated)) => {
+                        show(&form, false);
+                        status
+                            .set_text_content(Some("This call has already been rated. Thank you."));
+                    }
                     _ => {
                         submit.set_disabled(false);
                         status.set_text_content(Some(
@@ -130,5 +137,5 @@ pub fn render(
             });
         },
     );
-    vec![listener]
+    (vec![listener], heading)
 }

@@ -1,11 +1,17 @@
-//! The in-call screen shared by the customer page and the agent's tab: the call view plus
-//! mute and camera, and (customer) screen share and leave.
+//! The in-call screen shared by the customer page and the agent's tab: the call view, mute and
+//! camera, and (customer) screen share and leave. Who is who comes from [`Names`]: the other
+//! party's tile carries their name, and what they do (join, leave, come back, mute, camera,
+//! screen) is said in a live region, and in the picture while nobody is there. Every text is the
+//! strings table's.
 
 use super::dom::{button, el, set_role, show, text};
+use super::table::Table;
 use super::view::CallView;
-use super::{Room, VideoEvent};
+use super::{Room, TrackName, VideoEvent};
+use crate::session::is_customer_identity;
+use crate::strings::{Strings, Text};
 use gloo_events::EventListener;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlButtonElement, HtmlElement};
@@ -17,6 +23,42 @@ pub struct Controls {
     pub leave: bool,
 }
 
+/// Who the other party is, for captions and announcements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Names {
+    /// The agent's view: every customer seat is the customer.
+    Customer { name: String },
+    /// The customer's view: the agent, by identity.
+    Agent { identity: String, name: String },
+}
+
+impl Names {
+    /// The name to show for `identity`, and whether it is the other party.
+    fn of(&self, identity: &str) -> (String, bool) {
+        match self {
+            Names::Customer { name } if is_customer_identity(identity) => (name.clone(), true),
+            Names::Agent {
+                identity: agent,
+                name,
+            } if agent == identity => (name.clone(), true),
+            _ => (identity.to_owned(), false),
+        }
+    }
+
+    fn other(&self) -> &str {
+        match self {
+            Names::Customer { name } | Names::Agent { name, .. } => name,
+        }
+    }
+}
+
+/// What a call screen needs besides the room.
+pub struct CallSetup {
+    pub strings: Strings,
+    pub controls: Controls,
+    pub names: Names,
+}
+
 #[must_use = "dropping the call leaves the room and removes its screen"]
 pub struct Call {
     pub room: Room,
@@ -26,7 +68,14 @@ pub struct Call {
     camera: HtmlButtonElement,
     screen: HtmlButtonElement,
     banner: HtmlElement,
+    announce: HtmlElement,
     error: HtmlElement,
+    strings: Strings,
+    names: Names,
+    /// Remote participants by sid: their name and whether they are the other party.
+    present: RefCell<Table<(String, bool)>>,
+    /// The other party was here and left: their return is "back", not "joined".
+    other_left: Cell<bool>,
     listeners: RefCell<Vec<EventListener>>,
 }
 
@@ -40,33 +89,46 @@ impl Call {
     pub fn new(
         room: Room,
         parent: &HtmlElement,
-        controls_wanted: Controls,
-        waiting: &str,
+        setup: CallSetup,
         leave: impl Fn() + 'static,
     ) -> Rc<Call> {
+        let CallSetup {
+            strings,
+            controls: wanted,
+            names,
+        } = setup;
         let root = el("section", "ctv-in-call");
         let _ = root.set_attribute("aria-label", "Video call");
-        let view = CallView::new(waiting);
+        let waiting = match names {
+            Names::Customer { .. } => strings.get(Text::WaitingForCustomer).to_owned(),
+            Names::Agent { ref name, .. } => crate::customer::waiting_text(Some(name)),
+        };
+        let view = CallView::new(&waiting, &strings);
         view.set_local(Some(&room.local_stream()));
-        let banner = text("p", "ctv-banner", "Reconnecting...");
+        let banner = text("p", "ctv-banner", strings.get(Text::Reconnecting));
         set_role(&banner, "reconnecting");
         let _ = banner.set_attribute("role", "status");
         show(&banner, false);
+        let announce = text("p", "ctv-announce", "");
+        set_role(&announce, "announcement");
+        let _ = announce.set_attribute("role", "status");
+        let _ = announce.set_attribute("aria-live", "polite");
         let error = text("p", "ctv-error", "");
         let _ = error.set_attribute("role", "alert");
         set_role(&error, "call-error");
         let controls = el("div", "ctv-controls");
-        let (mute, l_mute) = button("Mute", "mute", || {});
-        let (camera, l_camera) = button("Stop camera", "camera", || {});
-        let (screen, l_screen) = button("Share screen", "screen", || {});
-        let (leave_b, l_leave) = button("Leave", "leave", leave);
-        show(&screen, controls_wanted.screen_share);
-        show(&leave_b, controls_wanted.leave);
+        let (mute, l_mute) = button(strings.get(Text::Mute), "mute", || {});
+        let (camera, l_camera) = button(strings.get(Text::StopCamera), "camera", || {});
+        let (screen, l_screen) = button(strings.get(Text::ShareScreen), "screen", || {});
+        let (leave_b, l_leave) = button(strings.get(Text::Leave), "leave", leave);
+        show(&screen, wanted.screen_share);
+        show(&leave_b, wanted.leave);
         for b in [&mute, &camera, &screen, &leave_b] {
             let _ = controls.append_child(b);
         }
         let _ = root.append_child(&banner);
         let _ = root.append_child(view.element());
+        let _ = root.append_child(&announce);
         let _ = root.append_child(&controls);
         let _ = root.append_child(&error);
         let _ = parent.append_child(&root);
@@ -78,12 +140,22 @@ impl Call {
             camera,
             screen,
             banner,
+            announce,
             error,
+            strings,
+            names,
+            present: RefCell::new(Table::default()),
+            other_left: Cell::new(false),
             listeners: RefCell::new(vec![l_mute, l_camera, l_screen, l_leave]),
         });
         call.refresh();
         call.wire();
         call
+    }
+
+    /// The first control, for focus after joining.
+    pub fn first_control(&self) -> &HtmlButtonElement {
+        &self.mute
     }
 
     fn wire(self: &Rc<Self>) {
@@ -152,34 +224,109 @@ impl Call {
     }
 
     fn refresh(&self) {
+        let s = &self.strings;
         let mic = self.room.microphone_enabled();
-        pressed(&self.mute, !mic, if mic { "Mute" } else { "Unmute" });
+        pressed(
+            &self.mute,
+            !mic,
+            s.get(if mic { Text::Mute } else { Text::Unmute }),
+        );
         let cam = self.room.camera_enabled();
-        pressed(
-            &self.camera,
-            !cam,
-            if cam { "Stop camera" } else { "Start camera" },
-        );
+        let camera = if cam {
+            Text::StopCamera
+        } else {
+            Text::StartCamera
+        };
+        pressed(&self.camera, !cam, s.get(camera));
         let sharing = self.room.sharing_screen();
-        pressed(
-            &self.screen,
-            sharing,
-            if sharing {
-                "Stop sharing"
-            } else {
-                "Share screen"
-            },
-        );
+        let screen = if sharing {
+            Text::StopSharing
+        } else {
+            Text::ShareScreen
+        };
+        pressed(&self.screen, sharing, s.get(screen));
+    }
+
+    /// Says `t` about the other party in the live region.
+    fn say(&self, t: Text, name: &str) {
+        self.announce
+            .set_text_content(Some(&self.strings.about(t, name)));
     }
 
     pub fn apply(&self, event: &VideoEvent) {
+        match event {
+            VideoEvent::ParticipantJoined { sid, identity } => {
+                let (name, other) = self.names.of(identity);
+                if other {
+                    let back = self.other_left.replace(false);
+                    self.say(
+                        if back {
+                            Text::PersonBack
+                        } else {
+                            Text::PersonJoined
+                        },
+                        &name,
+                    );
+                }
+                self.present.borrow_mut().insert(sid.clone(), (name, other));
+            }
+            VideoEvent::ParticipantLeft { sid } => {
+                if let Some((name, true)) = self.present.borrow_mut().remove(sid) {
+                    self.other_left.set(true);
+                    self.say(Text::PersonLeft, &name);
+                    let words = self.strings.about(Text::PersonLeft, &name);
+                    self.view.borrow().set_waiting(&words);
+                }
+            }
+            VideoEvent::TrackSwitched {
+                participant,
+                name: track,
+                enabled,
+            } => {
+                let t = match (track, enabled) {
+                    (TrackName::Microphone, false) => Some(Text::PersonMuted),
+                    (TrackName::Microphone, true) => Some(Text::PersonUnmuted),
+                    (TrackName::Camera, false) => Some(Text::PersonCameraOff),
+                    (TrackName::Camera, true) => Some(Text::PersonCameraOn),
+                    (TrackName::Screen, _) => None,
+                };
+                self.say_about(participant, t);
+            }
+            VideoEvent::TrackAdded {
+                participant,
+                name: TrackName::Screen,
+                ..
+            } => self.say_about(participant, Some(Text::PersonSharing)),
+            VideoEvent::TrackRemoved {
+                participant,
+                name: TrackName::Screen,
+            } => self.say_about(participant, Some(Text::PersonStoppedSharing)),
+            _ => {}
+        }
         self.view.borrow_mut().apply(event);
+        if let VideoEvent::ParticipantJoined { sid, .. } = event {
+            if let Some((name, _)) = self.present.borrow().get(sid) {
+                self.view.borrow_mut().name_tile(sid, name);
+            }
+        }
         match event {
             VideoEvent::Reconnecting => show(&self.banner, true),
             VideoEvent::Reconnected => show(&self.banner, false),
             VideoEvent::ScreenShareEnded => self.refresh(),
             _ => {}
         }
+    }
+
+    /// Says `t` if `participant` is the other party.
+    fn say_about(&self, participant: &str, t: Option<Text>) {
+        let Some(t) = t else { return };
+        let name = match self.present.borrow().get(participant) {
+            Some((name, true)) => name.clone(),
+            Some((_, false)) => return,
+            // Tracks can arrive before the participant's own event: it is the other party.
+            None => self.names.other().to_owned(),
+        };
+        self.say(t, &name);
     }
 }
 

@@ -3,11 +3,13 @@
 //! connected / reconnecting / reconnected / disconnected (with the service's reason) / failed
 //! to the tab's state machine.
 
-use super::call::{Call, Controls};
+use super::call::{Call, CallSetup, Controls, Names};
 use super::{ConnectOptions, Room, VideoError, VideoEvent};
 use crate::api::AgentTokenResponse;
 use crate::room_state::{self, ConnectFailure};
+use crate::strings::Text;
 use crate::web::connector::{Connection, ConnectionEvent, Connector, EventSink};
+use crate::web::flex::ManagerApi;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
@@ -17,12 +19,15 @@ use web_sys::HtmlElement;
 pub struct RoomConnector {
     /// Where `/vendor/…` is served (the functions origin).
     assets_base: String,
+    /// The call's texts come from `manager.strings`, read at each connect.
+    manager: ManagerApi,
 }
 
 impl RoomConnector {
-    pub fn new(assets_base: &str) -> RoomConnector {
+    pub fn new(assets_base: &str, manager: ManagerApi) -> RoomConnector {
         RoomConnector {
             assets_base: assets_base.to_owned(),
+            manager,
         }
     }
 }
@@ -98,6 +103,11 @@ impl Connector for RoomConnector {
             ice: grant.ice.clone(),
             assets_base: self.assets_base.clone(),
         };
+        let strings = self.manager.strings();
+        let customer = grant
+            .customer_name
+            .clone()
+            .unwrap_or_else(|| strings.get(Text::Customer).to_owned());
         let (weak, media) = (Rc::downgrade(&state), media.clone());
         spawn_local(async move {
             let (to, sink_events) = (weak.clone(), events.clone());
@@ -114,17 +124,15 @@ impl Connector for RoomConnector {
             if state.borrow().closed {
                 return room.disconnect();
             }
-            let controls = Controls {
-                screen_share: false,
-                leave: false,
+            let setup = CallSetup {
+                strings,
+                controls: Controls {
+                    screen_share: false,
+                    leave: false,
+                },
+                names: Names::Customer { name: customer },
             };
-            let call = Call::new(
-                room,
-                &media,
-                controls,
-                "Waiting for the customer to join...",
-                || {},
-            );
+            let call = Call::new(room, &media, setup, || {});
             let pending = {
                 let mut st = state.borrow_mut();
                 st.call = Some(call);

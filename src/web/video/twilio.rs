@@ -1,127 +1,22 @@
-//! Twilio mode: bindings to the `twilio-video` SDK (`window.Twilio.Video`, loaded on demand
-//! from `<assets>/vendor/twilio-video.min.js`) behind the same interface as the sandbox.
-//! Local media is captured the same way as in the sandbox and handed to the SDK as named
-//! `LocalAudioTrack`/`LocalVideoTrack`s; SDK errors map to the same typed reasons.
+//! Twilio mode: a room on the `twilio-video` SDK ([`bindings`]) behind the same interface as
+//! the sandbox. Local media is captured the same way as in the sandbox and handed to the SDK as
+//! named `LocalAudioTrack`/`LocalVideoTrack`s; SDK errors map to the same typed reasons.
+
+mod bindings;
 
 use super::{
-    emit, media, on_share_ended, sdk, ConnectOptions, DisconnectReason, EventSink, TrackName,
+    emit, media, on_share_ended, ConnectOptions, DisconnectReason, EventSink, TrackName,
     VideoError, VideoEvent,
+};
+use bindings::{
+    load, local_track, name_of, sdk_error, LocalTrack, Participant, Publication, RemoteTrack,
+    SdkRoom, Video,
 };
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{MediaStream, MediaStreamTrack};
-
-#[wasm_bindgen]
-extern "C" {
-    /// `Twilio.Video`
-    pub type Video;
-    #[wasm_bindgen(method, getter, js_name = isSupported)]
-    fn is_supported(this: &Video) -> bool;
-    #[wasm_bindgen(method, catch)]
-    fn connect(this: &Video, token: &str, options: &JsValue) -> Result<js_sys::Promise, JsValue>;
-
-    type SdkRoom;
-    #[wasm_bindgen(method)]
-    fn on(this: &SdkRoom, event: &str, listener: &js_sys::Function);
-    #[wasm_bindgen(method, js_name = removeListener)]
-    fn remove_listener(this: &SdkRoom, event: &str, listener: &js_sys::Function);
-    #[wasm_bindgen(method)]
-    fn disconnect(this: &SdkRoom);
-    #[wasm_bindgen(method, getter, js_name = localParticipant)]
-    fn local_participant(this: &SdkRoom) -> LocalParticipant;
-    #[wasm_bindgen(method, getter)]
-    fn participants(this: &SdkRoom) -> js_sys::Map;
-
-    type LocalParticipant;
-    #[wasm_bindgen(method, js_name = publishTrack)]
-    fn publish_track(this: &LocalParticipant, track: &LocalTrack) -> js_sys::Promise;
-    #[wasm_bindgen(method, js_name = unpublishTrack)]
-    fn unpublish_track(this: &LocalParticipant, track: &LocalTrack);
-
-    type LocalTrack;
-    #[wasm_bindgen(method)]
-    fn enable(this: &LocalTrack, enabled: bool);
-    #[wasm_bindgen(method)]
-    fn stop(this: &LocalTrack);
-
-    type Participant;
-    #[wasm_bindgen(method, getter)]
-    fn sid(this: &Participant) -> String;
-    #[wasm_bindgen(method, getter)]
-    fn identity(this: &Participant) -> String;
-
-    type RemoteTrack;
-    #[wasm_bindgen(method, getter)]
-    fn name(this: &RemoteTrack) -> String;
-    #[wasm_bindgen(method, getter)]
-    fn kind(this: &RemoteTrack) -> String;
-    #[wasm_bindgen(method, getter, js_name = mediaStreamTrack)]
-    fn media_stream_track(this: &RemoteTrack) -> MediaStreamTrack;
-
-    type Publication;
-    #[wasm_bindgen(method, getter, js_name = trackName)]
-    fn track_name(this: &Publication) -> String;
-    #[wasm_bindgen(method, getter)]
-    fn kind(this: &Publication) -> String;
-}
-
-/// The SDK, loading it first if needed.
-pub async fn load(assets_base: &str) -> Result<Video, VideoError> {
-    let src = format!(
-        "{}/vendor/twilio-video.min.js",
-        assets_base.trim_end_matches('/')
-    );
-    let video = sdk::load(&src, &["Twilio", "Video"])
-        .await
-        .map_err(|()| VideoError::SdkUnavailable)?;
-    Ok(video.unchecked_into())
-}
-
-fn name_of(name: &str, kind: &str) -> TrackName {
-    match name {
-        "screen" => TrackName::Screen,
-        "camera" => TrackName::Camera,
-        "microphone" => TrackName::Microphone,
-        _ if kind == "audio" => TrackName::Microphone,
-        _ => TrackName::Camera,
-    }
-}
-
-/// A TwilioError's code, mapped; anything else is `Other`.
-fn sdk_error(e: &JsValue) -> VideoError {
-    let code = js_sys::Reflect::get(e, &"code".into())
-        .ok()
-        .and_then(|c| c.as_f64());
-    match code.and_then(|c| DisconnectReason::from_code(c as u32)) {
-        Some(reason) => VideoError::Refused(reason),
-        None => VideoError::Other(media::error_name(e)),
-    }
-}
-
-/// Wraps a captured track as a named SDK track (`LocalAudioTrack`/`LocalVideoTrack`).
-fn local_track(
-    video: &Video,
-    track: &MediaStreamTrack,
-    name: TrackName,
-) -> Result<LocalTrack, VideoError> {
-    let class = if name == TrackName::Microphone {
-        "LocalAudioTrack"
-    } else {
-        "LocalVideoTrack"
-    };
-    let constructor: js_sys::Function = js_sys::Reflect::get(video, &class.into())
-        .ok()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or(VideoError::SdkUnavailable)?;
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"name".into(), &name.as_str().into());
-    let args = js_sys::Array::of2(track, &options);
-    js_sys::Reflect::construct(&constructor, &args)
-        .map(JsCast::unchecked_into)
-        .map_err(|e| sdk_error(&e))
-}
 
 type Listener = Closure<dyn FnMut(JsValue, JsValue, JsValue)>;
 

@@ -1,10 +1,12 @@
 //! The in-call picture, shared by the agent's tab and the customer page: each remote
 //! participant large (camera and microphone in one `<video>`, a shared screen in a second),
-//! with their mute/camera state in words; the local camera small and muted.
+//! with their name and their mute/camera state in words; the local camera small and muted;
+//! and a line in the picture while nobody else is there.
 
 use super::dom::{el, set_role, show, text};
 use super::table::Table;
 use super::{TrackName, VideoEvent};
+use crate::strings::{Strings, Text};
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{HtmlElement, HtmlVideoElement, MediaStream, MediaStreamTrack};
 
@@ -27,18 +29,28 @@ fn play(v: &HtmlVideoElement) {
     }
 }
 
+/// The words a tile shows for its participant's state.
+#[derive(Clone)]
+struct StatusWords {
+    muted: String,
+    camera_off: String,
+    both: String,
+}
+
 struct Tile {
     root: HtmlElement,
     main: HtmlVideoElement,
     main_stream: MediaStream,
     screen: HtmlVideoElement,
+    name: HtmlElement,
     status: HtmlElement,
+    words: StatusWords,
     microphone_on: bool,
     camera_on: bool,
 }
 
 impl Tile {
-    fn new(identity: &str) -> Tile {
+    fn new(identity: &str, words: StatusWords) -> Tile {
         let root = el("figure", "ctv-remote");
         set_role(&root, "remote");
         let main_stream = MediaStream::new().unwrap_throw();
@@ -60,18 +72,21 @@ impl Tile {
             main,
             main_stream,
             screen,
+            name,
             status,
+            words,
             microphone_on: true,
             camera_on: true,
         }
     }
 
     fn refresh_status(&self) {
+        let w = &self.words;
         let words = match (self.microphone_on, self.camera_on) {
             (true, true) => "",
-            (false, true) => "Muted",
-            (true, false) => "Camera off",
-            (false, false) => "Muted, camera off",
+            (false, true) => &w.muted,
+            (true, false) => &w.camera_off,
+            (false, false) => &w.both,
         };
         self.status.set_text_content(Some(words));
         let _ = self.root.set_attribute(
@@ -155,11 +170,12 @@ pub struct CallView {
     local: HtmlVideoElement,
     local_screen: HtmlVideoElement,
     tiles: Table<Tile>,
+    words: StatusWords,
 }
 
 impl CallView {
     /// `waiting`: shown while nobody else is in the room.
-    pub fn new(waiting: &str) -> CallView {
+    pub fn new(waiting: &str, strings: &Strings) -> CallView {
         let root = el("div", "ctv-call");
         let remotes = el("div", "ctv-remotes");
         let waiting = text("p", "ctv-waiting", waiting);
@@ -180,6 +196,23 @@ impl CallView {
             local,
             local_screen,
             tiles: Table::default(),
+            words: StatusWords {
+                muted: strings.get(Text::Muted).to_owned(),
+                camera_off: strings.get(Text::CameraOff).to_owned(),
+                both: strings.get(Text::MutedCameraOff).to_owned(),
+            },
+        }
+    }
+
+    /// What the picture says while nobody else is there (e.g. that the other party left).
+    pub fn set_waiting(&self, words: &str) {
+        self.waiting.set_text_content(Some(words));
+    }
+
+    /// Shows `name` on the tile of participant `sid`.
+    pub fn name_tile(&mut self, sid: &str, name: &str) {
+        if let Some(tile) = self.tiles.get(sid) {
+            tile.name.set_text_content(Some(name));
         }
     }
 
@@ -211,9 +244,9 @@ impl CallView {
     }
 
     fn tile(&mut self, sid: &str) -> &mut Tile {
-        let remotes = &self.remotes;
+        let (remotes, words) = (&self.remotes, &self.words);
         self.tiles.get_or_insert_with(sid, || {
-            let tile = Tile::new("");
+            let tile = Tile::new("", words.clone());
             let _ = remotes.append_child(&tile.root);
             tile
         })
@@ -223,7 +256,7 @@ impl CallView {
     pub fn apply(&mut self, event: &VideoEvent) {
         match event {
             VideoEvent::ParticipantJoined { sid, identity } => {
-                let tile = Tile::new(identity);
+                let tile = Tile::new(identity, self.words.clone());
                 let _ = self.remotes.append_child(&tile.root);
                 if let Some(old) = self.tiles.insert(sid.clone(), tile) {
                     old.root.remove();

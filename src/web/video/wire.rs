@@ -4,11 +4,12 @@
 //! gives the same types (`src/protocol.rs`), which the server uses; wasm-bindgen tests check
 //! every message both ways against serde_json.
 
-use crate::api::{CodeDocument, IceServer};
+use crate::api::IceServer;
 use crate::protocol::{
     Candidate, ClientMessage, DisconnectReason, LiveClientMessage, LiveError, LiveServerMessage,
     Participant, ServerMessage, TrackChange, TrackKind, TrackName, TrackState,
 };
+use crate::session::Session;
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -231,8 +232,8 @@ pub fn server(text: &str) -> Option<ServerMessage> {
     })
 }
 
-/// A live-document message about the customer's code document; `None` when it is not one.
-pub fn live_server(text: &str) -> Option<LiveServerMessage<CodeDocument>> {
+/// A live-document message about the session document; `None` when it is not one.
+pub fn live_server(text: &str) -> Option<LiveServerMessage<Session>> {
     let (tag, b) = tagged(text)?;
     Some(match tag.as_str() {
         "document" => LiveServerMessage::Document {

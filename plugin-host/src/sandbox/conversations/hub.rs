@@ -15,6 +15,8 @@ pub const MESSAGE_CAPACITY: usize = 256;
 pub struct Hub {
     messages: broadcast::Sender<Arc<MessageView>>,
     online: Mutex<BTreeMap<String, usize>>,
+    /// Task changes, read once for every desk.
+    pub tasks: super::task_feed::TaskFeed,
 }
 
 impl Default for Hub {
@@ -22,6 +24,7 @@ impl Default for Hub {
         Hub {
             messages: broadcast::channel(MESSAGE_CAPACITY).0,
             online: Mutex::new(BTreeMap::new()),
+            tasks: Default::default(),
         }
     }
 }

@@ -19,16 +19,18 @@ use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::auth::{self, Caller};
-use super::http::{link_origins, sandbox, task_view};
+use super::http::{link_origins, sandbox};
 use super::hub::Hub;
 use super::store::{self, ConversationRow};
+use super::task_feed::TaskFeedItem;
 use super::views::{MessageView, TaskView, Workspace};
 use crate::app::AppState;
+use crate::edge::sockets::{self, First, SocketAdmission};
 use crate::sandbox::api_error::ApiError;
 use crate::sandbox::{tasks, Sandbox, SandboxError, SandboxEvent};
 
 /// How long a new socket may take to send its auth message.
-pub const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+pub const AUTH_TIMEOUT: Duration = sockets::AUTH_DEADLINE;
 /// Largest message a client may send (the auth message).
 const MAX_CLIENT_MESSAGE: usize = 8 * 1024;
 
@@ -37,15 +39,19 @@ pub async fn agent_live(
     State(app): State<AppState>,
     Extension(hub): Extension<Arc<Hub>>,
     Path(identity): Path<String>,
+    mut admission: SocketAdmission,
 ) -> Response {
-    ws.max_message_size(MAX_CLIENT_MESSAGE)
-        .on_upgrade(move |socket| async move {
-            let mut socket = socket;
-            match admit_agent(&mut socket, &app, &identity).await {
-                Ok(sb) => agent_session(socket, app, sb, hub, identity).await,
-                Err(e) => refuse(socket, &e).await,
+    SocketAdmission::limit(ws, MAX_CLIENT_MESSAGE).on_upgrade(move |socket| async move {
+        let mut socket = socket;
+        match admit_agent(&mut socket, &app, &identity).await {
+            Ok(sb) => {
+                admission.authenticated();
+                agent_session(socket, app, sb, hub, identity, admission).await
             }
-        })
+            Err(Refusal::Api(e)) => refuse(socket, &e).await,
+            Err(Refusal::Frame(frame)) => sockets::close_with(socket, frame).await,
+        }
+    })
 }
 
 pub async fn conversation_live(
@@ -53,34 +59,55 @@ pub async fn conversation_live(
     State(app): State<AppState>,
     Extension(hub): Extension<Arc<Hub>>,
     Path(sid): Path<String>,
+    mut admission: SocketAdmission,
 ) -> Response {
-    ws.max_message_size(MAX_CLIENT_MESSAGE)
-        .on_upgrade(move |socket| async move {
-            let mut socket = socket;
-            match admit_conversation(&mut socket, &app, &sid).await {
-                Ok((sb, conversation)) => {
-                    conversation_session(socket, app, sb, hub, conversation).await
-                }
-                Err(e) => refuse(socket, &e).await,
+    SocketAdmission::limit(ws, MAX_CLIENT_MESSAGE).on_upgrade(move |socket| async move {
+        let mut socket = socket;
+        match admit_conversation(&mut socket, &app, &sid).await {
+            Ok((sb, conversation)) => {
+                admission.authenticated();
+                conversation_session(socket, app, sb, hub, conversation, admission).await
             }
-        })
+            Err(Refusal::Api(e)) => refuse(socket, &e).await,
+            Err(Refusal::Frame(frame)) => sockets::close_with(socket, frame).await,
+        }
+    })
+}
+
+/// Why a socket is not admitted: an API refusal (closed with 4000 + status), or a frame that broke
+/// a limit (closed with 1009 or 1002).
+enum Refusal {
+    Api(ApiError),
+    Frame(CloseFrame),
+}
+
+impl From<ApiError> for Refusal {
+    fn from(e: ApiError) -> Refusal {
+        Refusal::Api(e)
+    }
 }
 
 /// The token of the first message.
-async fn auth_message(socket: &mut WebSocket) -> Result<String, ApiError> {
-    let first = tokio::time::timeout(AUTH_TIMEOUT, socket.recv())
-        .await
-        .map_err(|_| ApiError::Unauthorized("No auth message arrived in time".into()))?;
-    let text = match first {
-        Some(Ok(Message::Text(t))) => t,
-        _ => {
+async fn auth_message(socket: &mut WebSocket) -> Result<String, Refusal> {
+    let text = match sockets::first_message(socket, AUTH_TIMEOUT).await {
+        First::Message(Message::Text(t)) => t,
+        First::TimedOut => {
+            return Err(ApiError::Unauthorized("No auth message arrived in time".into()).into())
+        }
+        First::Refused(frame) => return Err(Refusal::Frame(frame)),
+        First::Message(_) | First::Gone => {
             return Err(ApiError::BadRequest(
                 "The first message must be {\"type\":\"auth\",\"token\":...}".into(),
-            ))
+            )
+            .into())
         }
     };
     let value: Value = serde_json::from_str(text.as_str())
         .map_err(|_| ApiError::BadRequest("The first message must be JSON".into()))?;
+    auth_token(&value).map_err(Refusal::Api)
+}
+
+fn auth_token(value: &Value) -> Result<String, ApiError> {
     match (
         value.get("type").and_then(Value::as_str),
         value.get("token").and_then(Value::as_str),
@@ -96,14 +123,12 @@ async fn admit_agent(
     socket: &mut WebSocket,
     app: &AppState,
     identity: &str,
-) -> Result<Arc<Sandbox>, ApiError> {
+) -> Result<Arc<Sandbox>, Refusal> {
     let sb = sandbox(app)?;
     let token = auth_message(socket).await?;
     match auth::caller(&sb, &token).await? {
         Caller::Agent { identity: who } if who == identity => Ok(sb),
-        _ => Err(ApiError::Forbidden(
-            "This token is not for this agent".into(),
-        )),
+        _ => Err(ApiError::Forbidden("This token is not for this agent".into()).into()),
     }
 }
 
@@ -111,7 +136,7 @@ async fn admit_conversation(
     socket: &mut WebSocket,
     app: &AppState,
     sid: &str,
-) -> Result<(Arc<Sandbox>, ConversationRow), ApiError> {
+) -> Result<(Arc<Sandbox>, ConversationRow), Refusal> {
     let sb = sandbox(app)?;
     let token = auth_message(socket).await?;
     let caller = auth::caller(&sb, &token).await?;
@@ -145,9 +170,21 @@ async fn send(socket: &mut WebSocket, value: &impl Serialize) -> bool {
     }
 }
 
-/// What the client sent while the session runs: `false` once it is gone.
-fn still_open(incoming: Option<Result<Message, axum::Error>>) -> bool {
-    matches!(incoming, Some(Ok(m)) if !matches!(m, Message::Close(_)))
+/// What the client sent while the session runs: `Err` once it is gone, with the close frame a
+/// broken limit deserves.
+fn still_open(incoming: Option<Result<Message, axum::Error>>) -> Result<(), Option<CloseFrame>> {
+    match incoming {
+        Some(Ok(Message::Close(_))) | None => Err(None),
+        Some(Ok(_)) => Ok(()),
+        Some(Err(e)) => Err(sockets::refusal(&e)),
+    }
+}
+
+/// Ends a session whose client went away (or broke a limit).
+async fn gone(socket: WebSocket, frame: Option<CloseFrame>) {
+    if let Some(frame) = frame {
+        sockets::close_with(socket, frame).await;
+    }
 }
 
 async fn agent_tasks(
@@ -191,44 +228,35 @@ async fn agent_session(
     sb: Arc<Sandbox>,
     hub: Arc<Hub>,
     identity: String,
+    mut admission: SocketAdmission,
 ) {
     let _online = hub.agent_online(&identity);
     // Subscribe before the snapshot so no change falls in between.
-    let mut events = sb.subscribe();
+    let mut changes = hub.tasks.subscribe(&sb);
     let origins = link_origins(&app, &sb);
     let ready = |tasks: Vec<TaskView>| json!({"type": "ready", "identity": identity, "tasks": tasks, "linkOrigins": origins});
-    let mut worker = match agent_tasks(&sb, &identity).await {
-        Ok((worker, tasks)) => {
+    match agent_tasks(&sb, &identity).await {
+        Ok((_, tasks)) => {
             if !send(&mut socket, &ready(tasks)).await {
                 return;
             }
-            worker
         }
         Err(e) => return refuse(socket, &e).await,
-    };
+    }
     loop {
         tokio::select! {
-            event = events.recv() => match event {
-                Ok(SandboxEvent::TaskUpdated { sid }) => {
-                    if worker.is_none() {
-                        // The worker appears with the agent's first task.
-                        worker = agent_tasks(&sb, &identity).await.ok().and_then(|(w, _)| w);
+            () = admission.draining() => return SocketAdmission::going_away(&mut socket).await,
+            change = changes.recv() => match change {
+                Ok(TaskFeedItem::Changed { agent, task }) => {
+                    if agent.as_deref() != Some(identity.as_str()) {
+                        continue;
                     }
-                    let Some(w) = worker.as_deref() else { continue };
-                    match task_view(&sb, &sid, Some(w)).await {
-                        Ok(Some(task)) => {
-                            if !send(&mut socket, &json!({"type": "task", "task": task})).await {
-                                return;
-                            }
-                        }
-                        Ok(None) => {}
-                        Err(e) => return refuse(socket, &e).await,
+                    if !send(&mut socket, &json!({"type": "task", "task": &*task})).await {
+                        return;
                     }
                 }
-                Ok(_) => {}
-                Err(RecvError::Lagged(_)) => match agent_tasks(&sb, &identity).await {
-                    Ok((w, tasks)) => {
-                        worker = w;
+                Ok(TaskFeedItem::Resync) | Err(RecvError::Lagged(_)) => match agent_tasks(&sb, &identity).await {
+                    Ok((_, tasks)) => {
                         if !send(&mut socket, &ready(tasks)).await {
                             return;
                         }
@@ -237,7 +265,9 @@ async fn agent_session(
                 },
                 Err(RecvError::Closed) => return,
             },
-            incoming = socket.recv() => if !still_open(incoming) { return },
+            incoming = socket.recv() => if let Err(frame) = still_open(incoming) {
+                return gone(socket, frame).await;
+            },
         }
     }
 }
@@ -274,6 +304,7 @@ async fn conversation_session(
     sb: Arc<Sandbox>,
     hub: Arc<Hub>,
     conversation: ConversationRow,
+    mut admission: SocketAdmission,
 ) {
     let mut messages = hub.subscribe();
     let mut events = sb.subscribe();
@@ -298,6 +329,7 @@ async fn conversation_session(
     }
     loop {
         tokio::select! {
+            () = admission.draining() => return SocketAdmission::going_away(&mut socket).await,
             message = messages.recv() => match message {
                 Ok(m) if m.conversation_sid == conversation.sid => {
                     if !send(&mut socket, &json!({"type": "message", "message": &*m})).await {
@@ -329,7 +361,9 @@ async fn conversation_session(
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,
             },
-            incoming = socket.recv() => if !still_open(incoming) { return },
+            incoming = socket.recv() => if let Err(frame) = still_open(incoming) {
+                return gone(socket, frame).await;
+            },
         }
     }
 }

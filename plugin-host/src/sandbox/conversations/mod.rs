@@ -19,6 +19,7 @@ pub mod http;
 pub mod hub;
 pub mod live;
 pub mod store;
+pub mod task_feed;
 pub mod validate;
 pub mod views;
 

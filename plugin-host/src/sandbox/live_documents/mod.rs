@@ -96,7 +96,7 @@ impl LiveDocuments {
                 directory,
                 service_sid: service_sid.into(),
                 events,
-                subscribe_timeout: Duration::from_secs(10),
+                subscribe_timeout: crate::edge::sockets::AUTH_DEADLINE,
                 ping_interval: Duration::from_secs(15),
             }),
         }
@@ -119,8 +119,9 @@ impl LiveDocuments {
 async fn upgrade(
     State(live): State<LiveDocuments>,
     Path(document): Path<String>,
+    admission: crate::edge::sockets::SocketAdmission,
     ws: WebSocketUpgrade,
 ) -> Response {
-    ws.max_message_size(chat_to_video::protocol::MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session::run(live, document, socket))
+    crate::edge::sockets::SocketAdmission::limit(ws, chat_to_video::protocol::MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| session::run(live, document, socket, admission))
 }

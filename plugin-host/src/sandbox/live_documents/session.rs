@@ -2,6 +2,7 @@
 //! document goes away, the room completes, the token expires or the subscriber leaves.
 
 use super::{DocumentEvent, DocumentView, Inner, LiveDocuments};
+use crate::edge::sockets::{self, First, SocketAdmission};
 use crate::tokens::{now_secs, VerifyError};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use chat_to_video::protocol::{LiveClientMessage, LiveError, LiveServerMessage};
@@ -36,17 +37,19 @@ fn refusal(reason: LiveError, message: &str) -> Out {
     }
 }
 
-async fn await_subscribe(socket: &mut WebSocket, timeout: Duration) -> Option<String> {
-    let first = tokio::time::timeout(timeout, socket.recv())
-        .await
-        .ok()??
-        .ok()?;
-    let Message::Text(text) = first else {
-        return None;
+/// The token of the `subscribe` message, or the close frame a broken limit deserves.
+async fn await_subscribe(
+    socket: &mut WebSocket,
+    timeout: Duration,
+) -> Result<String, Option<CloseFrame>> {
+    let text = match sockets::first_message(socket, timeout).await {
+        First::Message(Message::Text(text)) => text,
+        First::Refused(frame) => return Err(Some(frame)),
+        _ => return Err(None),
     };
     match serde_json::from_str(text.as_str()) {
-        Ok(LiveClientMessage::Subscribe { token }) => Some(token),
-        Err(_) => None,
+        Ok(LiveClientMessage::Subscribe { token }) => Ok(token),
+        Err(_) => Err(None),
     }
 }
 
@@ -98,16 +101,26 @@ fn document(view: &DocumentView) -> Out {
     }
 }
 
-pub(super) async fn run(live: LiveDocuments, sid: String, mut socket: WebSocket) {
+pub(super) async fn run(
+    live: LiveDocuments,
+    sid: String,
+    mut socket: WebSocket,
+    mut admission: SocketAdmission,
+) {
     let inner = &*live.inner;
-    let Some(token) = await_subscribe(&mut socket, inner.subscribe_timeout).await else {
-        let message = "the first message must be {\"type\":\"subscribe\",\"token\":…}";
-        return finish(socket, refusal(LiveError::BadMessage, message)).await;
+    let token = match await_subscribe(&mut socket, inner.subscribe_timeout).await {
+        Ok(token) => token,
+        Err(Some(frame)) => return sockets::close_with(socket, frame).await,
+        Err(None) => {
+            let message = "the first message must be {\"type\":\"subscribe\",\"token\":…}";
+            return finish(socket, refusal(LiveError::BadMessage, message)).await;
+        }
     };
     let expires_at = match authorize(inner, &sid, &token).await {
         Ok(exp) => exp,
         Err(refused) => return finish(socket, refused).await,
     };
+    admission.authenticated();
     // Subscribe before reading, so no update falls between the two.
     let mut events = inner.events.subscribe();
     let Some(mut latest) = current(inner, &sid).await else {
@@ -124,6 +137,7 @@ pub(super) async fn run(live: LiveDocuments, sid: String, mut socket: WebSocket)
     tokio::pin!(expiry);
     loop {
         tokio::select! {
+            () = admission.draining() => return SocketAdmission::going_away(&mut socket).await,
             () = &mut expiry => {
                 let refused = refusal(LiveError::TokenExpired, "the sync token has expired");
                 return finish(socket, refused).await;
@@ -162,7 +176,13 @@ pub(super) async fn run(live: LiveDocuments, sid: String, mut socket: WebSocket)
             incoming = socket.recv() => {
                 last_heard = Instant::now();
                 match incoming {
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                    Some(Err(e)) => {
+                        if let Some(frame) = sockets::refusal(&e) {
+                            sockets::close_with(socket, frame).await;
+                        }
+                        return;
+                    }
+                    Some(Ok(Message::Close(_))) | None => return,
                     Some(Ok(_)) => {}
                 }
             }

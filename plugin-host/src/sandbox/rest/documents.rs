@@ -1,11 +1,12 @@
 //! `/v1/Services/{IS}/Documents…` and document permissions.
 
 use axum::body::Bytes;
-use axum::extract::Path;
+use axum::extract::{Path, RawQuery};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use super::paging::Paging;
 use super::{if_match, Authed, Form};
 use crate::clock::now_ms;
 use crate::sandbox::documents::{self, DocRow};
@@ -57,6 +58,41 @@ pub async fn create(
     }
     updated(&sb, &doc);
     answer(&sb, StatusCode::CREATED, &doc)
+}
+
+/// `GET …/Documents`: the live documents, a page at a time.
+pub async fn list(
+    Authed(sb): Authed,
+    Path(service): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, SandboxError> {
+    let path = format!("/v1/Services/{service}/Documents");
+    check_service(&sb, &service, &path)?;
+    let paging = Paging::read(&Form::query(query.as_deref())?)?;
+    let rows = sb
+        .db()
+        .call(move |c| {
+            Ok(documents::list(
+                c,
+                &service,
+                paging.page_size,
+                paging.page,
+                now_ms(),
+            ))
+        })
+        .await??;
+    let account = &sb.ids().account_sid;
+    let docs = rows
+        .iter()
+        .map(|d| d.to_json(account, sb.base_url()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let meta = paging.meta(
+        "documents",
+        &format!("{}{path}", sb.base_url()),
+        &[],
+        rows.len(),
+    );
+    Ok(Json(serde_json::json!({ "documents": docs, "meta": meta })).into_response())
 }
 
 pub async fn fetch(

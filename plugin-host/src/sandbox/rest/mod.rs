@@ -12,6 +12,7 @@ mod rooms;
 pub mod serverless;
 pub mod sync_services;
 mod tasks;
+mod workers;
 
 use std::sync::Arc;
 
@@ -34,7 +35,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/Rooms", get(rooms::list).post(rooms::create))
         .route("/v1/Rooms/{sid}", get(rooms::fetch).post(rooms::update))
-        .route("/v1/Services/{service}/Documents", post(documents::create))
+        .route(
+            "/v1/Services/{service}/Documents",
+            get(documents::list).post(documents::create),
+        )
         .route(
             "/v1/Services/{service}/Documents/{sid}",
             get(documents::fetch)
@@ -53,6 +57,7 @@ pub fn router() -> Router<AppState> {
             "/v1/Workspaces/{ws}/Tasks/{sid}/Reservations",
             get(reservations::list),
         )
+        .route("/v1/Workspaces/{ws}/Workers/{sid}", get(workers::fetch))
         .route(
             "/v1/Accounts/{account}/Tokens/validate",
             post(iam::validate),

@@ -3,8 +3,11 @@
 //! disconnecting everyone. The rooms' store only hears when a room becomes occupied or empty
 //! ([`Occupancy`]), which drives its timeouts.
 //!
-//! The lock is never held across an `.await`; every socket has its own bounded queue, and a
-//! socket that cannot keep up is disconnected rather than slowing its room down.
+//! The lock is never held across an `.await`; every socket has its own bounded queue. A message
+//! a participant sends (relayed, or a track change) that finds a receiver's queue full is
+//! refused to the sender ([`RelayError::Busy`]), who is then disconnected: a flood never costs
+//! the receiver its connection. The hub's own messages (joined, left) to a full queue disconnect
+//! that receiver, which has stopped reading.
 
 use chat_to_video::protocol::{
     DisconnectReason, Participant, ServerMessage, TrackChange, TrackName, TrackState,
@@ -98,6 +101,8 @@ pub struct Admission {
 pub enum RelayError {
     #[error("no participant with that sid in this room")]
     UnknownTarget,
+    #[error("the receiver's queue is full")]
+    Busy,
 }
 
 pub struct Hub {
@@ -216,11 +221,11 @@ impl Hub {
             .get(room_sid)
             .and_then(|members| members.iter().find(|m| m.sid == to))
             .ok_or(RelayError::UnknownTarget)?;
-        deliver(target, message);
-        Ok(())
+        offer(target, message).map_err(|_| RelayError::Busy)
     }
 
-    /// Records a track change of `from` and tells the others.
+    /// Records a track change of `from` and tells the others; `false` when a receiver's queue was
+    /// full (the sender is flooding).
     pub fn track(
         &self,
         room_sid: &str,
@@ -228,13 +233,13 @@ impl Hub {
         change: TrackChange,
         name: TrackName,
         stream: Option<String>,
-    ) {
+    ) -> bool {
         let mut inner = self.lock();
         let Some(members) = inner.rooms.get_mut(room_sid) else {
-            return;
+            return true;
         };
         let Some(member) = members.iter_mut().find(|m| m.sid == from) else {
-            return;
+            return true;
         };
         let kind = name.kind();
         match change {
@@ -266,13 +271,18 @@ impl Hub {
                     .enabled = enabled;
             }
         }
-        broadcast(members, from, || ServerMessage::Track {
-            from: from.to_owned(),
-            change,
-            kind,
-            name,
-            stream: stream.clone(),
-        });
+        let mut delivered = true;
+        for m in members.iter().filter(|m| m.sid != from) {
+            let message = ServerMessage::Track {
+                from: from.to_owned(),
+                change,
+                kind,
+                name,
+                stream: stream.clone(),
+            };
+            delivered &= offer(m, message).is_ok();
+        }
+        delivered
     }
 
     /// Disconnects everyone in the room and refuses later joins. Returns how many were there.
@@ -292,7 +302,16 @@ impl Hub {
     }
 }
 
-/// Queues a message; a member whose queue is full is told it lost the connection.
+/// Queues a message a participant sent; a full queue refuses it (the sender pays for it).
+fn offer(member: &Member, message: ServerMessage) -> Result<(), ()> {
+    match member.mailbox.tx.try_send(message) {
+        Ok(()) | Err(mpsc::error::TrySendError::Closed(_)) => Ok(()),
+        Err(mpsc::error::TrySendError::Full(_)) => Err(()),
+    }
+}
+
+/// Queues one of the hub's own messages; a member whose queue is full has stopped reading and is
+/// told it lost the connection.
 fn deliver(member: &Member, message: ServerMessage) {
     if let Err(mpsc::error::TrySendError::Full(_)) = member.mailbox.tx.try_send(message) {
         tracing::warn!(participant = %member.sid, "signaling queue full; disconnecting");
@@ -307,160 +326,4 @@ fn broadcast(members: &[Member], except: &str, message: impl Fn() -> ServerMessa
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    type Rx = (mpsc::Receiver<ServerMessage>, Arc<Kick>);
-
-    fn mailbox() -> (Mailbox, Rx) {
-        let (tx, rx) = mpsc::channel(QUEUE);
-        let kick = Arc::new(Kick::default());
-        (
-            Mailbox {
-                tx,
-                kick: kick.clone(),
-            },
-            (rx, kick),
-        )
-    }
-
-    fn member(hub: &Hub, room: &str, id: &str, max: u32) -> (Admission, Rx) {
-        let (mb, rx) = mailbox();
-        (hub.join(room, id, max, mb).unwrap(), rx)
-    }
-
-    fn kicked(rx: &Rx) -> Option<DisconnectReason> {
-        *rx.1.reason.lock().unwrap()
-    }
-
-    /// A hub and the occupancy changes it reported, as `+RM…` / `-RM…`.
-    fn recording_hub() -> (Hub, Arc<Mutex<Vec<String>>>) {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        let hub = Hub::new(Box::new(move |room, change| {
-            let sign = if change == Occupancy::Occupied {
-                '+'
-            } else {
-                '-'
-            };
-            log.lock().unwrap().push(format!("{sign}{room}"));
-        }));
-        (hub, seen)
-    }
-
-    fn hub() -> Hub {
-        recording_hub().0
-    }
-
-    #[test]
-    fn admission_replacement_and_limit() {
-        let hub = hub();
-        let (a, mut a_rx) = member(&hub, "RM1", "alice", 2);
-        assert!(a.others.is_empty());
-        let (b, _b_rx) = member(&hub, "RM1", "bob", 2);
-        assert_eq!(b.others[0].identity, "alice");
-        assert!(matches!(
-            a_rx.0.try_recv(),
-            Ok(ServerMessage::ParticipantJoined { .. })
-        ));
-        assert_eq!(kicked(&a_rx), None);
-        assert_eq!(
-            hub.join("RM1", "carol", 2, mailbox().0).unwrap_err(),
-            DisconnectReason::RoomFull
-        );
-        // Same identity as alice: allowed at the limit, and alice is told why she goes.
-        let (a2, _a2_rx) = member(&hub, "RM1", "alice", 2);
-        assert_eq!(a2.replaced.as_deref(), Some(a.participant_sid.as_str()));
-        assert_eq!(kicked(&a_rx), Some(DisconnectReason::DuplicateIdentity));
-        assert_eq!(hub.count("RM1"), 2);
-    }
-
-    #[test]
-    fn occupancy_changes_only_on_the_first_arrival_and_the_last_departure() {
-        let (hub, seen) = recording_hub();
-        let (a, _a_rx) = member(&hub, "RM1", "alice", 5);
-        let (b, _b_rx) = member(&hub, "RM1", "bob", 5);
-        // A replacement (same identity) keeps the room occupied.
-        let (b2, _b2_rx) = member(&hub, "RM1", "bob", 5);
-        assert_eq!(*seen.lock().unwrap(), ["+RM1"]);
-        assert!(hub.leave("RM1", &a.participant_sid));
-        assert!(!hub.leave("RM1", &b.participant_sid), "replaced already");
-        assert_eq!(*seen.lock().unwrap(), ["+RM1"]);
-        assert!(hub.leave("RM1", &b2.participant_sid));
-        assert_eq!(*seen.lock().unwrap(), ["+RM1", "-RM1"]);
-        let (_c, _c_rx) = member(&hub, "RM1", "carol", 5);
-        assert_eq!(*seen.lock().unwrap(), ["+RM1", "-RM1", "+RM1"]);
-        // Completing is not an occupancy change: the room is over.
-        hub.complete("RM1");
-        assert_eq!(*seen.lock().unwrap(), ["+RM1", "-RM1", "+RM1"]);
-    }
-
-    #[test]
-    fn completed_rooms_refuse_joins() {
-        let hub = hub();
-        let (_a, a_rx) = member(&hub, "RM1", "alice", 5);
-        assert_eq!(hub.complete("RM1"), 1);
-        assert_eq!(kicked(&a_rx), Some(DisconnectReason::RoomCompleted));
-        assert_eq!(
-            hub.join("RM1", "bob", 5, mailbox().0).unwrap_err(),
-            DisconnectReason::RoomCompleted
-        );
-    }
-
-    #[test]
-    fn a_full_queue_disconnects_the_slow_member() {
-        let hub = hub();
-        let (a, a_rx) = member(&hub, "RM1", "alice", 5);
-        let (b, _b_rx) = member(&hub, "RM1", "bob", 5);
-        for _ in 0..QUEUE {
-            let msg = ServerMessage::Answer {
-                from: b.participant_sid.clone(),
-                sdp: "v=0".into(),
-            };
-            hub.relay("RM1", &a.participant_sid, msg).unwrap();
-        }
-        assert_eq!(kicked(&a_rx), Some(DisconnectReason::Network));
-    }
-
-    #[test]
-    fn relay_stays_inside_the_room() {
-        let hub = hub();
-        let (_a, _a_rx) = member(&hub, "RM1", "alice", 5);
-        let (x, _x_rx) = member(&hub, "RM2", "mallory", 5);
-        let msg = ServerMessage::Answer {
-            from: "PAx".into(),
-            sdp: "v=0".into(),
-        };
-        assert_eq!(
-            hub.relay("RM1", &x.participant_sid, msg),
-            Err(RelayError::UnknownTarget)
-        );
-    }
-
-    #[test]
-    fn track_state_is_remembered_for_late_joiners() {
-        let hub = hub();
-        let (a, _a_rx) = member(&hub, "RM1", "alice", 5);
-        hub.track(
-            "RM1",
-            &a.participant_sid,
-            TrackChange::Published,
-            TrackName::Microphone,
-            Some("s".into()),
-        );
-        hub.track(
-            "RM1",
-            &a.participant_sid,
-            TrackChange::Disabled,
-            TrackName::Microphone,
-            None,
-        );
-        let (b, _b_rx) = member(&hub, "RM1", "bob", 5);
-        let tracks = &b.others[0].tracks;
-        assert_eq!(tracks.len(), 1);
-        assert!(!tracks[0].enabled);
-        assert_eq!(tracks[0].stream.as_deref(), Some("s"));
-        assert!(hub.leave("RM1", &a.participant_sid));
-        assert!(!hub.leave("RM1", &a.participant_sid));
-    }
-}
+mod tests;

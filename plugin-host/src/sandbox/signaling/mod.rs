@@ -23,6 +23,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::edge::sockets::SocketAdmission;
 pub use crate::tokens::TokenVerifier;
 
 /// The route, in axum's syntax.
@@ -59,13 +60,22 @@ pub struct SignalingConfig {
     pub ping_interval: Duration,
     /// The `join` message must arrive within this.
     pub join_timeout: Duration,
+    /// Relayed messages (offers, answers, candidates, track changes) one participant may send in
+    /// a burst, and how many per second it gets back: a sender beyond it is disconnected, never
+    /// the receiver it floods.
+    pub relay_burst: u32,
+    pub relay_per_sec: f64,
 }
 
 impl Default for SignalingConfig {
     fn default() -> Self {
         SignalingConfig {
             ping_interval: Duration::from_secs(15),
-            join_timeout: Duration::from_secs(10),
+            join_timeout: crate::edge::sockets::AUTH_DEADLINE,
+            // Well under the receiver's queue (`hub::QUEUE`), well over what a browser sends
+            // (a few dozen candidates and a handful of descriptions per peer).
+            relay_burst: 120,
+            relay_per_sec: 20.0,
         }
     }
 }
@@ -120,11 +130,16 @@ impl Signaling {
     }
 }
 
+/// Largest frame and message read: four times the protocol's limit, so an oversized message gets
+/// an error that keeps the socket; anything larger is refused from the frame's header.
+pub const MAX_FRAME_BYTES: usize = 4 * chat_to_video::protocol::MAX_MESSAGE_BYTES;
+
 async fn upgrade(
     State(signaling): State<Signaling>,
     Path(room): Path<String>,
+    admission: SocketAdmission,
     ws: WebSocketUpgrade,
 ) -> Response {
-    ws.max_message_size(4 * chat_to_video::protocol::MAX_MESSAGE_BYTES)
-        .on_upgrade(move |socket| session::run(signaling, room, socket))
+    SocketAdmission::limit(ws, MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| session::run(signaling, room, socket, admission))
 }

@@ -1,8 +1,11 @@
 //! One participant's signaling socket: the `join` handshake, then relaying, keepalive and
-//! token expiry until the participant leaves or is disconnected.
+//! token expiry until the participant leaves or is disconnected. A participant that relays
+//! faster than its allowance (`SignalingConfig::relay_burst`, `relay_per_sec`), or into a queue
+//! that is full, is disconnected itself: a flood never costs the receiver its connection.
 
-use super::hub::{Kick, Mailbox, QUEUE};
+use super::hub::{Kick, Mailbox, RelayError, QUEUE};
 use super::{Inner, RoomInfo, Signaling};
+use crate::edge::sockets::{self, First, SocketAdmission};
 use crate::tokens::now_secs;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use chat_to_video::protocol::{ClientMessage, DisconnectReason, ServerMessage, MAX_MESSAGE_BYTES};
@@ -54,20 +57,55 @@ fn parse(text: &str) -> Result<ClientMessage, &'static str> {
     serde_json::from_str(text).map_err(|_| "malformed message: expected a JSON signaling message")
 }
 
-/// Waits for the `join` message.
-async fn await_join(socket: &mut WebSocket, timeout: Duration) -> Option<String> {
-    let first = tokio::time::timeout(timeout, socket.recv())
-        .await
-        .ok()??
-        .ok()?;
-    match first {
-        Message::Text(text) => match parse(text.as_str()) {
-            Ok(ClientMessage::Join { token }) => Some(token),
-            _ => None,
+/// Waits for the `join` message: the token, or the close frame a broken limit deserves.
+async fn await_join(
+    socket: &mut WebSocket,
+    timeout: Duration,
+) -> Result<String, Option<CloseFrame>> {
+    match sockets::first_message(socket, timeout).await {
+        First::Message(Message::Text(text)) => match parse(text.as_str()) {
+            Ok(ClientMessage::Join { token }) => Ok(token),
+            _ => Err(None),
         },
-        _ => None,
+        First::Refused(frame) => Err(Some(frame)),
+        First::Message(_) | First::TimedOut | First::Gone => Err(None),
     }
 }
+
+/// A participant's allowance of relayed messages: a token bucket.
+struct Allowance {
+    tokens: f64,
+    burst: f64,
+    per_sec: f64,
+    at: Instant,
+}
+
+impl Allowance {
+    fn new(burst: u32, per_sec: f64) -> Allowance {
+        Allowance {
+            tokens: f64::from(burst),
+            burst: f64::from(burst),
+            per_sec,
+            at: Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() * self.per_sec;
+        self.tokens = (self.tokens + refill).min(self.burst);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Close code for a sender disconnected for flooding (policy violation).
+const FLOODING: u16 = 1008;
 
 /// Checks the token and the room; on success the room and the identity.
 async fn admit(
@@ -93,21 +131,31 @@ async fn admit(
     Ok((room, access.identity, access.expires_at))
 }
 
-pub(super) async fn run(signaling: Signaling, room_sid: String, mut socket: WebSocket) {
+pub(super) async fn run(
+    signaling: Signaling,
+    room_sid: String,
+    mut socket: WebSocket,
+    mut edge: SocketAdmission,
+) {
     let inner = &signaling.inner;
-    let Some(token) = await_join(&mut socket, inner.config.join_timeout).await else {
-        let _ = refuse(
-            &mut socket,
-            "the first message must be {\"type\":\"join\",\"token\":…}",
-        )
-        .await;
-        disconnect(socket, DisconnectReason::TokenInvalid).await;
-        return;
+    let token = match await_join(&mut socket, inner.config.join_timeout).await {
+        Ok(token) => token,
+        Err(Some(frame)) => return sockets::close_with(socket, frame).await,
+        Err(None) => {
+            let _ = refuse(
+                &mut socket,
+                "the first message must be {\"type\":\"join\",\"token\":…}",
+            )
+            .await;
+            disconnect(socket, DisconnectReason::TokenInvalid).await;
+            return;
+        }
     };
     let (room, identity, expires_at) = match admit(inner, &room_sid, &token).await {
         Ok(admitted) => admitted,
         Err(reason) => return disconnect(socket, reason).await,
     };
+    edge.authenticated();
     let (tx, rx) = mpsc::channel(QUEUE);
     let kick = Arc::new(Kick::default());
     let mailbox = Mailbox {
@@ -139,6 +187,8 @@ pub(super) async fn run(signaling: Signaling, room_sid: String, mut socket: WebS
             rx,
             kick: &kick,
             expires_at,
+            allowance: Allowance::new(inner.config.relay_burst, inner.config.relay_per_sec),
+            admission: &mut edge,
         }
         .serve()
         .await
@@ -154,6 +204,25 @@ pub(super) async fn run(signaling: Signaling, room_sid: String, mut socket: WebS
         Ended::Left => {
             let _ = socket.send(Message::Close(None)).await;
         }
+        Ended::Refused(frame) => sockets::close_with(socket, frame).await,
+        Ended::Flooding => {
+            metrics::counter!("c2v_signaling_senders_disconnected_total").increment(1);
+            tracing::warn!(room = %room.sid, participant = %sid, "relaying too fast; disconnected");
+            let _ = refuse(
+                &mut socket,
+                "too many messages: this participant is disconnected",
+            )
+            .await;
+            let frame = CloseFrame {
+                code: FLOODING,
+                reason: "too many messages".into(),
+            };
+            sockets::close_with(socket, frame).await;
+        }
+        Ended::ShuttingDown => {
+            let _ = send(&mut socket, &DisconnectReason::Network.to_message()).await;
+            SocketAdmission::going_away(&mut socket).await;
+        }
     }
     tracing::info!(room = %room.sid, participant = %sid, "participant disconnected");
 }
@@ -166,6 +235,12 @@ enum Ended {
     Expired,
     /// The hub removed the participant.
     Kicked(DisconnectReason),
+    /// A frame broke a limit or the protocol.
+    Refused(CloseFrame),
+    /// Relayed beyond its allowance, or into a full queue.
+    Flooding,
+    /// The host is shutting down.
+    ShuttingDown,
 }
 
 struct Connected<'a> {
@@ -176,6 +251,8 @@ struct Connected<'a> {
     rx: mpsc::Receiver<ServerMessage>,
     kick: &'a Kick,
     expires_at: u64,
+    allowance: Allowance,
+    admission: &'a mut SocketAdmission,
 }
 
 impl Connected<'_> {
@@ -191,6 +268,7 @@ impl Connected<'_> {
                 // The hub fires the kick before it drops the queue: look at it first.
                 biased;
                 reason = self.kick.fired() => return Ended::Kicked(reason),
+                () = self.admission.draining() => return Ended::ShuttingDown,
                 () = &mut expiry => return Ended::Expired,
                 outgoing = self.rx.recv() => {
                     let Some(message) = outgoing else {
@@ -223,7 +301,11 @@ impl Connected<'_> {
                         }
                         Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
                         Some(Ok(Message::Close(_))) => return Ended::Left,
-                        None | Some(Err(_)) => return Ended::Lost,
+                        Some(Err(e)) => return match sockets::refusal(&e) {
+                            Some(frame) => Ended::Refused(frame),
+                            None => Ended::Lost,
+                        },
+                        None => return Ended::Lost,
                     }
                 }
             }
@@ -248,10 +330,14 @@ impl Connected<'_> {
                     return (!refuse(self.socket, "track kind does not match its name").await)
                         .then_some(Ended::Lost);
                 }
-                self.inner
+                if !self.allowance.take() {
+                    return Some(Ended::Flooding);
+                }
+                let delivered = self
+                    .inner
                     .hub
                     .track(self.room_sid, self.sid, change, name, stream);
-                return None;
+                return (!delivered).then_some(Ended::Flooding);
             }
             Ok(ClientMessage::Offer { to, sdp }) => (
                 to,
@@ -276,10 +362,16 @@ impl Connected<'_> {
             ),
         };
         let (to, message) = relayed;
-        if self.inner.hub.relay(self.room_sid, &to, message).is_err() {
-            return (!refuse(self.socket, "no participant with that sid in this room").await)
-                .then_some(Ended::Lost);
+        if !self.allowance.take() {
+            return Some(Ended::Flooding);
         }
-        None
+        match self.inner.hub.relay(self.room_sid, &to, message) {
+            Ok(()) => None,
+            Err(RelayError::Busy) => Some(Ended::Flooding),
+            Err(RelayError::UnknownTarget) => {
+                (!refuse(self.socket, "no participant with that sid in this room").await)
+                    .then_some(Ended::Lost)
+            }
+        }
     }
 }

@@ -79,3 +79,22 @@ function dropStatus(src) {
 const initialIdentity = new URLSearchParams(location.search).get("identity") ?? "";
 ReactDOM.render(h(App, { store, onSignedIn, initialIdentity }), document.getElementById("root"));
 window.sandboxDesk = { store, flex };
+
+// The sandbox has no authentication: when it listens beyond loopback (--allow-public-sandbox),
+// say so above everything else.
+export function exposureBanner(doc, info) {
+  if (!info?.exposed) return null;
+  const banner = doc.createElement("div");
+  banner.className = "exposure-warning";
+  banner.setAttribute("role", "alert");
+  banner.textContent =
+    `Warning: this sandbox listens on ${info.listen}, beyond this machine, and has no authentication: ` +
+    "anyone who can reach it can act as any agent.";
+  doc.body.prepend(banner);
+  return banner;
+}
+
+fetch("/sandbox/exposure")
+  .then((r) => (r.ok ? r.json() : null))
+  .then((info) => exposureBanner(document, info))
+  .catch(() => {});

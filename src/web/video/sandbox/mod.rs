@@ -3,16 +3,20 @@
 //! changes renegotiate from either side. Microphone mute is `track.enabled = false` plus a
 //! track message; camera off and screen share stop are unpublish (stop + remove + renegotiate)
 //! plus a track message, so the other side sees them either way.
+//!
+//! Here: joining, the socket, the peers and closing; local media is in [`local`], and what
+//! signaling says is handled in [`messages`].
 
+mod local;
+mod messages;
 mod peer;
 mod socket;
 
 use super::table::Table;
 use super::{
-    emit, media, on_share_ended, ConnectOptions, DisconnectReason, EventSink, TrackName,
-    VideoError, VideoEvent,
+    emit, media, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError, VideoEvent,
 };
-use crate::protocol::{ClientMessage, ServerMessage, TrackChange, TrackState};
+use crate::protocol::ClientMessage;
 use gloo_events::EventListener;
 use peer::Peer;
 use socket::Socket;
@@ -41,35 +45,6 @@ struct Local {
     camera: RefCell<Option<MediaStreamTrack>>,
     screen_stream: MediaStream,
     screen: RefCell<Option<(MediaStreamTrack, EventListener)>>,
-}
-
-impl Local {
-    fn tracks(&self) -> Vec<(TrackName, MediaStreamTrack, MediaStream)> {
-        let mut all = Vec::new();
-        if let Some(t) = self.microphone.borrow().clone() {
-            all.push((TrackName::Microphone, t, media::same_stream(&self.stream)));
-        }
-        if let Some(t) = self.camera.borrow().clone() {
-            all.push((TrackName::Camera, t, media::same_stream(&self.stream)));
-        }
-        if let Some((t, _)) = self.screen.borrow().as_ref() {
-            all.push((
-                TrackName::Screen,
-                media::same_track(t),
-                media::same_stream(&self.screen_stream),
-            ));
-        }
-        all
-    }
-
-    fn stop(&self) {
-        media::stop_stream(&self.stream);
-        self.microphone.borrow_mut().take();
-        self.camera.borrow_mut().take();
-        if let Some((t, _)) = self.screen.borrow_mut().take() {
-            t.stop();
-        }
-    }
 }
 
 struct Inner {
@@ -152,96 +127,6 @@ impl SandboxRoom {
         }
     }
 
-    pub fn local_stream(&self) -> MediaStream {
-        media::same_stream(&self.inner.local.stream)
-    }
-
-    pub fn microphone_enabled(&self) -> bool {
-        self.inner
-            .local
-            .microphone
-            .borrow()
-            .as_ref()
-            .is_some_and(MediaStreamTrack::enabled)
-    }
-
-    pub fn set_microphone(&self, enabled: bool) {
-        let Some(track) = self.inner.local.microphone.borrow().clone() else {
-            return;
-        };
-        track.set_enabled(enabled);
-        let change = if enabled {
-            TrackChange::Enabled
-        } else {
-            TrackChange::Disabled
-        };
-        self.inner.track_message(change, TrackName::Microphone);
-    }
-
-    pub fn camera_enabled(&self) -> bool {
-        self.inner.local.camera.borrow().is_some()
-    }
-
-    pub async fn set_camera(&self, enabled: bool) -> Result<(), VideoError> {
-        let inner = &self.inner;
-        if enabled == self.camera_enabled() {
-            return Ok(());
-        }
-        if enabled {
-            let captured = media::user_media(true, false).await?;
-            let track = media::first_track(&captured, "video")
-                .ok_or_else(|| VideoError::Devices("NotFoundError".into()))?;
-            if inner.phase.get() == Phase::Closed {
-                track.stop();
-                return Ok(());
-            }
-            inner.local.stream.add_track(&track);
-            *inner.local.camera.borrow_mut() = Some(media::same_track(&track));
-            inner.publish(TrackName::Camera, &track, &inner.local.stream);
-        } else {
-            let track = inner.local.camera.borrow_mut().take();
-            if let Some(track) = track {
-                inner.unpublish(TrackName::Camera);
-                track.stop();
-                inner.local.stream.remove_track(&track);
-            }
-        }
-        Ok(())
-    }
-
-    pub fn sharing_screen(&self) -> bool {
-        self.inner.local.screen.borrow().is_some()
-    }
-
-    pub async fn start_screen_share(&self) -> Result<Option<MediaStreamTrack>, VideoError> {
-        if self.sharing_screen() {
-            return Ok(self
-                .inner
-                .local
-                .screen
-                .borrow()
-                .as_ref()
-                .map(|(t, _)| media::same_track(t)));
-        }
-        let Some(track) = media::display_media().await? else {
-            return Ok(None);
-        };
-        let inner = &self.inner;
-        if inner.phase.get() == Phase::Closed {
-            track.stop();
-            return Ok(None);
-        }
-        let ended = on_share_ended(&track, inner, Inner::stop_screen, |i| &i.events);
-        inner.local.screen_stream.add_track(&track);
-        *inner.local.screen.borrow_mut() = Some((media::same_track(&track), ended));
-        inner.publish(TrackName::Screen, &track, &inner.local.screen_stream);
-        Ok(Some(track))
-    }
-
-    pub fn stop_screen_share(&self) {
-        self.inner.stop_screen();
-    }
-
     pub fn disconnect(&self) {
         self.inner.close(None);
     }
@@ -261,45 +146,6 @@ impl Inner {
                 inner.send(message);
             }
         })
-    }
-
-    fn track_message(&self, change: TrackChange, name: TrackName) {
-        let stream = (change == TrackChange::Published).then(|| match name {
-            TrackName::Screen => self.local.screen_stream.id(),
-            _ => self.local.stream.id(),
-        });
-        self.send(ClientMessage::Track {
-            change,
-            kind: name.kind(),
-            name,
-            stream,
-        });
-    }
-
-    /// Tells the room first (so receivers can name the track), then adds it everywhere.
-    fn publish(&self, name: TrackName, track: &MediaStreamTrack, stream: &MediaStream) {
-        self.track_message(TrackChange::Published, name);
-        for peer in self.peers.borrow().values() {
-            peer.add(name, track, stream);
-        }
-    }
-
-    fn unpublish(&self, name: TrackName) {
-        for peer in self.peers.borrow().values() {
-            peer.remove(name);
-        }
-        self.track_message(TrackChange::Unpublished, name);
-    }
-
-    /// Returns whether a share was running.
-    fn stop_screen(&self) -> bool {
-        let Some((track, _listener)) = self.local.screen.borrow_mut().take() else {
-            return false;
-        };
-        self.unpublish(TrackName::Screen);
-        track.stop();
-        self.local.screen_stream.remove_track(&track);
-        true
     }
 
     fn open(self: &Rc<Self>, url: &str) -> Result<(), JsValue> {
@@ -354,171 +200,6 @@ impl Inner {
             .borrow_mut()
             .insert(remote.to_owned(), peer.clone());
         Some(peer)
-    }
-
-    fn add_local_tracks(&self, peer: &Peer) {
-        for (name, track, stream) in self.local.tracks() {
-            peer.add(name, &track, &stream);
-        }
-    }
-
-    fn remote_track(&self, from: &str, track: MediaStreamTrack, stream: Option<String>) {
-        let name = if track.kind() == "audio" {
-            TrackName::Microphone
-        } else {
-            stream
-                .and_then(|s| self.streams.borrow().get(from)?.get(&s).copied())
-                .unwrap_or(TrackName::Camera)
-        };
-        emit(
-            &self.events,
-            VideoEvent::TrackAdded {
-                participant: from.to_owned(),
-                name,
-                track,
-            },
-        );
-    }
-
-    fn remember(&self, participant: &str, tracks: &[TrackState]) {
-        let mut streams = self.streams.borrow_mut();
-        let known = streams.get_or_default(participant);
-        for t in tracks {
-            if let Some(s) = &t.stream {
-                known.insert(s.clone(), t.name);
-            }
-        }
-    }
-
-    fn on_message(self: &Rc<Self>, message: ServerMessage) {
-        match message {
-            ServerMessage::Joined {
-                participant_sid,
-                participants,
-                ..
-            } => self.on_joined(participant_sid, participants),
-            ServerMessage::ParticipantJoined { participant } => {
-                self.remember(&participant.sid, &participant.tracks);
-                emit(
-                    &self.events,
-                    VideoEvent::ParticipantJoined {
-                        sid: participant.sid,
-                        identity: participant.identity,
-                    },
-                );
-            }
-            ServerMessage::ParticipantLeft { sid } => {
-                self.peers.borrow_mut().remove(&sid);
-                self.streams.borrow_mut().remove(&sid);
-                emit(&self.events, VideoEvent::ParticipantLeft { sid });
-            }
-            ServerMessage::Offer { from, sdp } => {
-                let existing = self.peers.borrow().contains_key(&from);
-                let Some(peer) = self.peer(&from) else { return };
-                let weak = Rc::downgrade(self);
-                let new_peer = peer.clone();
-                peer.offer(&sdp, move || {
-                    if let (false, Some(inner)) = (existing, weak.upgrade()) {
-                        inner.add_local_tracks(&new_peer);
-                    }
-                });
-            }
-            ServerMessage::Answer { from, sdp } => {
-                if let Some(peer) = self.peers.borrow().get(&from) {
-                    peer.answer(&sdp);
-                }
-            }
-            ServerMessage::Candidate { from, candidate } => {
-                if let Some(peer) = self.peers.borrow().get(&from) {
-                    peer.candidate(&candidate);
-                }
-            }
-            ServerMessage::Track {
-                from,
-                change,
-                name,
-                stream,
-                ..
-            } => self.on_track_message(from, change, name, stream),
-            ServerMessage::Error { message } => {
-                web_sys::console::warn_2(&"signaling refused a message:".into(), &message.into());
-            }
-            ServerMessage::Disconnected { reason, .. } => self.close(Some(reason)),
-        }
-    }
-
-    fn on_joined(self: &Rc<Self>, me: String, participants: Vec<crate::protocol::Participant>) {
-        let was = self.phase.replace(Phase::Connected);
-        *self.me.borrow_mut() = me;
-        // Name our tracks before any offer carries them.
-        for (name, track, _) in self.local.tracks() {
-            self.track_message(TrackChange::Published, name);
-            if name == TrackName::Microphone && !track.enabled() {
-                self.track_message(TrackChange::Disabled, name);
-            }
-        }
-        for p in participants {
-            self.remember(&p.sid, &p.tracks);
-            emit(
-                &self.events,
-                VideoEvent::ParticipantJoined {
-                    sid: p.sid.clone(),
-                    identity: p.identity.clone(),
-                },
-            );
-            for t in p.tracks.iter().filter(|t| !t.enabled) {
-                emit(
-                    &self.events,
-                    VideoEvent::TrackSwitched {
-                        participant: p.sid.clone(),
-                        name: t.name,
-                        enabled: false,
-                    },
-                );
-            }
-            // The newcomer offers: adding tracks triggers negotiation.
-            if let Some(peer) = self.peer(&p.sid) {
-                self.add_local_tracks(&peer);
-            }
-        }
-        match was {
-            Phase::Reconnecting(_) => emit(&self.events, VideoEvent::Reconnected),
-            _ => {
-                if let Some((resolve, _)) = self.joining.borrow_mut().take() {
-                    let _ = resolve.call0(&JsValue::UNDEFINED);
-                }
-            }
-        }
-    }
-
-    fn on_track_message(
-        &self,
-        from: String,
-        change: TrackChange,
-        name: TrackName,
-        stream: Option<String>,
-    ) {
-        let event = match change {
-            TrackChange::Published => {
-                if let Some(s) = stream {
-                    self.streams
-                        .borrow_mut()
-                        .get_or_default(&from)
-                        .insert(s, name);
-                }
-                return;
-            }
-            TrackChange::Unpublished => VideoEvent::TrackRemoved {
-                participant: from,
-                name,
-            },
-            TrackChange::Enabled | TrackChange::Disabled => VideoEvent::TrackSwitched {
-                participant: from,
-                name,
-                enabled: change == TrackChange::Enabled,
-            },
-        };
-        emit(&self.events, event);
     }
 
     fn on_socket_closed(self: &Rc<Self>) {

@@ -119,16 +119,8 @@ function attributeText(value) {
   return JSON.stringify(value);
 }
 
-/** The customer's post-call rating (`videoRating: {rating, comment?}`), as text. */
-export function ratingText(value) {
-  if (!value || typeof value !== "object" || typeof value.rating !== "number") return null;
-  const comment = typeof value.comment === "string" && value.comment !== "" ? ` · “${value.comment}”` : "";
-  return `${"★".repeat(Math.max(0, Math.min(5, value.rating)))} ${value.rating}/5${comment}`;
-}
-
 export function TaskInfo({ task }) {
   const entries = Object.entries(task.attributes);
-  const rating = ratingText(task.attributes.videoRating);
   const rows = [
     ["Task", task.taskSid],
     ["Status", task.taskStatus],
@@ -140,7 +132,6 @@ export function TaskInfo({ task }) {
     { className: "task-info", "aria-label": "Task info" },
     h("h3", null, "Task info"),
     h("dl", null, rows.map(([k, v]) => [h("dt", { key: `${k}-k` }, k), h("dd", { key: `${k}-v` }, v)])),
-    rating ? h("p", { className: "video-rating", "data-video-rating": task.attributes.videoRating.rating }, "Video call rating: ", rating) : null,
     h("h4", null, "Attributes"),
     h(
       "dl",

@@ -8,11 +8,10 @@
 //! sids as {sid}, sorted, once each], "errors": [...], "specs": DIR}`
 //! (`{"skipped": REASON}` without the specs). It stops when stdin closes.
 
-#[path = "../tests/common/oai.rs"]
-mod oai;
-#[path = "../tests/common/proxy.rs"]
-#[allow(dead_code)]
-mod proxy;
+/// The tests' `common` module, as far as the checker needs it.
+mod common;
+
+use common::{oai, proxy};
 
 use std::io::BufRead as _;
 

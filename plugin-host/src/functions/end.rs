@@ -1,0 +1,161 @@
+//! `complete-room` (Flex token): ends the task's video session, found by `taskSid`,
+//! `DocumentSid` or `roomSid` (whichever the caller knows; the code does not need to be valid
+//! any more): the room is completed, the code refused from then on, every open page told.
+//! `reason` says why (`wrapped_up` by default; the plugin sends `completed`, `transferred` or
+//! `ended_by_agent` as the agent's action was).
+
+use axum::extract::State;
+use axum::Json;
+use chat_to_video::api::{param, Endpoint, SuccessResponse};
+use chat_to_video::attributes::VideoAttributes;
+use chat_to_video::session::EndReason;
+use chat_to_video::sid::is_sid;
+
+use super::agent::INVALID_DOCUMENT;
+use super::assignment::{require_assignment, HELD_OR_DONE};
+use super::error::FnError;
+use super::inputs::{flex_agent, FlexAgent};
+use super::room_index;
+use super::rooms;
+use super::session_store::{self, Stored};
+use super::task_attrs::check_task_sid;
+use crate::app::AppState;
+use crate::params::Params;
+
+/// The ends an agent's action can cause.
+const AGENT_REASONS: [EndReason; 5] = [
+    EndReason::WrappedUp,
+    EndReason::Completed,
+    EndReason::Transferred,
+    EndReason::Canceled,
+    EndReason::EndedByAgent,
+];
+
+pub async fn complete_room(
+    State(state): State<AppState>,
+    p: Params,
+) -> Result<Json<SuccessResponse>, FnError> {
+    let agent = flex_agent(&state, &p).await?;
+    let task_param = p.non_empty(param::TASK_SID);
+    let room_param = p.non_empty(param::ROOM_SID);
+    let doc_param = p.non_empty(param::DOCUMENT_SID);
+    if task_param.is_none() && room_param.is_none() && doc_param.is_none() {
+        return Err(FnError::Missing {
+            endpoint: Endpoint::CompleteRoom.name(),
+            keys: vec![(
+                param::ROOM_SID,
+                "the room to complete (or taskSid, or DocumentSid)",
+            )],
+        });
+    }
+    if let Some(task) = task_param {
+        check_task_sid(task)?;
+    }
+    if doc_param.is_some_and(|d| !is_sid(d, "ET")) {
+        return Err(FnError::Forbidden(INVALID_DOCUMENT));
+    }
+    if room_param.is_some_and(|r| !is_sid(r, "RM")) {
+        return Err(FnError::BadRequest(
+            "roomSid must be RM followed by 32 hex digits".into(),
+        ));
+    }
+    let reason = match p.non_empty(param::REASON) {
+        None => EndReason::WrappedUp,
+        Some(r) => EndReason::from_wire(r)
+            .filter(|r| AGENT_REASONS.contains(r))
+            .ok_or_else(|| {
+                FnError::BadRequest(
+                    "reason must be wrapped_up, completed, transferred, canceled or ended_by_agent"
+                        .into(),
+                )
+            })?,
+    };
+
+    // Whatever names the session: the document, the task's attributes, the room's index.
+    let mut checked_task = None;
+    let mut stored = match doc_param {
+        Some(doc) => session_store::fetch(&state, doc).await?,
+        None => None,
+    };
+    if stored.is_none() {
+        if let Some(task) = task_param {
+            require_assignment(&state, &agent, task, HELD_OR_DONE).await?;
+            checked_task = Some(task.to_owned());
+            stored = session_of_task(&state, task).await?;
+        }
+    }
+    let mut room_task = None;
+    if stored.is_none() {
+        if let Some(room) = room_param {
+            let task = room_index::task_of(&state, room)
+                .await?
+                .ok_or(FnError::NotAssigned)?;
+            require_assignment(&state, &agent, &task, HELD_OR_DONE).await?;
+            stored = match room_index::document_of(&state, room).await? {
+                Some(doc) => session_store::fetch(&state, &doc).await?,
+                None => None,
+            };
+            room_task = Some(task);
+        }
+    }
+    match stored {
+        Some(stored) => {
+            if checked_task.as_deref() != Some(stored.session.task.as_str())
+                && room_task.as_deref() != Some(stored.session.task.as_str())
+            {
+                require_assignment(&state, &agent, &stored.session.task, HELD_OR_DONE).await?;
+            }
+            // A room other than the session's must be the caller's too.
+            if let Some(room) = room_param.filter(|r| stored.session.room.as_deref() != Some(*r)) {
+                require_room(&state, &agent, room).await?;
+                rooms::complete_idempotent(&state, room).await?;
+            }
+            end(&state, stored, reason).await?;
+        }
+        None => match (room_param, room_task) {
+            // The session document is gone (long expired): the room can still be completed.
+            (Some(room), Some(_)) => rooms::complete_idempotent(&state, room).await?,
+            (Some(room), None) => {
+                require_room(&state, &agent, room).await?;
+                rooms::complete_idempotent(&state, room).await?;
+            }
+            // Nothing live is left to end.
+            (None, _) if checked_task.is_some() => {}
+            (None, _) => return Err(FnError::Forbidden(INVALID_DOCUMENT)),
+        },
+    }
+    Ok(Json(SuccessResponse { success: true }))
+}
+
+async fn end(state: &AppState, stored: Stored, reason: EndReason) -> Result<(), FnError> {
+    session_store::end(state, stored, reason).await.map(drop)
+}
+
+/// The session the task's attributes name, if its document is still there.
+async fn session_of_task(state: &AppState, task_sid: &str) -> Result<Option<Stored>, FnError> {
+    let task = match state
+        .twilio
+        .fetch_task(&state.workspace_sid, task_sid)
+        .await
+    {
+        Ok(t) => t,
+        // TaskRouter deletes completed tasks: then there is nothing to find by task.
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    match VideoAttributes::from_json(&task.task.attributes).sync_document {
+        Some(doc) => Ok(session_store::fetch(state, &doc)
+            .await?
+            .filter(|s| s.session.task == task_sid)),
+        None => Ok(None),
+    }
+}
+
+/// The room's task (through its index) must be held by the caller; a room without an index is
+/// refused like a task that is not theirs.
+async fn require_room(state: &AppState, agent: &FlexAgent, room_sid: &str) -> Result<(), FnError> {
+    let task = room_index::task_of(state, room_sid)
+        .await?
+        .ok_or(FnError::NotAssigned)?;
+    require_assignment(state, agent, &task, HELD_OR_DONE).await
+}

@@ -1,0 +1,91 @@
+//! After the call, over HTTP against the real binary in sandbox mode: the rating's ticket and value
+//! checks, and a room completed by its sid alone or timed out retiring its code.
+
+mod common;
+
+use common::{assert_code_refused, Service};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ratings_check_ticket_and_value() {
+    let svc = Service::start(&[]);
+    let room = svc.room("alice").await;
+    let (_, v) = svc
+        .call_json("client-get-video-token", &[("code", &room.code)])
+        .await;
+    let ticket = v["feedback_ticket"].as_str().unwrap();
+    for bad in ["0", "6", "x", "4.5"] {
+        let (status, _) = svc
+            .call_json("submit-rating", &[("ticket", ticket), ("rating", bad)])
+            .await;
+        assert_eq!(status, 400, "{bad}");
+    }
+    let long = "é".repeat(1001);
+    let (status, _) = svc
+        .call_json(
+            "submit-rating",
+            &[("ticket", ticket), ("rating", "3"), ("comment", &long)],
+        )
+        .await;
+    assert_eq!(status, 400);
+    // A video token is not a ticket; a ticket from elsewhere neither.
+    for bad_ticket in [v["token"].as_str().unwrap(), "x.y.z"] {
+        let (status, body) = svc
+            .call_json("submit-rating", &[("ticket", bad_ticket), ("rating", "3")])
+            .await;
+        assert_eq!(status, 403);
+        assert!(body["error"].is_string());
+    }
+    assert!(svc
+        .task_attributes("alice", &room.task)
+        .await
+        .get("videoRating")
+        .is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completing_by_room_sid_alone_also_retires_the_code() {
+    let svc = Service::start(&[]);
+    let room = svc.room("alice").await;
+    let token = &room.token;
+    let (status, _) = svc
+        .call_json("complete-room", &[("Token", token), ("roomSid", &room.sid)])
+        .await;
+    assert_eq!(status, 200);
+    assert_code_refused(&svc, &room.code, Some("wrapped_up"), "a completed room's").await;
+    // An unknown room is refused like someone else's: nothing says whether it exists.
+    let (status, body) = svc
+        .call(
+            "complete-room",
+            &[
+                ("Token", token),
+                ("roomSid", "RM00000000000000000000000000000000"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, body.as_str()),
+        (403, Some("Forbidden: this task is not assigned to you")),
+        "an unknown room"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_that_timed_out_retires_the_code() {
+    let svc = Service::start(&[
+        ("SANDBOX_MINUTE_SECS", "0.2"),
+        ("VIDEO_UNUSED_ROOM_TIMEOUT", "1"),
+    ]);
+    let room = svc.room("alice").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let (status, _) = svc
+        .call_json("client-get-video-token", &[("code", &room.code)])
+        .await;
+    assert_eq!(status, 403);
+    let (status, body) = svc
+        .call_json(
+            "agent-get-token",
+            &[("Token", &room.token), ("DocumentSid", &room.doc)],
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+}

@@ -1,0 +1,95 @@
+//! Every text the feature shows or sends, by its `manager.strings` key, with its English
+//! default: one line each. The template's keys come first, then this feature's own.
+
+/// Writes the [`Text`] enum, `Text::ALL`, `key()` and `default_text()` from one list.
+macro_rules! texts {
+    ($($(#[$meta:meta])* $variant:ident = $key:literal => $default:expr),+ $(,)?) => {
+        /// Every text the feature shows or sends.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Text {
+            $($(#[$meta])* $variant),+
+        }
+
+        impl Text {
+            pub const ALL: [Text; [$($key),+].len()] = [$(Text::$variant),+];
+
+            /// The `manager.strings` key.
+            pub const fn key(self) -> &'static str {
+                match self {
+                    $(Text::$variant => $key),+
+                }
+            }
+
+            /// The English default.
+            pub const fn default_text(self) -> &'static str {
+                match self {
+                    $(Text::$variant => $default),+
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    // The template's keys.
+    FailedVideoLink = "PSFailedVideoLink" => "Unable to create the video room. Please try again.",
+    VideoRoom = "PSChatToVideoRoom" => "Video Room",
+    InviteMessage = "PSChatToVideoInviteMessage" => "Please join me using this unique video link: {{videoUrl}}",
+    SwitchToVideo = "PSChatToVideoSwitchToVideo" => "Switch to Video",
+    Connecting = "PSChatToVideoConnecting" => "Connecting...",
+    JoinVideoRoom = "PSChatToVideoJoinVideoRoom" => "Join Video Room",
+    Disconnect = "PSChatToVideoDisconnect" => "Disconnect",
+    LocalParticipant = "PSChatToVideoLocalParticipant" => "Local Participant",
+    RemoteParticipant = "PSChatToVideoRemoteParticipant" => "Remote Participant",
+    StopCamera = "PSChatToVideoStopCamera" => "Stop Camera",
+    StartCamera = "PSChatToVideoStartCamera" => "Start Camera",
+    // This feature's own.
+    Connected = "PSChatToVideoConnected" => "Connected to the video room.",
+    Disconnected = "PSChatToVideoDisconnected" => "You have left the video room.",
+    RoomEnded = "PSChatToVideoRoomEnded" => "The video room has ended.",
+    ConnectionLost = "PSChatToVideoConnectionLost" => "The connection to the video room was lost. Check your network and join again.",
+    AlreadyInAnotherRoom = "PSChatToVideoAlreadyInAnotherRoom" => "You are already in a video room on another task. Leave it first.",
+    AlreadyInThisRoom = "PSChatToVideoAlreadyInThisRoom" => "You are already in this video room.",
+    WrapupBlocked = "PSChatToVideoWrapupBlocked" => "Disconnect from the video room before wrapping up or completing this task.",
+    NoVideoRoom = "PSChatToVideoNoVideoRoom" => "This task has no video room yet. Send a video link first.",
+    TokenFailed = "PSChatToVideoTokenFailed" => "Unable to join the video room. Please try again.",
+    MediaUnavailable = "PSChatToVideoMediaUnavailable" => "Video calls are not available in this build of the plugin.",
+    DevicesUnavailable = "PSChatToVideoDevicesUnavailable" => "Camera or microphone unavailable. Check the browser's permissions and try again.",
+    ConnectFailed = "PSChatToVideoConnectFailed" => "Unable to connect to the video room. Please try again.",
+    Reconnecting = "PSChatToVideoReconnecting" => "Reconnecting...",
+    JoinedElsewhere = "PSChatToVideoJoinedElsewhere" => "You joined this video room in another window or on another device, so you were disconnected here.",
+    AccessExpired = "PSChatToVideoAccessExpired" => "Your access to the video room expired. Join again to continue.",
+    AccessInvalid = "PSChatToVideoAccessInvalid" => "The video service did not accept your access to this room. Join again to retry.",
+    RoomFull = "PSChatToVideoRoomFull" => "The video room is full.",
+    RoomNotFound = "PSChatToVideoRoomNotFound" => "The video room no longer exists.",
+    CustomerRating = "PSChatToVideoCustomerRating" => "Customer rating: {{rating}}/5",
+    // The session's life, in the agent's tab.
+    LinkExpired = "PSChatToVideoLinkExpired" => "The video link expired before the customer joined. Send a new link to try again.",
+    SessionEnded = "PSChatToVideoSessionEnded" => "This video session has ended. Send a new link to start another.",
+    SendNewLink = "PSChatToVideoSendNewLink" => "Send a new link",
+    NewLinkSent = "PSChatToVideoNewLinkSent" => "A new link was sent to the customer.",
+    EndForEveryone = "PSChatToVideoEndForEveryone" => "End call for everyone",
+    CallSummary = "PSChatToVideoCallSummary" => "Video call: {{duration}}",
+    CallNotStarted = "PSChatToVideoCallNotStarted" => "The video call did not start.",
+    RatingReceived = "PSChatToVideoRatingReceived" => "The customer rated the video call.",
+    WaitingForCustomer = "PSChatToVideoWaitingForCustomer" => "Waiting for the customer to join...",
+    Customer = "PSChatToVideoCustomer" => "Customer",
+    // The call's controls and what they announce (the tab and the customer page).
+    Mute = "PSChatToVideoMute" => "Mute",
+    Unmute = "PSChatToVideoUnmute" => "Unmute",
+    ShareScreen = "PSChatToVideoShareScreen" => "Share screen",
+    StopSharing = "PSChatToVideoStopSharing" => "Stop sharing",
+    Leave = "PSChatToVideoLeave" => "Leave",
+    PersonJoined = "PSChatToVideoPersonJoined" => "{{name}} joined the call.",
+    PersonLeft = "PSChatToVideoPersonLeft" => "{{name}} left the call.",
+    PersonBack = "PSChatToVideoPersonBack" => "{{name}} is back in the call.",
+    PersonMuted = "PSChatToVideoPersonMuted" => "{{name}} muted their microphone.",
+    PersonUnmuted = "PSChatToVideoPersonUnmuted" => "{{name}} unmuted their microphone.",
+    PersonCameraOff = "PSChatToVideoPersonCameraOff" => "{{name}} turned their camera off.",
+    PersonCameraOn = "PSChatToVideoPersonCameraOn" => "{{name}} turned their camera on.",
+    PersonSharing = "PSChatToVideoPersonSharing" => "{{name}} is sharing their screen.",
+    PersonStoppedSharing = "PSChatToVideoPersonStoppedSharing" => "{{name}} stopped sharing their screen.",
+    Muted = "PSChatToVideoMuted" => "Muted",
+    CameraOff = "PSChatToVideoCameraOff" => "Camera off",
+    MutedCameraOff = "PSChatToVideoMutedCameraOff" => "Muted, camera off",
+}

@@ -1,0 +1,131 @@
+//! The customer page's call: Join (`client-get-video-token`, keeping this tab's seat, then
+//! connecting), the call screen (room events that arrive before it are kept for it), and the
+//! post-call page with why the call ended and the rating.
+
+use super::api::{self, ApiError};
+use super::{focus, rating, seat, Page};
+use crate::api::{param, Endpoint, VideoTokenResponse};
+use crate::customer::{over_text, CodeAnswer};
+use crate::strings::Strings;
+use crate::web::video::call::{Call, CallSetup, Controls, Names};
+use crate::web::video::{ConnectOptions, DisconnectReason, Room, VideoEvent};
+use std::rc::{Rc, Weak};
+use wasm_bindgen_futures::spawn_local;
+
+impl Page {
+    pub(super) fn join(self: &Rc<Self>) {
+        let Some(code) = self.code.borrow().clone() else {
+            return;
+        };
+        self.set_wait_status("Connecting...", false);
+        let weak = Rc::downgrade(self);
+        spawn_local(async move {
+            let seat = seat::held(&code);
+            let mut params = vec![(param::CODE, code.clone())];
+            if let Some(s) = seat {
+                params.push((param::SEAT, s.to_string()));
+            }
+            let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let answer: Result<VideoTokenResponse, ApiError> =
+                api::call(Endpoint::ClientGetVideoToken, &params).await;
+            let Some(page) = weak.upgrade() else { return };
+            let grant = match answer {
+                Ok(grant) => grant,
+                Err(ApiError::Answer(CodeAnswer::AgentNotConnected)) => {
+                    return page.set_wait_status(crate::api::AGENT_NOT_CONNECTED, false)
+                }
+                Err(e) => return page.refused(code, e),
+            };
+            seat::keep(&code, grant.seat);
+            *page.ticket.borrow_mut() = Some(grant.feedback_ticket.clone());
+            let names = Names::Agent {
+                identity: grant.agent_identity.clone(),
+                name: grant.agent_name.clone(),
+            };
+            let options = ConnectOptions {
+                token: grant.token,
+                provider: grant.provider,
+                room_sid: grant.room_sid,
+                signaling_url: grant.signaling_url,
+                ice: grant.ice,
+                assets_base: api::origin(),
+            };
+            let events_to: Weak<Page> = Rc::downgrade(&page);
+            drop(page);
+            let connected = Room::connect(
+                options,
+                Rc::new(move |event| {
+                    if let Some(page) = events_to.upgrade() {
+                        page.on_room(event);
+                    }
+                }),
+            )
+            .await;
+            let Some(page) = weak.upgrade() else { return };
+            match connected {
+                Ok(room) => page.in_call(room, names),
+                Err(e) => {
+                    page.show_wait();
+                    page.set_wait_status(e.message(), true);
+                }
+            }
+        });
+    }
+
+    pub(super) fn in_call(self: &Rc<Self>, room: Room, names: Names) {
+        let early: Vec<VideoEvent> = self.pending.borrow_mut().drain(..).collect();
+        self.reset();
+        let s = self.section("in-call");
+        let weak = Rc::downgrade(self);
+        let setup = CallSetup {
+            strings: Strings::default(),
+            controls: Controls {
+                screen_share: true,
+                leave: true,
+            },
+            names,
+        };
+        let call = Call::new(room, &s, setup, move || {
+            if let Some(page) = weak.upgrade() {
+                page.ended(None);
+            }
+        });
+        let _ = call.first_control().focus();
+        *self.call.borrow_mut() = Some(call);
+        for event in early {
+            self.on_room(event);
+        }
+    }
+
+    pub(super) fn on_room(self: &Rc<Self>, event: VideoEvent) {
+        let call = self.call.borrow().clone();
+        let Some(call) = call else {
+            self.pending.borrow_mut().push(event);
+            return;
+        };
+        if let VideoEvent::Disconnected { reason } = event {
+            return match reason {
+                // Another tab or device took this seat: say so, with a way back.
+                Some(DisconnectReason::DuplicateIdentity) => self.seat_taken(),
+                other => self.ended(other),
+            };
+        }
+        call.apply(&event);
+    }
+
+    pub(super) fn ended(self: &Rc<Self>, reason: Option<DisconnectReason>) {
+        self.reset();
+        let ticket = self.ticket.borrow().clone();
+        self.ended_by_room
+            .set(reason == Some(DisconnectReason::RoomCompleted) && self.over.get().is_none());
+        let why = match (reason, self.over.get()) {
+            // The room was completed because the session ended: say why it ended.
+            (Some(DisconnectReason::RoomCompleted), Some(over)) => Some(over_text(over)),
+            (Some(r), _) => Some(crate::customer::end_reason_text(r)),
+            (None, _) => None,
+        };
+        let (listeners, heading) = rating::render(&self.root, why, ticket);
+        self.listeners.borrow_mut().extend(listeners);
+        focus(&heading);
+    }
+}

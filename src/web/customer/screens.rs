@@ -1,0 +1,129 @@
+//! The customer page's screens besides the wait and the call: asking for a code (with what was
+//! wrong with the last one), the service being unreachable (with "Try again"), a session that is
+//! over (why, for good), this tab's seat taken by another tab or device (with a way back), and
+//! which of them a refusal from the service leads to.
+
+use super::api::ApiError;
+use super::{focus, Page, INVALID_CODE_TEXT};
+use crate::code;
+use crate::customer::{over_text, too_many_attempts_text, CodeAnswer};
+use crate::session::EndReason;
+use crate::web::video::dom::{button, el, set_role, text};
+use gloo_events::{EventListener, EventListenerOptions};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlFormElement, HtmlInputElement};
+
+const UNREACHABLE_TEXT: &str = "The service could not be reached. Please try again.";
+const SEAT_TAKEN_TEXT: &str = "You joined from another tab or device.";
+
+impl Page {
+    pub(super) fn ask_for_code(self: &Rc<Self>, problem: Option<&str>) {
+        self.reset();
+        let s = self.section("enter-code");
+        let _ = s.append_child(&text("h2", "", "Join a video call"));
+        let error = text("p", "ctv-error", problem.unwrap_or(""));
+        set_role(&error, "code-error");
+        let _ = error.set_attribute("role", "alert");
+        let form: HtmlFormElement = el("form", "ctv-code-form").unchecked_into();
+        let label = text("label", "", "Your code");
+        let _ = label.set_attribute("for", "ctv-code");
+        let input: HtmlInputElement = el("input", "").unchecked_into();
+        input.set_id("ctv-code");
+        input.set_name("code");
+        input.set_autocomplete("off");
+        let _ = input.set_attribute("inputmode", "text");
+        if problem.is_some() {
+            let _ = input.set_attribute("aria-describedby", "ctv-code-error");
+            error.set_id("ctv-code-error");
+        }
+        let submit = text("button", "ctv-button", "Continue");
+        let _ = submit.set_attribute("type", "submit");
+        for child in [&label as &HtmlElement, &input, &submit] {
+            let _ = form.append_child(child);
+        }
+        let _ = s.append_child(&error);
+        let _ = s.append_child(&form);
+        let weak = Rc::downgrade(self);
+        let field = input.clone();
+        let listener = EventListener::new_with_options(
+            &form,
+            "submit",
+            EventListenerOptions::enable_prevent_default(),
+            move |event| {
+                event.prevent_default();
+                let code = field.value().trim().to_owned();
+                if !code::plausible(&code) {
+                    error.set_text_content(Some("A code is 4 to 64 letters and digits."));
+                    focus(&field);
+                    return;
+                }
+                if let Some(page) = weak.upgrade() {
+                    page.check(code);
+                }
+            },
+        );
+        self.listeners.borrow_mut().push(listener);
+        focus(&input);
+    }
+
+    pub(super) fn unreachable(self: &Rc<Self>, code: String) {
+        self.reset();
+        let s = self.section("unreachable");
+        let _ = s.append_child(&text("p", "ctv-error", UNREACHABLE_TEXT));
+        let weak = Rc::downgrade(self);
+        let (retry, listener) = button("Try again", "retry", move || {
+            if let Some(page) = weak.upgrade() {
+                page.check(code.clone());
+            }
+        });
+        let _ = s.append_child(&retry);
+        self.listeners.borrow_mut().push(listener);
+        focus(&retry);
+    }
+
+    /// The session cannot be joined any more: say why, for good.
+    pub(super) fn session_over(self: &Rc<Self>, reason: EndReason) {
+        self.over.set(Some(reason));
+        self.reset();
+        let s = self.section("session-over");
+        let _ = s.append_child(&text("h2", "", "Video call"));
+        let why = text("p", "ctv-status", over_text(reason));
+        set_role(&why, "over-reason");
+        let _ = why.set_attribute("role", "status");
+        let _ = s.append_child(&why);
+        focus(&why);
+    }
+
+    /// What an answer that is not a token means for this page.
+    pub(super) fn refused(self: &Rc<Self>, code: String, e: ApiError) {
+        match e {
+            ApiError::Answer(CodeAnswer::Over(reason)) => self.session_over(reason),
+            ApiError::Answer(CodeAnswer::TooManyAttempts { retry_after_secs }) => {
+                self.ask_for_code(Some(&too_many_attempts_text(retry_after_secs)))
+            }
+            ApiError::Answer(CodeAnswer::InvalidCode) => self.ask_for_code(Some(INVALID_CODE_TEXT)),
+            _ => self.unreachable(code),
+        }
+    }
+
+    pub(super) fn seat_taken(self: &Rc<Self>) {
+        self.reset();
+        let s = self.section("seat-taken");
+        let why = text("p", "ctv-status", SEAT_TAKEN_TEXT);
+        set_role(&why, "seat-taken-reason");
+        let _ = why.set_attribute("role", "status");
+        let _ = s.append_child(&why);
+        let weak = Rc::downgrade(self);
+        let (back, listener) = button("Use this tab instead", "rejoin", move || {
+            if let Some(page) = weak.upgrade() {
+                page.show_wait();
+                page.set_wait_status("Connecting...", false);
+                page.join();
+            }
+        });
+        let _ = s.append_child(&back);
+        self.listeners.borrow_mut().push(listener);
+        focus(&back);
+    }
+}

@@ -1,0 +1,146 @@
+//! The customer page from a code to Join: checking the code with `client-get-sync-token`, the
+//! waiting screen, and the live session document, which says as it happens whether the agent is
+//! still to come, is here, or the session is over (also once the call has ended).
+
+use super::api::{self, ApiError};
+use super::live::{self, LiveUpdate, Subscription};
+use super::{Page, Waiting};
+use crate::api::{param, Endpoint, SyncTokenResponse};
+use crate::customer::{agent_here_text, over_text, waiting_text, Wait};
+use crate::session::EndReason;
+use crate::web::video::dom::{button, el, set_role, text};
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+
+impl Page {
+    /// Validates the code with the server, then waits for the agent.
+    pub(super) fn check(self: &Rc<Self>, code: String) {
+        self.reset();
+        let s = self.section("checking");
+        let _ = s.append_child(&text("p", "ctv-status", "Checking your code..."));
+        let weak = Rc::downgrade(self);
+        spawn_local(async move {
+            let answer: Result<SyncTokenResponse, ApiError> =
+                api::call(Endpoint::ClientGetSyncToken, &[(param::CODE, &code)]).await;
+            let Some(page) = weak.upgrade() else { return };
+            match answer {
+                Ok(sync) => page.wait(code, sync),
+                Err(e) => page.refused(code, e),
+            }
+        });
+    }
+
+    pub(super) fn wait(self: &Rc<Self>, code: String, sync: SyncTokenResponse) {
+        *self.code.borrow_mut() = Some(code.clone());
+        self.show_wait();
+        let weak = Rc::downgrade(self);
+        let on_update: live::OnUpdate = Rc::new(move |update| {
+            if let Some(page) = weak.upgrade() {
+                page.on_live(update);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        Subscription::start(sync, api::origin(), on_update, move |sub| {
+            if let Some(page) = weak.upgrade() {
+                *page.live.borrow_mut() = Some(sub);
+            }
+        });
+    }
+
+    /// The waiting screen, for the code the page holds.
+    pub(super) fn show_wait(self: &Rc<Self>) {
+        let code = self.code.borrow().clone().unwrap_or_default();
+        self.reset();
+        let s = self.section("waiting");
+        let _ = s.append_child(&text("h2", "", "Video call"));
+        let line = el("p", "ctv-code-line");
+        let _ = line.append_child(&text("span", "", "Your code: "));
+        let shown = text("strong", "", &code);
+        set_role(&shown, "code");
+        let _ = line.append_child(&shown);
+        let _ = s.append_child(&line);
+        let status = text("p", "ctv-status", &waiting_text(None));
+        set_role(&status, "wait-status");
+        let _ = status.set_attribute("role", "status");
+        let _ = status.set_attribute("aria-live", "polite");
+        let weak = Rc::downgrade(self);
+        let (join, listener) = button("Join Video Room", "join", move || {
+            if let Some(page) = weak.upgrade() {
+                page.join();
+            }
+        });
+        join.set_disabled(true);
+        let _ = s.append_child(&status);
+        let _ = s.append_child(&join);
+        self.listeners.borrow_mut().push(listener);
+        *self.waiting.borrow_mut() = Some(Waiting { status, join });
+    }
+
+    pub(super) fn set_wait_status(&self, words: &str, can_join: bool) {
+        if let Some(w) = self.waiting.borrow().as_ref() {
+            w.status.set_text_content(Some(words));
+            w.join.set_disabled(!can_join);
+        }
+    }
+
+    pub(super) fn on_live(self: &Rc<Self>, update: LiveUpdate) {
+        match update {
+            LiveUpdate::Data(session) => match Wait::from_session(&session) {
+                Wait::Over(reason) => {
+                    self.over.set(Some(reason));
+                    // In a call the room's own end says it; anywhere else, say it now.
+                    if self.call.borrow().is_none() && !self.on_post_call() {
+                        self.session_over(reason);
+                    } else if self.ended_by_room.get() {
+                        // The room's end arrived before the session's: say why it ended.
+                        self.set_end_reason(over_text(reason));
+                    }
+                }
+                Wait::ForAgent { agent } => {
+                    self.set_wait_status(&waiting_text(agent.as_deref()), false)
+                }
+                Wait::AgentHere { agent } => {
+                    let was_disabled = self
+                        .waiting
+                        .borrow()
+                        .as_ref()
+                        .is_some_and(|w| w.join.disabled());
+                    self.set_wait_status(&agent_here_text(&agent), true);
+                    // The agent arrived: Join is the next thing to do.
+                    if was_disabled {
+                        if let Some(w) = self.waiting.borrow().as_ref() {
+                            let _ = w.join.focus();
+                        }
+                    }
+                }
+            },
+            LiveUpdate::Removed => {
+                if self.call.borrow().is_none() && !self.on_post_call() {
+                    self.session_over(EndReason::Expired);
+                }
+            }
+            LiveUpdate::Completed => {}
+            LiveUpdate::Failed => {
+                self.live.borrow_mut().take();
+                self.set_wait_status(
+                    "The service could not be reached. Please reload the page to try again.",
+                    false,
+                );
+            }
+        }
+    }
+
+    pub(super) fn set_end_reason(&self, why: &str) {
+        if let Ok(Some(el)) = self.root.query_selector("[data-role=end-reason]") {
+            el.set_text_content(Some(why));
+        }
+    }
+
+    pub(super) fn on_post_call(&self) -> bool {
+        self.root
+            .query_selector("[data-role=post-call]")
+            .ok()
+            .flatten()
+            .is_some()
+    }
+}

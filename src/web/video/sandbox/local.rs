@@ -1,0 +1,175 @@
+//! The sandbox room's local media: the captured camera and microphone, mute, camera off and on,
+//! the screen share, and publishing them to every peer with the track messages that name them.
+
+use super::{Inner, Local, Peer, Phase, SandboxRoom};
+use crate::protocol::{ClientMessage, TrackChange};
+use crate::web::video::{media, on_share_ended, TrackName, VideoError};
+use web_sys::{MediaStream, MediaStreamTrack};
+
+impl Local {
+    pub(super) fn tracks(&self) -> Vec<(TrackName, MediaStreamTrack, MediaStream)> {
+        let mut all = Vec::new();
+        if let Some(t) = self.microphone.borrow().clone() {
+            all.push((TrackName::Microphone, t, media::same_stream(&self.stream)));
+        }
+        if let Some(t) = self.camera.borrow().clone() {
+            all.push((TrackName::Camera, t, media::same_stream(&self.stream)));
+        }
+        if let Some((t, _)) = self.screen.borrow().as_ref() {
+            all.push((
+                TrackName::Screen,
+                media::same_track(t),
+                media::same_stream(&self.screen_stream),
+            ));
+        }
+        all
+    }
+
+    pub(super) fn stop(&self) {
+        media::stop_stream(&self.stream);
+        self.microphone.borrow_mut().take();
+        self.camera.borrow_mut().take();
+        if let Some((t, _)) = self.screen.borrow_mut().take() {
+            t.stop();
+        }
+    }
+}
+
+impl SandboxRoom {
+    pub fn local_stream(&self) -> MediaStream {
+        media::same_stream(&self.inner.local.stream)
+    }
+
+    pub fn microphone_enabled(&self) -> bool {
+        self.inner
+            .local
+            .microphone
+            .borrow()
+            .as_ref()
+            .is_some_and(MediaStreamTrack::enabled)
+    }
+
+    pub fn set_microphone(&self, enabled: bool) {
+        let Some(track) = self.inner.local.microphone.borrow().clone() else {
+            return;
+        };
+        track.set_enabled(enabled);
+        let change = if enabled {
+            TrackChange::Enabled
+        } else {
+            TrackChange::Disabled
+        };
+        self.inner.track_message(change, TrackName::Microphone);
+    }
+
+    pub fn camera_enabled(&self) -> bool {
+        self.inner.local.camera.borrow().is_some()
+    }
+
+    pub async fn set_camera(&self, enabled: bool) -> Result<(), VideoError> {
+        let inner = &self.inner;
+        if enabled == self.camera_enabled() {
+            return Ok(());
+        }
+        if enabled {
+            let captured = media::user_media(true, false).await?;
+            let track = media::first_track(&captured, "video")
+                .ok_or_else(|| VideoError::Devices("NotFoundError".into()))?;
+            if inner.phase.get() == Phase::Closed {
+                track.stop();
+                return Ok(());
+            }
+            inner.local.stream.add_track(&track);
+            *inner.local.camera.borrow_mut() = Some(media::same_track(&track));
+            inner.publish(TrackName::Camera, &track, &inner.local.stream);
+        } else {
+            let track = inner.local.camera.borrow_mut().take();
+            if let Some(track) = track {
+                inner.unpublish(TrackName::Camera);
+                track.stop();
+                inner.local.stream.remove_track(&track);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn sharing_screen(&self) -> bool {
+        self.inner.local.screen.borrow().is_some()
+    }
+
+    pub async fn start_screen_share(&self) -> Result<Option<MediaStreamTrack>, VideoError> {
+        if self.sharing_screen() {
+            return Ok(self
+                .inner
+                .local
+                .screen
+                .borrow()
+                .as_ref()
+                .map(|(t, _)| media::same_track(t)));
+        }
+        let Some(track) = media::display_media().await? else {
+            return Ok(None);
+        };
+        let inner = &self.inner;
+        if inner.phase.get() == Phase::Closed {
+            track.stop();
+            return Ok(None);
+        }
+        let ended = on_share_ended(&track, inner, Inner::stop_screen, |i| &i.events);
+        inner.local.screen_stream.add_track(&track);
+        *inner.local.screen.borrow_mut() = Some((media::same_track(&track), ended));
+        inner.publish(TrackName::Screen, &track, &inner.local.screen_stream);
+        Ok(Some(track))
+    }
+
+    pub fn stop_screen_share(&self) {
+        self.inner.stop_screen();
+    }
+}
+
+impl Inner {
+    pub(super) fn track_message(&self, change: TrackChange, name: TrackName) {
+        let stream = (change == TrackChange::Published).then(|| match name {
+            TrackName::Screen => self.local.screen_stream.id(),
+            _ => self.local.stream.id(),
+        });
+        self.send(ClientMessage::Track {
+            change,
+            kind: name.kind(),
+            name,
+            stream,
+        });
+    }
+
+    /// Tells the room first (so receivers can name the track), then adds it everywhere.
+    fn publish(&self, name: TrackName, track: &MediaStreamTrack, stream: &MediaStream) {
+        self.track_message(TrackChange::Published, name);
+        for peer in self.peers.borrow().values() {
+            peer.add(name, track, stream);
+        }
+    }
+
+    fn unpublish(&self, name: TrackName) {
+        for peer in self.peers.borrow().values() {
+            peer.remove(name);
+        }
+        self.track_message(TrackChange::Unpublished, name);
+    }
+
+    /// Returns whether a share was running.
+    fn stop_screen(&self) -> bool {
+        let Some((track, _listener)) = self.local.screen.borrow_mut().take() else {
+            return false;
+        };
+        self.unpublish(TrackName::Screen);
+        track.stop();
+        self.local.screen_stream.remove_track(&track);
+        true
+    }
+
+    pub(super) fn add_local_tracks(&self, peer: &Peer) {
+        for (name, track, stream) in self.local.tracks() {
+            peer.add(name, &track, &stream);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! The `twilio-video` SDK as the room sees it: `window.Twilio.Video` (loaded on demand from
+//! `<assets>/vendor/twilio-video.min.js`), the room, participant, track and publication objects
+//! it hands out, named local tracks built from captured ones, and its errors mapped to the typed
+//! reasons.
+
+use crate::web::video::{media, sdk, DisconnectReason, TrackName, VideoError};
+use wasm_bindgen::prelude::*;
+use web_sys::MediaStreamTrack;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Twilio.Video`
+    pub type Video;
+    #[wasm_bindgen(method, getter, js_name = isSupported)]
+    pub fn is_supported(this: &Video) -> bool;
+    #[wasm_bindgen(method, catch)]
+    pub fn connect(
+        this: &Video,
+        token: &str,
+        options: &JsValue,
+    ) -> Result<js_sys::Promise, JsValue>;
+
+    pub type SdkRoom;
+    #[wasm_bindgen(method)]
+    pub fn on(this: &SdkRoom, event: &str, listener: &js_sys::Function);
+    #[wasm_bindgen(method, js_name = removeListener)]
+    pub fn remove_listener(this: &SdkRoom, event: &str, listener: &js_sys::Function);
+    #[wasm_bindgen(method)]
+    pub fn disconnect(this: &SdkRoom);
+    #[wasm_bindgen(method, getter, js_name = localParticipant)]
+    pub fn local_participant(this: &SdkRoom) -> LocalParticipant;
+    #[wasm_bindgen(method, getter)]
+    pub fn participants(this: &SdkRoom) -> js_sys::Map;
+
+    pub type LocalParticipant;
+    #[wasm_bindgen(method, js_name = publishTrack)]
+    pub fn publish_track(this: &LocalParticipant, track: &LocalTrack) -> js_sys::Promise;
+    #[wasm_bindgen(method, js_name = unpublishTrack)]
+    pub fn unpublish_track(this: &LocalParticipant, track: &LocalTrack);
+
+    pub type LocalTrack;
+    #[wasm_bindgen(method)]
+    pub fn enable(this: &LocalTrack, enabled: bool);
+    #[wasm_bindgen(method)]
+    pub fn stop(this: &LocalTrack);
+
+    pub type Participant;
+    #[wasm_bindgen(method, getter)]
+    pub fn sid(this: &Participant) -> String;
+    #[wasm_bindgen(method, getter)]
+    pub fn identity(this: &Participant) -> String;
+
+    pub type RemoteTrack;
+    #[wasm_bindgen(method, getter)]
+    pub fn name(this: &RemoteTrack) -> String;
+    #[wasm_bindgen(method, getter)]
+    pub fn kind(this: &RemoteTrack) -> String;
+    #[wasm_bindgen(method, getter, js_name = mediaStreamTrack)]
+    pub fn media_stream_track(this: &RemoteTrack) -> MediaStreamTrack;
+
+    pub type Publication;
+    #[wasm_bindgen(method, getter, js_name = trackName)]
+    pub fn track_name(this: &Publication) -> String;
+    #[wasm_bindgen(method, getter)]
+    pub fn kind(this: &Publication) -> String;
+}
+
+/// The SDK, loading it first if needed.
+pub async fn load(assets_base: &str) -> Result<Video, VideoError> {
+    let src = format!(
+        "{}/vendor/twilio-video.min.js",
+        assets_base.trim_end_matches('/')
+    );
+    let video = sdk::load(&src, &["Twilio", "Video"])
+        .await
+        .map_err(|()| VideoError::SdkUnavailable)?;
+    Ok(video.unchecked_into())
+}
+
+pub fn name_of(name: &str, kind: &str) -> TrackName {
+    match name {
+        "screen" => TrackName::Screen,
+        "camera" => TrackName::Camera,
+        "microphone" => TrackName::Microphone,
+        _ if kind == "audio" => TrackName::Microphone,
+        _ => TrackName::Camera,
+    }
+}
+
+/// A TwilioError's code, mapped; anything else is `Other`.
+pub fn sdk_error(e: &JsValue) -> VideoError {
+    let code = js_sys::Reflect::get(e, &"code".into())
+        .ok()
+        .and_then(|c| c.as_f64());
+    match code.and_then(|c| DisconnectReason::from_code(c as u32)) {
+        Some(reason) => VideoError::Refused(reason),
+        None => VideoError::Other(media::error_name(e)),
+    }
+}
+
+/// Wraps a captured track as a named SDK track (`LocalAudioTrack`/`LocalVideoTrack`).
+pub fn local_track(
+    video: &Video,
+    track: &MediaStreamTrack,
+    name: TrackName,
+) -> Result<LocalTrack, VideoError> {
+    let class = if name == TrackName::Microphone {
+        "LocalAudioTrack"
+    } else {
+        "LocalVideoTrack"
+    };
+    let constructor: js_sys::Function = js_sys::Reflect::get(video, &class.into())
+        .ok()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or(VideoError::SdkUnavailable)?;
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"name".into(), &name.as_str().into());
+    let args = js_sys::Array::of2(track, &options);
+    js_sys::Reflect::construct(&constructor, &args)
+        .map(JsCast::unchecked_into)
+        .map_err(|e| sdk_error(&e))
+}
