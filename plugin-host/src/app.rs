@@ -86,7 +86,10 @@ pub fn app(state: AppState) -> Router {
     let exposure = state.sandbox.as_ref().map(|s| s.exposure.clone());
     let edge = state.settings.edge;
     let mut router = routes
-        .fallback_service(crate::assets::service(&state.settings.assets_dir))
+        .fallback_service(crate::plugin_bundle::with_bundle_caching(
+            crate::assets::service(&state.settings.assets_dir),
+            state.mode(),
+        ))
         .with_state(state);
     if let Some(exposure) = exposure {
         router = router.layer(axum::middleware::from_fn_with_state(

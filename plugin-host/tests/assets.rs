@@ -94,3 +94,57 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// `/plugins/{plugin}/{version}/bundle.js`: the site's copy of that version, immutable against
+/// Twilio, revalidated in the sandbox (where a version is rebuilt during development).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_versioned_bundle_is_cached_immutably_against_twilio_and_revalidated_in_the_sandbox() {
+    let twilio_env = [
+        ("ACCOUNT_SID", "AC00000000000000000000000000000001"),
+        ("AUTH_TOKEN", "token"),
+        ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
+        ("TWILIO_API_SECRET", "secret"),
+        ("TWILIO_FLEX_SYNC_SID", "IS00000000000000000000000000000001"),
+        (
+            "TWILIO_FLEX_WORKSPACE_SID",
+            "WS00000000000000000000000000000001",
+        ),
+    ];
+    for (env, cache) in [
+        (&[][..], plugin_host::plugin_bundle::REVALIDATE),
+        (&twilio_env[..], plugin_host::plugin_bundle::IMMUTABLE),
+    ] {
+        let svc = InProcess::start(&[], env).await;
+        let dir = svc
+            .state
+            .settings
+            .assets_dir
+            .join("plugins/plugin-chat-to-video/1.2.3");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("bundle.js"), "Twilio.Flex.Plugins.init(class {})").unwrap();
+        let resp = svc
+            .http
+            .get(svc.url("/plugins/plugin-chat-to-video/1.2.3/bundle.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["cache-control"], cache);
+        assert!(resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript"));
+        assert_eq!(
+            resp.text().await.unwrap(),
+            "Twilio.Flex.Plugins.init(class {})"
+        );
+        for missing in [
+            "/plugins/plugin-chat-to-video/9.9.9/bundle.js",
+            "/plugins/plugin-chat-to-video/..%2F1.2.3/bundle.js",
+        ] {
+            let resp = svc.http.get(svc.url(missing)).send().await.unwrap();
+            assert_eq!(resp.status(), 404, "{missing}");
+            assert!(resp.headers().get("cache-control").is_none());
+        }
+    }
+}

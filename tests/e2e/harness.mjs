@@ -20,7 +20,78 @@ export const paths = {
     process.env.PLUGIN_HOST_BIN ??
     path.join(repoRoot, "target/host/plugin-host"),
   nodeModules: path.join(repoRoot, "node_modules"),
+  /** `cargo xtask`'s binary (`cargo xtask test` passes its own); otherwise `cargo xtask` runs. */
+  xtask: process.env.XTASK_BIN,
+  /** `plugin-host/examples/openapi_proxy.rs`, built by `cargo test`; otherwise `cargo run`s it. */
+  openapiProxy: process.env.OPENAPI_PROXY_BIN,
 };
+
+/** The command line for `cargo xtask ARGS`. */
+function xtaskCommand(args) {
+  return paths.xtask ? [paths.xtask, args] : ["cargo", ["run", "--quiet", "--package", "xtask", "--", ...args]];
+}
+
+/**
+ * Runs `cargo xtask ARGS` in the repository and resolves with its exit code and output (stdout
+ * and stderr together), never rejecting on a non-zero exit.
+ */
+export function xtask(args, { env = {}, timeoutMs = 120_000 } = {}) {
+  const [program, argv] = xtaskCommand(args);
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, argv, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** `cargo xtask deploy --sandbox URL ARGS`, which must succeed; resolves with its output. */
+export async function deployInto(hostUrl, args = [], options = {}) {
+  const run = await xtask(["deploy", "--sandbox", hostUrl, ...args], options);
+  if (run.code !== 0) throw new Error(`cargo xtask deploy failed (${run.code}):\n${run.output}`);
+  return run.output;
+}
+
+/**
+ * Starts the recording proxy that checks every exchange against Twilio's OpenAPI specs, in front
+ * of `target`. `check()` resolves with its report (`{exchanges, log, operations, errors, specs}`);
+ * without the specs the proxy fails to start, saying how to provide them.
+ */
+export async function startOpenapiProxy(target) {
+  const argv = ["--target", target];
+  const [program, args] = paths.openapiProxy
+    ? [paths.openapiProxy, argv]
+    : ["cargo", ["run", "--quiet", "--package", "plugin-host", "--example", "openapi_proxy", "--", ...argv]];
+  const child = spawn(program, args, { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on("line", (line) => waiting.shift()?.(line));
+  const next = () => new Promise((resolve) => waiting.push(resolve));
+  const first = await Promise.race([
+    next(),
+    new Promise((_, reject) => child.once("exit", (code) => reject(new Error(`openapi_proxy exited (${code})`)))),
+  ]);
+  const m = /openapi-proxy listening on (\S+)/.exec(first);
+  if (!m) throw new Error(`openapi_proxy said ${first}`);
+  return {
+    url: m[1],
+    async check() {
+      const answer = next();
+      child.stdin.write("check\n");
+      return JSON.parse(await answer);
+    },
+    stop() {
+      child.stdin.end();
+      return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve)));
+    },
+  };
+}
 
 /** Flags for headless Chromium here: root, fake camera and microphone, closed network, loopback WebRTC. */
 export const CHROMIUM_ARGS = [

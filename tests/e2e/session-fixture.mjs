@@ -3,6 +3,7 @@
 // API, and the customer page opened from the link the agent sent, side by side.
 import assert from "node:assert/strict";
 import { after, afterEach, before } from "node:test";
+import { deployInto } from "./harness.mjs";
 import { launchVideoChromium, startSandbox } from "./video-fixture.mjs";
 
 export const canvas = (taskSid) => `.task-canvas[data-task-sid="${taskSid}"]`;
@@ -20,6 +21,8 @@ export function sessionSandbox(env = {}) {
 
   before(async () => {
     s.host = await startSandbox({ SESSION_SWEEP_SECS: "0.2", ...env });
+    // The desk loads what the account releases, as Flex does: release the plugin first.
+    await deployInto(s.host.url);
     browser = await launchVideoChromium();
   });
   after(async () => {

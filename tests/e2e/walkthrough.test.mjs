@@ -10,7 +10,7 @@ import { access, mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { launchChromium, paths, repoRoot, startHost } from "./harness.mjs";
+import { deployInto, launchChromium, paths, repoRoot, startHost } from "./harness.mjs";
 
 const SHOTS =
   process.env.UPDATE_SCREENSHOTS === "1"
@@ -53,6 +53,8 @@ before(async () => {
   await mkdir(SHOTS, { recursive: true });
   dataDir = await mkdtemp(path.join(os.tmpdir(), "c2v-walkthrough-"));
   host = await startHost({ dataDir, args: ["--ice-loopback-only", "true"] });
+  // The desk loads what the account releases, as Flex does: release the plugin first.
+  await deployInto(host.url);
   browser = await launchChromium();
 });
 

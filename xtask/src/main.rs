@@ -5,6 +5,7 @@
 mod bench;
 mod build;
 mod cmd;
+mod deploy;
 mod run;
 mod site;
 mod skips;
@@ -25,7 +26,9 @@ usage: cargo xtask <command>
   build [--release]  build the WebAssembly module, the plugin bundle, the site and the host
   run [--release] [host arguments...]
                      build, then start the host in sandbox mode and print its pages
-  bench              print sizes and load time of the plugin, and the host's benchmarks";
+  bench              print sizes and load time of the plugin, and the host's benchmarks
+  deploy [options]   publish and release the plugin in a Flex account (or a sandbox host);
+                     `cargo xtask deploy --help` lists the options";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         }
         "run" => run::run(&ws, rest),
         "bench" => bench::bench(&ws),
+        "deploy" => deploy::deploy(&ws, rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -1,5 +1,6 @@
-//! `cargo xtask run`: build, start the host in sandbox mode, wait until it listens,
-//! print the pages a person opens, and pass Ctrl-C on to the host.
+//! `cargo xtask run`: build, start the host in sandbox mode, wait until it listens, deploy the
+//! plugin into its sandbox (`cargo xtask deploy --sandbox`, so the desk loads the released
+//! version), print the pages a person opens, and pass Ctrl-C on to the host.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::CommandExt;
@@ -70,7 +71,12 @@ pub fn run(ws: &Workspace, args: &[String]) -> Result<()> {
         child.stderr.take().map(|s| echo(s, ready_tx, true)),
     ];
     if let Ok(ready) = ready_rx.recv() {
-        print_pages(ws, &ready);
+        let released = if ready.sandbox {
+            deploy_into(ws, &ready.url)
+        } else {
+            None
+        };
+        print_pages(ws, &ready, released.as_deref());
     }
     let status = child.wait()?;
     for pipe in pipes.into_iter().flatten() {
@@ -123,7 +129,25 @@ impl Ready {
     }
 }
 
-fn print_pages(ws: &Workspace, ready: &Ready) {
+/// Deploys the built plugin into the sandbox that just started; the URL the desk loads it from.
+/// A version already released there is fine; any other failure is reported and the host
+/// keeps running.
+fn deploy_into(ws: &Workspace, url: &str) -> Option<String> {
+    let options = crate::deploy::Options {
+        sandbox: Some(url.to_owned()),
+        allow_active: true,
+        ..crate::deploy::Options::default()
+    };
+    match crate::deploy::run(ws, &options) {
+        Ok(outcome) => outcome.plugin_url,
+        Err(err) => {
+            eprintln!("warning: the plugin was not deployed into the sandbox: {err}");
+            None
+        }
+    }
+}
+
+fn print_pages(ws: &Workspace, ready: &Ready, released: Option<&str>) {
     let url = &ready.url;
     let mode = if ready.sandbox { "sandbox" } else { "twilio" };
     println!("\nchat-to-video escalation is running ({mode}).");
@@ -132,10 +156,13 @@ fn print_pages(ws: &Workspace, ready: &Ready) {
             println!("  {label:<20} {url}/{path}");
         }
     }
-    println!(
-        "  {:<20} {url}/plugins/plugin-chat-to-video.js",
-        "Flex plugin bundle"
-    );
+    match released {
+        Some(plugin) => println!("  {:<20} {plugin} (released)", "Flex plugin bundle"),
+        None => println!(
+            "  {:<20} {url}/plugins/plugin-chat-to-video.js",
+            "Flex plugin bundle"
+        ),
+    }
     println!("The invite link adds ?code=… to the customer video page. Press Ctrl-C to stop.\n");
 }
 

@@ -68,6 +68,11 @@ pub fn assemble(ws: &Workspace) -> Result<()> {
             Step::File { from, to } => copy_file(&ws.path(from), &site.join(to))?,
         }
     }
+    // The bundle again at the URL that names its version, which a Flex release points at
+    // when the host serves the plugin (`cargo xtask deploy`).
+    let (name, version) = crate::workspace::plugin_manifest(ws)?;
+    let versioned = crate::workspace::versioned_bundle_path(&name, &version);
+    copy_file(&ws.bundle(), &site.join(versioned.trim_start_matches('/')))?;
     let count = gzip_tree(&site)?;
     println!("{count} files, each with a .gz");
     Ok(())

@@ -98,7 +98,13 @@ pub fn test(ws: &Workspace) -> Result<()> {
     }) && step(&mut report, "build: bundle, site, host", || {
         build::bundle(ws)?;
         site::assemble(ws)?;
-        build::host_binary(ws, HostProfile::Dev)
+        build::host_binary(ws, HostProfile::Dev)?;
+        // The recording proxy that checks the deploy's exchanges against Twilio's specs.
+        cargo_cmd(
+            ws,
+            &["build", "-p", "plugin-host", "--example", "openapi_proxy"],
+        )
+        .run()
     });
     const SHELL: &str = "shell build and embedded module (node --test pkg-shim/test)";
     const E2E: &str = "browser tests (node --test tests/e2e)";
@@ -114,6 +120,11 @@ pub fn test(ws: &Workspace) -> Result<()> {
             .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
             .env("CHAT_TO_VIDEO_SITE", ws.site())
             .env("PLUGIN_HOST_BIN", ws.host_binary())
+            .env("XTASK_BIN", std::env::current_exe()?)
+            .env(
+                "OPENAPI_PROXY_BIN",
+                ws.cargo_target.join("debug/examples/openapi_proxy"),
+            )
             .dir(&ws.path("tests/e2e"));
         suite(&mut report, E2E, e2e, suites::node_test);
     } else {

@@ -81,3 +81,25 @@ impl Workspace {
 pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
 }
+
+/// The Flex plugin's name and version, from `pkg-shim/package.json` (the bundle is built with
+/// them, and its versioned URL names the version).
+pub fn plugin_manifest(ws: &Workspace) -> Result<(String, String)> {
+    let path = ws.path("pkg-shim/package.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|err| Error::new(format!("{}: {err}", path.display())))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|err| Error::new(format!("{}: {err}", path.display())))?;
+    let field = |k: &str| {
+        json[k]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Error::new(format!("{} has no {k}", path.display())))
+    };
+    Ok((field("name")?, field("version")?))
+}
+
+/// Where the site holds the bundle of `version` (`/plugins/<name>/<version>/bundle.js`).
+pub fn versioned_bundle_path(name: &str, version: &str) -> String {
+    format!("/plugins/{name}/{version}/bundle.js")
+}

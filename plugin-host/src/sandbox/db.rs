@@ -10,12 +10,16 @@ use std::sync::{Arc, Mutex};
 use rusqlite::Connection;
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: [&str; 4] = [
+const MIGRATIONS: [&str; 5] = [
     include_str!("../../migrations/0001_sandbox.sql"),
     include_str!("../../migrations/0002_conversation_messages.sql"),
     include_str!("../../migrations/0003_reservations.sql"),
     include_str!("../../migrations/0004_worker_attributes.sql"),
+    include_str!("../../migrations/0005_flex_plugins_serverless.sql"),
 ];
+
+/// `PRAGMA user_version` once every migration ran.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// The database's file name under the data directory.
 pub const FILE: &str = "sandbox.sqlite3";

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod error;
 pub mod events;
 pub mod exposure;
+pub mod flex_account;
 pub mod flex_tokens;
 pub mod live_documents;
 pub mod reservations;
@@ -73,6 +74,7 @@ impl Sandbox {
         let minute_ms = (settings.sandbox_minute_secs * 1000.0).round().max(1.0) as i64;
         let ids = db.call_now(|c| load_ids(c, settings))?;
         db.call_now(|c| rooms::restart_timeouts(c, now_ms(), minute_ms).map_err(into_db))?;
+        db.call_now(|c| rest::sync_services::ensure(c, &ids.sync_service_sid, now_ms()))?;
         let basic = base64::engine::general_purpose::STANDARD
             .encode(format!("{}:{}", ids.account_sid, ids.auth_token));
         Ok(Sandbox {

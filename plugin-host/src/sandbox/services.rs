@@ -9,7 +9,7 @@ use axum::Router;
 use super::exposure::Exposure;
 use super::live_documents::{self, LiveDocuments};
 use super::signaling::{self, Signaling, SignalingConfig, TokenVerifier};
-use super::{api, conversations, rest, sweeper, Sandbox};
+use super::{api, conversations, flex_account, rest, sweeper, Sandbox};
 use crate::app::AppState;
 
 /// The sandbox's parts; cheap to clone.
@@ -60,6 +60,7 @@ impl SandboxServices {
             .merge(rest::router())
             .merge(api::router())
             .merge(conversations::router())
+            .merge(flex_account::router())
             .merge(self.signaling.router())
             .merge(self.live_documents.router())
             .merge(self.exposure.router())

@@ -1,11 +1,16 @@
 //! The one Twilio REST client: Video Rooms, Sync Documents and Permissions, TaskRouter Tasks and the
-//! IAM token check. Form-encoded bodies, Basic auth, Twilio error JSON as typed errors, retry with
+//! IAM token check; and, for `cargo xtask deploy`, Sync Services, the Flex Configuration, the Flex
+//! Plugins API and the Serverless subset that hosts assets. Form-encoded bodies, Basic auth, Twilio error JSON as typed errors, retry with
 //! backoff on 429/503. Base URLs are configuration, so the same client talks to Twilio or to the
 //! sandbox stand-in.
 
 pub mod error;
+pub mod flex_configuration;
+pub mod flex_plugins;
 pub mod iam;
+pub mod serverless;
 pub mod sync;
+pub mod sync_services;
 pub mod taskrouter;
 pub mod video;
 
@@ -31,6 +36,11 @@ pub struct BaseUrls {
     pub sync: Url,
     pub taskrouter: Url,
     pub iam: Url,
+    /// The Flex Configuration and the Flex Plugins API (`flex-api`).
+    pub flex: Url,
+    pub serverless: Url,
+    /// Where Asset and Function Versions are uploaded (`serverless-upload`).
+    pub serverless_upload: Url,
 }
 
 impl BaseUrls {
@@ -59,16 +69,30 @@ impl BaseUrls {
             sync: host("sync"),
             taskrouter: host("taskrouter"),
             iam,
+            flex: host("flex-api"),
+            serverless: host("serverless"),
+            serverless_upload: host("serverless-upload"),
         }
     }
 
-    /// All four products under one origin (the sandbox, or a proxy in front of it).
+    /// Every product under one origin (the sandbox, or a proxy in front of it); Serverless's two
+    /// hosts under `/serverless` and `/serverless-upload`, since its paths are Sync's too.
     pub fn all(base: &Url) -> BaseUrls {
+        let under = |prefix: &str| {
+            let mut url = base.clone();
+            if let Ok(mut path) = url.path_segments_mut() {
+                path.pop_if_empty().push(prefix);
+            }
+            url
+        };
         BaseUrls {
             video: base.clone(),
             sync: base.clone(),
             taskrouter: base.clone(),
             iam: base.clone(),
+            flex: base.clone(),
+            serverless: under("serverless"),
+            serverless_upload: under("serverless-upload"),
         }
     }
 }
@@ -91,12 +115,17 @@ impl Default for RetryPolicy {
     }
 }
 
+/// Told the method and URL of every request before it is sent (`cargo xtask deploy --dry-run`
+/// prints them).
+pub type RequestObserver = Arc<dyn Fn(&Method, &Url) + Send + Sync>;
+
 struct Inner {
     http: reqwest::Client,
     urls: BaseUrls,
     account_sid: String,
     auth: HeaderValue,
     retry: RetryPolicy,
+    observer: Option<RequestObserver>,
 }
 
 /// Cheap to clone; one connection pool for all products.
@@ -139,6 +168,8 @@ pub(crate) struct Call<'a> {
     url: Url,
     form: Option<String>,
     json: Option<Vec<u8>>,
+    /// Any other body, with its content type (multipart uploads).
+    raw: Option<(String, Vec<u8>)>,
     if_match: Option<&'a str>,
 }
 
@@ -149,6 +180,7 @@ impl<'a> Call<'a> {
             url,
             form: None,
             json: None,
+            raw: None,
             if_match: None,
         }
     }
@@ -166,6 +198,15 @@ impl<'a> Call<'a> {
         Call {
             method: Method::POST,
             json: Some(body),
+            ..Call::get(url)
+        }
+    }
+
+    /// A `POST` whose body is `body` of type `content_type`.
+    pub fn post_raw(url: Url, content_type: String, body: Vec<u8>) -> Call<'a> {
+        Call {
+            method: Method::POST,
+            raw: Some((content_type, body)),
             ..Call::get(url)
         }
     }
@@ -206,8 +247,24 @@ impl TwilioClient {
                 account_sid: account_sid.to_owned(),
                 auth,
                 retry,
+                observer: None,
             }),
         })
+    }
+
+    /// The same client, telling `observer` of every request it sends.
+    pub fn observed(self, observer: RequestObserver) -> TwilioClient {
+        let inner = &self.inner;
+        TwilioClient {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                urls: inner.urls.clone(),
+                account_sid: inner.account_sid.clone(),
+                auth: inner.auth.clone(),
+                retry: inner.retry,
+                observer: Some(observer),
+            }),
+        }
     }
 
     pub fn account_sid(&self) -> &str {
@@ -219,7 +276,7 @@ impl TwilioClient {
     }
 
     /// `base` + path segments, each percent-encoded.
-    pub(crate) fn url(&self, base: &Url, segments: &[&str]) -> Url {
+    pub fn url(&self, base: &Url, segments: &[&str]) -> Url {
         let mut url = base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
@@ -260,6 +317,9 @@ impl TwilioClient {
 
     async fn send_retrying(&self, call: Call<'_>) -> Result<Answer, TwilioError> {
         let policy = self.inner.retry;
+        if let Some(observe) = &self.inner.observer {
+            observe(&call.method, &call.url);
+        }
         let mut attempt = 0;
         loop {
             let mut req = self
@@ -277,6 +337,8 @@ impl TwilioClient {
                     .header(CONTENT_TYPE, "application/json")
                     .header(CACHE_CONTROL, "no-cache")
                     .body(json.clone());
+            } else if let Some((content_type, body)) = &call.raw {
+                req = req.header(CONTENT_TYPE, content_type).body(body.clone());
             }
             if let Some(tag) = call.if_match {
                 req = req.header(IF_MATCH, tag);
@@ -374,4 +436,46 @@ fn form(pairs: &[(&str, &str)]) -> String {
         ser.append_pair(k, v);
     }
     ser.finish()
+}
+
+/// One page of a Twilio list: the items under `key` and the next page's URL.
+#[derive(serde::Deserialize)]
+struct PageMeta {
+    #[serde(default)]
+    next_page_url: Option<String>,
+}
+
+impl TwilioClient {
+    /// Every item of the list at `url` (all pages, 100 at a time) under the answer's `key`.
+    pub(crate) async fn list_all<T: DeserializeOwned>(
+        &self,
+        mut url: Url,
+        key: &str,
+    ) -> Result<Vec<T>, TwilioError> {
+        url.query_pairs_mut().append_pair("PageSize", "100");
+        let mut items = Vec::new();
+        let mut next = Some(url);
+        while let Some(page_url) = next.take() {
+            let answer: serde_json::Value = self.execute(Call::get(page_url)).await?.json()?;
+            let page: Vec<T> = serde_json::from_value(answer[key].clone())
+                .map_err(|e| TwilioError::Decode(format!("{key}: {e}")))?;
+            items.extend(page);
+            let meta: PageMeta = serde_json::from_value(answer["meta"].clone())
+                .map_err(|e| TwilioError::Decode(format!("meta: {e}")))?;
+            next = meta.next_page_url.and_then(|u| Url::parse(&u).ok());
+        }
+        Ok(items)
+    }
+
+    /// [`execute`](Self::execute) for a `GET` that may find nothing: 404 is `None`.
+    pub(crate) async fn fetch_optional<T: DeserializeOwned>(
+        &self,
+        url: Url,
+    ) -> Result<Option<T>, TwilioError> {
+        match self.execute(Call::get(url)).await {
+            Ok(answer) => answer.json().map(Some),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }

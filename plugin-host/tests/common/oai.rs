@@ -1,14 +1,21 @@
 //! Checks recorded requests and responses against Twilio's OpenAPI specs: unknown fields, wrong
-//! types and missing fields are errors. The specs (twilio-oai at [`COMMIT`], tag 2.6.7) come from
-//! `TWILIO_OAI_DIR`, else `shared/twilio-oai/` beside the repository or a folder above it, else a
-//! download checked by sha256: first the npm registry's `@twilio/cli-core` 9.0.0, which ships that
-//! commit's JSON specs byte for byte, then GitHub's copy of the commit. Without any of them the
-//! caller fails, saying why.
+//! types and missing fields are errors. The specs (twilio-oai at [`COMMIT`], tag 2.6.7: Video,
+//! Sync, TaskRouter, Flex and Serverless) come from `TWILIO_OAI_DIR`, else `shared/twilio-oai/`
+//! beside the repository or a folder above it (each spec as YAML or JSON), else a download
+//! checked by sha256: first the npm registry's `@twilio/cli-core` 9.0.0, which ships that commit's
+//! JSON specs byte for byte, then GitHub's copy of the commit. Without any of them the caller
+//! fails, saying why.
 //!
 //! Here, finding and loading the specs; [`check`] holds an exchange against them and [`schema`]
-//! a value against a schema.
+//! a value against a schema. Serverless's paths are Sync's too, so an exchange is matched against
+//! Serverless's spec alone when its path starts with the sandbox's `/serverless` or
+//! `/serverless-upload` prefix, and against the others otherwise.
 
+// Paths from this file's directory, so the checker is the same wherever it is included from
+// (the integration tests, and `examples/openapi_proxy.rs`).
+#[path = "oai/check.rs"]
 mod check;
+#[path = "oai/schema.rs"]
 mod schema;
 
 use std::io::Read;
@@ -19,28 +26,34 @@ use sha2::{Digest, Sha256};
 
 pub const COMMIT: &str = "d50069b44ea8cd23141385bdb6db48f16ff75bb5";
 
-/// One spec: its file stem and the sha256 of its YAML and JSON forms at [`COMMIT`].
+/// One spec: its file stem and the sha256 of its JSON form at [`COMMIT`].
 struct Spec {
     stem: &'static str,
-    yaml_sha256: &'static str,
     json_sha256: &'static str,
 }
 
-const SPECS: [Spec; 3] = [
+pub(crate) const SERVERLESS: &str = "twilio_serverless_v1";
+
+const SPECS: [Spec; 5] = [
     Spec {
         stem: "twilio_video_v1",
-        yaml_sha256: "9db81fba0849703524dcbbc2172e67f701da346a0d8d680931f8054a66f4a0f7",
         json_sha256: "162f62d432a227cb5aab8da45af7bbfceca5569feff4e26529504583946d1383",
     },
     Spec {
         stem: "twilio_sync_v1",
-        yaml_sha256: "48d7c85e2c09231688d6b5d3ef3a2da4e7517a01e6675683940ed4e40153eb2d",
         json_sha256: "0360fe39df8da59ebecefefbeb312aaae2d6e23faf783020486e3a743f499e92",
     },
     Spec {
         stem: "twilio_taskrouter_v1",
-        yaml_sha256: "1553e1e453f481135210531b01610d7ca0e6dae273c030d9566e0848cf9d7491",
         json_sha256: "f431d2bc66ba14373a452e0e6d3795cb1576cf6c2e15352b5330b22a4d34d0bf",
+    },
+    Spec {
+        stem: "twilio_flex_v1",
+        json_sha256: "ea1db919b6ccc106a1b40807965c867fbf13cd82771486de8c9e305d26bac177",
+    },
+    Spec {
+        stem: SERVERLESS,
+        json_sha256: "74f59534eb423d280a5fa93570b92ff1bb71cbb04441cd2c9036f5a8c248e455",
     },
 ];
 
@@ -50,19 +63,22 @@ const NPM_TARBALL_SHA256: &str = "9fef3d7234dbce63ff3005a422f46fcf7e3486b369f852
 const NPM_SPEC_DIR: &str = "package/src/services/twilio-api/";
 
 pub struct Specs {
-    docs: Vec<Value>,
+    /// Each spec's stem and document.
+    pub(crate) docs: Vec<(&'static str, Value)>,
     pub source: PathBuf,
 }
 
-/// The three spec files in `dir`, all YAML or all JSON, if they are there.
+/// Every spec's file in `dir` (its JSON form, else its YAML form), if all are there.
 fn spec_files(dir: &Path) -> Option<Vec<PathBuf>> {
-    ["yaml", "json"].into_iter().find_map(|ext| {
-        let files: Vec<PathBuf> = SPECS
-            .iter()
-            .map(|s| dir.join(format!("{}.{ext}", s.stem)))
-            .collect();
-        files.iter().all(|f| f.is_file()).then_some(files)
-    })
+    SPECS
+        .iter()
+        .map(|s| {
+            ["json", "yaml"]
+                .into_iter()
+                .map(|ext| dir.join(format!("{}.{ext}", s.stem)))
+                .find(|f| f.is_file())
+        })
+        .collect()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -129,15 +145,15 @@ async fn download_from_npm(http: &reqwest::Client, dir: &Path) -> Result<(), Str
     }
 }
 
-/// The YAML specs from GitHub's copy of [`COMMIT`].
+/// The JSON specs from GitHub's copy of [`COMMIT`].
 async fn download_from_github(http: &reqwest::Client, dir: &Path) -> Result<(), String> {
     for spec in &SPECS {
-        let file = format!("{}.yaml", spec.stem);
+        let file = format!("{}.json", spec.stem);
         let url = format!(
-            "https://raw.githubusercontent.com/twilio/twilio-oai/{COMMIT}/spec/yaml/{file}"
+            "https://raw.githubusercontent.com/twilio/twilio-oai/{COMMIT}/spec/json/{file}"
         );
         let bytes = fetch(http, &url).await?;
-        check_sum(&file, &bytes, spec.yaml_sha256)?;
+        check_sum(&file, &bytes, spec.json_sha256)?;
         std::fs::write(dir.join(file), &bytes).map_err(|e| e.to_string())?;
     }
     Ok(())
@@ -145,7 +161,10 @@ async fn download_from_github(http: &reqwest::Client, dir: &Path) -> Result<(), 
 
 /// Downloads into a cache under the target directory, trying each source in turn.
 async fn download(tried: &mut Vec<String>) -> Option<PathBuf> {
-    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("twilio-oai-{COMMIT}"));
+    let tmp = option_env!("CARGO_TARGET_TMPDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let cache = tmp.join(format!("twilio-oai-{COMMIT}"));
     if spec_files(&cache).is_some() {
         return Some(cache);
     }
@@ -207,14 +226,16 @@ pub async fn load() -> Specs {
     };
     let docs = files
         .iter()
-        .map(|f| {
+        .zip(&SPECS)
+        .map(|(f, spec)| {
             let text = std::fs::read_to_string(f).expect("read spec");
             // JSON is YAML too, but serde_json reads the JSON form much faster.
-            if f.extension().is_some_and(|e| e == "json") {
+            let doc = if f.extension().is_some_and(|e| e == "json") {
                 serde_json::from_str::<Value>(&text).expect("parse spec")
             } else {
                 serde_yaml::from_str::<Value>(&text).expect("parse spec")
-            }
+            };
+            (spec.stem, doc)
         })
         .collect();
     Specs {

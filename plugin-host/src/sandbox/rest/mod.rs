@@ -2,11 +2,15 @@
 //! sandbox account's Basic auth.
 
 mod documents;
+mod flex_configuration;
+mod flex_plugins;
 mod form;
 mod iam;
 mod paging;
 mod reservations;
 mod rooms;
+pub mod serverless;
+pub mod sync_services;
 mod tasks;
 mod workers;
 
@@ -21,9 +25,12 @@ use axum::Router;
 use super::{Sandbox, SandboxError};
 use crate::app::AppState;
 
+pub use flex_configuration::ui_attributes;
+pub use flex_plugins::{active_release, ConfiguredPlugin};
 pub use form::Form;
 
-/// `/v1/...` at Twilio's real paths; all four products under one origin.
+/// `/v1/...` at Twilio's real paths, every product under one origin (Serverless, whose paths
+/// collide with Sync's, under its own prefixes: see [`serverless`]).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/Rooms", get(rooms::list).post(rooms::create))
@@ -55,6 +62,10 @@ pub fn router() -> Router<AppState> {
             "/v1/Accounts/{account}/Tokens/validate",
             post(iam::validate),
         )
+        .merge(sync_services::router())
+        .merge(flex_configuration::router())
+        .merge(flex_plugins::router())
+        .merge(serverless::router())
 }
 
 /// The sandbox, for a request that carried the sandbox account's credentials.

@@ -1,10 +1,10 @@
 //! One recorded exchange against its operation in the specs: the path template it matches, its
 //! path, query and form parameters, its authorization, and its status, headers and body.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::schema::{check_value, resolve};
-use super::Specs;
+use super::{Specs, SERVERLESS};
 use crate::common::proxy::Exchange;
 
 /// A spec, one of its path templates, and the path parameters matched.
@@ -15,12 +15,28 @@ fn form_pairs(text: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(text).unwrap_or_default()
 }
 
+/// The path as Twilio's host sees it, and whether it went to Serverless (under the sandbox's
+/// `/serverless` prefix) and to its upload host.
+fn product_path(path: &str) -> (&str, bool, bool) {
+    if let Some(rest) = path.strip_prefix("/serverless-upload/") {
+        (&path[path.len() - rest.len() - 1..], true, true)
+    } else if let Some(rest) = path.strip_prefix("/serverless/") {
+        (&path[path.len() - rest.len() - 1..], true, false)
+    } else {
+        (path, false, false)
+    }
+}
+
 impl Specs {
     /// The spec and path template an exchange belongs to.
     fn operation(&self, path: &str) -> Option<Operation<'_>> {
+        let (path, serverless, _) = product_path(path);
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let mut best: Option<(Operation<'_>, usize)> = None;
-        for doc in &self.docs {
+        for (stem, doc) in &self.docs {
+            if (*stem == SERVERLESS) != serverless {
+                continue;
+            }
             let Some(paths) = doc["paths"].as_object() else {
                 continue;
             };
@@ -56,6 +72,10 @@ impl Specs {
         let Some((doc, tpl, path_params)) = self.operation(&ex.path) else {
             return vec![format!("{what}: no such path in Twilio's specs")];
         };
+        if product_path(&ex.path).2 {
+            self.check_upload(doc, tpl, ex, &mut errors);
+            return errors.into_iter().map(|e| format!("{what}: {e}")).collect();
+        }
         let op = &doc["paths"][tpl][ex.method.to_ascii_lowercase()];
         if op.is_null() {
             return vec![format!("{what}: method not in the spec for {tpl}")];
@@ -115,6 +135,39 @@ impl Specs {
         {
             Some(h) if h.starts_with("Basic ") => {}
             _ => errors.push("request without Basic authorization".into()),
+        }
+        let json_schema = &op["requestBody"]["content"]["application/json"]["schema"];
+        if !json_schema.is_null() {
+            let ct = ex
+                .req_headers
+                .get("content-type")
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            if !ct.starts_with("application/json") {
+                errors.push(format!("request content type {ct:?}, expected JSON"));
+            }
+            let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&ex.req_body) else {
+                return errors.push("request body is not a JSON object".into());
+            };
+            // Twilio's spec leaves this body's properties out (Flex's `POST /v1/Configuration`):
+            // each key must then be a field of the resource the operation answers with.
+            let declared = resolve(doc, json_schema)["properties"]
+                .as_object()
+                .filter(|p| !p.is_empty())
+                .or_else(|| {
+                    resolve(
+                        doc,
+                        &op["responses"]["200"]["content"]["application/json"]["schema"],
+                    )["properties"]
+                        .as_object()
+                });
+            for (k, v) in &body {
+                match declared.and_then(|p| p.get(k)) {
+                    Some(s) => check_value(doc, s, v, &format!("request.{k}"), errors),
+                    None => errors.push(format!("request: unknown field {k}")),
+                }
+            }
+            return;
         }
         let body_schema =
             &op["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"];
@@ -189,6 +242,72 @@ impl Specs {
         }
         match serde_json::from_slice::<Value>(&ex.resp_body) {
             Ok(v) => check_value(doc, schema, &v, "body", errors),
+            Err(e) => errors.push(format!("response is not JSON: {e}")),
+        }
+    }
+}
+
+impl Specs {
+    /// `POST serverless-upload…/v1/Services/{ZS}/Assets/{ZH}/Versions`: `multipart/form-data`
+    /// with `Path`, `Visibility` (the spec's visibility values) and the file as `Content`; the
+    /// answer (201) is the Asset Version resource.
+    fn check_upload(&self, doc: &Value, tpl: &str, ex: &Exchange, errors: &mut Vec<String>) {
+        if ex.method != "POST" || tpl != "/v1/Services/{ServiceSid}/Assets/{AssetSid}/Versions" {
+            return errors.push(format!("{tpl}: not the upload host's Asset Version create"));
+        }
+        let ct = ex
+            .req_headers
+            .get("content-type")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        let Some(boundary) = ct
+            .strip_prefix("multipart/form-data; boundary=")
+            .filter(|b| !b.is_empty())
+        else {
+            return errors.push(format!(
+                "upload content type {ct:?}, expected multipart/form-data"
+            ));
+        };
+        let body = String::from_utf8_lossy(&ex.req_body);
+        let mut names = Vec::new();
+        for part in body.split(&format!("--{boundary}")).skip(1) {
+            if part.starts_with("--") {
+                break;
+            }
+            let Some(name) = part
+                .split("name=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+            else {
+                errors.push("a multipart part without a name".into());
+                continue;
+            };
+            if name == "Visibility" {
+                let value = part.split("\r\n\r\n").nth(1).unwrap_or("").trim_end();
+                let allowed =
+                    &doc["components"]["schemas"]["asset_version_enum_visibility"]["enum"];
+                if !allowed
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|v| v == value))
+                {
+                    errors.push(format!("Visibility {value:?} not one of {allowed}"));
+                }
+            }
+            names.push(name.to_owned());
+        }
+        names.sort();
+        if names != ["Content", "Path", "Visibility"] {
+            errors.push(format!(
+                "upload parts {names:?}, expected Content, Path and Visibility"
+            ));
+        }
+        if ex.status != 201 {
+            return check_error_body(&ex.resp_body, errors);
+        }
+        let schema =
+            json!({ "$ref": "#/components/schemas/serverless.v1.service.asset.asset_version" });
+        match serde_json::from_slice::<Value>(&ex.resp_body) {
+            Ok(v) => check_value(doc, &schema, &v, "body", errors),
             Err(e) => errors.push(format!("response is not JSON: {e}")),
         }
     }

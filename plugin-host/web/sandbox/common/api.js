@@ -52,4 +52,5 @@ export const api = {
     ),
   startChat: (name, agent) => request("POST", "/sandbox/webchat/sessions", { body: { name, agent } }),
   onlineAgents: () => request("GET", "/sandbox/webchat/agents"),
+  flexUi: (token) => request("GET", "/sandbox/flex/ui", { token }),
 };

@@ -1,5 +1,8 @@
-// Desk entry: installs `window.Twilio.Flex`, renders the desk, and after sign-in creates the
-// Manager and loads the plugin bundles with plain <script> tags, as Flex does.
+// Desk entry: installs `window.Twilio.Flex`, renders the desk, and after sign-in reads what
+// Flex UI reads when it starts (the Flex Configuration's `ui_attributes` and the active
+// release's plugins, `GET /sandbox/flex/ui`), creates the Manager and loads each released
+// plugin version's `PluginUrl`, in phase order, with a plain <script> tag, as Flex does.
+import { api } from "../common/api.js";
 import { ReactDOM, h } from "../common/h.js";
 import { Manager } from "./flex/manager.js";
 import { installFlex } from "./flex/runtime.js";
@@ -7,12 +10,16 @@ import { DeskStore } from "./store.js";
 import { App } from "./ui/app.js";
 import { TaskCanvasHeader, TaskCanvasTabs } from "./ui/canvas.js";
 
-const DEFAULT_PLUGINS = ["/plugins/plugin-chat-to-video.js"];
+/** The desk's text while the account has no release. */
+export const NOTHING_RELEASED = "No plugins are released in this account: run cargo xtask deploy";
 
-/** `?plugins=none` loads none; `?plugins=/a.js,/b.js` loads those (same origin only). */
+/**
+ * Plugins the page asks for instead of the release (for tests): `?plugins=none` loads none,
+ * `?plugins=/a.js,/b.js` loads those (same origin only); `null` without the parameter.
+ */
 export function pluginUrls(search) {
   const param = new URLSearchParams(search).get("plugins");
-  if (param === null) return DEFAULT_PLUGINS;
+  if (param === null) return null;
   if (param === "none" || param === "") return [];
   return param
     .split(",")
@@ -34,10 +41,21 @@ function loadScript(src) {
 const store = new DeskStore();
 const flex = installFlex(store, { TaskCanvasHeader, TaskCanvasTabs });
 
-function onSignedIn(session) {
-  Manager.create({ identity: session.identity, token: session.token });
+async function onSignedIn(session) {
+  let flexUi = null;
+  try {
+    flexUi = await api.flexUi(session.token);
+  } catch (err) {
+    store.pluginStatus("Flex configuration", "failed", err.message);
+  }
+  Manager.create({ identity: session.identity, token: session.token, uiAttributes: flexUi?.uiAttributes });
   store.start(session);
-  for (const src of pluginUrls(location.search)) {
+  let urls = pluginUrls(location.search);
+  if (urls === null) {
+    urls = (flexUi?.plugins ?? []).map((p) => p.url);
+    if (flexUi && urls.length === 0) store.pluginStatus("release", "none", NOTHING_RELEASED);
+  }
+  for (const src of urls) {
     store.pluginStatus(src, "loading");
     loadScript(src).then(
       () => {

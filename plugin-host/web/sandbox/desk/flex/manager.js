@@ -1,6 +1,7 @@
 // `Manager.getInstance()`: the signed-in agent (`user.identity`, `user.token`), the string
-// table plugins extend, and the service configuration pointing the plugin's serverless calls
-// at this host.
+// table plugins extend, and the service configuration: the account's Flex Configuration
+// `ui_attributes` (from the sandbox), or, when the desk could not read them, attributes pointing
+// the plugin's serverless calls at this host.
 
 export const DEFAULT_STRINGS = Object.freeze({
   DeskWrapUp: "Wrap up",
@@ -17,13 +18,13 @@ export const DEFAULT_STRINGS = Object.freeze({
 let instance = null;
 
 export class Manager {
-  constructor({ identity, token, location: where = window.location, config = {} }) {
+  constructor({ identity, token, location: where = window.location, config = {}, uiAttributes }) {
     this.user = Object.freeze({ identity, token, isSandbox: true });
     this.strings = { ...DEFAULT_STRINGS };
     const port = where.port || (where.protocol === "https:" ? "443" : "80");
     this.serviceConfiguration = {
       account_sid: config.accountSid,
-      ui_attributes: {
+      ui_attributes: uiAttributes ?? {
         custom_data: {
           serverless_functions_domain: where.hostname,
           serverless_functions_protocol: where.protocol.replace(/:$/, ""),

@@ -27,7 +27,7 @@ function PluginStatus({ plugins }) {
       h(
         "li",
         { key: p.name, "data-plugin": p.name, "data-plugin-status": p.status, title: p.detail ?? "" },
-        `${p.name} · ${p.status}`,
+        p.status === "none" ? p.detail : `${p.name} · ${p.status}`,
       ),
     ),
   );

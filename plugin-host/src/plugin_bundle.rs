@@ -1,0 +1,84 @@
+//! `GET /plugins/{plugin}/{version}/bundle.js`: a Flex plugin bundle at a URL that names its
+//! version, from the site like every static file (`{assets}/plugins/{plugin}/{version}/bundle.js`,
+//! or the site inside the static binary; the build writes it for the version in
+//! `pkg-shim/package.json`). What a Flex release points at when the host serves the plugin
+//! itself (`cargo xtask deploy`).
+//!
+//! A version's bundle never changes, so against Twilio it is cached for a year, immutably. The
+//! sandbox rebuilds the same version during development, so there it is revalidated each time.
+
+use std::convert::Infallible;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use tower::util::BoxCloneSyncService;
+use tower::ServiceExt as _;
+
+use crate::assets::Assets;
+use crate::config::Mode;
+
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+pub const REVALIDATE: &str = "no-cache";
+
+/// A path segment that names a plugin or a version: letters, digits, `.`, `_`, `-`, `+`, not
+/// starting with a dot.
+fn segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))
+}
+
+/// Whether `path` is `/plugins/{plugin}/{version}/bundle.js`.
+pub fn is_versioned_bundle(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(parts.as_slice(), ["", "plugins", plugin, version, "bundle.js"] if segment(plugin) && segment(version))
+}
+
+/// The static files, with the caching a versioned bundle gets in `mode`.
+pub fn with_bundle_caching(assets: Assets, mode: Mode) -> Assets {
+    let cache = match mode {
+        Mode::Twilio => IMMUTABLE,
+        Mode::Sandbox => REVALIDATE,
+    };
+    BoxCloneSyncService::new(tower::service_fn(move |request: Request| {
+        let versioned = is_versioned_bundle(request.uri().path());
+        let files = assets.clone();
+        async move {
+            let mut response = files.oneshot(request).await?;
+            let ok =
+                response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+            if versioned && ok {
+                let headers = response.headers_mut();
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+                headers.insert(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
+                );
+            }
+            Ok::<_, Infallible>(response)
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_versioned_bundle, segment};
+
+    #[test]
+    fn only_plain_names_and_versions_count() {
+        for ok in ["plugin-chat-to-video", "0.1.0", "1.2.3-rc.1+build.5"] {
+            assert!(segment(ok), "{ok}");
+        }
+        for bad in ["", "..", ".hidden", "a/b", "a%2Fb", "a b"] {
+            assert!(!segment(bad), "{bad}");
+        }
+        assert!(is_versioned_bundle(
+            "/plugins/plugin-chat-to-video/0.1.0/bundle.js"
+        ));
+        assert!(!is_versioned_bundle("/plugins/plugin-chat-to-video.js"));
+        assert!(!is_versioned_bundle("/plugins/x/../bundle.js"));
+        assert!(!is_versioned_bundle("/plugins/x/1.0/other.js"));
+    }
+}
