@@ -76,7 +76,7 @@ const code = await readFile(outfile);
 const forbidden = {
   instantiateStreaming: "it would try to load the .wasm from elsewhere",
   "import.meta": "it would try to load the .wasm from elsewhere",
-  // fflate's asynchronous API runs in workers made from blob URLs; only `inflateSync` belongs here.
+  // Inflating and compiling need no worker: DecompressionStream and WebAssembly.compile are the browser's.
   "new Worker(": "it would start a worker",
 };
 for (const [needle, why] of Object.entries(forbidden)) {

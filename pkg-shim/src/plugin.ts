@@ -6,6 +6,7 @@ import { name as packageName, version, devDependencies } from "../package.json";
 import { FlexPlugin, type FlexGlobal } from "./flex-plugin";
 import { mountComponent } from "./mount";
 import { loadWasm } from "./wasm";
+import { yieldToPage } from "./yield";
 
 const LOG = `[${packageName}]`;
 
@@ -19,14 +20,17 @@ export class ChatToVideoPlugin extends FlexPlugin {
   }
 
   async init(flex: FlexGlobal, manager: Flex.Manager): Promise<void> {
-    const plugin = start(flex, manager);
+    const plugin = await start(flex, manager);
     if (plugin === undefined) return;
 
+    // Each step in a task of its own, so Flex's start-up is never held for long.
+    await yieldToPage();
     manager.strings = { ...plugin.stringDefaults(), ...manager.strings };
     for (const { id, type, content } of plugin.notifications()) {
       flex.Notifications.registerNotification({ id, type: type as Flex.NotificationType, content });
     }
 
+    await yieldToPage();
     const React = window.React;
     const Button = flex.withTaskContext(
       mountComponent(React, "chat-to-video-button", (el, task, conversation) => plugin.mountButton(el, task, conversation)),
@@ -69,10 +73,10 @@ export class ChatToVideoPlugin extends FlexPlugin {
 }
 
 /** The module's plugin object, or undefined (logged) when it must not run. */
-function start(flex: FlexGlobal, manager: Flex.Manager): Plugin | undefined {
+async function start(flex: FlexGlobal, manager: Flex.Manager): Promise<Plugin | undefined> {
   let plugin: Plugin;
   try {
-    loadWasm();
+    await loadWasm();
     plugin = Plugin.create(flex, manager);
   } catch (err) {
     console.error(`${LOG} not started, nothing registered: ${describe(err)}`);

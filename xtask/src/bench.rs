@@ -1,10 +1,13 @@
 //! `cargo xtask bench`: builds, then prints the figures that matter for the plugin:
 //! sizes (raw and gzip -9), the time from adding the bundle's script to the plugin's
-//! `init` finishing in headless Chromium, and the host's own benchmarks.
+//! `init` finishing in headless Chromium and the longest main-thread task meanwhile, Join →
+//! first remote frame, and the host's own benchmarks; then the budgets
+//! ([`crate::budgets`]), failing when one does not hold.
 
 use std::fs;
 use std::path::Path;
 
+use crate::budgets::{self, Budget};
 use crate::build::{self, HostProfile};
 use crate::cmd::{Cmd, Error, Result};
 use crate::site::gzip;
@@ -30,9 +33,10 @@ pub fn bench(ws: &Workspace) -> Result<()> {
     tools::ensure_build_tools(ws)?;
     build::all(ws, HostProfile::Dev)?;
 
-    let mut figures = sizes(ws)?;
-    figures.extend(load_to_init(ws)?);
-    figures.extend(join_to_first_frame(ws)?);
+    let mut budgets = budgets::all();
+    let mut figures = sizes(ws, &mut budgets)?;
+    figures.extend(load_to_init(ws, &mut budgets)?);
+    figures.extend(join_to_first_frame(ws, &mut budgets)?);
     print(&figures);
 
     if ws.path("plugin-host/benches/generate_code.rs").is_file() {
@@ -49,7 +53,20 @@ pub fn bench(ws: &Workspace) -> Result<()> {
         .args(["bench", "-p", "plugin-host", "--bench", "edge"])
         .dir(&ws.root)
         .run()?;
-    Ok(())
+
+    print!("{}", budgets::table(&budgets));
+    let breaches = budgets::breaches(&budgets);
+    if breaches.is_empty() {
+        println!("every budget holds");
+        Ok(())
+    } else {
+        Err(Error::new(format!(
+            "{} of {} budgets do not hold:\n  {}",
+            breaches.len(),
+            budgets.len(),
+            breaches.join("\n  ")
+        )))
+    }
 }
 
 /// (raw, gzip -9) bytes of a file.
@@ -83,7 +100,7 @@ fn budget_in(manifest: &str) -> Option<u64> {
         .filter(|&n| n > 0)
 }
 
-fn sizes(ws: &Workspace) -> Result<Vec<Figure>> {
+fn sizes(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Figure>> {
     let mut out = Vec::new();
     let (wasm, wasm_gz) = raw_and_gzip(&ws.wasm_pkg().join("chat_to_video_bg.wasm"))?;
     out.push(figure(".wasm, raw", kb(wasm)));
@@ -93,6 +110,7 @@ fn sizes(ws: &Workspace) -> Result<Vec<Figure>> {
         "plugin bundle, raw (.wasm inside deflated)",
         kb(bundle),
     ));
+    budgets::measure(budgets, budgets::BUNDLE_GZIP, bundle_gz as f64);
     let budget = bundle_gzip_budget(ws)?;
     let verdict = if bundle_gz <= budget {
         "within"
@@ -101,7 +119,11 @@ fn sizes(ws: &Workspace) -> Result<Vec<Figure>> {
     };
     out.push(figure(
         "plugin bundle, gzip -9",
-        format!("{} — {verdict} the budget of {}", kb(bundle_gz), kb(budget)),
+        format!(
+            "{} — {verdict} the build's limit of {}",
+            kb(bundle_gz),
+            kb(budget)
+        ),
     ));
 
     let page = ws.site().join("features/chat-to-video");
@@ -123,43 +145,91 @@ fn sizes(ws: &Workspace) -> Result<Vec<Figure>> {
     Ok(out)
 }
 
-/// Runs the load benchmark page in headless Chromium; it prints `median_ms worst_ms runs…`.
-fn load_to_init(ws: &Workspace) -> Result<Vec<Figure>> {
+/// Runs the load benchmark page in headless Chromium; it prints, for each measure, `median
+/// worst runs…`.
+fn load_to_init(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Figure>> {
     let output = Cmd::new("node")
         .args(["bench-load.mjs", "--runs", LOAD_RUNS])
         .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
         .dir(&ws.path("tests/e2e"))
         .output()
         .ok_or_else(|| Error::new("the load benchmark (tests/e2e/bench-load.mjs) failed"))?;
-    let line = output
-        .lines()
-        .find_map(|l| l.strip_prefix("load-to-init-ms "))
-        .ok_or_else(|| Error::new(format!("unexpected load benchmark output:\n{output}")))?;
-    let values: Vec<&str> = line.split_whitespace().collect();
-    let [median, worst, runs @ ..] = values.as_slice() else {
-        return Err(Error::new(format!(
-            "unexpected load benchmark output:\n{output}"
-        )));
+    let unexpected = || Error::new(format!("unexpected load benchmark output:\n{output}"));
+    let series = |prefix: &str| -> Result<Series> {
+        output
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .and_then(Series::parse)
+            .ok_or_else(unexpected)
     };
+    let init = series("load-to-init-ms ")?;
+    let ours = series("plugin-longest-task-ms ")?;
+    let sdk = series("sdk-longest-task-ms ")?;
+    budgets::measure(budgets, budgets::LONGEST_TASK, ours.median);
     Ok(vec![
         figure(
             &format!(
                 "bundle script added → init finished, median of {}",
-                runs.len()
+                init.runs.len()
             ),
-            format!("{median} ms"),
+            format!("{:.1} ms", init.median),
         ),
         figure(
             "bundle script added → init finished, worst",
-            format!("{worst} ms"),
+            format!("{:.1} ms", init.worst),
         ),
-        figure("  each run", format!("{} ms", runs.join(", "))),
+        figure("  each run", init.each()),
+        figure(
+            "longest main-thread task, our start-up (median)",
+            format!(
+                "{:.1} ms (worst {:.1}); {:.2}× the twilio-video SDK script's",
+                ours.median,
+                ours.worst,
+                ours.median / sdk.median
+            ),
+        ),
+        figure("  each run", ours.each()),
+        figure(
+            "longest main-thread task, loading twilio-video (median)",
+            format!("{:.1} ms (worst {:.1})", sdk.median, sdk.worst),
+        ),
+        figure("  each run", sdk.each()),
     ])
+}
+
+/// A benchmark's `median worst run…` line.
+struct Series {
+    median: f64,
+    worst: f64,
+    runs: Vec<f64>,
+}
+
+impl Series {
+    fn parse(line: &str) -> Option<Series> {
+        let values: Vec<f64> = line
+            .split_whitespace()
+            .map(str::parse)
+            .collect::<std::result::Result<_, _>>()
+            .ok()?;
+        let [median, worst, runs @ ..] = values.as_slice() else {
+            return None;
+        };
+        (!runs.is_empty()).then(|| Series {
+            median: *median,
+            worst: *worst,
+            runs: runs.to_vec(),
+        })
+    }
+
+    fn each(&self) -> String {
+        let runs: Vec<String> = self.runs.iter().map(|r| format!("{r:.1}")).collect();
+        format!("{} ms", runs.join(", "))
+    }
 }
 
 /// Runs the video benchmark (tests/e2e/bench-video.mjs): Join → first decoded remote frame
 /// in a sandbox room, and the customer page's gzip transfer as the host serves it.
-fn join_to_first_frame(ws: &Workspace) -> Result<Vec<Figure>> {
+fn join_to_first_frame(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Figure>> {
     let output = Cmd::new("node")
         .args(["bench-video.mjs", "--runs", LOAD_RUNS])
         .env("CHAT_TO_VIDEO_SITE", ws.site())
@@ -184,16 +254,19 @@ fn join_to_first_frame(ws: &Workspace) -> Result<Vec<Figure>> {
         .first()
         .and_then(|t| t.parse().ok())
         .ok_or_else(unexpected)?;
+    budgets::measure(budgets, budgets::CUSTOMER_PAGE_GZIP, total as f64);
+    let join_median: f64 = median.parse().map_err(|_| unexpected())?;
+    budgets::measure(budgets, budgets::JOIN_TO_FRAME, join_median);
     Ok(vec![
         figure(
             &format!("Join → first remote frame, median of {}", runs.len()),
-            format!("{median} ms (bar: 1500 ms)"),
+            format!("{median} ms"),
         ),
         figure("Join → first remote frame, worst", format!("{worst} ms")),
         figure("  each run", format!("{} ms", runs.join(", "))),
         figure(
             "customer page as served, gzip (HTML+CSS+JS+WASM)",
-            format!("{} — budget 200 KB (200,000 B)", kb(total)),
+            kb(total),
         ),
     ])
 }
@@ -212,7 +285,16 @@ fn print(figures: &[Figure]) {
 
 #[cfg(test)]
 mod tests {
-    use super::budget_in;
+    use super::{budget_in, Series};
+
+    #[test]
+    fn reads_a_benchmark_series() {
+        let s = Series::parse("3.5 9.0 9.0 3.5 1.0").expect("a series");
+        assert_eq!((s.median, s.worst, s.runs.len()), (3.5, 9.0, 3));
+        assert_eq!(s.each(), "9.0, 3.5, 1.0 ms");
+        assert!(Series::parse("3.5 9.0").is_none(), "no runs");
+        assert!(Series::parse("3.5 x 1").is_none(), "not a number");
+    }
 
     #[test]
     fn reads_the_bundle_budget_from_the_shell_manifest() {

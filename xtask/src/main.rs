@@ -3,6 +3,7 @@
 //! the site and the host, and run every suite.
 
 mod bench;
+mod budgets;
 mod build;
 mod cmd;
 mod deploy;
@@ -26,7 +27,7 @@ usage: cargo xtask <command>
   build [--release]  build the WebAssembly module, the plugin bundle, the site and the host
   run [--release] [host arguments...]
                      build, then start the host in sandbox mode and print its pages
-  bench              print sizes and load time of the plugin, and the host's benchmarks
+  bench              print sizes, load and call timings and the host's benchmarks; fail past a budget
   deploy [options]   publish and release the plugin in a Flex account (or a sandbox host);
                      `cargo xtask deploy --help` lists the options";
 
