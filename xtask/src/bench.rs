@@ -37,6 +37,7 @@ pub fn bench(ws: &Workspace) -> Result<()> {
     let mut figures = sizes(ws, &mut budgets)?;
     figures.extend(load_to_init(ws, &mut budgets)?);
     figures.extend(join_to_first_frame(ws, &mut budgets)?);
+    figures.extend(wasm_breakdown(ws)?);
     print(&figures);
 
     if ws.path("plugin-host/benches/generate_code.rs").is_file() {
@@ -195,6 +196,36 @@ fn load_to_init(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Figure>> {
         ),
         figure("  each run", sdk.each()),
     ])
+}
+
+/// What the module's code is made of (tests/e2e/bench-wasm-size.mjs on cargo's output, which
+/// still has its names): function bodies summed by crate and by module of ours.
+fn wasm_breakdown(ws: &Workspace) -> Result<Vec<Figure>> {
+    let output = Cmd::new("node")
+        .arg("bench-wasm-size.mjs")
+        .arg(build::raw_wasm(ws))
+        .args(["--top", "8"])
+        .dir(&ws.path("tests/e2e"))
+        .output()
+        .ok_or_else(|| Error::new("the size breakdown (tests/e2e/bench-wasm-size.mjs) failed"))?;
+    let mut out = vec![figure(
+        "module code by crate and module (cargo's build, before wasm-opt)",
+        String::new(),
+    )];
+    for line in output.lines() {
+        let words: Vec<&str> = match line.strip_prefix("wasm-size ") {
+            Some(rest) => rest.split_whitespace().collect(),
+            None => continue,
+        };
+        match words.as_slice() {
+            ["code-total", size] => out.push(figure("  all code", format!("{size} B"))),
+            [kind @ ("crate" | "module"), name, size] => {
+                out.push(figure(&format!("  {kind} {name}"), format!("{size} B")))
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 /// A benchmark's `median worst run…` line.

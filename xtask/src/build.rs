@@ -77,6 +77,14 @@ pub fn static_host(ws: &Workspace) -> Result<()> {
     install_copy(&built, &ws.static_host_binary())
 }
 
+/// cargo's browser module, before wasm-bindgen and wasm-opt (it still has its names).
+pub fn raw_wasm(ws: &Workspace) -> std::path::PathBuf {
+    ws.cargo_target
+        .join("wasm32-unknown-unknown")
+        .join(WASM_PROFILE)
+        .join("chat_to_video.wasm")
+}
+
 /// cargo (size profile) → wasm-bindgen `--target web` → wasm-opt `-Oz`, into `target/wasm/pkg`.
 pub fn wasm(ws: &Workspace) -> Result<()> {
     Cmd::new(cargo())
@@ -84,11 +92,7 @@ pub fn wasm(ws: &Workspace) -> Result<()> {
         .args(["--profile", WASM_PROFILE, "-p", CRATE])
         .dir(&ws.root)
         .run()?;
-    let raw = ws
-        .cargo_target
-        .join("wasm32-unknown-unknown")
-        .join(WASM_PROFILE)
-        .join("chat_to_video.wasm");
+    let raw = raw_wasm(ws);
     let pkg = ws.wasm_pkg();
     if pkg.exists() {
         fs::remove_dir_all(&pkg)?;
