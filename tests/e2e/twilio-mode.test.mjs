@@ -249,7 +249,7 @@ test("twilio mode: a session document that says the room timed out shows the end
   }
 });
 
-test("twilio mode: a participant already in the room shows their video at once, a muted microphone as muted, and the connect options carry the bandwidth profile", async () => {
+test("twilio mode: a participant already in the room shows their video at once, and a muted microphone as muted", async () => {
   const chat = await setUpChat(ctx.host, "tw-present");
   await agentJoins(chat);
   const participants = [
@@ -273,6 +273,17 @@ test("twilio mode: a participant already in the room shows their video at once, 
     });
     await t.page.waitForFunction(() => document.querySelector('[data-role="remote"]')?.dataset.microphone === "off");
     assert.equal(await text(t.page, '[data-role="remote-status"]'), "Muted");
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: the connect options carry the bandwidth profile for a two-party room", async () => {
+  const chat = await setUpChat(ctx.host, "tw-profile");
+  await agentJoins(chat);
+  const t = await twilioPage(chat);
+  try {
+    await join(t.page);
     const [connect] = await t.fake(() => window.__twilioFake.video.connects);
     assert.deepEqual(connect.options.bandwidthProfile, {
       video: { mode: "collaboration", clientTrackSwitchOffControl: "manual", contentPreferencesMode: "manual" },
