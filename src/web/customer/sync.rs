@@ -153,10 +153,8 @@ pub async fn watch(
     assets_base: &str,
     on: OnUpdate,
 ) -> Result<Rc<Watch>, JsValue> {
-    let src = format!(
-        "{}/vendor/twilio-sync.min.js",
-        assets_base.trim_end_matches('/')
-    );
+    let mut src = assets_base.trim_end_matches('/').to_owned();
+    src.push_str("/vendor/twilio-sync.min.js");
     let client_class: js_sys::Function =
         crate::web::video::load_script(&src, &["Twilio", "Sync", "Client"])
             .await

@@ -91,10 +91,8 @@ pub fn bandwidth_profile() -> js_sys::Object {
 
 /// The SDK, loading it first if needed.
 pub async fn load(assets_base: &str) -> Result<Video, VideoError> {
-    let src = format!(
-        "{}/vendor/twilio-video.min.js",
-        assets_base.trim_end_matches('/')
-    );
+    let mut src = assets_base.trim_end_matches('/').to_owned();
+    src.push_str("/vendor/twilio-video.min.js");
     let video = sdk::load(&src, &["Twilio", "Video"])
         .await
         .map_err(|()| VideoError::SdkUnavailable)?;
