@@ -5,7 +5,8 @@
 //! ```text
 //! opening ─connected→ watching ⇄ reconnecting (disconnected, connecting, retrying)
 //!    │                   │ tokenAboutToExpire → fetch a token (client-get-sync-token) → updateToken
-//!    └───────────────────┴─ tokenExpired, denied, error, refused refresh → over (says what to do)
+//!    └───────────────────┴─ tokenExpired, denied, error, refused refresh, reconnecting past its
+//!                             deadline → over (says what to do)
 //! ```
 //!
 //! An hour-long wait outlives the Sync token, and a connection can drop: each ends in a
@@ -43,6 +44,8 @@ pub enum SyncEvent {
     Refreshed,
     /// `client-get-sync-token` did not give a new token.
     RefreshFailed(RefreshFailure),
+    /// The time given to the drop numbered so ([`Step::deadline`]) has run out.
+    ReconnectDeadline(u32),
 }
 
 /// Why a refresh gave no token.
@@ -63,6 +66,8 @@ pub enum Lost {
     Denied,
     /// The client is in its permanent error state.
     Failed,
+    /// The connection stayed down longer than [`Step::deadline`] allows.
+    Unreachable,
 }
 
 impl Lost {
@@ -75,6 +80,9 @@ impl Lost {
             }
             Lost::Failed => {
                 "The connection to the video service failed. Please reload the page to try again."
+            }
+            Lost::Unreachable => {
+                "The connection to the video service was lost. Please check your internet connection and reload the page."
             }
         }
     }
@@ -105,6 +113,9 @@ pub struct Step {
     pub refresh: bool,
     /// Stop the client (`shutdown`) and its listeners.
     pub stop: bool,
+    /// The connection just dropped (this drop's number): give it a while to come back, then
+    /// send [`SyncEvent::ReconnectDeadline`] with the number.
+    pub deadline: Option<u32>,
 }
 
 /// The wait's state.
@@ -113,6 +124,8 @@ pub struct SyncWait {
     shown: Shown,
     connected_once: bool,
     refreshing: bool,
+    /// How many times the connection has dropped.
+    drops: u32,
 }
 
 impl Default for SyncWait {
@@ -121,6 +134,7 @@ impl Default for SyncWait {
             shown: Shown::Document,
             connected_once: false,
             refreshing: false,
+            drops: 0,
         }
     }
 }
@@ -140,10 +154,17 @@ impl SyncWait {
             return Step::default();
         }
         self.shown = shown;
+        let deadline = if shown == Shown::Reconnecting {
+            self.drops += 1;
+            Some(self.drops)
+        } else {
+            None
+        };
         Step {
             show: Some(shown),
             refresh: false,
             stop,
+            deadline,
         }
     }
 
@@ -171,6 +192,12 @@ impl SyncWait {
                 }
             }
             SyncEvent::TokenExpired => self.show(Shown::Lost(Lost::TokenExpired)),
+            SyncEvent::ReconnectDeadline(drop)
+                if drop == self.drops && self.shown == Shown::Reconnecting =>
+            {
+                self.show(Shown::Lost(Lost::Unreachable))
+            }
+            SyncEvent::ReconnectDeadline(_) => Step::default(),
             SyncEvent::Refreshed => {
                 self.refreshing = false;
                 Step::default()

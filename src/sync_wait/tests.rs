@@ -37,6 +37,7 @@ fn a_dropped_connection_says_reconnecting_and_recovers_to_the_document() {
         "the document is already what is shown"
     );
     assert_eq!(steps[2].show, Some(Shown::Reconnecting));
+    assert_eq!(steps[2].deadline, Some(1));
     assert!(!steps[2].stop);
     assert_eq!(steps[3], Step::default());
     assert_eq!(steps[4].show, Some(Shown::Document));
@@ -105,4 +106,25 @@ fn a_refused_refresh_says_the_session_is_over_and_an_unanswered_one_waits_for_th
     assert_eq!(steps[2], Step::default());
     assert!(steps[3].refresh, "tried again");
     assert_eq!(wait.shown(), Shown::Lost(Lost::TokenExpired));
+}
+
+#[test]
+fn a_connection_that_stays_down_past_its_deadline_ends_the_wait() {
+    let (wait, steps) = run(&[
+        State(C::Connected),
+        State(C::Disconnected),
+        State(C::Connected),
+        // The first drop's deadline, after the connection came back: nothing.
+        SyncEvent::ReconnectDeadline(1),
+        State(C::Connecting),
+        SyncEvent::ReconnectDeadline(1),
+        SyncEvent::ReconnectDeadline(2),
+    ]);
+    assert_eq!(steps[1].deadline, Some(1));
+    assert_eq!(steps[3], Step::default());
+    assert_eq!(steps[4].deadline, Some(2));
+    assert_eq!(steps[5], Step::default(), "an old drop's deadline");
+    assert_eq!(steps[6].show, Some(Shown::Lost(Lost::Unreachable)));
+    assert!(steps[6].stop);
+    assert_eq!(wait.shown(), Shown::Lost(Lost::Unreachable));
 }

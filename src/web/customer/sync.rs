@@ -19,6 +19,9 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 /// itself retries forever when Twilio cannot be reached).
 const SYNC_OPEN_TIMEOUT_MS: i32 = 15_000;
 
+/// How long a dropped connection may take to come back before the wait gives up.
+const RECONNECT_DEADLINE_MS: i32 = 60_000;
+
 /// One client watching one document.
 pub struct Watch {
     client: JsValue,
@@ -90,6 +93,20 @@ impl Watch {
         }
         if step.refresh {
             self.refresh();
+        }
+        if let Some(drop) = step.deadline {
+            let weak = Rc::downgrade(self);
+            let fire = Closure::once_into_js(move || {
+                if let Some(watch) = weak.upgrade() {
+                    watch.event(SyncEvent::ReconnectDeadline(drop));
+                }
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    fire.unchecked_ref(),
+                    RECONNECT_DEADLINE_MS,
+                );
+            }
         }
         if step.stop {
             self.stop();
