@@ -20,6 +20,7 @@ pub mod rules;
 pub mod session;
 pub mod sid;
 pub mod strings;
+pub mod sync_wait;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

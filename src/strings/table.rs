@@ -89,6 +89,8 @@ texts! {
     PersonCameraOn = "PSChatToVideoPersonCameraOn" => "{{name}} turned their camera on.",
     PersonSharing = "PSChatToVideoPersonSharing" => "{{name}} is sharing their screen.",
     PersonStoppedSharing = "PSChatToVideoPersonStoppedSharing" => "{{name}} stopped sharing their screen.",
+    PersonVideoFailed = "PSChatToVideoPersonVideoFailed" => "{{name}}'s video could not be received. Leave and join the call again to retry.",
+    PersonAudioFailed = "PSChatToVideoPersonAudioFailed" => "{{name}}'s audio could not be received. Leave and join the call again to retry.",
     Muted = "PSChatToVideoMuted" => "Muted",
     CameraOff = "PSChatToVideoCameraOff" => "Camera off",
     MutedCameraOff = "PSChatToVideoMutedCameraOff" => "Muted, camera off",

@@ -21,6 +21,17 @@ pub fn live_listeners() -> usize {
     LIVE_LISTENERS.with(Cell::get)
 }
 
+/// Counts a listener registered elsewhere (the SDK listeners of [`crate::web::emitter`]).
+pub(crate) fn count_listener(added: bool) {
+    LIVE_LISTENERS.with(|n| {
+        n.set(if added {
+            n.get() + 1
+        } else {
+            n.get().saturating_sub(1)
+        })
+    });
+}
+
 /// Components (button, tab) whose state is still alive.
 pub fn live_components() -> usize {
     LIVE_COMPONENTS.with(Cell::get)

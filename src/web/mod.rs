@@ -8,6 +8,7 @@ pub mod connector;
 pub mod context;
 pub mod customer;
 pub mod dom;
+pub mod emitter;
 pub mod error;
 pub mod flex;
 pub mod http;

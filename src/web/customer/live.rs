@@ -1,15 +1,15 @@
 //! Watching the session document: the sandbox's live-document socket, or the `twilio-sync` SDK
-//! (loaded on demand) in twilio mode. Dropping the subscription closes it and releases its
+//! in twilio mode ([`super::sync`]). Dropping the subscription closes it and releases its
 //! listeners.
 
 use crate::api::{Provider, SyncTokenResponse};
 use crate::protocol::{LiveClientMessage, LiveServerMessage};
-use crate::session::Session;
+use crate::session::{EndReason, Session};
 use crate::web::video::media::error_name;
 use gloo_events::EventListener;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{MessageEvent, WebSocket};
 
 /// What the subscription reports.
@@ -22,6 +22,12 @@ pub enum LiveUpdate {
     Completed,
     /// The subscription was refused or lost.
     Failed,
+    /// The connection dropped; the client is reconnecting (the document follows once back).
+    Interrupted,
+    /// The wait cannot go on in this page: what happened and what to do.
+    Lost(&'static str),
+    /// A new token was refused because the session is over.
+    Over(EndReason),
 }
 
 pub type OnUpdate = Rc<dyn Fn(LiveUpdate)>;
@@ -32,13 +38,10 @@ pub enum Subscription {
         ws: WebSocket,
         _listeners: [EventListener; 3],
     },
-    Twilio {
-        client: JsValue,
-        _listeners: Vec<Closure<dyn FnMut(JsValue)>>,
-    },
+    Twilio(Rc<super::sync::Watch>),
 }
 
-fn deliver(on: &OnUpdate, update: LiveUpdate) {
+pub(super) fn deliver(on: &OnUpdate, update: LiveUpdate) {
     let on = on.clone();
     spawn_local(async move { on(update) });
 }
@@ -83,95 +86,11 @@ fn sandbox(url: &str, token: String, on: OnUpdate) -> Result<Subscription, JsVal
     })
 }
 
-fn document_update(value: &JsValue) -> LiveUpdate {
-    match serde_wasm_bindgen::from_value::<Session>(value.clone()) {
-        Ok(doc) => LiveUpdate::Data(doc),
-        Err(_) => LiveUpdate::Failed,
-    }
-}
-
-/// How long twilio-sync may take to open the document before the wait gives up (the SDK
-/// itself retries forever when Twilio cannot be reached).
-const SYNC_OPEN_TIMEOUT_MS: i32 = 15_000;
-
-fn shutdown(client: &JsValue) {
-    if let Ok(f) = js_sys::Reflect::get(client, &"shutdown".into())
-        .and_then(|f| f.dyn_into::<js_sys::Function>())
-    {
-        let _ = f.call0(client);
-    }
-}
-
-/// A promise that rejects after `ms`.
-fn deadline(ms: i32) -> js_sys::Promise {
-    js_sys::Promise::new(&mut |_, reject| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&reject, ms);
-        }
-    })
-}
-
-/// `new Twilio.Sync.Client(token)`, `client.document(sid)`, then `updated`/`removed`.
-async fn twilio(
-    sync: &SyncTokenResponse,
-    assets_base: &str,
-    on: OnUpdate,
-) -> Result<Subscription, JsValue> {
-    let src = format!(
-        "{}/vendor/twilio-sync.min.js",
-        assets_base.trim_end_matches('/')
-    );
-    let client_class: js_sys::Function =
-        crate::web::video::load_script(&src, &["Twilio", "Sync", "Client"])
-            .await
-            .map_err(|()| JsValue::from_str("twilio-sync unavailable"))?
-            .dyn_into()?;
-    let client = js_sys::Reflect::construct(
-        &client_class,
-        &js_sys::Array::of1(&sync.token.as_str().into()),
-    )?;
-    let opened = async {
-        let open: js_sys::Function =
-            js_sys::Reflect::get(&client, &"document".into())?.dyn_into()?;
-        let promise: js_sys::Promise = open
-            .call1(&client, &sync.document_sid.as_str().into())?
-            .dyn_into()?;
-        let race = js_sys::Promise::race(&js_sys::Array::of2(
-            &promise,
-            &deadline(SYNC_OPEN_TIMEOUT_MS),
-        ));
-        JsFuture::from(race).await
-    };
-    let document = match opened.await {
-        Ok(d) => d,
-        Err(e) => {
-            shutdown(&client);
-            return Err(e);
-        }
-    };
-    deliver(
-        &on,
-        document_update(&js_sys::Reflect::get(&document, &"data".into())?),
-    );
-    let on_updated = on.clone();
-    let updated = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-        let data = js_sys::Reflect::get(&event, &"data".into()).unwrap_or(JsValue::UNDEFINED);
-        deliver(&on_updated, document_update(&data));
-    });
-    let removed = Closure::<dyn FnMut(JsValue)>::new(move |_| deliver(&on, LiveUpdate::Removed));
-    let subscribe: js_sys::Function = js_sys::Reflect::get(&document, &"on".into())?.dyn_into()?;
-    subscribe.call2(&document, &"updated".into(), updated.as_ref())?;
-    subscribe.call2(&document, &"removed".into(), removed.as_ref())?;
-    Ok(Subscription::Twilio {
-        client,
-        _listeners: vec![updated, removed],
-    })
-}
-
 impl Subscription {
     /// Starts watching; the result arrives through `done` (twilio mode loads the SDK first).
     pub fn start(
         sync: SyncTokenResponse,
+        code: String,
         assets_base: String,
         on: OnUpdate,
         done: impl FnOnce(Subscription) + 'static,
@@ -183,8 +102,8 @@ impl Subscription {
             },
             (Provider::Sandbox, None) => deliver(&on, LiveUpdate::Failed),
             (Provider::Twilio, _) => spawn_local(async move {
-                match twilio(&sync, &assets_base, on.clone()).await {
-                    Ok(sub) => done(sub),
+                match super::sync::watch(&sync, code, &assets_base, on.clone()).await {
+                    Ok(watch) => done(Subscription::Twilio(watch)),
                     Err(e) => {
                         web_sys::console::warn_2(
                             &"live document failed".into(),
@@ -204,7 +123,7 @@ impl Drop for Subscription {
             Subscription::Sandbox { ws, .. } => {
                 let _ = ws.close();
             }
-            Subscription::Twilio { client, .. } => shutdown(client),
+            Subscription::Twilio(watch) => watch.stop(),
         }
     }
 }

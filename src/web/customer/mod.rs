@@ -13,6 +13,7 @@ mod live;
 mod rating;
 mod screens;
 mod seat;
+mod sync;
 mod wait;
 
 use crate::code;

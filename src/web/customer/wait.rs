@@ -8,6 +8,7 @@ use super::{Page, Waiting};
 use crate::api::{param, Endpoint, SyncTokenResponse};
 use crate::customer::{agent_here_text, over_text, waiting_text, Wait};
 use crate::session::EndReason;
+use crate::sync_wait::RECONNECTING_TEXT;
 use crate::web::video::dom::{button, el, set_role, text};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -40,7 +41,7 @@ impl Page {
             }
         });
         let weak = Rc::downgrade(self);
-        Subscription::start(sync, api::origin(), on_update, move |sub| {
+        Subscription::start(sync, code, api::origin(), on_update, move |sub| {
             if let Some(page) = weak.upgrade() {
                 *page.live.borrow_mut() = Some(sub);
             }
@@ -86,16 +87,7 @@ impl Page {
     pub(super) fn on_live(self: &Rc<Self>, update: LiveUpdate) {
         match update {
             LiveUpdate::Data(session) => match Wait::from_session(&session) {
-                Wait::Over(reason) => {
-                    self.over.set(Some(reason));
-                    // In a call the room's own end says it; anywhere else, say it now.
-                    if self.call.borrow().is_none() && !self.on_post_call() {
-                        self.session_over(reason);
-                    } else if self.ended_by_room.get() {
-                        // The room's end arrived before the session's: say why it ended.
-                        self.set_end_reason(over_text(reason));
-                    }
-                }
+                Wait::Over(reason) => self.over(reason),
                 Wait::ForAgent { agent } => {
                     self.set_wait_status(&waiting_text(agent.as_deref()), false)
                 }
@@ -120,6 +112,15 @@ impl Page {
                 }
             }
             LiveUpdate::Completed => {}
+            LiveUpdate::Over(reason) => {
+                self.live.borrow_mut().take();
+                self.over(reason);
+            }
+            LiveUpdate::Interrupted => self.set_wait_status(RECONNECTING_TEXT, false),
+            LiveUpdate::Lost(words) => {
+                self.live.borrow_mut().take();
+                self.set_wait_status(words, false);
+            }
             LiveUpdate::Failed => {
                 self.live.borrow_mut().take();
                 self.set_wait_status(
@@ -127,6 +128,18 @@ impl Page {
                     false,
                 );
             }
+        }
+    }
+
+    /// The session is over for `reason`.
+    fn over(self: &Rc<Self>, reason: EndReason) {
+        self.over.set(Some(reason));
+        // In a call the room's own end says it; anywhere else, say it now.
+        if self.call.borrow().is_none() && !self.on_post_call() {
+            self.session_over(reason);
+        } else if self.ended_by_room.get() {
+            // The room's end arrived before the session's: say why it ended.
+            self.set_end_reason(over_text(reason));
         }
     }
 

@@ -297,6 +297,14 @@ impl Call {
                 name: TrackName::Screen,
                 ..
             } => self.say_about(participant, Some(Text::PersonSharing)),
+            VideoEvent::TrackFailed { participant, name } => {
+                let t = match name {
+                    TrackName::Microphone => Text::PersonAudioFailed,
+                    TrackName::Camera | TrackName::Screen => Text::PersonVideoFailed,
+                };
+                let who = self.name_of(participant);
+                self.report(Some(&self.strings.about(t, &who)));
+            }
             VideoEvent::TrackRemoved {
                 participant,
                 name: TrackName::Screen,
@@ -314,6 +322,14 @@ impl Call {
             VideoEvent::Reconnected => show(&self.banner, false),
             VideoEvent::ScreenShareEnded => self.refresh(),
             _ => {}
+        }
+    }
+
+    /// The name shown for `participant` (the other party's while they are not known yet).
+    fn name_of(&self, participant: &str) -> String {
+        match self.present.borrow().get(participant) {
+            Some((name, _)) => name.clone(),
+            None => self.names.other().to_owned(),
         }
     }
 

@@ -50,6 +50,12 @@ pub enum VideoEvent {
         name: TrackName,
         enabled: bool,
     },
+    /// A remote track is published but could not be received (twilio-video's
+    /// `trackSubscriptionFailed`).
+    TrackFailed {
+        participant: String,
+        name: TrackName,
+    },
     /// The local screen share ended from the browser's own "stop sharing" control.
     ScreenShareEnded,
     Reconnecting,

@@ -8,17 +8,16 @@ use super::{
     emit, media, on_share_ended, ConnectOptions, DisconnectReason, EventSink, TrackName,
     VideoError, VideoEvent,
 };
+use crate::web::emitter::SdkListener;
 use bindings::{
-    load, local_track, name_of, sdk_error, LocalTrack, Participant, Publication, RemoteTrack,
-    SdkRoom, Video,
+    bandwidth_profile, load, local_track, name_of, sdk_error, LocalTrack, Participant, Publication,
+    RemoteTrack, SdkRoom, Video,
 };
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, MediaStreamTrack};
-
-type Listener = Closure<dyn FnMut(JsValue, JsValue, JsValue)>;
 
 struct Inner {
     video: Video,
@@ -28,7 +27,7 @@ struct Inner {
     microphone: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
     camera: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
     screen: RefCell<Option<(MediaStreamTrack, LocalTrack, gloo_events::EventListener)>>,
-    listeners: RefCell<Vec<(&'static str, Listener)>>,
+    listeners: RefCell<Vec<SdkListener>>,
     closed: Cell<bool>,
 }
 
@@ -78,6 +77,11 @@ impl TwilioRoom {
             &"tracks".into(),
             &tracks.iter().collect::<js_sys::Array>(),
         );
+        let _ = js_sys::Reflect::set(
+            &connect_options,
+            &"bandwidthProfile".into(),
+            &bandwidth_profile(),
+        );
         let connected = match video.connect(&options.token, &connect_options) {
             Ok(promise) => JsFuture::from(promise).await,
             Err(e) => Err(e),
@@ -101,17 +105,12 @@ impl TwilioRoom {
             closed: Cell::new(false),
         });
         inner.listen();
-        // Those already in the room; their tracks follow as `trackSubscribed`.
-        inner.room.participants().for_each(&mut |p, _| {
-            let p: Participant = p.unchecked_into();
-            emit(
-                &inner.events,
-                VideoEvent::ParticipantJoined {
-                    sid: p.sid(),
-                    identity: p.identity(),
-                },
-            );
-        });
+        // Those already in the room, with the tracks they already have: the SDK announced
+        // those (`trackSubscribed`) before there was anyone to listen.
+        inner
+            .room
+            .participants()
+            .for_each(&mut |p, _| inner.arrived(&p.unchecked_into()));
         Ok(TwilioRoom { inner })
     }
 
@@ -205,25 +204,72 @@ impl Inner {
         mut handle: impl FnMut(&Inner, JsValue, JsValue, JsValue) + 'static,
     ) {
         let weak = Rc::downgrade(self);
-        let listener: Listener = Closure::new(move |a, b, c| {
+        match SdkListener::new(&self.room, event, move |a, b, c| {
             if let Some(inner) = weak.upgrade() {
                 handle(&inner, a, b, c);
             }
+        }) {
+            Ok(listener) => self.listeners.borrow_mut().push(listener),
+            Err(_) => {
+                web_sys::console::warn_2(&"twilio-video: cannot listen to".into(), &event.into())
+            }
+        }
+    }
+
+    /// A participant in the room: their tile, and every track they already publish (the
+    /// subscribed ones at once, each muted or paused one as such).
+    fn arrived(&self, p: &Participant) {
+        emit(
+            &self.events,
+            VideoEvent::ParticipantJoined {
+                sid: p.sid(),
+                identity: p.identity(),
+            },
+        );
+        p.tracks().for_each(&mut |publication, _| {
+            let publication: Publication = publication.unchecked_into();
+            if publication.kind() == "data" {
+                return;
+            }
+            let name = name_of(&publication.track_name(), &publication.kind());
+            if let Some(track) = publication.track() {
+                self.subscribed(p, &track);
+            } else if !publication.is_track_enabled() {
+                self.switched(p, name, false);
+            }
         });
-        self.room.on(event, listener.as_ref().unchecked_ref());
-        self.listeners.borrow_mut().push((event, listener));
+    }
+
+    /// A remote track arrived, in the state its publisher left it.
+    fn subscribed(&self, p: &Participant, t: &RemoteTrack) {
+        let name = name_of(&t.name(), &t.kind());
+        emit(
+            &self.events,
+            VideoEvent::TrackAdded {
+                participant: p.sid(),
+                name,
+                track: t.media_stream_track(),
+            },
+        );
+        if !t.is_enabled() {
+            self.switched(p, name, false);
+        }
+    }
+
+    fn switched(&self, p: &Participant, name: TrackName, enabled: bool) {
+        emit(
+            &self.events,
+            VideoEvent::TrackSwitched {
+                participant: p.sid(),
+                name,
+                enabled,
+            },
+        );
     }
 
     fn listen(self: &Rc<Self>) {
         self.on("participantConnected", |i, p, _, _| {
-            let p: Participant = p.unchecked_into();
-            emit(
-                &i.events,
-                VideoEvent::ParticipantJoined {
-                    sid: p.sid(),
-                    identity: p.identity(),
-                },
-            );
+            i.arrived(&p.unchecked_into())
         });
         self.on("participantDisconnected", |i, p, _, _| {
             let p: Participant = p.unchecked_into();
@@ -231,13 +277,21 @@ impl Inner {
         });
         self.on("trackSubscribed", |i, track, _, p| {
             let (t, p): (RemoteTrack, Participant) = (track.unchecked_into(), p.unchecked_into());
-            let name = name_of(&t.name(), &t.kind());
+            if t.kind() != "data" {
+                i.subscribed(&p, &t);
+            }
+        });
+        self.on("trackSubscriptionFailed", |i, _error, publication, p| {
+            let (pb, p): (Publication, Participant) =
+                (publication.unchecked_into(), p.unchecked_into());
+            if pb.kind() == "data" {
+                return;
+            }
             emit(
                 &i.events,
-                VideoEvent::TrackAdded {
+                VideoEvent::TrackFailed {
                     participant: p.sid(),
-                    name,
-                    track: t.media_stream_track(),
+                    name: name_of(&pb.track_name(), &pb.kind()),
                 },
             );
         });
@@ -290,12 +344,8 @@ impl Inner {
             return;
         }
         // Listeners go first, so our own `disconnect()` does not come back as an event.
-        for (event, listener) in self.listeners.borrow_mut().drain(..) {
-            self.room
-                .remove_listener(event, listener.as_ref().unchecked_ref());
-            // Dropping a closure while it runs is not allowed: release it from a task.
-            spawn_local(async move { drop(listener) });
-        }
+        let listeners = std::mem::take(&mut *self.listeners.borrow_mut());
+        drop(listeners);
         self.stop_screen();
         for slot in [&self.microphone, &self.camera] {
             if let Some((_, local)) = slot.borrow_mut().take() {

@@ -282,7 +282,8 @@ impl CallView {
             } => self.tile(participant).switched(*name, *enabled),
             VideoEvent::Disconnected { .. } => self.clear(),
             VideoEvent::ScreenShareEnded => self.set_local_screen(None),
-            VideoEvent::Reconnecting | VideoEvent::Reconnected => {}
+            VideoEvent::Reconnecting | VideoEvent::Reconnected | VideoEvent::TrackFailed { .. } => {
+            }
         }
         show(&self.waiting, self.tiles.is_empty());
     }

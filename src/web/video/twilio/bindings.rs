@@ -22,10 +22,6 @@ extern "C" {
 
     pub type SdkRoom;
     #[wasm_bindgen(method)]
-    pub fn on(this: &SdkRoom, event: &str, listener: &js_sys::Function);
-    #[wasm_bindgen(method, js_name = removeListener)]
-    pub fn remove_listener(this: &SdkRoom, event: &str, listener: &js_sys::Function);
-    #[wasm_bindgen(method)]
     pub fn disconnect(this: &SdkRoom);
     #[wasm_bindgen(method, getter, js_name = localParticipant)]
     pub fn local_participant(this: &SdkRoom) -> LocalParticipant;
@@ -49,6 +45,9 @@ extern "C" {
     pub fn sid(this: &Participant) -> String;
     #[wasm_bindgen(method, getter)]
     pub fn identity(this: &Participant) -> String;
+    /// The participant's publications by track sid (`RemoteTrackPublication`s).
+    #[wasm_bindgen(method, getter)]
+    pub fn tracks(this: &Participant) -> js_sys::Map;
 
     pub type RemoteTrack;
     #[wasm_bindgen(method, getter)]
@@ -57,20 +56,43 @@ extern "C" {
     pub fn kind(this: &RemoteTrack) -> String;
     #[wasm_bindgen(method, getter, js_name = mediaStreamTrack)]
     pub fn media_stream_track(this: &RemoteTrack) -> MediaStreamTrack;
+    #[wasm_bindgen(method, getter, js_name = isEnabled)]
+    pub fn is_enabled(this: &RemoteTrack) -> bool;
 
     pub type Publication;
     #[wasm_bindgen(method, getter, js_name = trackName)]
     pub fn track_name(this: &Publication) -> String;
     #[wasm_bindgen(method, getter)]
     pub fn kind(this: &Publication) -> String;
+    #[wasm_bindgen(method, getter, js_name = isTrackEnabled)]
+    pub fn is_track_enabled(this: &Publication) -> bool;
+    /// The track once subscribed, else `null`.
+    #[wasm_bindgen(method, getter)]
+    pub fn track(this: &Publication) -> Option<RemoteTrack>;
+}
+
+/// `bandwidthProfile` for a group room with two people in it: `collaboration`, so a shared
+/// screen is not starved by the camera beside it; switch-off and content preferences `manual`,
+/// since the page renders the tracks' `MediaStreamTrack`s itself: with `auto` the SDK, seeing
+/// no element of its own `attach()`, would switch the other person's video off.
+pub fn bandwidth_profile() -> js_sys::Object {
+    let video = js_sys::Object::new();
+    for (key, value) in [
+        ("mode", "collaboration"),
+        ("clientTrackSwitchOffControl", "manual"),
+        ("contentPreferencesMode", "manual"),
+    ] {
+        let _ = js_sys::Reflect::set(&video, &key.into(), &value.into());
+    }
+    let profile = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&profile, &"video".into(), &video);
+    profile
 }
 
 /// The SDK, loading it first if needed.
 pub async fn load(assets_base: &str) -> Result<Video, VideoError> {
-    let src = format!(
-        "{}/vendor/twilio-video.min.js",
-        assets_base.trim_end_matches('/')
-    );
+    let mut src = assets_base.trim_end_matches('/').to_owned();
+    src.push_str("/vendor/twilio-video.min.js");
     let video = sdk::load(&src, &["Twilio", "Video"])
         .await
         .map_err(|()| VideoError::SdkUnavailable)?;

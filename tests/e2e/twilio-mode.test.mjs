@@ -1,0 +1,329 @@
+// The customer page in twilio mode against fakes of the two SDKs (`fixtures/twilio-fakes.js`),
+// since Twilio's cloud cannot be reached here: the real host answers, rewritten to twilio mode
+// as a host with Twilio credentials would answer, and the fakes play the room and the session
+// document. The first test pins the fakes to the SDKs' published `.d.ts`: every name a fake
+// answers to must exist in twilio-video 2.36.0 and twilio-sync 4.0.1, and every test checks
+// that the page used no other name.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { test } from "node:test";
+import vm from "node:vm";
+import { paths, repoRoot } from "./harness.mjs";
+import { callFunction, sandboxPerFile, setUpChat, text } from "./video-fixture.mjs";
+
+const FAKES = path.join(repoRoot, "tests/e2e/fixtures/twilio-fakes.js");
+const ctx = sandboxPerFile();
+
+async function surface() {
+  const sandbox = {};
+  vm.runInNewContext(await readFile(FAKES, "utf8"), sandbox);
+  return sandbox.SURFACE;
+}
+
+const sdkFile = (...p) => readFile(path.join(paths.nodeModules, ...p), "utf8");
+
+/** The body of `declare class NAME … {…}` / `type NAME = {…}` / `interface NAME … {…}` in `src`. */
+function block(src, opener) {
+  const start = src.indexOf(opener);
+  assert.ok(start >= 0, `the .d.ts declares ${opener}`);
+  let depth = 0;
+  for (let i = src.indexOf("{", start); i < src.length; i++) {
+    if (src[i] === "{") depth++;
+    if (src[i] === "}" && --depth === 0) return src.slice(start, i + 1);
+  }
+  throw new Error(`unbalanced ${opener}`);
+}
+
+/** A member (`name:`, `name?:`, `name(`, `get name(`) declared in `src`. */
+function declares(src, name) {
+  return new RegExp(`^\\s*(readonly\\s+|static\\s+)*(get\\s+)?${name}\\??\\s*[(:<]`, "m").test(src);
+}
+
+test("the fakes answer only to names the pinned twilio-video and twilio-sync .d.ts declare", async () => {
+  const s = await surface();
+  const v = s.video;
+  assert.equal(JSON.parse(await sdkFile("twilio-video", "package.json")).version, v.version);
+  const tsdef = async (file) => sdkFile("twilio-video", "tsdef", file);
+  const index = await tsdef("index.d.ts");
+  for (const name of v.module) assert.match(index, new RegExp(`\\b${name}\\b`), `twilio-video exports ${name}`);
+  const room = await tsdef("Room.d.ts");
+  for (const name of v.room.members) assert.ok(declares(room, name) || name === "on" || name === "removeListener", `Room.${name}`);
+  for (const e of v.room.events) assert.ok(room.includes(`on(event: '${e}'`), `Room emits '${e}'`);
+  const localParticipant = await tsdef("LocalParticipant.d.ts");
+  for (const name of v.localParticipant) assert.ok(declares(localParticipant, name), `LocalParticipant.${name}`);
+  const localTrack = (await tsdef("LocalVideoTrack.d.ts")) + (await tsdef("LocalAudioTrack.d.ts"));
+  for (const name of v.localTrack) assert.ok(declares(localTrack, name), `LocalTrack.${name}`);
+  const participant = (await tsdef("Participant.d.ts")) + (await tsdef("RemoteParticipant.d.ts"));
+  for (const name of v.participant) assert.ok(declares(participant, name), `RemoteParticipant.${name}`);
+  const publication = (await tsdef("TrackPublication.d.ts")) + (await tsdef("RemoteTrackPublication.d.ts"));
+  for (const name of v.publication) assert.ok(declares(publication, name), `RemoteTrackPublication.${name}`);
+  const track = (await tsdef("Track.d.ts")) + (await tsdef("MediaTrack.d.ts")) + (await tsdef("RemoteVideoTrack.d.ts"));
+  for (const name of v.track) assert.ok(declares(track, name), `RemoteTrack.${name}`);
+  const types = await tsdef("types.d.ts");
+  const connectOptions = block(types, "export interface ConnectOptions");
+  for (const name of v.connectOptions) assert.ok(declares(connectOptions, name), `ConnectOptions.${name}`);
+  const profile = block(types, "export interface BandwidthProfileOptions") + block(types, "export interface VideoBandwidthProfileOptions");
+  for (const name of v.bandwidthProfile) assert.ok(declares(profile, name), `bandwidth profile option ${name}`);
+  for (const value of v.values) assert.ok(types.includes(`'${value}'`), `bandwidth profile value '${value}'`);
+
+  const y = s.sync;
+  assert.equal(JSON.parse(await sdkFile("twilio-sync", "package.json")).version, y.version);
+  const lib = await sdkFile("twilio-sync", "builds", "lib.d.ts");
+  const emitter = await sdkFile("@twilio", "replay-event-emitter", "builds", "lib.d.ts");
+  const client = block(lib, "declare class Client extends ReplayEventEmitter");
+  for (const name of y.client) assert.ok(declares(client, name) || declares(emitter, name), `SyncClient.${name}`);
+  const events = block(lib, "type ClientEvents");
+  for (const e of y.clientEvents) assert.ok(declares(events, e), `SyncClient emits '${e}'`);
+  const open = block(lib, "interface OpenOptions");
+  for (const name of y.openOptions) assert.ok(declares(open, name), `OpenOptions.${name}`);
+  for (const mode of y.modes) assert.match(lib, new RegExp(`type OpenMode = [^;]*"${mode}"`), `OpenMode '${mode}'`);
+  const twilsock = await sdkFile("twilsock", "builds", "lib.d.ts");
+  const states = /type ConnectionState = ([^;]*);/.exec(twilsock)?.[1] ?? "";
+  for (const state of y.connectionStates) assert.ok(states.includes(`"${state}"`), `ConnectionState '${state}'`);
+  const doc = block(lib, "declare class SyncDocument extends Closeable");
+  for (const name of y.document) assert.ok(declares(doc, name) || declares(emitter, name), `SyncDocument.${name}`);
+  for (const e of y.documentEvents) assert.ok(doc.includes(`static readonly ${e} = "${e}"`), `SyncDocument emits '${e}'`);
+});
+
+/** The session document's data with the agent in the room (as the host writes it). */
+function sessionData(chat, extra = {}) {
+  return {
+    task: chat.taskSid,
+    codeValidUntil: Date.now() + 3_600_000,
+    agent: { name: chat.identity, identity: chat.identity, worker: "WK00000000000000000000000000000001", present: true },
+    ...extra,
+  };
+}
+
+/**
+ * The customer page for `chat` in twilio mode, on the fakes: the sync and video token answers
+ * are the host's, turned into twilio mode; `syncTokens` collects the sync tokens the host gave.
+ */
+async function twilioPage(chat, { data = sessionData(chat), participants = [] } = {}) {
+  const context = await ctx.browser.newContext();
+  await context.addInitScript({ path: FAKES });
+  await context.addInitScript(
+    (init) => {
+      window.__twilioFake.sync.data = init.data;
+      window.__twilioFake.video.next = { participants: init.participants };
+    },
+    { data, participants },
+  );
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  if (process.env.TWILIO_FAKE_DEBUG) page.on("console", (m) => console.log("page:", m.type(), m.text()));
+  const syncTokens = [];
+  const vendor = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/vendor/")) vendor.push(new URL(r.url()).pathname);
+  });
+  for (const endpoint of ["client-get-sync-token", "client-get-video-token"]) {
+    await page.route(`**/${endpoint}`, async (route) => {
+      const response = await route.fetch();
+      if (response.status() !== 200) return route.fulfill({ response });
+      const body = await response.json();
+      body.provider = "twilio";
+      delete body.sync_url;
+      delete body.signaling_url;
+      if (endpoint === "client-get-sync-token") syncTokens.push(body.token);
+      await route.fulfill({ response, json: body });
+    });
+  }
+  await page.goto(`${ctx.host.url}/features/chat-to-video/index.html?code=${chat.code}`);
+  const fake = (expr, arg) => page.evaluate(expr, arg);
+  return {
+    page,
+    syncTokens,
+    fake,
+    async close() {
+      assert.deepEqual(await fake(() => window.__twilioFake.violations), [], "the page used only what the SDKs declare");
+      assert.deepEqual(vendor, [], "with the SDKs present no script is loaded");
+      assert.deepEqual(errors, []);
+      await context.close();
+    },
+  };
+}
+
+async function agentJoins(chat) {
+  const doc = chat.attributes.syncDocument;
+  assert.equal((await callFunction(ctx.host, "agent-get-token", { Token: chat.token, DocumentSid: doc })).status, 200);
+  const connected = await callFunction(ctx.host, "update-video-state", { Token: chat.token, taskSid: chat.taskSid, state: "connected" });
+  assert.equal(connected.status, 200);
+}
+
+const status = (page) => text(page, '[data-role="wait-status"]');
+const waitForStatus = (page, words, timeout = 10_000) =>
+  page.waitForFunction((w) => document.querySelector('[data-role="wait-status"]')?.textContent === w, words, { timeout });
+
+/** Joins from the wait and waits for the call screen. */
+async function join(page) {
+  await page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
+  await page.click('[data-role="join"]');
+  await page.waitForSelector('[data-role="leave"]', { timeout: 15_000 });
+}
+
+test("twilio mode: the wait opens the session document with open_existing", async () => {
+  const chat = await setUpChat(ctx.host, "tw-open");
+  const t = await twilioPage(chat);
+  try {
+    await waitForStatus(t.page, `${chat.identity} is here. Join when you are ready.`);
+    const opens = await t.fake(() => window.__twilioFake.sync.opens);
+    assert.deepEqual(opens, [{ id: chat.attributes.syncDocument, mode: "open_existing" }]);
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: tokenAboutToExpire fetches a new token from client-get-sync-token and hands it to updateToken", async () => {
+  const chat = await setUpChat(ctx.host, "tw-refresh");
+  const t = await twilioPage(chat);
+  try {
+    await waitForStatus(t.page, `${chat.identity} is here. Join when you are ready.`);
+    assert.equal(t.syncTokens.length, 1);
+    await t.fake(() => window.__twilioFake.sync.emit("tokenAboutToExpire"));
+    await t.page.waitForFunction(() => window.__twilioFake.sync.updates.length === 1);
+    assert.equal(t.syncTokens.length, 2, "a second client-get-sync-token");
+    assert.deepEqual(await t.fake(() => window.__twilioFake.sync.updates), [t.syncTokens[1]]);
+    assert.equal(await t.fake(() => window.__twilioFake.sync.clients.length), 1, "the same client goes on");
+    assert.equal(await status(t.page), `${chat.identity} is here. Join when you are ready.`);
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: an expired token, a denied or a failed connection ends the wait with what to do", async () => {
+  const cases = [
+    ["tokenExpired", () => window.__twilioFake.sync.emit("tokenExpired"), "Your wait has timed out. Please reload the page to keep waiting."],
+    [
+      "denied",
+      () => window.__twilioFake.sync.state("denied"),
+      "The video service stopped accepting this page. Please reload the page to keep waiting.",
+    ],
+    ["error", () => window.__twilioFake.sync.state("error"), "The connection to the video service failed. Please reload the page to try again."],
+  ];
+  for (const [what, cause, words] of cases) {
+    const chat = await setUpChat(ctx.host, `tw-${what.toLowerCase()}`);
+    const t = await twilioPage(chat);
+    try {
+      await waitForStatus(t.page, `${chat.identity} is here. Join when you are ready.`);
+      await t.fake(cause);
+      await waitForStatus(t.page, words);
+      assert.equal(await t.page.$eval('[data-role="join"]', (b) => b.disabled), true, what);
+      assert.equal(await t.fake(() => window.__twilioFake.sync.clients[0].shutDown), true, `${what}: the client is shut down`);
+    } finally {
+      await t.close();
+    }
+  }
+});
+
+test("twilio mode: a dropped Sync connection says it is reconnecting, and the wait recovers when it is back", async () => {
+  const chat = await setUpChat(ctx.host, "tw-drop");
+  const t = await twilioPage(chat);
+  const here = `${chat.identity} is here. Join when you are ready.`;
+  try {
+    await waitForStatus(t.page, here);
+    await t.fake(() => window.__twilioFake.sync.state("disconnected"));
+    await waitForStatus(t.page, "Connection lost. Reconnecting...");
+    assert.equal(await t.page.$eval('[data-role="join"]', (b) => b.disabled), true);
+    await t.fake(() => window.__twilioFake.sync.state("connecting"));
+    await t.fake(() => window.__twilioFake.sync.state("connected"));
+    await waitForStatus(t.page, here);
+    assert.equal(await t.page.$eval('[data-role="join"]', (b) => b.disabled), false);
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: a session document that says the room timed out shows the ended message", async () => {
+  const chat = await setUpChat(ctx.host, "tw-ended");
+  const t = await twilioPage(chat);
+  try {
+    await waitForStatus(t.page, `${chat.identity} is here. Join when you are ready.`);
+    await t.fake((d) => window.__twilioFake.sync.update(d), sessionData(chat, { ended: "timed_out", endedAt: Date.now() }));
+    await t.page.waitForSelector('[data-role="over-reason"]');
+    assert.equal(await text(t.page, '[data-role="over-reason"]'), "This video call has ended because nobody was in it.");
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: a participant already in the room shows their video at once, and a muted microphone as muted", async () => {
+  const chat = await setUpChat(ctx.host, "tw-present");
+  await agentJoins(chat);
+  const participants = [
+    {
+      sid: "PA00000000000000000000000000000001",
+      identity: chat.identity,
+      tracks: [
+        { trackName: "camera", kind: "video", subscribed: true, enabled: true },
+        { trackName: "microphone", kind: "audio", subscribed: true, enabled: false },
+      ],
+    },
+  ];
+  const t = await twilioPage(chat, { participants });
+  try {
+    await join(t.page);
+    await t.page.waitForFunction(() => {
+      const v = document.querySelector('[data-role="remote-video"]');
+      const room = window.__twilioFake.video.room();
+      const camera = [...room.participants.values()][0].tracks.values().next().value.track.mediaStreamTrack;
+      return v?.srcObject?.getVideoTracks()[0]?.id === camera.id;
+    });
+    await t.page.waitForFunction(() => document.querySelector('[data-role="remote"]')?.dataset.microphone === "off");
+    assert.equal(await text(t.page, '[data-role="remote-status"]'), "Muted");
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: the connect options carry the bandwidth profile for a two-party room", async () => {
+  const chat = await setUpChat(ctx.host, "tw-profile");
+  await agentJoins(chat);
+  const t = await twilioPage(chat);
+  try {
+    await join(t.page);
+    const [connect] = await t.fake(() => window.__twilioFake.video.connects);
+    assert.deepEqual(connect.options.bandwidthProfile, {
+      video: { mode: "collaboration", clientTrackSwitchOffControl: "manual", contentPreferencesMode: "manual" },
+    });
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: a track that cannot be subscribed says so, and a muted track subscribed later shows as muted", async () => {
+  const chat = await setUpChat(ctx.host, "tw-failed");
+  await agentJoins(chat);
+  const participants = [{ sid: "PA00000000000000000000000000000002", identity: chat.identity, tracks: [] }];
+  const t = await twilioPage(chat, { participants });
+  try {
+    await join(t.page);
+    await t.fake(() => {
+      const fake = window.__twilioFake.video;
+      const room = fake.room();
+      const p = [...room.participants.values()][0];
+      const pub = fake.publication({ trackName: "camera", kind: "video", subscribed: false, enabled: true });
+      room.__emit("trackSubscriptionFailed", Object.assign(new Error("Media connection failed"), { code: 53405 }), pub, p);
+    });
+    await t.page.waitForFunction(() => document.querySelector('[data-role="call-error"]')?.textContent !== "");
+    assert.equal(
+      await text(t.page, '[data-role="call-error"]'),
+      `${chat.identity}'s video could not be received. Leave and join the call again to retry.`,
+    );
+    await t.fake(() => {
+      const fake = window.__twilioFake.video;
+      const room = fake.room();
+      const p = [...room.participants.values()][0];
+      const pub = fake.publication({ trackName: "microphone", kind: "audio", subscribed: true, enabled: false });
+      room.__emit("trackSubscribed", pub.track, pub, p);
+    });
+    await t.page.waitForFunction(() => document.querySelector('[data-role="remote"]')?.dataset.microphone === "off");
+    await t.page.click('[data-role="leave"]');
+    await t.page.waitForSelector('[data-role="post-call"]');
+    assert.equal(await t.fake(() => window.__twilioFake.video.room().__count()), 0, "leaving removes every room listener");
+  } finally {
+    await t.close();
+  }
+});
