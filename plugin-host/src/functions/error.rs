@@ -22,6 +22,11 @@ pub const NOT_ASSIGNED: &str = "Forbidden: this task is not assigned to you";
 pub const TOO_MANY_ATTEMPTS: &str = "Too many attempts with codes that are not valid.";
 /// The `message` of every 500: what went wrong is logged, never echoed.
 pub const INTERNAL_MESSAGE: &str = "The service failed to handle this request. Please try again.";
+/// The `message` of every 503: Twilio could not be reached or failed; the caller may retry.
+pub const UNAVAILABLE_MESSAGE: &str =
+    "Twilio is not answering right now. Please try again in a few seconds.";
+/// `Retry-After` of a 503, in seconds.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
 /// Body of [`FnError::NoWorker`].
 pub const NO_WORKER: &str = "Forbidden: this Flex user is not a TaskRouter worker";
 
@@ -69,6 +74,10 @@ pub enum FnError {
     /// 429 with `Retry-After`.
     #[error("too many invalid codes")]
     TooManyGuesses(Duration),
+    /// 503 `{"success": false, "message": UNAVAILABLE_MESSAGE}` with `Retry-After`: Twilio is
+    /// unreachable or answered 5xx (or kept answering 429); the detail goes to the log.
+    #[error("{0}")]
+    Unavailable(String),
     /// 500 `{"success": false, "message": INTERNAL_MESSAGE}`; the detail goes to the log.
     #[error("{0}")]
     Internal(String),
@@ -76,7 +85,11 @@ pub enum FnError {
 
 impl From<TwilioError> for FnError {
     fn from(e: TwilioError) -> Self {
-        FnError::Internal(e.to_string())
+        if e.is_unavailable() {
+            FnError::Unavailable(e.to_string())
+        } else {
+            FnError::Internal(e.to_string())
+        }
     }
 }
 
@@ -162,6 +175,19 @@ impl IntoResponse for FnError {
                 if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                     resp.headers_mut().insert(header::RETRY_AFTER, v);
                 }
+                resp
+            }
+            FnError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "Twilio unavailable");
+                let mut resp = (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Json(json!({"success": false, "message": UNAVAILABLE_MESSAGE})),
+                )
+                    .into_response();
+                resp.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(UNAVAILABLE_RETRY_SECS),
+                );
                 resp
             }
             FnError::Internal(detail) => {

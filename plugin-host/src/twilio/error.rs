@@ -89,6 +89,16 @@ impl TwilioError {
         self.status() == Some(404)
     }
 
+    /// Twilio could not be reached, failed (5xx) or kept throttling (429) past the retries: the
+    /// caller may try again later.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            TwilioError::Transport(_) => true,
+            TwilioError::Api(e) => e.status >= 500 || e.status == 429,
+            TwilioError::Decode(_) => false,
+        }
+    }
+
     /// An `If-Match` mismatch (HTTP 412, TaskRouter 20412 or Sync 54103).
     pub fn is_precondition_failed(&self) -> bool {
         self.status() == Some(412)
