@@ -9,9 +9,11 @@ use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
 mod lifecycle;
+mod sandbox_lag;
 pub mod serving;
 mod values;
 pub use lifecycle::{ClientAddressSettings, SessionSettings};
+pub use sandbox_lag::SandboxLag;
 pub use serving::{EdgeSettings, LogFormat};
 use values::{check_sid, parse_base_url, parse_bool, parse_int, parse_positive_f64};
 
@@ -160,6 +162,7 @@ pub struct Settings {
     pub empty_room_timeout: u32,
     pub unused_room_timeout: u32,
     pub sandbox_minute_secs: f64,
+    pub sandbox_lag: SandboxLag,
     pub guess_burst: u32,
     pub guess_refill_secs: f64,
     pub session: SessionSettings,
@@ -197,7 +200,11 @@ impl Settings {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Settings, ConfigError> {
         let get = |name: &'static str| -> Option<String> {
-            debug_assert!(ENV_ONLY.contains(&name) || lifecycle::VARIABLES.contains(&name));
+            debug_assert!(
+                ENV_ONLY.contains(&name)
+                    || lifecycle::VARIABLES.contains(&name)
+                    || sandbox_lag::VARIABLES.contains(&name)
+            );
             env(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
@@ -336,6 +343,7 @@ impl Settings {
         )? as u32;
         let sandbox_minute_secs =
             parse_positive_f64("SANDBOX_MINUTE_SECS", get("SANDBOX_MINUTE_SECS"), 60.0)?;
+        let sandbox_lag = sandbox_lag::read(get)?;
         let guess_burst =
             parse_int("CODE_GUESS_BURST", get("CODE_GUESS_BURST"), 10, 1, 10_000)? as u32;
         let guess_refill_secs =
@@ -385,6 +393,7 @@ impl Settings {
             empty_room_timeout,
             unused_room_timeout,
             sandbox_minute_secs,
+            sandbox_lag,
             guess_burst,
             guess_refill_secs,
             session,

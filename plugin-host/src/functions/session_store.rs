@@ -11,7 +11,7 @@ use rand::RngCore as _;
 use super::error::FnError;
 use super::task_attrs::merge_into_task;
 use crate::app::AppState;
-use crate::clock::{now_ms, parse_rfc3339_ms};
+use crate::clock::now_ms;
 use crate::twilio::codes;
 use crate::twilio::sync::Document;
 
@@ -52,10 +52,8 @@ pub fn draw_code(state: &AppState) -> String {
 
 fn from_document(doc: Document) -> Option<Stored> {
     // A document whose time has passed is gone, whatever Sync still returns (it deletes lazily).
-    if let Some(expires) = doc.date_expires.as_deref().and_then(parse_rfc3339_ms) {
-        if expires <= now_ms() {
-            return None;
-        }
+    if doc.has_expired(now_ms()) {
+        return None;
     }
     let session = serde_json::from_value::<Session>(doc.data).ok()?;
     Some(Stored {

@@ -58,6 +58,10 @@ pub struct Sandbox {
     flex: flex_tokens::FlexTokens,
     events: EventBus,
     minute_ms: i64,
+    /// Milliseconds an expired document stays before the sweeper deletes it.
+    sync_lag_ms: i64,
+    /// Milliseconds a completed or canceled task stays before it is deleted.
+    task_lag_ms: i64,
     /// Origin used in the `url` fields of REST answers.
     base_url: String,
     expected_auth: String,
@@ -84,6 +88,8 @@ impl Sandbox {
             ids,
             events: EventBus::default(),
             minute_ms,
+            sync_lag_ms: (settings.sandbox_lag.sync_delete_delay_secs * 1000.0).round() as i64,
+            task_lag_ms: (settings.sandbox_lag.task_delete_delay_secs * 1000.0).round() as i64,
             base_url: base_url.trim_end_matches('/').to_owned(),
         })
     }
@@ -102,6 +108,19 @@ impl Sandbox {
 
     pub fn minute_ms(&self) -> i64 {
         self.minute_ms
+    }
+
+    /// Now, with how late expired documents are deleted.
+    pub fn at(&self) -> documents::At {
+        documents::At {
+            now: now_ms(),
+            lag: self.sync_lag_ms,
+        }
+    }
+
+    /// Milliseconds a completed or canceled task stays before TaskRouter deletes it.
+    pub fn task_lag_ms(&self) -> i64 {
+        self.task_lag_ms
     }
 
     pub fn flex_tokens(&self) -> &flex_tokens::FlexTokens {
@@ -140,12 +159,13 @@ impl Sandbox {
         }
     }
 
-    /// A live document of the sandbox's Sync service, by ET sid or unique name.
+    /// A document (not deleted yet) of the sandbox's Sync service, by ET sid or unique name.
     pub async fn document(&self, sid_or_name: &str) -> Result<Option<documents::DocRow>, DbError> {
         let service = self.ids.sync_service_sid.clone();
         let key = sid_or_name.to_owned();
+        let at = self.at();
         self.db
-            .call(move |c| documents::fetch(c, &service, &key, now_ms()).map_err(into_db))
+            .call(move |c| documents::fetch(c, &service, &key, at).map_err(into_db))
             .await
     }
 
