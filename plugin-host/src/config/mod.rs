@@ -11,6 +11,7 @@ use clap::Parser;
 mod lifecycle;
 mod sandbox_lag;
 pub mod serving;
+mod sync_service;
 mod values;
 pub use lifecycle::{ClientAddressSettings, SessionSettings};
 pub use sandbox_lag::SandboxLag;
@@ -54,12 +55,13 @@ pub struct Cli {
 
 /// The variables read from the environment only (the seed's names); the flags' variables are
 /// [`Cli`]'s.
-pub const ENV_ONLY: [&str; 25] = [
+pub const ENV_ONLY: [&str; 28] = [
     "ACCOUNT_SID",
     "AUTH_TOKEN",
     "TWILIO_API_KEY",
     "TWILIO_API_SECRET",
     "TWILIO_FLEX_SYNC_SID",
+    "VIDEO_SYNC_SERVICE_SID",
     "TWILIO_FLEX_WORKSPACE_SID",
     "VIDEO_CODE_LENGTH",
     "VIDEO_CODE_TTL",
@@ -68,6 +70,8 @@ pub const ENV_ONLY: [&str; 25] = [
     "VIDEO_EMPTY_ROOM_TIMEOUT",
     "VIDEO_UNUSED_ROOM_TIMEOUT",
     "SANDBOX_MINUTE_SECS",
+    "SANDBOX_SYNC_DELETE_DELAY_SECS",
+    "SANDBOX_TASK_DELETE_DELAY_SECS",
     "CODE_GUESS_BURST",
     "CODE_GUESS_REFILL_SECS",
     "TWILIO_REGION",
@@ -152,6 +156,7 @@ pub struct Settings {
     pub account: Option<TwilioAccount>,
     /// Configured signing key (required in twilio mode, optional in the sandbox).
     pub api_key: Option<ApiKey>,
+    /// The video sessions' dedicated Sync service (`VIDEO_SYNC_SERVICE_SID`).
     pub sync_service_sid: Option<String>,
     pub workspace_sid: Option<String>,
     pub region: Option<String>,
@@ -204,6 +209,7 @@ impl Settings {
                 ENV_ONLY.contains(&name)
                     || lifecycle::VARIABLES.contains(&name)
                     || sandbox_lag::VARIABLES.contains(&name)
+                    || sync_service::VARIABLES.contains(&name)
             );
             env(name)
                 .map(|v| v.trim().to_owned())
@@ -276,10 +282,6 @@ impl Settings {
             }
             (None, None) => None,
         };
-        let sync_service_sid = get("TWILIO_FLEX_SYNC_SID");
-        if let Some(sid) = &sync_service_sid {
-            check_sid("TWILIO_FLEX_SYNC_SID", sid, "IS")?;
-        }
         let workspace_sid = get("TWILIO_FLEX_WORKSPACE_SID");
         if let Some(sid) = &workspace_sid {
             check_sid("TWILIO_FLEX_WORKSPACE_SID", sid, "WS")?;
@@ -291,12 +293,6 @@ impl Settings {
                     "required in twilio mode (ACCOUNT_SID is set)",
                 ));
             }
-            if sync_service_sid.is_none() {
-                return Err(invalid(
-                    "TWILIO_FLEX_SYNC_SID",
-                    "required in twilio mode (ACCOUNT_SID is set)",
-                ));
-            }
             if workspace_sid.is_none() {
                 return Err(invalid(
                     "TWILIO_FLEX_WORKSPACE_SID",
@@ -305,6 +301,7 @@ impl Settings {
             }
         }
 
+        let sync_service_sid = sync_service::read(get, account.is_some())?;
         let code_length = parse_int(
             "VIDEO_CODE_LENGTH",
             get("VIDEO_CODE_LENGTH"),

@@ -328,19 +328,44 @@ pub fn set_permission(
     }))
 }
 
-/// Whether `identity` may read the document (for live subscriptions).
-pub fn can_read(
+/// What a client token's identity may do with a document, as Sync decides it: in a service
+/// without `acl_enabled` every token of the service reads and writes every document; with it,
+/// only what a permission grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    pub read: bool,
+    pub write: bool,
+}
+
+/// `identity`'s access to the document in `service_sid` (for the live sockets).
+pub fn access(
     conn: &Connection,
+    service_sid: &str,
     document_sid: &str,
     identity: &str,
-) -> Result<bool, SandboxError> {
-    Ok(conn
+) -> Result<Access, SandboxError> {
+    let acl = crate::sandbox::rest::sync_services::acl_enabled(conn, service_sid)?;
+    if acl != Some(true) {
+        return Ok(Access {
+            read: true,
+            write: true,
+        });
+    }
+    let granted = conn
         .prepare_cached(
-            "SELECT read FROM document_permissions WHERE document_sid = ?1 AND identity = ?2",
+            "SELECT read, write FROM document_permissions WHERE document_sid = ?1 AND identity = ?2",
         )?
-        .query_row([document_sid, identity], |r| r.get::<_, bool>(0))
-        .optional()?
-        .unwrap_or(false))
+        .query_row([document_sid, identity], |r| {
+            Ok(Access {
+                read: r.get(0)?,
+                write: r.get(1)?,
+            })
+        })
+        .optional()?;
+    Ok(granted.unwrap_or(Access {
+        read: false,
+        write: false,
+    }))
 }
 
 /// `sync.v1.service.document`.

@@ -169,12 +169,64 @@ impl Sandbox {
             .await
     }
 
-    /// Whether `identity` was granted read access to the document.
+    /// Whether `identity` may read the document of the sandbox's Sync service (every identity
+    /// while the service has no `acl_enabled`, as in Sync).
     pub async fn can_read(&self, document_sid: &str, identity: &str) -> Result<bool, DbError> {
+        Ok(self.access(document_sid, identity).await?.read)
+    }
+
+    /// `identity`'s access to the document of the sandbox's Sync service.
+    pub async fn access(
+        &self,
+        document_sid: &str,
+        identity: &str,
+    ) -> Result<documents::Access, DbError> {
+        let service = self.ids.sync_service_sid.clone();
         let (doc, who) = (document_sid.to_owned(), identity.to_owned());
         self.db
-            .call(move |c| documents::can_read(c, &doc, &who).map_err(into_db))
+            .call(move |c| documents::access(c, &service, &doc, &who).map_err(into_db))
             .await
+    }
+
+    /// A client's write (its sync token's `identity`) of the document's data, as the Sync SDK's
+    /// `document.set`: `Ok(None)` when the document is gone; refused (`Ok(Some(false))`) when
+    /// the identity may not write it.
+    pub async fn client_write(
+        &self,
+        document_sid: &str,
+        identity: &str,
+        data: &serde_json::Value,
+    ) -> Result<Option<bool>, SandboxError> {
+        if !self.access(document_sid, identity).await?.write {
+            return Ok(Some(false));
+        }
+        let data = documents::check_data(&data.to_string())?;
+        let service = self.ids.sync_service_sid.clone();
+        let (doc, at) = (document_sid.to_owned(), self.at());
+        let row = self
+            .db
+            .call(move |c| {
+                Ok(documents::update(
+                    c,
+                    &service,
+                    &doc,
+                    Some(data),
+                    None,
+                    None,
+                    at,
+                ))
+            })
+            .await??;
+        let Some(row) = row else { return Ok(None) };
+        if let Ok(data) = serde_json::from_str(&row.data) {
+            self.events.emit(SandboxEvent::DocumentUpdated {
+                sid: row.sid.clone(),
+                unique_name: row.unique_name.clone(),
+                revision: row.revision as u64,
+                data,
+            });
+        }
+        Ok(Some(true))
     }
 }
 
