@@ -17,6 +17,8 @@ use chat_to_video::sid::is_sid;
 
 /// Sync's limit on a document's data.
 pub const MAX_DATA_BYTES: usize = 16 * 1024;
+/// Sync's longest unique name.
+pub const MAX_UNIQUE_NAME_CHARS: usize = 256;
 /// Sync's longest TTL (a year).
 pub const MAX_TTL_SECS: i64 = 31_536_000;
 
@@ -110,7 +112,7 @@ pub fn create(
 ) -> Result<(DocRow, Option<String>), SandboxError> {
     let now = at.now;
     if let Some(name) = &unique_name {
-        if name.is_empty() || name.chars().count() > 320 || looks_like_sid(name) {
+        if name.is_empty() || name.chars().count() > MAX_UNIQUE_NAME_CHARS || looks_like_sid(name) {
             return Err(SandboxError::api(
                 400,
                 codes::SYNC_UNIQUE_NAME_INVALID,

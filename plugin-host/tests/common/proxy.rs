@@ -29,12 +29,16 @@ pub type Scripted = (u16, Vec<(&'static str, String)>, Vec<u8>);
 /// Decides, from a request's method and path, whether the proxy answers it itself.
 type Script = Arc<dyn Fn(&str, &str) -> Option<Scripted> + Send + Sync>;
 
+/// Changes the headers of forwarded answers.
+type Rewrite = Arc<dyn Fn(&mut HeaderMap) + Send + Sync>;
+
 #[derive(Clone, Default)]
 struct Shared {
     target: Arc<OnceLock<String>>,
     log: Arc<Mutex<Vec<Exchange>>>,
     fail_next: Arc<AtomicU32>,
     script: Arc<Mutex<Option<Script>>>,
+    rewrite: Arc<Mutex<Option<Rewrite>>>,
     http: reqwest::Client,
 }
 
@@ -75,6 +79,12 @@ impl Proxy {
     /// misbehaving Twilio would), and forward the others.
     pub fn script(&self, script: impl Fn(&str, &str) -> Option<Scripted> + Send + Sync + 'static) {
         *self.shared.script.lock().expect("script") = Some(Arc::new(script));
+    }
+
+    /// From now on, change the headers of every forwarded answer with `rewrite` (the client
+    /// and the log see the changed ones).
+    pub fn rewrite_headers(&self, rewrite: impl Fn(&mut HeaderMap) + Send + Sync + 'static) {
+        *self.shared.rewrite.lock().expect("rewrite") = Some(Arc::new(rewrite));
     }
 
     pub fn exchanges(&self) -> Vec<Exchange> {
@@ -146,6 +156,9 @@ async fn forward(State(s): State<Shared>, req: Request) -> Response {
             }
         }
         let bytes = resp.bytes().await.expect("body").to_vec();
+        if let Some(rewrite) = s.rewrite.lock().expect("rewrite").clone() {
+            rewrite(&mut h);
+        }
         (status, h, bytes)
     };
     ex.status = status.as_u16();

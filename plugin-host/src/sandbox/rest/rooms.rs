@@ -59,7 +59,8 @@ pub async fn fetch(Authed(sb): Authed, Path(sid): Path<String>) -> Result<Respon
 
 pub async fn list(Authed(sb): Authed, RawQuery(query): RawQuery) -> Result<Response, SandboxError> {
     let q = Form::query(query.as_deref())?;
-    let status = q.get("Status").map(str::to_owned);
+    // Without `Status`, Twilio lists the rooms in progress.
+    let status = Some(q.get("Status").unwrap_or(rooms::IN_PROGRESS).to_owned());
     if let Some(s) = &status {
         if ![rooms::IN_PROGRESS, rooms::COMPLETED, "failed"].contains(&s.as_str()) {
             return Err(SandboxError::invalid(
