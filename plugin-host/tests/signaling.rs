@@ -121,7 +121,11 @@ async fn bad_and_foreign_tokens_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_customer_tab_takes_the_seat_over_and_the_agent_keeps_its_place() {
     // `go` rooms hold two participants: one customer seat and the agent.
-    let svc = Service::start(&[("VIDEO_ROOM_TYPE", "go")]);
+    let svc = Service::start(&[
+        ("VIDEO_ROOM_TYPE", "go"),
+        ("VIDEO_LEGACY_ROOM_TYPES", "true"),
+        ("SANDBOX_LEGACY_ROOM_TYPES", "true"),
+    ]);
     let Room {
         code, grant: agent, ..
     } = svc.room("alice").await;

@@ -9,6 +9,7 @@ use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
 mod lifecycle;
+mod room_type;
 mod sandbox_lag;
 pub mod serving;
 mod sync_service;
@@ -55,7 +56,7 @@ pub struct Cli {
 
 /// The variables read from the environment only (the seed's names); the flags' variables are
 /// [`Cli`]'s.
-pub const ENV_ONLY: [&str; 28] = [
+pub const ENV_ONLY: [&str; 30] = [
     "ACCOUNT_SID",
     "AUTH_TOKEN",
     "TWILIO_API_KEY",
@@ -66,6 +67,8 @@ pub const ENV_ONLY: [&str; 28] = [
     "VIDEO_CODE_LENGTH",
     "VIDEO_CODE_TTL",
     "VIDEO_ROOM_TYPE",
+    "VIDEO_LEGACY_ROOM_TYPES",
+    "SANDBOX_LEGACY_ROOM_TYPES",
     "VIDEO_RECORD_BY_DEFAULT",
     "VIDEO_EMPTY_ROOM_TIMEOUT",
     "VIDEO_UNUSED_ROOM_TIMEOUT",
@@ -163,6 +166,8 @@ pub struct Settings {
     pub code_format: CodeFormat,
     pub code_ttl_secs: u64,
     pub room_type: String,
+    /// The sandbox's account keeps Go, Peer-to-Peer and Small Group rooms (else 53126).
+    pub sandbox_legacy_room_types: bool,
     pub record_by_default: bool,
     pub empty_room_timeout: u32,
     pub unused_room_timeout: u32,
@@ -210,6 +215,7 @@ impl Settings {
                     || lifecycle::VARIABLES.contains(&name)
                     || sandbox_lag::VARIABLES.contains(&name)
                     || sync_service::VARIABLES.contains(&name)
+                    || room_type::VARIABLES.contains(&name)
             );
             env(name)
                 .map(|v| v.trim().to_owned())
@@ -313,13 +319,7 @@ impl Settings {
             .map_err(|e| invalid("VIDEO_CODE_LENGTH", e.to_string()))?;
         let code_ttl_secs =
             parse_int("VIDEO_CODE_TTL", get("VIDEO_CODE_TTL"), 3600, 1, 31_536_000)?;
-        let room_type = get("VIDEO_ROOM_TYPE").unwrap_or_else(|| "group".to_owned());
-        if !ROOM_TYPES.contains(&room_type.as_str()) {
-            return Err(invalid(
-                "VIDEO_ROOM_TYPE",
-                format!("`{room_type}` is not one of {}", ROOM_TYPES.join(", ")),
-            ));
-        }
+        let (room_type, sandbox_legacy_room_types) = room_type::read(get)?;
         let record_by_default = match get("VIDEO_RECORD_BY_DEFAULT") {
             Some(v) => parse_bool("VIDEO_RECORD_BY_DEFAULT", &v)?,
             None => false,
@@ -386,6 +386,7 @@ impl Settings {
             code_format,
             code_ttl_secs,
             room_type,
+            sandbox_legacy_room_types,
             record_by_default,
             empty_room_timeout,
             unused_room_timeout,

@@ -27,6 +27,10 @@ pub const UNAVAILABLE_MESSAGE: &str =
     "Twilio is not answering right now. Please try again in a few seconds.";
 /// `Retry-After` of a 503, in seconds.
 pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
+/// The `message` when Twilio refuses the configured room type (53126).
+pub const ROOM_TYPE_REFUSED: &str = "This Twilio account cannot create the configured type of \
+     video room (Twilio error 53126: accounts new since 21 October 2024 get only group rooms). \
+     The administrator must set VIDEO_ROOM_TYPE=group (or unset it) and restart the service.";
 /// Body of [`FnError::NoWorker`].
 pub const NO_WORKER: &str = "Forbidden: this Flex user is not a TaskRouter worker";
 
@@ -78,6 +82,10 @@ pub enum FnError {
     /// unreachable or answered 5xx (or kept answering 429); the detail goes to the log.
     #[error("{0}")]
     Unavailable(String),
+    /// 500 `{"success": false, "message": ROOM_TYPE_REFUSED}`: Twilio refused the configured
+    /// room type for this account (53126).
+    #[error("room type {0} refused by Twilio (53126)")]
+    RoomTypeRefused(String),
     /// 500 `{"success": false, "message": INTERNAL_MESSAGE}`; the detail goes to the log.
     #[error("{0}")]
     Internal(String),
@@ -189,6 +197,19 @@ impl IntoResponse for FnError {
                     HeaderValue::from(UNAVAILABLE_RETRY_SECS),
                 );
                 resp
+            }
+            FnError::RoomTypeRefused(room_type) => {
+                tracing::error!(
+                    room_type = %room_type,
+                    "Twilio refused to create a {room_type} room (53126): this account has only \
+                     group rooms; set VIDEO_ROOM_TYPE=group (or unset it) and unset \
+                     VIDEO_LEGACY_ROOM_TYPES"
+                );
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(json!({"success": false, "message": ROOM_TYPE_REFUSED})),
+                )
+                    .into_response()
             }
             FnError::Internal(detail) => {
                 // The detail (a Twilio error, a storage failure) is for the log, not the caller.

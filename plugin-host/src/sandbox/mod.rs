@@ -62,6 +62,8 @@ pub struct Sandbox {
     sync_lag_ms: i64,
     /// Milliseconds a completed or canceled task stays before it is deleted.
     task_lag_ms: i64,
+    /// The account keeps Go, Peer-to-Peer and Small Group rooms.
+    legacy_room_types: bool,
     /// Origin used in the `url` fields of REST answers.
     base_url: String,
     expected_auth: String,
@@ -89,6 +91,7 @@ impl Sandbox {
             events: EventBus::default(),
             minute_ms,
             sync_lag_ms: (settings.sandbox_lag.sync_delete_delay_secs * 1000.0).round() as i64,
+            legacy_room_types: settings.sandbox_legacy_room_types,
             task_lag_ms: (settings.sandbox_lag.task_delete_delay_secs * 1000.0).round() as i64,
             base_url: base_url.trim_end_matches('/').to_owned(),
         })
@@ -121,6 +124,11 @@ impl Sandbox {
     /// Milliseconds a completed or canceled task stays before TaskRouter deletes it.
     pub fn task_lag_ms(&self) -> i64 {
         self.task_lag_ms
+    }
+
+    /// Whether the sandbox's account may create rooms other than `group` (else 53126).
+    pub fn legacy_room_types(&self) -> bool {
+        self.legacy_room_types
     }
 
     pub fn flex_tokens(&self) -> &flex_tokens::FlexTokens {

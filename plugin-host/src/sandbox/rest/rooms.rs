@@ -21,6 +21,13 @@ pub async fn create(Authed(sb): Authed, body: Bytes) -> Result<Response, Sandbox
         .one_of("Type", &ROOM_TYPES)?
         .unwrap_or("group")
         .to_owned();
+    if room_type != "group" && !sb.legacy_room_types() {
+        return Err(SandboxError::api(
+            400,
+            codes::ROOM_TYPE_NOT_ALLOWED,
+            "Room type not available: this account can create only group rooms",
+        ));
+    }
     let new = NewRoom {
         unique_name: form
             .get("UniqueName")
