@@ -9,12 +9,14 @@ use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
 mod lifecycle;
+mod rating_webhook;
 mod room_type;
 mod sandbox_lag;
 pub mod serving;
 mod sync_service;
 mod values;
 pub use lifecycle::{ClientAddressSettings, SessionSettings};
+pub use rating_webhook::RatingWebhook;
 pub use sandbox_lag::SandboxLag;
 pub use serving::{EdgeSettings, LogFormat};
 use values::{check_sid, parse_base_url, parse_bool, parse_int, parse_positive_f64};
@@ -56,7 +58,7 @@ pub struct Cli {
 
 /// The variables read from the environment only (the seed's names); the flags' variables are
 /// [`Cli`]'s.
-pub const ENV_ONLY: [&str; 30] = [
+pub const ENV_ONLY: [&str; 32] = [
     "ACCOUNT_SID",
     "AUTH_TOKEN",
     "TWILIO_API_KEY",
@@ -87,6 +89,8 @@ pub const ENV_ONLY: [&str; 30] = [
     "MAX_REQUESTS_IN_FLIGHT",
     "SHUTDOWN_GRACE",
     "LOG_FORMAT",
+    "RATING_WEBHOOK_URL",
+    "RATING_WEBHOOK_SECRET",
 ];
 
 /// A configuration value that cannot be used.
@@ -173,6 +177,8 @@ pub struct Settings {
     pub unused_room_timeout: u32,
     pub sandbox_minute_secs: f64,
     pub sandbox_lag: SandboxLag,
+    /// Where ratings are pushed, if anywhere.
+    pub rating_webhook: Option<RatingWebhook>,
     pub guess_burst: u32,
     pub guess_refill_secs: f64,
     pub session: SessionSettings,
@@ -216,6 +222,7 @@ impl Settings {
                     || sandbox_lag::VARIABLES.contains(&name)
                     || sync_service::VARIABLES.contains(&name)
                     || room_type::VARIABLES.contains(&name)
+                    || rating_webhook::VARIABLES.contains(&name)
             );
             env(name)
                 .map(|v| v.trim().to_owned())
@@ -341,6 +348,7 @@ impl Settings {
         let sandbox_minute_secs =
             parse_positive_f64("SANDBOX_MINUTE_SECS", get("SANDBOX_MINUTE_SECS"), 60.0)?;
         let sandbox_lag = sandbox_lag::read(get)?;
+        let rating_webhook = rating_webhook::read(get)?;
         let guess_burst =
             parse_int("CODE_GUESS_BURST", get("CODE_GUESS_BURST"), 10, 1, 10_000)? as u32;
         let guess_refill_secs =
@@ -392,6 +400,7 @@ impl Settings {
             unused_room_timeout,
             sandbox_minute_secs,
             sandbox_lag,
+            rating_webhook,
             guess_burst,
             guess_refill_secs,
             session,
