@@ -259,3 +259,65 @@ async fn a_customers_sync_token_reads_its_own_session_only_and_writes_nothing() 
         other => panic!("expected the write to land, got {other:?}"),
     }
 }
+
+/// Sync has no "room completed" event: when a room ends by its own timeout, the host's sweep
+/// writes the end into the session's document, which is what a waiting customer watches.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_that_times_out_is_written_into_the_session_document() {
+    let cloud = Service::start(&[("SANDBOX_MINUTE_SECS", "0.1")]);
+    let ids = sandbox_ids(&cloud);
+    let mut env: Vec<(&str, &str)> = ids.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.extend([
+        ("VIDEO_UNUSED_ROOM_TIMEOUT", "1"),
+        ("SESSION_SWEEP_SECS", "0.2"),
+    ]);
+    set_acl(&cloud, &ids, true).await;
+    let host = Service::start(&env);
+    let token = cloud.agent("alice").await;
+    let task = cloud.chat("alice", "bob").await;
+    let (status, _) = host
+        .call(
+            "generate-unique-code",
+            &[("Token", &token), ("taskSid", &task)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    let doc = cloud.document("alice", &task).await;
+    let (status, agent) = host
+        .call(
+            "agent-get-token",
+            &[("Token", &token), ("DocumentSid", &doc)],
+        )
+        .await;
+    assert_eq!(status, 200, "{agent}");
+    let room = agent["room_sid"].as_str().unwrap().to_owned();
+
+    // Nobody joins: the room completes after its unused timeout (a tenth of a second here).
+    let get = |k: &str| ids.iter().find(|(n, _)| n == k).unwrap().1.clone();
+    let read = |path: String| {
+        let req = cloud
+            .http
+            .get(cloud.url(&path))
+            .basic_auth(get("ACCOUNT_SID"), Some(get("AUTH_TOKEN")));
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let sync = get("VIDEO_SYNC_SERVICE_SID");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let data = loop {
+        let d = read(format!("/v1/Services/{sync}/Documents/{doc}")).await;
+        if d["data"]["ended"].is_string() {
+            break d["data"].clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the end never reached the document: {d}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(data["ended"], "timed_out", "{data}");
+    assert!(data["endedAt"].is_u64(), "{data}");
+    assert_eq!(
+        read(format!("/v1/Rooms/{room}")).await["status"],
+        "completed"
+    );
+}
