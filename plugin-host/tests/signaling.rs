@@ -205,7 +205,18 @@ async fn the_customer_sees_the_agent_arrive_live_and_the_room_complete() {
     assert!(revision > 0);
     assert_eq!(data["room"], agent["room_sid"]);
 
-    // Another identity's sync token cannot read this document.
+    // With the service's ACL on (as `cargo xtask deploy` leaves it), another identity's sync
+    // token cannot read this document.
+    let account = svc.get_json("/sandbox/account").await;
+    let acl = svc
+        .http
+        .post(svc.url(&format!("/v1/Services/{}", s(&account, "syncServiceSid"))))
+        .basic_auth(s(&account, "accountSid"), Some(s(&account, "authToken")))
+        .form(&[("AclEnabled", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(acl.status(), 200);
     let (_, _, other_code) = svc.code("bob").await;
     let (_, other_sync) = svc
         .call(
