@@ -114,6 +114,9 @@ pub enum StartError {
     Exposed(#[from] sandbox::exposure::RefusedListen),
     #[error("REST client: {0}")]
     Client(#[from] crate::twilio::TwilioError),
+    /// The configuration names something Twilio says cannot be used (exit code 2).
+    #[error("invalid configuration: {0}")]
+    Config(String),
     #[error("{0}")]
     Other(String),
 }
@@ -236,8 +239,51 @@ pub async fn bind(settings: Settings) -> Result<(TcpListener, AppState), StartEr
     if let Some(sandbox) = &state.sandbox {
         sandbox.spawn_background();
     }
+    check_sync_service(&state).await?;
     crate::functions::sweep::spawn(state.clone());
     Ok((listener, state))
+}
+
+/// The sessions' Sync service must have `acl_enabled`: without it Sync ignores Permissions and
+/// every customer's Sync token reads and writes every document in it. Against Twilio a service
+/// without it (or no such service) stops start-up; Twilio out of reach does not (`/readyz`
+/// reports it). In the sandbox a warning.
+async fn check_sync_service(state: &AppState) -> Result<(), StartError> {
+    let sid = &*state.sync_service_sid;
+    let fix = format!(
+        "run `cargo xtask deploy` (it turns the ACL on), or POST AclEnabled=true to \
+         /v1/Services/{sid}"
+    );
+    if let Some(sandbox) = &state.sandbox {
+        // Read from the store: the service does not answer HTTP before it serves.
+        let acl = sandbox
+            .store
+            .db()
+            .call_now(|c| Ok(crate::sandbox::rest::sync_services::acl_enabled(c, sid)?));
+        if !matches!(acl, Ok(Some(true))) {
+            tracing::warn!(
+                service = sid,
+                "the sandbox's Sync service has acl_enabled off: every sync token reads and \
+                 writes every session (as in Sync); `cargo xtask deploy --sandbox URL` turns it on"
+            );
+        }
+        return Ok(());
+    }
+    match state.twilio.fetch_sync_service(sid).await {
+        Ok(Some(s)) if s.acl_enabled => Ok(()),
+        Ok(Some(_)) => Err(StartError::Config(format!(
+            "VIDEO_SYNC_SERVICE_SID: the Sync service {sid} has acl_enabled false, so customers' \
+             Sync tokens would read and write every session in it; {fix}"
+        ))),
+        Ok(None) => Err(StartError::Config(format!(
+            "VIDEO_SYNC_SERVICE_SID: the account has no Sync service {sid}; run `cargo xtask \
+             deploy`, which creates the dedicated service and writes its sid into .env"
+        ))),
+        Err(e) => {
+            tracing::warn!(error = %e, service = sid, "could not check the Sync service's acl_enabled");
+            Ok(())
+        }
+    }
 }
 
 /// Serves until `shutdown` resolves, through the HTTP edge (`crate::edge`), then drains: in-flight

@@ -15,7 +15,10 @@ async fn main() -> ExitCode {
     match plugin_host::app::run(settings).await {
         Ok(()) => ExitCode::SUCCESS,
         // A sandbox refused on a public address is a configuration problem, like a bad value.
-        Err(e @ plugin_host::app::StartError::Exposed(_)) => {
+        Err(
+            e
+            @ (plugin_host::app::StartError::Exposed(_) | plugin_host::app::StartError::Config(_)),
+        ) => {
             eprintln!("plugin-host: {e}");
             ExitCode::from(2)
         }

@@ -104,7 +104,10 @@ async fn a_versioned_bundle_is_cached_immutably_against_twilio_and_revalidated_i
         ("AUTH_TOKEN", "token"),
         ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
         ("TWILIO_API_SECRET", "secret"),
-        ("TWILIO_FLEX_SYNC_SID", "IS00000000000000000000000000000001"),
+        (
+            "VIDEO_SYNC_SERVICE_SID",
+            "IS00000000000000000000000000000001",
+        ),
         (
             "TWILIO_FLEX_WORKSPACE_SID",
             "WS00000000000000000000000000000001",

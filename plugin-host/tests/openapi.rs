@@ -22,7 +22,12 @@ async fn status(svc: &InProcess, name: &str, form: &[(&str, &str)]) -> u16 {
 
 /// Runs every function (and every client call) through the proxy; answers what it recorded.
 async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
-    let svc = InProcess::start(&["--twilio-rest-base-url", &proxy.url()], &[]).await;
+    // An account that kept the legacy room types (the client's group-small room below).
+    let svc = InProcess::start(
+        &["--twilio-rest-base-url", &proxy.url()],
+        &[("SANDBOX_LEGACY_ROOM_TYPES", "true")],
+    )
+    .await;
     proxy.set_target(&svc.base);
     let (token, task, code) = svc.code("alice").await;
     let unique = code["unique_code"].as_str().unwrap();

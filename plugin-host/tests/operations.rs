@@ -163,7 +163,10 @@ async fn readyz_says_whether_the_rest_backend_answers() {
             ("AUTH_TOKEN", "secret"),
             ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
             ("TWILIO_API_SECRET", "secret"),
-            ("TWILIO_FLEX_SYNC_SID", "IS00000000000000000000000000000001"),
+            (
+                "VIDEO_SYNC_SERVICE_SID",
+                "IS00000000000000000000000000000001",
+            ),
             (
                 "TWILIO_FLEX_WORKSPACE_SID",
                 "WS00000000000000000000000000000001",

@@ -71,7 +71,13 @@ async fn documents_have_revisions_etags_and_expire() {
         .unwrap();
     assert!(perm.read && !perm.write && !perm.manage);
     assert!(sb.can_read(&doc.sid, "customer-1").await.unwrap());
+    // As in Sync, permissions bind only once the service has acl_enabled.
+    assert!(sb.can_read(&doc.sid, "someone-else").await.unwrap());
+    client.update_sync_service_acl(service, true).await.unwrap();
+    assert!(sb.can_read(&doc.sid, "customer-1").await.unwrap());
     assert!(!sb.can_read(&doc.sid, "someone-else").await.unwrap());
+    let access = sb.access(&doc.sid, "customer-1").await.unwrap();
+    assert!(access.read && !access.write);
 
     // Past its TTL the document is gone, announced, and its name free again.
     let e = next_event(&mut rx, |e| {

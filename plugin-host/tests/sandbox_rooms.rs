@@ -35,7 +35,7 @@ async fn completed(rx: &mut Receiver<SandboxEvent>, room: &str) -> RoomEndReason
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stand_in_requires_the_sandbox_accounts_basic_auth() {
-    let svc = InProcess::start(&[], &[]).await;
+    let svc = InProcess::start(&[], &[("SANDBOX_LEGACY_ROOM_TYPES", "true")]).await;
     let url = svc.url("/v1/Rooms");
     for auth in [None, Some(("ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "nope"))] {
         let mut req = svc.http.get(&url);
@@ -64,7 +64,7 @@ async fn the_stand_in_requires_the_sandbox_accounts_basic_auth() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn room_names_are_unique_among_in_progress_rooms_and_completed_is_final() {
-    let svc = InProcess::start(&[], &[]).await;
+    let svc = InProcess::start(&[], &[("SANDBOX_LEGACY_ROOM_TYPES", "true")]).await;
     let client = &svc.state.twilio;
     let first = client
         .create_room(&room(Some("daily"), 5, 5))
@@ -106,9 +106,18 @@ async fn room_names_are_unique_among_in_progress_rooms_and_completed_is_final() 
         anonymous.unique_name.as_deref(),
         Some(anonymous.sid.as_str())
     );
+    // Without a status Twilio lists the rooms in progress; the completed one on request.
     assert_eq!(
         client.list_rooms(Some("daily"), None).await.unwrap().len(),
-        2
+        1
+    );
+    assert_eq!(
+        client
+            .list_rooms(Some("daily"), Some("completed"))
+            .await
+            .unwrap()
+            .len(),
+        1
     );
     // Out-of-range timeouts and unknown types are refused.
     assert_eq!(
@@ -131,7 +140,14 @@ async fn room_names_are_unique_among_in_progress_rooms_and_completed_is_final() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rooms_time_out_unused_or_empty_as_signaling_reports_occupancy() {
-    let svc = InProcess::start(&[], &[("SANDBOX_MINUTE_SECS", "0.2")]).await;
+    let svc = InProcess::start(
+        &[],
+        &[
+            ("SANDBOX_MINUTE_SECS", "0.2"),
+            ("SANDBOX_LEGACY_ROOM_TYPES", "true"),
+        ],
+    )
+    .await;
     let sb = svc.state.sandbox.clone().unwrap().store;
     let mut rx = sb.subscribe();
     let client = &svc.state.twilio;

@@ -121,7 +121,11 @@ async fn bad_and_foreign_tokens_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_customer_tab_takes_the_seat_over_and_the_agent_keeps_its_place() {
     // `go` rooms hold two participants: one customer seat and the agent.
-    let svc = Service::start(&[("VIDEO_ROOM_TYPE", "go")]);
+    let svc = Service::start(&[
+        ("VIDEO_ROOM_TYPE", "go"),
+        ("VIDEO_LEGACY_ROOM_TYPES", "true"),
+        ("SANDBOX_LEGACY_ROOM_TYPES", "true"),
+    ]);
     let Room {
         code, grant: agent, ..
     } = svc.room("alice").await;
@@ -201,7 +205,18 @@ async fn the_customer_sees_the_agent_arrive_live_and_the_room_complete() {
     assert!(revision > 0);
     assert_eq!(data["room"], agent["room_sid"]);
 
-    // Another identity's sync token cannot read this document.
+    // With the service's ACL on (as `cargo xtask deploy` leaves it), another identity's sync
+    // token cannot read this document.
+    let account = svc.get_json("/sandbox/account").await;
+    let acl = svc
+        .http
+        .post(svc.url(&format!("/v1/Services/{}", s(&account, "syncServiceSid"))))
+        .basic_auth(s(&account, "accountSid"), Some(s(&account, "authToken")))
+        .form(&[("AclEnabled", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(acl.status(), 200);
     let (_, _, other_code) = svc.code("bob").await;
     let (_, other_sync) = svc
         .call(
@@ -236,4 +251,77 @@ async fn the_customer_sees_the_agent_arrive_live_and_the_room_complete() {
         ),
         "{last:?}"
     );
+}
+
+/// A video token for `identity` in `room`, signed with `secret` as the functions sign, expiring
+/// at `exp`.
+fn video_token(
+    key: &str,
+    secret: &str,
+    account: &str,
+    identity: &str,
+    room: &str,
+    exp: u64,
+) -> String {
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.cty = Some("twilio-fpa;v=1".into());
+    let now = now_secs();
+    let claims = serde_json::json!({
+        "jti": format!("{key}-{now}"), "iat": now, "exp": exp, "iss": key, "sub": account,
+        "grants": {"identity": identity, "video": {"room": room}},
+    });
+    jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// As in Twilio: a participant whose token expires during the call stays in it (the token is
+/// only checked when joining), but a rejoin with that token is refused (20104). The tokens the
+/// functions hand out live four hours, so a long call can still reconnect.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_expiring_mid_call_keeps_the_participant_but_cannot_rejoin() {
+    const KEY: &str = "SK0123456789abcdef0123456789abcdef";
+    const SECRET: &str = "the signaling test's secret";
+    let svc = Service::start(&[("TWILIO_API_KEY", KEY), ("TWILIO_API_SECRET", SECRET)]);
+    let Room {
+        code,
+        grant: agent,
+        sid,
+        ..
+    } = svc.room("alice").await;
+    let url = s(&agent, "signaling_url").to_owned();
+    let customer_grant = customer(&svc, &code).await;
+    let claims = common::jwt_part(s(&customer_grant, "token"), 1);
+    assert_eq!(
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+        4 * 3600
+    );
+    let account = claims["sub"].as_str().unwrap().to_owned();
+    let exp = now_secs() + 2;
+    let short = video_token(KEY, SECRET, &account, "customer-1", &sid, exp);
+    let (mut c, first) = join(&url, &short).await;
+    assert!(matches!(first, ServerMessage::Joined { .. }), "{first:?}");
+    while now_secs() <= exp {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Past its expiry the customer is still in the call: it hears the agent arrive.
+    let (_a, _) = join(&url, s(&agent, "token")).await;
+    assert!(
+        matches!(next(&mut c).await, Some(ServerMessage::ParticipantJoined { participant }) if participant.identity == "alice"),
+        "the customer is still connected after its token expired"
+    );
+    // Reconnecting with the expired token fails, as Twilio's 20104.
+    let (mut again, first) = join(&url, &short).await;
+    assert_eq!(reason(Some(first)), DisconnectReason::TokenExpired);
+    assert_eq!(next(&mut again).await, None);
 }

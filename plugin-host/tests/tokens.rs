@@ -17,8 +17,8 @@ fn keys(v: &Value) -> Vec<String> {
     k
 }
 
-/// Checks the header, the claim set and the signature; answers the grants.
-fn check_access_token(token: &str) -> Value {
+/// Checks the header, the claim set (living `ttl` seconds) and the signature; answers the grants.
+fn check_access_token(token: &str, ttl: u64) -> Value {
     assert_eq!(
         jwt_part(token, 0),
         json!({"alg": "HS256", "typ": "JWT", "cty": "twilio-fpa;v=1"})
@@ -33,7 +33,7 @@ fn check_access_token(token: &str) -> Value {
     );
     let iat = claims["iat"].as_u64().unwrap();
     assert_eq!(claims["jti"], format!("{KEY}-{iat}"));
-    assert_eq!(claims["exp"].as_u64().unwrap() - iat, 3600);
+    assert_eq!(claims["exp"].as_u64().unwrap() - iat, ttl);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -57,7 +57,7 @@ async fn tokens_have_exactly_the_documented_header_claims_and_grants() {
     let doc = svc.document("agent@example.com", &task).await;
 
     let (_, sync) = svc.call("client-get-sync-token", &[("code", unique)]).await;
-    let grants = check_access_token(sync["token"].as_str().unwrap());
+    let grants = check_access_token(sync["token"].as_str().unwrap(), 3600);
     let service = grants["data_sync"]["service_sid"]
         .as_str()
         .unwrap()
@@ -75,7 +75,7 @@ async fn tokens_have_exactly_the_documented_header_claims_and_grants() {
         )
         .await;
     let room = agent["room_sid"].as_str().unwrap();
-    let grants = check_access_token(agent["token"].as_str().unwrap());
+    let grants = check_access_token(agent["token"].as_str().unwrap(), 14400);
     assert_eq!(
         grants,
         json!({"identity": "agent@example.com", "video": {"room": room}, "data_sync": {"service_sid": service}})
@@ -85,7 +85,7 @@ async fn tokens_have_exactly_the_documented_header_claims_and_grants() {
     let (_, video) = svc
         .call("client-get-video-token", &[("code", unique)])
         .await;
-    let grants = check_access_token(video["token"].as_str().unwrap());
+    let grants = check_access_token(video["token"].as_str().unwrap(), 14400);
     assert_eq!(
         grants,
         json!({"identity": video["identity"], "video": {"room": room}})

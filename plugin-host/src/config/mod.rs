@@ -9,9 +9,15 @@ use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
 mod lifecycle;
+mod rating_webhook;
+mod room_type;
+mod sandbox_lag;
 pub mod serving;
+mod sync_service;
 mod values;
 pub use lifecycle::{ClientAddressSettings, SessionSettings};
+pub use rating_webhook::RatingWebhook;
+pub use sandbox_lag::SandboxLag;
 pub use serving::{EdgeSettings, LogFormat};
 use values::{check_sid, parse_base_url, parse_bool, parse_int, parse_positive_f64};
 
@@ -52,20 +58,25 @@ pub struct Cli {
 
 /// The variables read from the environment only (the seed's names); the flags' variables are
 /// [`Cli`]'s.
-pub const ENV_ONLY: [&str; 25] = [
+pub const ENV_ONLY: [&str; 32] = [
     "ACCOUNT_SID",
     "AUTH_TOKEN",
     "TWILIO_API_KEY",
     "TWILIO_API_SECRET",
     "TWILIO_FLEX_SYNC_SID",
+    "VIDEO_SYNC_SERVICE_SID",
     "TWILIO_FLEX_WORKSPACE_SID",
     "VIDEO_CODE_LENGTH",
     "VIDEO_CODE_TTL",
     "VIDEO_ROOM_TYPE",
+    "VIDEO_LEGACY_ROOM_TYPES",
+    "SANDBOX_LEGACY_ROOM_TYPES",
     "VIDEO_RECORD_BY_DEFAULT",
     "VIDEO_EMPTY_ROOM_TIMEOUT",
     "VIDEO_UNUSED_ROOM_TIMEOUT",
     "SANDBOX_MINUTE_SECS",
+    "SANDBOX_SYNC_DELETE_DELAY_SECS",
+    "SANDBOX_TASK_DELETE_DELAY_SECS",
     "CODE_GUESS_BURST",
     "CODE_GUESS_REFILL_SECS",
     "TWILIO_REGION",
@@ -78,6 +89,8 @@ pub const ENV_ONLY: [&str; 25] = [
     "MAX_REQUESTS_IN_FLIGHT",
     "SHUTDOWN_GRACE",
     "LOG_FORMAT",
+    "RATING_WEBHOOK_URL",
+    "RATING_WEBHOOK_SECRET",
 ];
 
 /// A configuration value that cannot be used.
@@ -150,16 +163,22 @@ pub struct Settings {
     pub account: Option<TwilioAccount>,
     /// Configured signing key (required in twilio mode, optional in the sandbox).
     pub api_key: Option<ApiKey>,
+    /// The video sessions' dedicated Sync service (`VIDEO_SYNC_SERVICE_SID`).
     pub sync_service_sid: Option<String>,
     pub workspace_sid: Option<String>,
     pub region: Option<String>,
     pub code_format: CodeFormat,
     pub code_ttl_secs: u64,
     pub room_type: String,
+    /// The sandbox's account keeps Go, Peer-to-Peer and Small Group rooms (else 53126).
+    pub sandbox_legacy_room_types: bool,
     pub record_by_default: bool,
     pub empty_room_timeout: u32,
     pub unused_room_timeout: u32,
     pub sandbox_minute_secs: f64,
+    pub sandbox_lag: SandboxLag,
+    /// Where ratings are pushed, if anywhere.
+    pub rating_webhook: Option<RatingWebhook>,
     pub guess_burst: u32,
     pub guess_refill_secs: f64,
     pub session: SessionSettings,
@@ -197,7 +216,14 @@ impl Settings {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Settings, ConfigError> {
         let get = |name: &'static str| -> Option<String> {
-            debug_assert!(ENV_ONLY.contains(&name) || lifecycle::VARIABLES.contains(&name));
+            debug_assert!(
+                ENV_ONLY.contains(&name)
+                    || lifecycle::VARIABLES.contains(&name)
+                    || sandbox_lag::VARIABLES.contains(&name)
+                    || sync_service::VARIABLES.contains(&name)
+                    || room_type::VARIABLES.contains(&name)
+                    || rating_webhook::VARIABLES.contains(&name)
+            );
             env(name)
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
@@ -269,10 +295,6 @@ impl Settings {
             }
             (None, None) => None,
         };
-        let sync_service_sid = get("TWILIO_FLEX_SYNC_SID");
-        if let Some(sid) = &sync_service_sid {
-            check_sid("TWILIO_FLEX_SYNC_SID", sid, "IS")?;
-        }
         let workspace_sid = get("TWILIO_FLEX_WORKSPACE_SID");
         if let Some(sid) = &workspace_sid {
             check_sid("TWILIO_FLEX_WORKSPACE_SID", sid, "WS")?;
@@ -284,12 +306,6 @@ impl Settings {
                     "required in twilio mode (ACCOUNT_SID is set)",
                 ));
             }
-            if sync_service_sid.is_none() {
-                return Err(invalid(
-                    "TWILIO_FLEX_SYNC_SID",
-                    "required in twilio mode (ACCOUNT_SID is set)",
-                ));
-            }
             if workspace_sid.is_none() {
                 return Err(invalid(
                     "TWILIO_FLEX_WORKSPACE_SID",
@@ -298,6 +314,7 @@ impl Settings {
             }
         }
 
+        let sync_service_sid = sync_service::read(get, account.is_some())?;
         let code_length = parse_int(
             "VIDEO_CODE_LENGTH",
             get("VIDEO_CODE_LENGTH"),
@@ -309,13 +326,7 @@ impl Settings {
             .map_err(|e| invalid("VIDEO_CODE_LENGTH", e.to_string()))?;
         let code_ttl_secs =
             parse_int("VIDEO_CODE_TTL", get("VIDEO_CODE_TTL"), 3600, 1, 31_536_000)?;
-        let room_type = get("VIDEO_ROOM_TYPE").unwrap_or_else(|| "group".to_owned());
-        if !ROOM_TYPES.contains(&room_type.as_str()) {
-            return Err(invalid(
-                "VIDEO_ROOM_TYPE",
-                format!("`{room_type}` is not one of {}", ROOM_TYPES.join(", ")),
-            ));
-        }
+        let (room_type, sandbox_legacy_room_types) = room_type::read(get)?;
         let record_by_default = match get("VIDEO_RECORD_BY_DEFAULT") {
             Some(v) => parse_bool("VIDEO_RECORD_BY_DEFAULT", &v)?,
             None => false,
@@ -336,6 +347,8 @@ impl Settings {
         )? as u32;
         let sandbox_minute_secs =
             parse_positive_f64("SANDBOX_MINUTE_SECS", get("SANDBOX_MINUTE_SECS"), 60.0)?;
+        let sandbox_lag = sandbox_lag::read(get)?;
+        let rating_webhook = rating_webhook::read(get)?;
         let guess_burst =
             parse_int("CODE_GUESS_BURST", get("CODE_GUESS_BURST"), 10, 1, 10_000)? as u32;
         let guess_refill_secs =
@@ -381,10 +394,13 @@ impl Settings {
             code_format,
             code_ttl_secs,
             room_type,
+            sandbox_legacy_room_types,
             record_by_default,
             empty_room_timeout,
             unused_room_timeout,
             sandbox_minute_secs,
+            sandbox_lag,
+            rating_webhook,
             guess_burst,
             guess_refill_secs,
             session,

@@ -60,7 +60,10 @@ fn twilio_mode_needs_everything() {
         ("AUTH_TOKEN", "t"),
         ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
         ("TWILIO_API_SECRET", "s"),
-        ("TWILIO_FLEX_SYNC_SID", "IS0123456789abcdef0123456789abcdef"),
+        (
+            "VIDEO_SYNC_SERVICE_SID",
+            "IS0123456789abcdef0123456789abcdef",
+        ),
         (
             "TWILIO_FLEX_WORKSPACE_SID",
             "WS0123456789abcdef0123456789abcdef",
@@ -79,4 +82,49 @@ fn api_key_alone_stays_a_sandbox() {
     .unwrap();
     assert_eq!(s.mode(), Mode::Sandbox);
     assert!(s.api_key.is_some());
+}
+
+#[test]
+fn sessions_need_a_dedicated_sync_service_never_flexs_own() {
+    let base = [
+        ("ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
+        ("AUTH_TOKEN", "t"),
+        ("TWILIO_API_KEY", "SK0123456789abcdef0123456789abcdef"),
+        ("TWILIO_API_SECRET", "s"),
+        (
+            "TWILIO_FLEX_WORKSPACE_SID",
+            "WS0123456789abcdef0123456789abcdef",
+        ),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut all = base.to_vec();
+        all.extend_from_slice(extra);
+        settings(&all)
+    };
+    const FLEX: &str = "IS0123456789abcdef0123456789abcdef";
+    const VIDEO: &str = "IS1123456789abcdef0123456789abcdef";
+    let missing = with(&[]).unwrap_err();
+    assert_eq!(missing.var, "VIDEO_SYNC_SERVICE_SID");
+    assert!(missing.reason.contains("cargo xtask deploy"), "{missing}");
+    let old = with(&[("TWILIO_FLEX_SYNC_SID", FLEX)]).unwrap_err();
+    assert_eq!(old.var, "TWILIO_FLEX_SYNC_SID");
+    assert!(old.reason.contains("cargo xtask deploy"), "{old}");
+    let same = with(&[
+        ("TWILIO_FLEX_SYNC_SID", FLEX),
+        ("VIDEO_SYNC_SERVICE_SID", FLEX),
+    ])
+    .unwrap_err();
+    assert_eq!(same.var, "VIDEO_SYNC_SERVICE_SID");
+    let ok = with(&[
+        ("TWILIO_FLEX_SYNC_SID", FLEX),
+        ("VIDEO_SYNC_SERVICE_SID", VIDEO),
+    ])
+    .unwrap();
+    assert_eq!(ok.sync_service_sid.as_deref(), Some(VIDEO));
+    assert_eq!(
+        with(&[("VIDEO_SYNC_SERVICE_SID", "ISnope")])
+            .unwrap_err()
+            .var,
+        "VIDEO_SYNC_SERVICE_SID"
+    );
 }

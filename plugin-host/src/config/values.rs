@@ -32,6 +32,22 @@ pub(super) fn parse_positive_f64(
     }
 }
 
+/// A number of seconds from 0 to a day.
+pub(super) fn parse_non_negative_f64(
+    var: &'static str,
+    value: Option<String>,
+    default: f64,
+) -> Result<f64, ConfigError> {
+    let Some(v) = value else { return Ok(default) };
+    match v.parse::<f64>() {
+        Ok(n) if n.is_finite() && (0.0..=86_400.0).contains(&n) => Ok(n),
+        _ => Err(invalid(
+            var,
+            format!("`{v}` is not a number of seconds from 0 to 86400"),
+        )),
+    }
+}
+
 pub(super) fn parse_bool(var: &'static str, v: &str) -> Result<bool, ConfigError> {
     match v.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" => Ok(true),

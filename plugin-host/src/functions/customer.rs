@@ -13,6 +13,7 @@ use chat_to_video::session::seat_identity;
 
 use super::error::FnError;
 use super::inputs::require;
+use super::rating_webhook::RatingDelivery;
 use super::session_store::{self, Change, Stored};
 use super::task_attrs::merge_into_task;
 use crate::app::AppState;
@@ -181,7 +182,7 @@ pub async fn submit_rating(
             Change::Keep(false)
         } else {
             s.rating = Some(rating.clone());
-            Change::Write(true, None)
+            Change::Write(true, Some(session_store::RATED_TTL_SECS))
         }
     })
     .await?;
@@ -189,6 +190,19 @@ pub async fn submit_rating(
         Some((_, true)) => {}
         Some((_, false)) => return Err(FnError::AlreadyRated),
         None => return Err(FnError::Forbidden("Invalid or expired ticket.")),
+    }
+    if let Some(hook) = &state.settings.rating_webhook {
+        super::rating_webhook::spawn(
+            hook,
+            RatingDelivery {
+                task_sid: claims.task.clone(),
+                room_sid: claims.room.clone(),
+                document_sid: claims.document.clone(),
+                rating: rating.rating,
+                comment: rating.comment.clone(),
+                submitted_at: rating.submitted_at.clone(),
+            },
+        );
     }
     let patch = AttributePatch {
         rating: Some(rating),

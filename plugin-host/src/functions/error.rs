@@ -22,6 +22,15 @@ pub const NOT_ASSIGNED: &str = "Forbidden: this task is not assigned to you";
 pub const TOO_MANY_ATTEMPTS: &str = "Too many attempts with codes that are not valid.";
 /// The `message` of every 500: what went wrong is logged, never echoed.
 pub const INTERNAL_MESSAGE: &str = "The service failed to handle this request. Please try again.";
+/// The `message` of every 503: Twilio could not be reached or failed; the caller may retry.
+pub const UNAVAILABLE_MESSAGE: &str =
+    "Twilio is not answering right now. Please try again in a few seconds.";
+/// `Retry-After` of a 503, in seconds.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
+/// The `message` when Twilio refuses the configured room type (53126).
+pub const ROOM_TYPE_REFUSED: &str = "This Twilio account cannot create the configured type of \
+     video room (Twilio error 53126: accounts new since 21 October 2024 get only group rooms). \
+     The administrator must set VIDEO_ROOM_TYPE=group (or unset it) and restart the service.";
 /// Body of [`FnError::NoWorker`].
 pub const NO_WORKER: &str = "Forbidden: this Flex user is not a TaskRouter worker";
 
@@ -69,6 +78,14 @@ pub enum FnError {
     /// 429 with `Retry-After`.
     #[error("too many invalid codes")]
     TooManyGuesses(Duration),
+    /// 503 `{"success": false, "message": UNAVAILABLE_MESSAGE}` with `Retry-After`: Twilio is
+    /// unreachable or answered 5xx (or kept answering 429); the detail goes to the log.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 500 `{"success": false, "message": ROOM_TYPE_REFUSED}`: Twilio refused the configured
+    /// room type for this account (53126).
+    #[error("room type {0} refused by Twilio (53126)")]
+    RoomTypeRefused(String),
     /// 500 `{"success": false, "message": INTERNAL_MESSAGE}`; the detail goes to the log.
     #[error("{0}")]
     Internal(String),
@@ -76,7 +93,11 @@ pub enum FnError {
 
 impl From<TwilioError> for FnError {
     fn from(e: TwilioError) -> Self {
-        FnError::Internal(e.to_string())
+        if e.is_unavailable() {
+            FnError::Unavailable(e.to_string())
+        } else {
+            FnError::Internal(e.to_string())
+        }
     }
 }
 
@@ -163,6 +184,32 @@ impl IntoResponse for FnError {
                     resp.headers_mut().insert(header::RETRY_AFTER, v);
                 }
                 resp
+            }
+            FnError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "Twilio unavailable");
+                let mut resp = (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Json(json!({"success": false, "message": UNAVAILABLE_MESSAGE})),
+                )
+                    .into_response();
+                resp.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(UNAVAILABLE_RETRY_SECS),
+                );
+                resp
+            }
+            FnError::RoomTypeRefused(room_type) => {
+                tracing::error!(
+                    room_type = %room_type,
+                    "Twilio refused to create a {room_type} room (53126): this account has only \
+                     group rooms; set VIDEO_ROOM_TYPE=group (or unset it) and unset \
+                     VIDEO_LEGACY_ROOM_TYPES"
+                );
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(json!({"success": false, "message": ROOM_TYPE_REFUSED})),
+                )
+                    .into_response()
             }
             FnError::Internal(detail) => {
                 // The detail (a Twilio error, a storage failure) is for the log, not the caller.

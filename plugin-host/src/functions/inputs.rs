@@ -6,6 +6,7 @@ use chat_to_video::attributes::display_name;
 use super::error::FnError;
 use crate::app::AppState;
 use crate::params::Params;
+use crate::twilio::TwilioError;
 use chat_to_video::sid::is_sid;
 
 /// Values of the required keys, or one 400 naming every missing one.
@@ -47,7 +48,12 @@ pub async fn flex_agent(state: &AppState, p: &Params) -> Result<FlexAgent, FnErr
             "Unauthorized: Token is malformed".into(),
         ));
     }
-    let result = state.twilio.validate_flex_token(token).await?;
+    let result = match state.twilio.validate_flex_token(token).await {
+        Ok(r) => r,
+        // An answer that is not IAM's shape: IAM is not working, not a refusal of this caller.
+        Err(e @ TwilioError::Decode(_)) => return Err(FnError::Unavailable(e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
     if !result.valid {
         let msg = result.message.unwrap_or_else(|| "Invalid token".into());
         return Err(FnError::Unauthorized(format!("Unauthorized: {msg}")));

@@ -9,6 +9,7 @@ mod end;
 pub mod error;
 pub mod inputs;
 mod link;
+pub mod rating_webhook;
 pub mod room_index;
 mod rooms;
 pub mod session_store;

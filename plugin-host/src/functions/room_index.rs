@@ -54,6 +54,8 @@ pub async fn entry(state: &AppState, room_sid: &str) -> Result<Option<RoomIndex>
         .fetch_document(&state.sync_service_sid, &name(room_sid))
         .await
     {
+        // Past its `date_expires` the index is gone, whatever Sync still returns.
+        Ok(doc) if doc.has_expired(crate::clock::now_ms()) => Ok(None),
         Ok(doc) => Ok(serde_json::from_value::<RoomIndex>(doc.data)
             .ok()
             .filter(|i| i.room_sid == room_sid)),

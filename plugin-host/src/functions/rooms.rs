@@ -29,7 +29,13 @@ pub async fn create(
             unused_room_timeout: state.settings.unused_room_timeout,
             max_participants: Some(state.settings.session.customer_seats + 1),
         })
-        .await?;
+        .await
+        .map_err(|e| match e.code() {
+            Some(codes::ROOM_TYPE_NOT_ALLOWED) => {
+                FnError::RoomTypeRefused(state.settings.room_type.clone())
+            }
+            _ => e.into(),
+        })?;
     // The index comes first, so every room a session names can be traced to its task.
     let index = RoomIndex {
         room_sid: room.sid.clone(),

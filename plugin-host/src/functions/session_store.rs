@@ -11,7 +11,7 @@ use rand::RngCore as _;
 use super::error::FnError;
 use super::task_attrs::merge_into_task;
 use crate::app::AppState;
-use crate::clock::{now_ms, parse_rfc3339_ms};
+use crate::clock::now_ms;
 use crate::twilio::codes;
 use crate::twilio::sync::Document;
 
@@ -22,6 +22,9 @@ pub const SESSION_TTL_SECS: u64 = 25 * 3600;
 /// How long an ended session document stays: open pages still read the end, and the rating (its
 /// ticket lives a day) still lands.
 pub const ENDED_TTL_SECS: u64 = 24 * 3600;
+/// How long a rated session's document stays once the rating is in: the rating outlives the
+/// task (TaskRouter deletes completed tasks) by a week.
+pub const RATED_TTL_SECS: u64 = 7 * 24 * 3600;
 /// Enough for a handful of writers racing on one session.
 const MAX_ATTEMPTS: u32 = 50;
 
@@ -52,10 +55,8 @@ pub fn draw_code(state: &AppState) -> String {
 
 fn from_document(doc: Document) -> Option<Stored> {
     // A document whose time has passed is gone, whatever Sync still returns (it deletes lazily).
-    if let Some(expires) = doc.date_expires.as_deref().and_then(parse_rfc3339_ms) {
-        if expires <= now_ms() {
-            return None;
-        }
+    if doc.has_expired(now_ms()) {
+        return None;
     }
     let session = serde_json::from_value::<Session>(doc.data).ok()?;
     Some(Stored {
@@ -195,7 +196,13 @@ pub async fn end(state: &AppState, first: Stored, reason: EndReason) -> Result<S
     let sid = first.sid.clone();
     let changed = change(state, first.clone(), |s| {
         if s.end(reason, now_ms() as u64) {
-            Change::Write(true, Some(ENDED_TTL_SECS))
+            // A rating already in keeps its own, longer time.
+            let ttl = if s.rating.is_some() {
+                RATED_TTL_SECS
+            } else {
+                ENDED_TTL_SECS
+            };
+            Change::Write(true, Some(ttl))
         } else {
             Change::Keep(false)
         }

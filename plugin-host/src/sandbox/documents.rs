@@ -1,5 +1,7 @@
 //! Sync documents in the sandbox: unique names per service, revisions (= ETags), TTL expiry and
-//! per-identity permissions.
+//! per-identity permissions. As Sync, the sandbox deletes expired documents late: a document
+//! whose `date_expires` has passed is still read, listed and named (its unique name stays taken)
+//! until [`At::lag`] later, when the sweeper deletes it.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -15,6 +17,8 @@ use chat_to_video::sid::is_sid;
 
 /// Sync's limit on a document's data.
 pub const MAX_DATA_BYTES: usize = 16 * 1024;
+/// Sync's longest unique name.
+pub const MAX_UNIQUE_NAME_CHARS: usize = 256;
 /// Sync's longest TTL (a year).
 pub const MAX_TTL_SECS: i64 = 31_536_000;
 
@@ -71,6 +75,27 @@ pub fn check_ttl(ttl: i64) -> Result<(), SandboxError> {
     }
 }
 
+/// The time of a call, and how late expired documents are deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct At {
+    /// Unix milliseconds now.
+    pub now: i64,
+    /// Milliseconds an expired document stays (`SANDBOX_SYNC_DELETE_DELAY_SECS`).
+    pub lag: i64,
+}
+
+impl At {
+    /// Exactly now, deleting on time (for tests of the store itself).
+    pub fn exactly(now: i64) -> At {
+        At { now, lag: 0 }
+    }
+
+    /// Documents that expired before this are deleted.
+    fn cutoff(self) -> i64 {
+        self.now - self.lag
+    }
+}
+
 fn expiry(now: i64, ttl: Option<i64>) -> Option<i64> {
     ttl.filter(|t| *t > 0).map(|t| now + t * 1000)
 }
@@ -83,10 +108,11 @@ pub fn create(
     unique_name: Option<String>,
     data: String,
     ttl: Option<i64>,
-    now: i64,
+    at: At,
 ) -> Result<(DocRow, Option<String>), SandboxError> {
+    let now = at.now;
     if let Some(name) = &unique_name {
-        if name.is_empty() || name.chars().count() > 320 || looks_like_sid(name) {
+        if name.is_empty() || name.chars().count() > MAX_UNIQUE_NAME_CHARS || looks_like_sid(name) {
             return Err(SandboxError::api(
                 400,
                 codes::SYNC_UNIQUE_NAME_INVALID,
@@ -112,7 +138,9 @@ pub fn create(
             "DELETE FROM documents WHERE service_sid = ?1 AND unique_name = ?2 \
              AND date_expires IS NOT NULL AND date_expires <= ?3 RETURNING sid",
         )?
-        .query_row(params![service_sid, row.unique_name, now], |r| r.get(0))
+        .query_row(params![service_sid, row.unique_name, at.cutoff()], |r| {
+            r.get(0)
+        })
         .optional()?;
     let inserted = tx
         .prepare_cached(&format!(
@@ -146,12 +174,13 @@ pub fn create(
     Ok((row, expired))
 }
 
-/// A live (unexpired) document, by ET sid or unique name.
+/// A document not deleted yet (unexpired, or expired less than [`At::lag`] ago), by ET sid or
+/// unique name.
 pub fn fetch(
     conn: &Connection,
     service_sid: &str,
     sid_or_name: &str,
-    now: i64,
+    at: At,
 ) -> Result<Option<DocRow>, SandboxError> {
     let sql = if is_sid(sid_or_name, "ET") {
         format!("SELECT {COLUMNS} FROM documents WHERE service_sid = ?1 AND sid = ?2 AND (date_expires IS NULL OR date_expires > ?3)")
@@ -160,17 +189,18 @@ pub fn fetch(
     };
     Ok(conn
         .prepare_cached(&sql)?
-        .query_row(params![service_sid, sid_or_name, now], from_row)
+        .query_row(params![service_sid, sid_or_name, at.cutoff()], from_row)
         .optional()?)
 }
 
-/// A page of the service's live documents, oldest first (Sync lists in creation order).
+/// A page of the service's documents not deleted yet, oldest first (Sync lists in creation
+/// order).
 pub fn list(
     conn: &Connection,
     service_sid: &str,
     page_size: u32,
     page: u32,
-    now: i64,
+    at: At,
 ) -> Result<Vec<DocRow>, SandboxError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM documents WHERE service_sid = ?1 AND (date_expires IS NULL OR date_expires > ?2) \
@@ -180,7 +210,7 @@ pub fn list(
     let rows = stmt.query_map(
         params![
             service_sid,
-            now,
+            at.cutoff(),
             page_size,
             i64::from(page) * i64::from(page_size)
         ],
@@ -198,9 +228,10 @@ pub fn update(
     data: Option<String>,
     ttl: Option<i64>,
     if_match: Option<&str>,
-    now: i64,
+    at: At,
 ) -> Result<Option<DocRow>, SandboxError> {
-    let Some(mut doc) = fetch(conn, service_sid, sid_or_name, now)? else {
+    let now = at.now;
+    let Some(mut doc) = fetch(conn, service_sid, sid_or_name, at)? else {
         return Ok(None);
     };
     if let Some(tag) = if_match {
@@ -245,9 +276,9 @@ pub fn delete(
     conn: &Connection,
     service_sid: &str,
     sid_or_name: &str,
-    now: i64,
+    at: At,
 ) -> Result<Option<String>, SandboxError> {
-    let Some(doc) = fetch(conn, service_sid, sid_or_name, now)? else {
+    let Some(doc) = fetch(conn, service_sid, sid_or_name, at)? else {
         return Ok(None);
     };
     conn.prepare_cached("DELETE FROM documents WHERE sid = ?1")?
@@ -255,12 +286,12 @@ pub fn delete(
     Ok(Some(doc.sid))
 }
 
-/// Deletes expired documents; answers their SIDs.
-pub fn delete_expired(conn: &Connection, now: i64) -> Result<Vec<String>, SandboxError> {
+/// Deletes the documents that expired at least [`At::lag`] ago; answers their SIDs.
+pub fn delete_expired(conn: &Connection, at: At) -> Result<Vec<String>, SandboxError> {
     let mut stmt = conn.prepare_cached(
         "DELETE FROM documents WHERE date_expires IS NOT NULL AND date_expires <= ?1 RETURNING sid",
     )?;
-    let rows = stmt.query_map([now], |r| r.get(0))?;
+    let rows = stmt.query_map([at.cutoff()], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -280,9 +311,9 @@ pub fn set_permission(
     sid_or_name: &str,
     identity: &str,
     (read, write, manage): (bool, bool, bool),
-    now: i64,
+    at: At,
 ) -> Result<Option<PermissionRow>, SandboxError> {
-    let Some(doc) = fetch(conn, service_sid, sid_or_name, now)? else {
+    let Some(doc) = fetch(conn, service_sid, sid_or_name, at)? else {
         return Ok(None);
     };
     conn.prepare_cached(
@@ -299,19 +330,44 @@ pub fn set_permission(
     }))
 }
 
-/// Whether `identity` may read the document (for live subscriptions).
-pub fn can_read(
+/// What a client token's identity may do with a document, as Sync decides it: in a service
+/// without `acl_enabled` every token of the service reads and writes every document; with it,
+/// only what a permission grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    pub read: bool,
+    pub write: bool,
+}
+
+/// `identity`'s access to the document in `service_sid` (for the live sockets).
+pub fn access(
     conn: &Connection,
+    service_sid: &str,
     document_sid: &str,
     identity: &str,
-) -> Result<bool, SandboxError> {
-    Ok(conn
+) -> Result<Access, SandboxError> {
+    let acl = crate::sandbox::rest::sync_services::acl_enabled(conn, service_sid)?;
+    if acl != Some(true) {
+        return Ok(Access {
+            read: true,
+            write: true,
+        });
+    }
+    let granted = conn
         .prepare_cached(
-            "SELECT read FROM document_permissions WHERE document_sid = ?1 AND identity = ?2",
+            "SELECT read, write FROM document_permissions WHERE document_sid = ?1 AND identity = ?2",
         )?
-        .query_row([document_sid, identity], |r| r.get::<_, bool>(0))
-        .optional()?
-        .unwrap_or(false))
+        .query_row([document_sid, identity], |r| {
+            Ok(Access {
+                read: r.get(0)?,
+                write: r.get(1)?,
+            })
+        })
+        .optional()?;
+    Ok(granted.unwrap_or(Access {
+        read: false,
+        write: false,
+    }))
 }
 
 /// `sync.v1.service.document`.

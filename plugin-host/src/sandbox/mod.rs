@@ -58,6 +58,12 @@ pub struct Sandbox {
     flex: flex_tokens::FlexTokens,
     events: EventBus,
     minute_ms: i64,
+    /// Milliseconds an expired document stays before the sweeper deletes it.
+    sync_lag_ms: i64,
+    /// Milliseconds a completed or canceled task stays before it is deleted.
+    task_lag_ms: i64,
+    /// The account keeps Go, Peer-to-Peer and Small Group rooms.
+    legacy_room_types: bool,
     /// Origin used in the `url` fields of REST answers.
     base_url: String,
     expected_auth: String,
@@ -84,6 +90,9 @@ impl Sandbox {
             ids,
             events: EventBus::default(),
             minute_ms,
+            sync_lag_ms: (settings.sandbox_lag.sync_delete_delay_secs * 1000.0).round() as i64,
+            legacy_room_types: settings.sandbox_legacy_room_types,
+            task_lag_ms: (settings.sandbox_lag.task_delete_delay_secs * 1000.0).round() as i64,
             base_url: base_url.trim_end_matches('/').to_owned(),
         })
     }
@@ -102,6 +111,24 @@ impl Sandbox {
 
     pub fn minute_ms(&self) -> i64 {
         self.minute_ms
+    }
+
+    /// Now, with how late expired documents are deleted.
+    pub fn at(&self) -> documents::At {
+        documents::At {
+            now: now_ms(),
+            lag: self.sync_lag_ms,
+        }
+    }
+
+    /// Milliseconds a completed or canceled task stays before TaskRouter deletes it.
+    pub fn task_lag_ms(&self) -> i64 {
+        self.task_lag_ms
+    }
+
+    /// Whether the sandbox's account may create rooms other than `group` (else 53126).
+    pub fn legacy_room_types(&self) -> bool {
+        self.legacy_room_types
     }
 
     pub fn flex_tokens(&self) -> &flex_tokens::FlexTokens {
@@ -140,21 +167,74 @@ impl Sandbox {
         }
     }
 
-    /// A live document of the sandbox's Sync service, by ET sid or unique name.
+    /// A document (not deleted yet) of the sandbox's Sync service, by ET sid or unique name.
     pub async fn document(&self, sid_or_name: &str) -> Result<Option<documents::DocRow>, DbError> {
         let service = self.ids.sync_service_sid.clone();
         let key = sid_or_name.to_owned();
+        let at = self.at();
         self.db
-            .call(move |c| documents::fetch(c, &service, &key, now_ms()).map_err(into_db))
+            .call(move |c| documents::fetch(c, &service, &key, at).map_err(into_db))
             .await
     }
 
-    /// Whether `identity` was granted read access to the document.
+    /// Whether `identity` may read the document of the sandbox's Sync service (every identity
+    /// while the service has no `acl_enabled`, as in Sync).
     pub async fn can_read(&self, document_sid: &str, identity: &str) -> Result<bool, DbError> {
+        Ok(self.access(document_sid, identity).await?.read)
+    }
+
+    /// `identity`'s access to the document of the sandbox's Sync service.
+    pub async fn access(
+        &self,
+        document_sid: &str,
+        identity: &str,
+    ) -> Result<documents::Access, DbError> {
+        let service = self.ids.sync_service_sid.clone();
         let (doc, who) = (document_sid.to_owned(), identity.to_owned());
         self.db
-            .call(move |c| documents::can_read(c, &doc, &who).map_err(into_db))
+            .call(move |c| documents::access(c, &service, &doc, &who).map_err(into_db))
             .await
+    }
+
+    /// A client's write (its sync token's `identity`) of the document's data, as the Sync SDK's
+    /// `document.set`: `Ok(None)` when the document is gone; refused (`Ok(Some(false))`) when
+    /// the identity may not write it.
+    pub async fn client_write(
+        &self,
+        document_sid: &str,
+        identity: &str,
+        data: &serde_json::Value,
+    ) -> Result<Option<bool>, SandboxError> {
+        if !self.access(document_sid, identity).await?.write {
+            return Ok(Some(false));
+        }
+        let data = documents::check_data(&data.to_string())?;
+        let service = self.ids.sync_service_sid.clone();
+        let (doc, at) = (document_sid.to_owned(), self.at());
+        let row = self
+            .db
+            .call(move |c| {
+                Ok(documents::update(
+                    c,
+                    &service,
+                    &doc,
+                    Some(data),
+                    None,
+                    None,
+                    at,
+                ))
+            })
+            .await??;
+        let Some(row) = row else { return Ok(None) };
+        if let Ok(data) = serde_json::from_str(&row.data) {
+            self.events.emit(SandboxEvent::DocumentUpdated {
+                sid: row.sid.clone(),
+                unique_name: row.unique_name.clone(),
+                revision: row.revision as u64,
+                data,
+            });
+        }
+        Ok(Some(true))
     }
 }
 

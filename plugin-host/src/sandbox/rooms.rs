@@ -291,10 +291,8 @@ impl RoomRow {
             status_callback: None,
             status_callback_method: "POST",
             end_time: self.end_time.map(rfc3339_secs),
-            duration: Some(
-                self.end_time
-                    .map_or(0, |end| (end - self.date_created) / 1000),
-            ),
+            // Null while the room is in progress, as Twilio answers.
+            duration: self.end_time.map(|end| (end - self.date_created) / 1000),
             room_type: &self.room_type,
             max_participants: self.max_participants,
             max_participant_duration: 14_400,

@@ -1,4 +1,4 @@
-//! Time in the sandbox: expires documents past their TTL and completes rooms whose empty or
+//! Time in the sandbox: deletes documents past their TTL (late, as Sync does) and completes rooms whose empty or
 //! unused timeout ran out, publishing each change on the event bus.
 
 use std::sync::Arc;
@@ -15,10 +15,11 @@ pub fn tick(minute_ms: i64) -> Duration {
 /// One pass; answers how many things changed.
 pub async fn sweep_once(sandbox: &Sandbox) -> Result<usize, super::SandboxError> {
     let now = now_ms();
+    let at = sandbox.at();
     let (expired, ended) = sandbox
         .db()
         .call(move |c| {
-            let expired = documents::delete_expired(c, now);
+            let expired = documents::delete_expired(c, at);
             let ended = rooms::complete_due(c, now);
             Ok((expired, ended))
         })

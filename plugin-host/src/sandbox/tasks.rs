@@ -384,4 +384,11 @@ impl TaskRow {
     pub fn etag(&self) -> String {
         format!("\"{}\"", self.revision)
     }
+
+    /// Whether TaskRouter has deleted it by `now`: completed and canceled tasks are queued for
+    /// deletion, and go `lag_ms` after they last changed.
+    pub fn deleted(&self, now: i64, lag_ms: i64) -> bool {
+        matches!(self.assignment_status.as_str(), "completed" | "canceled")
+            && self.date_updated + lag_ms <= now
+    }
 }

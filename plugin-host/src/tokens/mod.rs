@@ -11,8 +11,12 @@ pub use claims::{AccessClaims, FeedbackClaims, Grants, SyncGrant, VideoGrant};
 pub use signer::{SignError, TokenSigner};
 pub use verifier::{SyncAccess, TokenVerifier, VerifyError, VideoAccess};
 
-/// Access tokens live one hour, as the helper libraries' default.
+/// Sync-only access tokens live one hour, as the helper libraries' default.
 pub const ACCESS_TOKEN_TTL_SECS: u64 = 3600;
+/// Tokens with a video grant live four hours. Twilio does not disconnect a participant whose
+/// token expires, but a reconnect (a network change, a rejoin) with an expired token fails with
+/// 20104: a call must be able to reconnect for as long as it may reasonably last.
+pub const VIDEO_TOKEN_TTL_SECS: u64 = 4 * 3600;
 /// Feedback tickets live a day.
 pub const FEEDBACK_TICKET_TTL_SECS: u64 = 24 * 3600;
 /// `aud` of feedback tickets.

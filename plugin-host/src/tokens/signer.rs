@@ -5,6 +5,7 @@ use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, 
 use super::claims::{AccessClaims, FeedbackClaims, Grants, SyncGrant, VideoGrant};
 use super::{
     now_secs, ACCESS_TOKEN_CTY, ACCESS_TOKEN_TTL_SECS, FEEDBACK_AUDIENCE, FEEDBACK_TICKET_TTL_SECS,
+    VIDEO_TOKEN_TTL_SECS,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +42,8 @@ impl TokenSigner {
         &self.key_sid
     }
 
-    /// An access token for `identity` with the given grants, valid for an hour.
+    /// An access token for `identity` with the given grants, valid for
+    /// [`VIDEO_TOKEN_TTL_SECS`] with a video grant, else [`ACCESS_TOKEN_TTL_SECS`].
     pub fn access_token(
         &self,
         identity: &str,
@@ -49,6 +51,10 @@ impl TokenSigner {
         sync_service: Option<&str>,
     ) -> Result<String, SignError> {
         let now = now_secs();
+        let ttl = match video_room {
+            Some(_) => VIDEO_TOKEN_TTL_SECS,
+            None => ACCESS_TOKEN_TTL_SECS,
+        };
         let claims = AccessClaims {
             jti: format!("{}-{}", self.key_sid, now),
             grants: Grants {
@@ -61,7 +67,7 @@ impl TokenSigner {
                 }),
             },
             iat: now,
-            exp: now + ACCESS_TOKEN_TTL_SECS,
+            exp: now + ttl,
             iss: self.key_sid.clone(),
             sub: self.account_sid.clone(),
         };
@@ -143,7 +149,7 @@ mod tests {
         );
         assert_eq!(
             claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
-            3600
+            14400
         );
         // What the signer makes, the verifier with the same key accepts, and only that one.
         let access = TokenVerifier::new("secret", Some(SK.into()))

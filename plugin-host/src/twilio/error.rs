@@ -37,6 +37,9 @@ pub mod codes {
     pub const ROOM_STATUS_INVALID: u32 = 53112;
     /// Room exists (unique name in use by an in-progress room).
     pub const ROOM_EXISTS: u32 = 53113;
+    /// Room type not available to this account (only Group rooms for accounts that did not use
+    /// Go, Peer-to-Peer or Small Group rooms before 21 October 2024).
+    pub const ROOM_TYPE_NOT_ALLOWED: u32 = 53126;
     /// Room name too long.
     pub const ROOM_NAME_TOO_LONG: u32 = 53101;
     /// Sync: malformed If-Match.
@@ -87,6 +90,16 @@ impl TwilioError {
 
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
+    }
+
+    /// Twilio could not be reached, failed (5xx) or kept throttling (429) past the retries: the
+    /// caller may try again later.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            TwilioError::Transport(_) => true,
+            TwilioError::Api(e) => e.status >= 500 || e.status == 429,
+            TwilioError::Decode(_) => false,
+        }
     }
 
     /// An `If-Match` mismatch (HTTP 412, TaskRouter 20412 or Sync 54103).

@@ -24,9 +24,27 @@ pub struct TokenValidation {
     pub worker_sid: Option<String>,
 }
 
+impl TokenValidation {
+    /// A refusal with IAM's message (or `fallback`).
+    fn refused(message: Option<String>, fallback: &str) -> TokenValidation {
+        TokenValidation {
+            valid: false,
+            code: None,
+            message: Some(message.unwrap_or_else(|| fallback.to_owned())),
+            expiration: None,
+            realm_user_id: None,
+            identity: None,
+            roles: Vec::new(),
+            worker_sid: None,
+        }
+    }
+}
+
 impl TwilioClient {
-    /// Asks IAM about a Flex token. Like the Flex token validator, reads the body whatever the status:
-    /// a body with `valid` is an answer; anything else is an error (e.g. our own credentials refused).
+    /// Asks IAM about a Flex token. Like the Flex token validator, reads the body whatever the
+    /// status: a body with `valid` is an answer. Any other 4xx (a 403 without `valid`, Twilio's
+    /// error JSON, a 401) is a refusal too: `valid: false`. Only IAM unreachable, a 5xx (after the
+    /// retries) or a 2xx that is not IAM's shape are errors.
     pub async fn validate_flex_token(&self, token: &str) -> Result<TokenValidation, TwilioError> {
         let url = self.url(
             &self.urls().iam,
@@ -35,13 +53,27 @@ impl TwilioClient {
         let body = serde_json::to_vec(&serde_json::json!({ "token": token }))
             .map_err(|e| TwilioError::Decode(e.to_string()))?;
         let answer = self.send(Call::post_json(url, body)).await?;
-        match answer.json::<TokenValidation>() {
-            Ok(v) => Ok(v),
-            Err(_) if !answer.status.is_success() => Err(TwilioError::Api(super::api_error(
-                answer.status,
-                &answer.body,
-            ))),
-            Err(e) => Err(e),
+        let status = answer.status;
+        if status.is_success() {
+            return answer.json::<TokenValidation>();
         }
+        if !status.is_client_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(TwilioError::Api(super::api_error(status, &answer.body)));
+        }
+        if let Ok(v) = answer.json::<TokenValidation>() {
+            return Ok(TokenValidation { valid: false, ..v });
+        }
+        let error = super::api_error(status, &answer.body);
+        if status == reqwest::StatusCode::UNAUTHORIZED {
+            // IAM refused our own credentials, or the token: either way the caller is refused;
+            // the operator should know which.
+            tracing::warn!(
+                code = error.code,
+                message = %error.message,
+                "IAM answered 401: check ACCOUNT_SID and AUTH_TOKEN if every Flex token is refused"
+            );
+        }
+        let message = (error.code != 0).then_some(error.message);
+        Ok(TokenValidation::refused(message, "Invalid token"))
     }
 }

@@ -147,13 +147,14 @@ impl Answer {
             .map_err(|e| TwilioError::Decode(format!("{e} (HTTP {})", self.status)))
     }
 
-    /// The `ETag` header with surrounding quotes (and a weak prefix) removed.
+    /// The `ETag` header exactly as it came (quoted or not), to be sent back as `If-Match`.
     pub fn etag(&self) -> Option<String> {
         let raw = self.headers.get(reqwest::header::ETAG)?.to_str().ok()?;
-        Some(unquote_etag(raw).to_owned())
+        Some(raw.trim().to_owned()).filter(|t| !t.is_empty())
     }
 }
 
+/// An entity tag's opaque value: surrounding quotes (and a weak prefix) removed.
 pub fn unquote_etag(raw: &str) -> &str {
     let raw = raw.trim();
     let raw = raw.strip_prefix("W/").unwrap_or(raw);

@@ -18,6 +18,18 @@ pub struct Document {
     pub date_expires: Option<String>,
 }
 
+impl Document {
+    /// Whether the document's `date_expires` has passed: Sync deletes expired documents lazily
+    /// ("might not be deleted immediately"), so a fetch or a list may still return it, but it
+    /// is gone for every purpose of ours.
+    pub fn has_expired(&self, now_ms: i64) -> bool {
+        self.date_expires
+            .as_deref()
+            .and_then(crate::clock::parse_rfc3339_ms)
+            .is_some_and(|expires| expires <= now_ms)
+    }
+}
+
 /// A page of `GET …/Documents`.
 #[derive(Debug, Clone, Deserialize)]
 struct DocumentPage {

@@ -23,11 +23,22 @@ pub struct Exchange {
     pub resp_body: Vec<u8>,
 }
 
+/// An answer the proxy gives itself instead of forwarding: status, headers, body.
+pub type Scripted = (u16, Vec<(&'static str, String)>, Vec<u8>);
+
+/// Decides, from a request's method and path, whether the proxy answers it itself.
+type Script = Arc<dyn Fn(&str, &str) -> Option<Scripted> + Send + Sync>;
+
+/// Changes the headers of forwarded answers.
+type Rewrite = Arc<dyn Fn(&mut HeaderMap) + Send + Sync>;
+
 #[derive(Clone, Default)]
 struct Shared {
     target: Arc<OnceLock<String>>,
     log: Arc<Mutex<Vec<Exchange>>>,
     fail_next: Arc<AtomicU32>,
+    script: Arc<Mutex<Option<Script>>>,
+    rewrite: Arc<Mutex<Option<Rewrite>>>,
     http: reqwest::Client,
 }
 
@@ -64,6 +75,18 @@ impl Proxy {
         self.shared.fail_next.store(n, Ordering::SeqCst);
     }
 
+    /// From now on, answer the requests `script` returns an answer for with that answer (as a
+    /// misbehaving Twilio would), and forward the others.
+    pub fn script(&self, script: impl Fn(&str, &str) -> Option<Scripted> + Send + Sync + 'static) {
+        *self.shared.script.lock().expect("script") = Some(Arc::new(script));
+    }
+
+    /// From now on, change the headers of every forwarded answer with `rewrite` (the client
+    /// and the log see the changed ones).
+    pub fn rewrite_headers(&self, rewrite: impl Fn(&mut HeaderMap) + Send + Sync + 'static) {
+        *self.shared.rewrite.lock().expect("rewrite") = Some(Arc::new(rewrite));
+    }
+
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.shared.log.lock().expect("log").clone()
     }
@@ -88,7 +111,15 @@ async fn forward(State(s): State<Shared>, req: Request) -> Response {
         .fail_next
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
         .is_ok();
-    let (status, headers, bytes) = if injected {
+    let script = s.script.lock().expect("script").clone();
+    let scripted = script.and_then(|f| f(ex.method.as_str(), ex.path.as_str()));
+    let (status, headers, bytes) = if let Some((status, extra, body)) = scripted {
+        let mut h = HeaderMap::new();
+        for (k, v) in extra {
+            h.insert(k, v.parse().expect("header"));
+        }
+        (StatusCode::from_u16(status).expect("status"), h, body)
+    } else if injected {
         let body = br#"{"code":20503,"message":"Service Unavailable","more_info":"https://www.twilio.com/docs/errors/20503","status":503}"#;
         let mut h = HeaderMap::new();
         h.insert("content-type", "application/json".parse().expect("header"));
@@ -125,6 +156,9 @@ async fn forward(State(s): State<Shared>, req: Request) -> Response {
             }
         }
         let bytes = resp.bytes().await.expect("body").to_vec();
+        if let Some(rewrite) = s.rewrite.lock().expect("rewrite").clone() {
+            rewrite(&mut h);
+        }
         (status, h, bytes)
     };
     ex.status = status.as_u16();

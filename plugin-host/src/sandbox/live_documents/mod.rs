@@ -2,7 +2,11 @@
 //! data and then every update, the way a Sync subscription does, to a subscriber whose sync
 //! token carries a `data_sync` grant for the sync service and whose identity may read the
 //! document. It says `removed` when the document is deleted or expires and `completed` when
-//! the room the document names is completed, then closes.
+//! the room the document names is completed, then closes. A subscriber may then write the
+//! document's data with `{"type":"update","data":{…}}` (the Sync SDK's `document.set`), if its
+//! identity may write it: with the service's `acl_enabled` off every token of the service
+//! reads and writes every document, as in Sync; with it, only what a permission grants. A
+//! refused write is answered `error` / `forbidden` and the socket closes.
 //!
 //! The host provides documents and permissions through [`DocumentDirectory`] and feeds
 //! changes in with [`LiveDocuments::publish`].
@@ -50,13 +54,34 @@ pub trait DocumentDirectory: Send + Sync + 'static {
         service_sid: &'a str,
         sid: &'a str,
     ) -> BoxFuture<'a, Result<Option<DocumentView>, String>>;
-    /// Whether `identity` may read the document.
+    /// Whether `identity` may read the document (with the service's `acl_enabled` off, every
+    /// identity may).
     fn can_read<'a>(
         &'a self,
         service_sid: &'a str,
         sid: &'a str,
         identity: &'a str,
     ) -> BoxFuture<'a, Result<bool, String>>;
+    /// A subscriber's write of the document's data (the Sync SDK's `document.set`), if
+    /// `identity` may write it.
+    fn write<'a>(
+        &'a self,
+        service_sid: &'a str,
+        sid: &'a str,
+        identity: &'a str,
+        data: &'a Value,
+    ) -> BoxFuture<'a, Result<WriteOutcome, String>>;
+}
+
+/// What became of a subscriber's write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// Written; subscribers (the writer too) get the new revision.
+    Written,
+    /// The identity may not write the document.
+    Forbidden,
+    /// The document is gone.
+    NotFound,
 }
 
 /// A change the host publishes.

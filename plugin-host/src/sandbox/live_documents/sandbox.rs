@@ -1,8 +1,11 @@
 //! The sandbox behind live documents: its Sync documents and permission rows, and its
 //! document and room events forwarded to subscribers.
 
-use super::{BoxFuture, DocumentDirectory, DocumentEvent, DocumentView, LiveDocuments};
+use super::{
+    BoxFuture, DocumentDirectory, DocumentEvent, DocumentView, LiveDocuments, WriteOutcome,
+};
 use crate::sandbox::{Sandbox, SandboxEvent};
+use serde_json::Value;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -40,6 +43,23 @@ impl DocumentDirectory for SandboxDocuments {
                 .can_read(sid, identity)
                 .await
                 .map_err(|e| e.to_string())
+        })
+    }
+
+    fn write<'a>(
+        &'a self,
+        _service_sid: &'a str,
+        sid: &'a str,
+        identity: &'a str,
+        data: &'a Value,
+    ) -> BoxFuture<'a, Result<WriteOutcome, String>> {
+        Box::pin(async move {
+            match self.0.client_write(sid, identity, data).await {
+                Ok(Some(true)) => Ok(WriteOutcome::Written),
+                Ok(Some(false)) => Ok(WriteOutcome::Forbidden),
+                Ok(None) => Ok(WriteOutcome::NotFound),
+                Err(e) => Err(e.to_string()),
+            }
         })
     }
 }

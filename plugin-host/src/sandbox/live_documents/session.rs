@@ -1,7 +1,7 @@
 //! One subscriber: the `subscribe` handshake, the current data, then updates until the
 //! document goes away, the room completes, the token expires or the subscriber leaves.
 
-use super::{DocumentEvent, DocumentView, Inner, LiveDocuments};
+use super::{DocumentEvent, DocumentView, Inner, LiveDocuments, WriteOutcome};
 use crate::edge::sockets::{self, First, SocketAdmission};
 use crate::tokens::{now_secs, VerifyError};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -11,6 +11,39 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast::error::RecvError;
 
 type Out = LiveServerMessage<Value>;
+
+/// A subscriber's write: `{"type":"update","data":{…}}`.
+#[derive(serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum LiveWrite {
+    Update { data: Value },
+}
+
+/// Writes for `identity`; the refusal to finish with, if refused.
+async fn write(inner: &Inner, sid: &str, identity: &str, data: &Value) -> Option<Out> {
+    match inner
+        .directory
+        .write(&inner.service_sid, sid, identity, data)
+        .await
+    {
+        Ok(WriteOutcome::Written) => None,
+        Ok(WriteOutcome::Forbidden) => Some(refusal(
+            LiveError::Forbidden,
+            "this identity may not write the document",
+        )),
+        Ok(WriteOutcome::NotFound) => Some(refusal(
+            LiveError::NotFound,
+            "the document does not exist or has expired",
+        )),
+        Err(e) => {
+            tracing::warn!(document = sid, error = %e, "document write failed");
+            Some(refusal(
+                LiveError::NotFound,
+                "the document is not available",
+            ))
+        }
+    }
+}
 
 async fn send(socket: &mut WebSocket, message: &Out) -> bool {
     match serde_json::to_string(message) {
@@ -53,8 +86,8 @@ async fn await_subscribe(
     }
 }
 
-/// Checks the token and the permission; the token's expiry on success.
-async fn authorize(inner: &Inner, sid: &str, token: &str) -> Result<u64, Out> {
+/// Checks the token and the permission; the token's identity and expiry on success.
+async fn authorize(inner: &Inner, sid: &str, token: &str) -> Result<(String, u64), Out> {
     let access = inner.verifier.sync(token).map_err(|e| match e {
         VerifyError::Expired => refusal(LiveError::TokenExpired, "the sync token has expired"),
         VerifyError::Invalid => refusal(LiveError::TokenInvalid, "the sync token is invalid"),
@@ -70,7 +103,7 @@ async fn authorize(inner: &Inner, sid: &str, token: &str) -> Result<u64, Out> {
         .can_read(&inner.service_sid, sid, &access.identity)
         .await;
     match lookup {
-        Ok(true) => Ok(access.expires_at),
+        Ok(true) => Ok((access.identity, access.expires_at)),
         Ok(false) => Err(refusal(
             LiveError::Forbidden,
             "this identity may not read the document",
@@ -116,8 +149,8 @@ pub(super) async fn run(
             return finish(socket, refusal(LiveError::BadMessage, message)).await;
         }
     };
-    let expires_at = match authorize(inner, &sid, &token).await {
-        Ok(exp) => exp,
+    let (identity, expires_at) = match authorize(inner, &sid, &token).await {
+        Ok(who) => who,
         Err(refused) => return finish(socket, refused).await,
     };
     admission.authenticated();
@@ -183,6 +216,13 @@ pub(super) async fn run(
                         return;
                     }
                     Some(Ok(Message::Close(_))) | None => return,
+                    Some(Ok(Message::Text(text))) => {
+                        if let Ok(LiveWrite::Update { data }) = serde_json::from_str(text.as_str()) {
+                            if let Some(refused) = write(inner, &sid, &identity, &data).await {
+                                return finish(socket, refused).await;
+                            }
+                        }
+                    }
                     Some(Ok(_)) => {}
                 }
             }

@@ -41,6 +41,16 @@ impl DocumentDirectory for Docs {
         let key = (sid.to_owned(), identity.to_owned());
         Box::pin(async move { Ok(self.readers.lock().unwrap().contains(&key)) })
     }
+    fn write<'a>(
+        &'a self,
+        _service: &'a str,
+        _sid: &'a str,
+        _identity: &'a str,
+        _data: &'a Value,
+    ) -> BoxFuture<'a, Result<WriteOutcome, String>> {
+        // Readers here never write (the host grants read only).
+        Box::pin(async move { Ok(WriteOutcome::Forbidden) })
+    }
 }
 
 async fn server() -> (String, LiveDocuments) {

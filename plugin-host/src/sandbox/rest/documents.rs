@@ -8,7 +8,6 @@ use axum::Json;
 
 use super::paging::Paging;
 use super::{if_match, Authed, Form};
-use crate::clock::now_ms;
 use crate::sandbox::documents::{self, DocRow};
 use crate::sandbox::{Sandbox, SandboxError, SandboxEvent};
 
@@ -49,9 +48,10 @@ pub async fn create(
         documents::check_ttl(t)?;
     }
     let name = form.get("UniqueName").map(str::to_owned);
+    let at = sb.at();
     let (doc, replaced) = sb
         .db()
-        .call(move |c| Ok(documents::create(c, &service, name, data, ttl, now_ms())))
+        .call(move |c| Ok(documents::create(c, &service, name, data, ttl, at)))
         .await??;
     if let Some(sid) = replaced {
         sb.events().emit(SandboxEvent::DocumentRemoved { sid });
@@ -69,6 +69,7 @@ pub async fn list(
     let path = format!("/v1/Services/{service}/Documents");
     check_service(&sb, &service, &path)?;
     let paging = Paging::read(&Form::query(query.as_deref())?)?;
+    let at = sb.at();
     let rows = sb
         .db()
         .call(move |c| {
@@ -77,7 +78,7 @@ pub async fn list(
                 &service,
                 paging.page_size,
                 paging.page,
-                now_ms(),
+                at,
             ))
         })
         .await??;
@@ -101,9 +102,10 @@ pub async fn fetch(
 ) -> Result<Response, SandboxError> {
     let path = format!("/v1/Services/{service}/Documents/{sid}");
     check_service(&sb, &service, &path)?;
+    let at = sb.at();
     let doc = sb
         .db()
-        .call(move |c| Ok(documents::fetch(c, &service, &sid, now_ms())))
+        .call(move |c| Ok(documents::fetch(c, &service, &sid, at)))
         .await??;
     answer(
         &sb,
@@ -130,6 +132,7 @@ pub async fn update(
         return Err(SandboxError::invalid("Data or Ttl is required"));
     }
     let tag = if_match(&headers);
+    let at = sb.at();
     let doc = sb
         .db()
         .call(move |c| {
@@ -140,7 +143,7 @@ pub async fn update(
                 data,
                 ttl,
                 tag.as_deref(),
-                now_ms(),
+                at,
             ))
         })
         .await??;
@@ -155,9 +158,10 @@ pub async fn delete(
 ) -> Result<Response, SandboxError> {
     let path = format!("/v1/Services/{service}/Documents/{sid}");
     check_service(&sb, &service, &path)?;
+    let at = sb.at();
     let gone = sb
         .db()
-        .call(move |c| Ok(documents::delete(c, &service, &sid, now_ms())))
+        .call(move |c| Ok(documents::delete(c, &service, &sid, at)))
         .await??;
     let sid = gone.ok_or_else(|| SandboxError::not_found(&path))?;
     sb.events().emit(SandboxEvent::DocumentRemoved { sid });
@@ -183,6 +187,7 @@ pub async fn set_permission(
             "Identity must be 1 to 256 characters",
         ));
     }
+    let at = sb.at();
     let perm = sb
         .db()
         .call(move |c| {
@@ -192,7 +197,7 @@ pub async fn set_permission(
                 &doc,
                 &identity,
                 (flags[0], flags[1], flags[2]),
-                now_ms(),
+                at,
             ))
         })
         .await??;

@@ -36,6 +36,9 @@ pub async fn list(
     let filter = filter(&q)?;
     let paging = Paging::read(&q)?;
 
+    if super::tasks::live_task(&sb, &task).await?.is_none() {
+        return Err(SandboxError::not_found(&path));
+    }
     let (key, f) = (task.clone(), filter.clone());
     let rows = sb
         .db()

@@ -21,6 +21,13 @@ pub async fn create(Authed(sb): Authed, body: Bytes) -> Result<Response, Sandbox
         .one_of("Type", &ROOM_TYPES)?
         .unwrap_or("group")
         .to_owned();
+    if room_type != "group" && !sb.legacy_room_types() {
+        return Err(SandboxError::api(
+            400,
+            codes::ROOM_TYPE_NOT_ALLOWED,
+            "Room type not available: this account can create only group rooms",
+        ));
+    }
     let new = NewRoom {
         unique_name: form
             .get("UniqueName")
@@ -59,7 +66,8 @@ pub async fn fetch(Authed(sb): Authed, Path(sid): Path<String>) -> Result<Respon
 
 pub async fn list(Authed(sb): Authed, RawQuery(query): RawQuery) -> Result<Response, SandboxError> {
     let q = Form::query(query.as_deref())?;
-    let status = q.get("Status").map(str::to_owned);
+    // Without `Status`, Twilio lists the rooms in progress.
+    let status = Some(q.get("Status").unwrap_or(rooms::IN_PROGRESS).to_owned());
     if let Some(s) = &status {
         if ![rooms::IN_PROGRESS, rooms::COMPLETED, "failed"].contains(&s.as_str()) {
             return Err(SandboxError::invalid(

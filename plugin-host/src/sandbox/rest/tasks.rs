@@ -54,11 +54,20 @@ pub async fn fetch(
 ) -> Result<Response, SandboxError> {
     let path = format!("/v1/Workspaces/{ws}/Tasks/{sid}");
     check_workspace(&sb, &ws, &path)?;
-    let task = sb.db().call(move |c| Ok(tasks::fetch(c, &sid))).await??;
+    let task = live_task(&sb, &sid).await?;
     Ok(answer(
         &sb,
         &task.ok_or_else(|| SandboxError::not_found(&path))?,
     ))
+}
+
+/// The task, unless TaskRouter has deleted it (completed or canceled more than
+/// `SANDBOX_TASK_DELETE_DELAY_SECS` ago: 404 from then on, as for a task that never was).
+pub(super) async fn live_task(sb: &Sandbox, sid: &str) -> Result<Option<TaskRow>, SandboxError> {
+    let key = sid.to_owned();
+    let task = sb.db().call(move |c| Ok(tasks::fetch(c, &key))).await??;
+    let lag = sb.task_lag_ms();
+    Ok(task.filter(|t| !t.deleted(now_ms(), lag)))
 }
 
 pub async fn update(
@@ -82,6 +91,9 @@ pub async fn update(
         reason: form.get("Reason").map(str::to_owned),
         priority: form.int_in("Priority", 0, i64::from(i32::MAX))?,
     };
+    if live_task(&sb, &sid).await?.is_none() {
+        return Err(SandboxError::not_found(&path));
+    }
     let tag = if_match(&headers);
     let task = sb
         .db()

@@ -1,12 +1,13 @@
-//! One participant's signaling socket: the `join` handshake, then relaying, keepalive and
-//! token expiry until the participant leaves or is disconnected. A participant that relays
+//! One participant's signaling socket: the `join` handshake (an expired token is refused there,
+//! 20104), then relaying and keepalive until the participant leaves or is disconnected. As in
+//! Twilio, a token that expires while connected does not disconnect anyone: only a join or a
+//! rejoin needs an unexpired token. A participant that relays
 //! faster than its allowance (`SignalingConfig::relay_burst`, `relay_per_sec`), or into a queue
 //! that is full, is disconnected itself: a flood never costs the receiver its connection.
 
 use super::hub::{Kick, Mailbox, RelayError, QUEUE};
 use super::{Inner, RoomInfo, Signaling};
 use crate::edge::sockets::{self, First, SocketAdmission};
-use crate::tokens::now_secs;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use chat_to_video::protocol::{ClientMessage, DisconnectReason, ServerMessage, MAX_MESSAGE_BYTES};
 use std::sync::Arc;
@@ -112,7 +113,7 @@ async fn admit(
     inner: &Inner,
     room_sid: &str,
     token: &str,
-) -> Result<(RoomInfo, String, u64), DisconnectReason> {
+) -> Result<(RoomInfo, String), DisconnectReason> {
     let access = inner.verifier.video(token)?;
     let room = match inner.directory.room(room_sid).await {
         Ok(Some(room)) => room,
@@ -128,7 +129,7 @@ async fn admit(
     if !room.in_progress {
         return Err(DisconnectReason::RoomCompleted);
     }
-    Ok((room, access.identity, access.expires_at))
+    Ok((room, access.identity))
 }
 
 pub(super) async fn run(
@@ -151,7 +152,7 @@ pub(super) async fn run(
             return;
         }
     };
-    let (room, identity, expires_at) = match admit(inner, &room_sid, &token).await {
+    let (room, identity) = match admit(inner, &room_sid, &token).await {
         Ok(admitted) => admitted,
         Err(reason) => return disconnect(socket, reason).await,
     };
@@ -186,7 +187,6 @@ pub(super) async fn run(
             socket: &mut socket,
             rx,
             kick: &kick,
-            expires_at,
             allowance: Allowance::new(inner.config.relay_burst, inner.config.relay_per_sec),
             admission: &mut edge,
         }
@@ -199,7 +199,6 @@ pub(super) async fn run(
     inner.hub.leave(&room.sid, &sid);
     match ended {
         Ended::Kicked(reason) => disconnect(socket, reason).await,
-        Ended::Expired => disconnect(socket, DisconnectReason::TokenExpired).await,
         Ended::Lost => disconnect(socket, DisconnectReason::Network).await,
         Ended::Left => {
             let _ = socket.send(Message::Close(None)).await;
@@ -232,7 +231,6 @@ enum Ended {
     Left,
     /// Silent, or the socket failed.
     Lost,
-    Expired,
     /// The hub removed the participant.
     Kicked(DisconnectReason),
     /// A frame broke a limit or the protocol.
@@ -250,7 +248,6 @@ struct Connected<'a> {
     socket: &'a mut WebSocket,
     rx: mpsc::Receiver<ServerMessage>,
     kick: &'a Kick,
-    expires_at: u64,
     allowance: Allowance,
     admission: &'a mut SocketAdmission,
 }
@@ -260,16 +257,12 @@ impl Connected<'_> {
         let interval = self.inner.config.ping_interval;
         let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
         let mut last_heard = Instant::now();
-        let left = Duration::from_secs(self.expires_at.saturating_sub(now_secs()));
-        let expiry = tokio::time::sleep(left);
-        tokio::pin!(expiry);
         loop {
             tokio::select! {
                 // The hub fires the kick before it drops the queue: look at it first.
                 biased;
                 reason = self.kick.fired() => return Ended::Kicked(reason),
                 () = self.admission.draining() => return Ended::ShuttingDown,
-                () = &mut expiry => return Ended::Expired,
                 outgoing = self.rx.recv() => {
                     let Some(message) = outgoing else {
                         return Ended::Kicked(self.kick.fired().await);

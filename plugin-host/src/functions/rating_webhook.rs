@@ -1,0 +1,133 @@
+//! Pushes each rating to the operator's `RATING_WEBHOOK_URL`, so it is kept even when the task
+//! it belongs to is long gone (TaskRouter deletes completed tasks). One `POST` per rating, JSON
+//! (`taskSid`, `roomSid`, `documentSid`, `rating`, `comment`, `submittedAt`), signed the way
+//! `X-Twilio-Signature` is, with our own definition:
+//!
+//! `X-C2V-Signature: base64(HMAC-SHA256(RATING_WEBHOOK_SECRET, URL + body))`
+//!
+//! where URL is exactly the configured URL and body the exact bytes sent. The receiver computes
+//! the same over the URL it is configured at and the raw body, and compares in constant time.
+//! Delivery runs beside the request (the customer is not kept waiting) and is tried up to
+//! [`ATTEMPTS`] times, on a network failure or a 5xx or 429 answer; a 2xx is delivered.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::RatingWebhook;
+
+/// The signature header.
+pub const SIGNATURE_HEADER: &str = "X-C2V-Signature";
+/// Tries per rating.
+pub const ATTEMPTS: u32 = 4;
+
+/// What is pushed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RatingDelivery {
+    pub task_sid: String,
+    pub room_sid: String,
+    pub document_sid: String,
+    pub rating: u8,
+    pub comment: Option<String>,
+    pub submitted_at: Option<String>,
+}
+
+/// `base64(HMAC-SHA256(secret, url + body))` (RFC 2104).
+pub fn sign(secret: &str, url: &str, body: &[u8]) -> String {
+    const BLOCK: usize = 64;
+    let mut key = [0u8; BLOCK];
+    if secret.len() > BLOCK {
+        key[..32].copy_from_slice(&Sha256::digest(secret.as_bytes()));
+    } else {
+        key[..secret.len()].copy_from_slice(secret.as_bytes());
+    }
+    let pad = |byte: u8| key.map(|k| k ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(url.as_bytes())
+        .chain_update(body)
+        .finalize();
+    let mac = Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize();
+    base64::engine::general_purpose::STANDARD.encode(mac)
+}
+
+fn http() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default()
+    })
+}
+
+/// Starts delivering `rating` to the webhook (returns at once).
+pub fn spawn(hook: &RatingWebhook, rating: RatingDelivery) {
+    let hook = hook.clone();
+    tokio::spawn(async move { deliver(&hook, &rating).await });
+}
+
+/// Delivers with retries; answers whether the webhook took it.
+pub async fn deliver(hook: &RatingWebhook, rating: &RatingDelivery) -> bool {
+    let Ok(body) = serde_json::to_vec(rating) else {
+        return false;
+    };
+    let signature = sign(&hook.secret, &hook.url, &body);
+    for attempt in 0..ATTEMPTS {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
+        }
+        let sent = http()
+            .post(&hook.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(SIGNATURE_HEADER, &signature)
+            .body(body.clone())
+            .send()
+            .await;
+        match sent {
+            Ok(r) if r.status().is_success() => return true,
+            Ok(r) if r.status().is_server_error() || r.status().as_u16() == 429 => {
+                tracing::warn!(status = %r.status(), attempt, "rating webhook failed; retrying");
+            }
+            Ok(r) => {
+                tracing::error!(status = %r.status(), task = %rating.task_sid, "rating webhook refused the rating");
+                return false;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.without_url(), attempt, "rating webhook unreachable; retrying")
+            }
+        }
+    }
+    tracing::error!(task = %rating.task_sid, "rating webhook: gave up; the rating is still in the session document");
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(b64: &str) -> String {
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2: key "Jefe", data "what do ya want for nothing?" (split across URL and body).
+        assert_eq!(
+            hex(&sign("Jefe", "what do ya ", b"want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}
