@@ -109,20 +109,45 @@ impl Launch<'_> {
         }
     }
 
-    /// Runs it expecting it to stop by itself: its exit status and stderr.
+    /// Runs it expecting it to stop by itself: its exit status and stderr. A host that keeps
+    /// running past [`REFUSAL_DEADLINE`] did not refuse: it is killed and the test fails.
     pub fn refused(self) -> (ExitStatus, String) {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let out = self
+        let mut child = self
             .command(tmp.path())
             .stdout(Stdio::null())
-            .output()
+            .stderr(Stdio::piped())
+            .spawn()
             .expect("run plugin-host");
-        (
-            out.status,
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let stderr = collect(child.stderr.take().expect("stderr"));
+        let deadline = std::time::Instant::now() + REFUSAL_DEADLINE;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for plugin-host") {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "plugin-host was still running after {REFUSAL_DEADLINE:?} instead of refusing \
+                     to start; it said:\n{}",
+                    stderr.lock().unwrap().join("\n")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        // The reader thread has the last lines once the pipe closes, right after the exit.
+        let until = std::time::Instant::now() + Duration::from_secs(5);
+        while Arc::strong_count(&stderr) > 1 && std::time::Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let text = stderr.lock().unwrap().join("\n");
+        (status, text)
     }
 }
+
+/// How long a host that must refuse to start may take to exit.
+const REFUSAL_DEADLINE: Duration = Duration::from_secs(30);
 
 fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
     let lines = Arc::new(Mutex::new(Vec::new()));
