@@ -19,7 +19,8 @@ use modules::Module;
 use report::Verdict;
 
 pub const USAGE: &str = "\
-usage: cargo xtask mutants [--module NAME]... [--shard K/N] [--timeout SECS] [--list | --report]
+usage: cargo xtask mutants [--module NAME]... [--shard K/N] [--timeout SECS [--no-baseline]]
+                           [--list | --report]
 
   --module NAME   only this module (repeatable); the default is every one:
                   rules, code, attributes, room_state (the shared crate's native tests, quick)
@@ -27,6 +28,8 @@ usage: cargo xtask mutants [--module NAME]... [--shard K/N] [--timeout SECS] [--
   --shard K/N     only the K-th of N slices of each module's mutants (K from 0)
   --timeout SECS  a mutant whose tests run longer counts as timed out
                   (default: cargo-mutants' multiple of the unmutated run)
+  --no-baseline   skip the unmutated test run first (needs --timeout): for shards of a
+                  module whose tests are known to pass
   --list          count each module's mutants, run nothing
   --report        run nothing; sum up what earlier runs left in target/mutants/";
 
@@ -35,6 +38,7 @@ struct Args {
     modules: Vec<&'static Module>,
     shard: Option<String>,
     timeout: Option<String>,
+    no_baseline: bool,
     list: bool,
     report: bool,
 }
@@ -77,10 +81,17 @@ fn parse_args(args: &[String]) -> Result<Args> {
                 }
                 parsed.timeout = Some(secs);
             }
+            "--no-baseline" => parsed.no_baseline = true,
             "--list" => parsed.list = true,
             "--report" => parsed.report = true,
             other => return Err(Error::new(format!("unknown option `{other}`\n\n{USAGE}"))),
         }
+    }
+    if parsed.no_baseline && parsed.timeout.is_none() {
+        return Err(Error::new(
+            "--no-baseline needs --timeout: without the unmutated run there is nothing to \
+             derive a timeout from",
+        ));
     }
     if parsed.list && parsed.report {
         return Err(Error::new("--list and --report: give one of them"));
@@ -158,6 +169,9 @@ fn run_module(ws: &Workspace, module: &Module, args: &Args) -> Result<()> {
     let mut cmd = cargo_mutants(module, args).arg("--output").arg(&out);
     if let Some(secs) = &args.timeout {
         cmd = cmd.args(["--timeout", secs]);
+    }
+    if args.no_baseline {
+        cmd = cmd.args(["--baseline", "skip"]);
     }
     cmd = cmd.arg("--").args(module.test_args);
     // cargo-mutants exits non-zero when a mutant survives: the table below says which.
@@ -248,11 +262,13 @@ mod tests {
         assert!(err(&["--shard", "x"]).contains("0 <= K < N"));
         assert!(err(&["--timeout", "0"]).contains("above 0"));
         assert!(err(&["--list", "--report"]).contains("one of them"));
+        assert!(err(&["--no-baseline"]).contains("needs --timeout"));
         assert!(err(&["--fast"]).contains("unknown option `--fast`"));
-        let ok = args(&["--shard", "1/3", "--timeout", "90", "--report"]).unwrap();
+        let ok = args(&["--shard", "1/3", "--timeout", "90", "--no-baseline"]).unwrap();
         assert_eq!(
-            (ok.shard.as_deref(), ok.timeout.as_deref(), ok.report),
+            (ok.shard.as_deref(), ok.timeout.as_deref(), ok.no_baseline),
             (Some("1/3"), Some("90"), true)
         );
+        assert!(args(&["--report"]).unwrap().report);
     }
 }
