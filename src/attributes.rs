@@ -129,10 +129,6 @@ pub struct AttributePatch {
 }
 
 impl AttributePatch {
-    pub fn is_empty(&self) -> bool {
-        *self == AttributePatch::default()
-    }
-
     fn entries(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         let mut push = |k: &'static str, v: Option<String>| {

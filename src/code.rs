@@ -184,6 +184,16 @@ mod tests {
     }
 
     #[test]
+    fn the_rejection_limit_is_the_largest_multiple_of_the_alphabet() {
+        let limit = u32::MAX - (u32::MAX % 62);
+        assert_eq!(limit % 62, 0);
+        let f = CodeFormat::new(4).unwrap();
+        // The limit itself is rejected; the value just below it is the alphabet's last character.
+        let mut values = vec![limit, limit - 1, limit - 62, limit - 2, 61].into_iter();
+        assert_eq!(f.generate(move || values.next().unwrap()), "9A89");
+    }
+
+    #[test]
     fn every_character_is_reachable_and_roughly_uniform() {
         let f = CodeFormat::new(64).unwrap();
         let mut rng = counter(42);

@@ -21,5 +21,7 @@ pub mod twilio;
 #[cfg(test)]
 #[path = "../tests/common/sockets.rs"]
 mod test_sockets;
+#[cfg(test)]
+mod test_sockets_tests;
 
 pub use app::{routes, AppState};

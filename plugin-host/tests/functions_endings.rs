@@ -1,9 +1,12 @@
 //! After the call, over HTTP against the real binary in sandbox mode: the rating's ticket and value
-//! checks, and a room completed by its sid alone or timed out retiring its code.
+//! checks, and a room completed by its sid alone or timed out retiring its code at the next request.
 
 mod common;
 
-use common::{assert_code_refused, Service};
+use common::inproc::{next_event, InProcess};
+use common::{assert_code_refused, Room, Service};
+use plugin_host::sandbox::{RoomEndReason, SandboxEvent};
+use tokio::sync::broadcast::Receiver;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ratings_check_ticket_and_value() {
@@ -69,23 +72,73 @@ async fn completing_by_room_sid_alone_also_retires_the_code() {
     );
 }
 
+/// Waits for the sandbox to complete `room` by itself.
+async fn timed_out(rx: &mut Receiver<SandboxEvent>, room: &str) {
+    let event = next_event(
+        rx,
+        |e| matches!(e, SandboxEvent::RoomCompleted { sid, .. } if sid == room),
+    )
+    .await;
+    assert!(
+        matches!(
+            event,
+            SandboxEvent::RoomCompleted {
+                reason: RoomEndReason::UnusedTimeout,
+                ..
+            }
+        ),
+        "{event:?}"
+    );
+}
+
+async fn agent_get_token(svc: &InProcess, room: &Room) -> (u16, serde_json::Value) {
+    svc.call_json(
+        "agent-get-token",
+        &[("Token", &room.token), ("DocumentSid", &room.doc)],
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_room_that_timed_out_retires_the_code() {
-    let svc = Service::start(&[
-        ("SANDBOX_MINUTE_SECS", "0.2"),
-        ("VIDEO_UNUSED_ROOM_TIMEOUT", "1"),
-    ]);
-    let room = svc.room("alice").await;
-    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-    let (status, _) = svc
-        .call_json("client-get-video-token", &[("code", &room.code)])
-        .await;
-    assert_eq!(status, 403);
+async fn a_room_that_timed_out_retires_the_code_at_the_next_request() {
+    // The host's own sweep first runs after 30 s: here the functions alone see the timeout.
+    let svc = InProcess::start(
+        &[],
+        &[
+            ("SANDBOX_MINUTE_SECS", "0.2"),
+            ("VIDEO_UNUSED_ROOM_TIMEOUT", "1"),
+        ],
+    )
+    .await;
+    let mut rx = svc.state.sandbox.as_ref().unwrap().store.subscribe();
+    // The customer asks first in one session, the agent in the other.
+    let customer_first = svc.room("alice").await;
+    let agent_first = svc.room("bob").await;
+    for room in [&customer_first, &agent_first] {
+        timed_out(&mut rx, &room.sid).await;
+    }
     let (status, body) = svc
-        .call_json(
-            "agent-get-token",
-            &[("Token", &room.token), ("DocumentSid", &room.doc)],
-        )
+        .call_json("client-get-video-token", &[("code", &customer_first.code)])
         .await;
-    assert_eq!(status, 403, "{body}");
+    assert_eq!(
+        (status, body["reason"].as_str()),
+        (403, Some("timed_out")),
+        "{body}"
+    );
+    let (status, body) = agent_get_token(&svc, &agent_first).await;
+    assert_eq!(
+        (status, body["reason"].as_str()),
+        (403, Some("timed_out")),
+        "{body}"
+    );
+    // Retired for both sides from then on.
+    for room in [&customer_first, &agent_first] {
+        assert_code_refused(&svc, &room.code, Some("timed_out"), "a timed-out").await;
+        let (status, body) = agent_get_token(&svc, room).await;
+        assert_eq!(
+            (status, body["reason"].as_str()),
+            (403, Some("timed_out")),
+            "{body}"
+        );
+    }
 }

@@ -152,8 +152,19 @@ async fn rooms_time_out_unused_or_empty_as_signaling_reports_occupancy() {
     let mut rx = sb.subscribe();
     let client = &svc.state.twilio;
 
-    // Nobody joins: completes about one sandbox minute after creation.
-    let unused = client.create_room(&room(None, 1, 1)).await.unwrap();
+    // Nobody joins: completes after its unused timeout, not before. A control room created
+    // after it with a fifth of the timeout completes first.
+    let unused = client.create_room(&room(None, 5, 1)).await.unwrap();
+    let control = client.create_room(&room(None, 1, 1)).await.unwrap();
+    assert_eq!(
+        completed(&mut rx, &control.sid).await,
+        RoomEndReason::UnusedTimeout
+    );
+    assert_eq!(
+        client.fetch_room(&unused.sid).await.unwrap().status,
+        "in-progress",
+        "a room ended before its unused timeout"
+    );
     assert_eq!(
         completed(&mut rx, &unused.sid).await,
         RoomEndReason::UnusedTimeout
@@ -163,22 +174,35 @@ async fn rooms_time_out_unused_or_empty_as_signaling_reports_occupancy() {
         "completed"
     );
 
-    // An occupied room does not time out: a room created with it and left unused completes
-    // after a sandbox minute (so a sweep ran past both deadlines) while it stays open.
-    let r = client.create_room(&room(None, 5, 2)).await.unwrap();
+    // An occupied room does not time out: a control room created after it with the same
+    // unused timeout completes (so a sweep ran past the occupied room's unused deadline) while
+    // it stays open.
+    let r = client.create_room(&room(None, 1, 5)).await.unwrap();
     assert_eq!(r.max_participants, 2, "a go room holds two");
     sb.room_occupancy(&r.sid, true);
-    let control = client.create_room(&room(None, 5, 1)).await.unwrap();
+    let control = client.create_room(&room(None, 1, 1)).await.unwrap();
     assert_eq!(
         completed(&mut rx, &control.sid).await,
         RoomEndReason::UnusedTimeout
     );
     assert_eq!(
         client.fetch_room(&r.sid).await.unwrap().status,
-        "in-progress"
+        "in-progress",
+        "an occupied room timed out"
     );
-    // Empty again: completes after the empty-room timeout.
+    // Empty again: completes after the empty-room timeout, not before. A control room created
+    // when it empties, with a fifth of that timeout as its unused one, completes first.
     sb.room_occupancy(&r.sid, false);
+    let control = client.create_room(&room(None, 1, 1)).await.unwrap();
+    assert_eq!(
+        completed(&mut rx, &control.sid).await,
+        RoomEndReason::UnusedTimeout
+    );
+    assert_eq!(
+        client.fetch_room(&r.sid).await.unwrap().status,
+        "in-progress",
+        "a room ended before its empty timeout"
+    );
     assert_eq!(
         completed(&mut rx, &r.sid).await,
         RoomEndReason::EmptyTimeout

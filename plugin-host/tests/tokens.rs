@@ -4,6 +4,8 @@
 
 mod common;
 
+use chat_to_video::protocol::LiveServerMessage;
+use common::sockets::subscribe;
 use common::{jwt_part, Service};
 use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
 use serde_json::{json, Value};
@@ -133,4 +135,12 @@ async fn without_a_configured_key_the_sandbox_keeps_one_across_restarts() {
     );
     assert!(ca["iss"].as_str().unwrap().starts_with("SK"));
     assert_eq!((&ca["iss"], &ca["sub"]), (&cb["iss"], &cb["sub"]));
+    // The same key has the same secret: the token signed before the restart still opens the
+    // document after it.
+    let url = b["sync_url"].as_str().unwrap();
+    let (_live, first) = subscribe(url, a["token"].as_str().unwrap()).await;
+    assert!(
+        matches!(first, LiveServerMessage::Document { .. }),
+        "a token from before the restart: {first:?}"
+    );
 }

@@ -139,6 +139,8 @@ fn the_hooks_the_shell_adds() {
     assert_eq!(ends_session("wrapuptask"), None);
     assert!(is_guarded("CompleteTask"));
     assert!(is_guarded("WrapupTask"));
+    // Only `before` hooks veto: the plugin hears a transfer after it, and never blocks it.
+    assert!(!is_guarded("TransferTask"));
     for other in [
         "AcceptTask",
         "SendMessage",

@@ -105,7 +105,9 @@ describe("actions", () => {
     assert.equal(await note.getAttribute("role"), "alert");
     const rejected = await page.evaluate((sid) => Twilio.Flex.Actions.invokeAction("WrapupTask", { sid }).then(() => "resolved", (e) => e.message), chat.taskSid);
     assert.equal(rejected, "Action WrapupTask cancelled by before event");
-    await page.waitForTimeout(200);
+    // Both blocked invocations are over (the desk's Actions keeps every running one): nothing
+    // of theirs can still change the task.
+    await page.waitForFunction(() => Twilio.Flex.Actions.findPendingActions("WrapupTask").length === 0);
     assert.equal(await page.getAttribute(`.task-item[data-task-sid="${chat.taskSid}"]`, "data-task-status"), "assigned");
     assert.deepEqual(await page.evaluate(() => window.record), { before: [chat.taskSid, chat.taskSid], after: [] });
     const stored = await call("GET", `/sandbox/agents/${agent}/tasks`);

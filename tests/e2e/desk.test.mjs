@@ -107,11 +107,13 @@ describe("task list", () => {
     await page.waitForSelector(`.task-item[data-task-sid="${chat.taskSid}"][data-task-status="wrapping"]`);
     assert.equal(await page.evaluate((sid) => Twilio.Flex.TaskHelper.getTaskByTaskSid(sid).status, chat.taskSid), "wrapping");
 
-    // Someone else's chat never shows up here.
+    // Someone else's chat never shows up here: a chat of this agent's started after it does,
+    // and the desk's task feed is in order.
     const other = agentName("other");
     await agentToken(other);
     const theirs = await startChat("Not yours", other);
-    await page.waitForTimeout(300);
+    const mine = await startChat("Yours", agent);
+    await page.waitForSelector(`.task-item[data-task-sid="${mine.taskSid}"]`);
     assert.equal(await page.locator(`.task-item[data-task-sid="${theirs.taskSid}"]`).count(), 0);
   });
 });

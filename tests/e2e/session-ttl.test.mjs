@@ -11,8 +11,15 @@ const overReason = (page) => page.locator(`[data-role="over-reason"]`);
 
 test("a call goes on past a short code TTL, and the agent can end it for everyone", async () => {
   const { desk, taskSid, url, customer } = await s.inCall();
-  // The code's 5 seconds run out while the call goes on.
-  await customer.waitForTimeout(5_500);
+  // The code's 5 seconds run out while the call goes on. A link another agent sends after it
+  // and nobody uses proves it: once the host has ended that session as expired, this code's
+  // 5 seconds are over too, and the host's sweep has looked at both sessions since.
+  const other = await s.desk("unused");
+  const unusedUrl = await s.sendLink(other, await s.chat(other));
+  const unused = await s.customer(unusedUrl);
+  await unused.waitForSelector(`[data-role="over-reason"]`, { timeout: 15_000 });
+  assert.equal(await overReason(unused).textContent(), "This link has expired. Please ask the agent for a new link.");
+  await unused.close();
   await decoding(customer, `[data-role="remote-video"]`);
   await decoding(desk.page, `${tab(taskSid)} [data-role="remote-video"]`);
   // An unused link of the same age would be refused; a page opened on this one is not: a

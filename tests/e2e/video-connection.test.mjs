@@ -11,8 +11,8 @@ import {
   meet,
   openAgent,
   recordStateWrites,
+  requestsSeen,
   setUpChat,
-  sleep,
   taskAttributes,
   text,
   waitFor,
@@ -45,8 +45,7 @@ test("a dropped signaling connection reconnects and the call comes back", async 
     await waitForRemoteVideo(agent.page);
     await waitForRemoteVideo(customer.page);
     const first = await inboundVideoBytes(agent.page);
-    await sleep(800);
-    assert.ok((await inboundVideoBytes(agent.page)) > first, "media flows again");
+    await waitFor(async () => (await inboundVideoBytes(agent.page)) > first, "media flows again");
     assert.equal(await customer.page.$('[data-role="post-call"]'), null, "the customer is still in the call");
   } finally {
     await agent.close();
@@ -86,7 +85,8 @@ test("the same agent joining from a second window disconnects the first, which s
 
     // The first window records nothing: the agent is still in the room, in the second one.
     await waitFor(async () => secondWrites.length === 1, "the second window writes connected");
-    await sleep(500);
+    // A request the first window sends now is seen after any write it sent on being disconnected.
+    await requestsSeen(first.page);
     assert.deepEqual(firstWrites, ["connected"]);
     assert.deepEqual(secondWrites, ["connected"]);
     assert.equal((await taskAttributes(ctx.host, chat.identity, chat.taskSid)).videoRoom, "connected");

@@ -285,5 +285,24 @@ export function recordStateWrites(page) {
   return states;
 }
 
+/**
+ * Resolves once every request `page` sent before this call has been seen by its `request`
+ * listeners: a marker request sent now, which Playwright reports after them, has been seen.
+ */
+export async function requestsSeen(page) {
+  const marker = `/requests-seen-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const seen = new Promise((resolve) => {
+    const onRequest = (request) => {
+      if (request.url().endsWith(marker)) {
+        page.off("request", onRequest);
+        resolve();
+      }
+    };
+    page.on("request", onRequest);
+  });
+  await page.evaluate((path) => fetch(path).then(() => undefined, () => undefined), marker);
+  await seen;
+}
+
 export const text = (page, selector) =>
   page.$eval(selector, (e) => e.textContent ?? "").catch(() => null);

@@ -257,7 +257,9 @@ test("the seed's walkthrough, end to end", async (t) => {
       await blocked.locator(".notification-text").textContent(),
       "Disconnect from the video room before wrapping up or completing this task.",
     );
-    await desk.waitForTimeout(300);
+    // The blocked invocation is over (the desk's Actions keeps every running one): nothing of it
+    // can still change the task.
+    await desk.waitForFunction(() => Twilio.Flex.Actions.findPendingActions("WrapupTask").length === 0);
     assert.equal(await desk.getAttribute(`.task-item[data-task-sid="${taskSid}"]`, "data-task-status"), "assigned");
     assert.equal(await desk.isVisible(`${room()} .c2v-leave`), true, "still in the room");
     await shot(desk, "05-desk-wrapup-blocked.png", `${room()} .c2v-leave`);

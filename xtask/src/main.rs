@@ -7,6 +7,7 @@ mod budgets;
 mod build;
 mod cmd;
 mod deploy;
+mod mutants;
 mod run;
 mod site;
 mod skips;
@@ -29,7 +30,9 @@ usage: cargo xtask <command>
                      build, then start the host in sandbox mode and print its pages
   bench              print sizes, load and call timings and the host's benchmarks; fail past a budget
   deploy [options]   publish and release the plugin in a Flex account (or a sandbox host);
-                     `cargo xtask deploy --help` lists the options";
+                     `cargo xtask deploy --help` lists the options
+  mutants [options]  mutation testing of the shared crate's pure modules and the host's
+                     functions and sandbox; `cargo xtask mutants --help` lists the options";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,6 +50,11 @@ fn main() -> ExitCode {
         "run" => run::run(&ws, rest),
         "bench" => bench::bench(&ws),
         "deploy" => deploy::deploy(&ws, rest),
+        "mutants" if rest.iter().any(|a| a == "--help" || a == "-h") => {
+            println!("{}", mutants::USAGE);
+            Ok(())
+        }
+        "mutants" => mutants::mutants(&ws, rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -16,6 +16,8 @@ pub const MUSL_TARGET: &str = "x86_64-unknown-linux-musl";
 /// The C compiler for it, from Debian's `musl-tools`.
 pub const MUSL_CC: &str = "musl-gcc";
 const WASM_PACK_VERSION: &str = "0.15.1";
+/// `cargo xtask mutants` runs this cargo-mutants.
+const CARGO_MUTANTS_VERSION: &str = "27.1.0";
 
 /// What `build` needs.
 pub fn ensure_build_tools(ws: &Workspace) -> Result<()> {
@@ -141,6 +143,29 @@ fn ensure_wasm_pack() -> Result<()> {
         eprintln!("{err}; trying again with the newest compatible dependencies");
         install(false)
     })
+}
+
+/// cargo-mutants at the pinned version (built from crates.io with its own lockfile).
+pub fn ensure_cargo_mutants() -> Result<()> {
+    put_cargo_bin_on_path();
+    // As a cargo subcommand it takes `mutants` first; its answer is `cargo-mutants 27.1.0`.
+    let installed = Cmd::new(cargo()).args(["mutants", "--version"]).output();
+    let version = installed
+        .as_deref()
+        .and_then(|out| out.split_whitespace().nth(1));
+    if version == Some(CARGO_MUTANTS_VERSION) {
+        return Ok(());
+    }
+    Cmd::new(cargo())
+        .args([
+            "install",
+            "cargo-mutants",
+            "--locked",
+            "--force",
+            "--version",
+        ])
+        .arg(CARGO_MUTANTS_VERSION)
+        .run()
 }
 
 fn modified(path: PathBuf) -> Option<SystemTime> {

@@ -41,7 +41,9 @@ pub async fn send<T: Serialize>(ws: &mut Ws, message: &T) {
     ws.send(Message::Text(text.into())).await.expect("send");
 }
 
-/// The next protocol message, or `None` once the socket has closed.
+/// The next protocol message, or `None` once the socket has closed (a close frame, or the end
+/// of the stream after one). A broken socket (a protocol error, a reset) fails the test: it is
+/// not a close.
 pub async fn recv<T: DeserializeOwned>(ws: &mut Ws) -> Option<T> {
     loop {
         let frame = tokio::time::timeout(WAIT, ws.next())
@@ -51,7 +53,8 @@ pub async fn recv<T: DeserializeOwned>(ws: &mut Ws) -> Option<T> {
             Some(Ok(Message::Text(text))) => {
                 return Some(serde_json::from_str(&text).expect("a protocol message"))
             }
-            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+            Some(Ok(Message::Close(_))) | None => return None,
+            Some(Err(e)) => panic!("the socket failed, which is not a close: {e}"),
             Some(Ok(_)) => continue,
         }
     }

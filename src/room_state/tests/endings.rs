@@ -103,3 +103,32 @@ fn each_remote_ending_has_its_own_text() {
         Some(Text::ConnectFailed)
     );
 }
+
+#[test]
+fn an_ending_before_the_media_connects_records_nothing_but_still_ends() {
+    let connecting = [join(None), Input::TokenReceived];
+    let (phase, _, _) = run(&connecting);
+    assert_eq!(phase, Phase::Connecting);
+    for r in ServiceReason::ALL {
+        assert_eq!(
+            phase.step(Input::Disconnected(remote(r))),
+            Some(Step {
+                phase: Phase::Disconnected(remote(r)),
+                write: None,
+                effect: Effect::Disconnect,
+                claim: Claim::Release,
+            }),
+            "{r:?} while connecting"
+        );
+    }
+    assert_eq!(
+        phase.step(Input::EndForEveryone),
+        Some(Step {
+            phase: Phase::Disconnected(DisconnectReason::EndedForEveryone),
+            write: None,
+            effect: Effect::EndSession,
+            claim: Claim::Release,
+        }),
+        "End call for everyone while connecting"
+    );
+}

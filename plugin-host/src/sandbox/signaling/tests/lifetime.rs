@@ -1,6 +1,6 @@
 //! How connections end: completing the room (a token that expires while connected does not end
-//! one; a rejoin with it is refused), pings that keep
-//! a session up, and a client that stops answering.
+//! one; a rejoin with it is refused), answered pings that keep a session up, and a client that
+//! stops answering.
 
 use super::*;
 use crate::test_sockets::reason;
@@ -57,7 +57,7 @@ async fn a_token_that_expires_while_connected_keeps_the_participant_but_cannot_r
 }
 
 #[tokio::test]
-async fn the_server_pings_and_keeps_answering_clients() {
+async fn a_client_that_only_answers_pings_stays_connected() {
     let s = server(SignalingConfig {
         ping_interval: Duration::from_millis(100),
         join_timeout: Duration::from_secs(1),
@@ -65,23 +65,23 @@ async fn the_server_pings_and_keeps_answering_clients() {
     })
     .await;
     let (mut ws, _) = joined(&s, "RM1", "a").await;
-    let ping = tokio::time::timeout(Duration::from_secs(2), async {
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Ping(_))) => return true,
-                Some(Ok(_)) => continue,
-                _ => return false,
+    // After joining, the client sends nothing but the pongs tungstenite answers while we read,
+    // for ten pings: more than three times the silence the server allows.
+    let mut pings = 0;
+    while pings < 10 {
+        let frame = tokio::time::timeout(Duration::from_secs(2), ws.next())
+            .await
+            .unwrap_or_else(|_| panic!("no ping within 2 s after {pings}"));
+        match frame {
+            Some(Ok(Message::Ping(_))) => pings += 1,
+            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
+                panic!("the server dropped a client answering its pings, after {pings} pings: {frame:?}")
             }
+            Some(Ok(_)) => {}
         }
-    })
-    .await
-    .unwrap();
-    assert!(ping);
-    // tungstenite answers pings while we read; the session stays up past three intervals.
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let reading = tokio::time::timeout(Duration::from_millis(500), ws.next()).await;
-    assert!(!matches!(reading, Ok(None) | Ok(Some(Err(_)))));
+    }
     assert_eq!(s.signaling.participants("RM1"), 1);
+    assert_eq!(s.rooms.hooks(), ["+RM1"]);
 }
 
 #[tokio::test]
@@ -94,8 +94,15 @@ async fn a_silent_client_is_dropped() {
     .await;
     let (_silent, _) = joined(&s, "RM1", "a").await;
     assert_eq!(s.signaling.participants("RM1"), 1);
-    // Not reading means never answering pings.
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(s.signaling.participants("RM1"), 0);
+    // Not reading means never answering pings: dropped after three silent intervals.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while s.rooms.hooks().len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a silent client was still connected after 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(s.rooms.hooks(), ["+RM1", "-RM1"]);
+    assert_eq!(s.signaling.participants("RM1"), 0);
 }
