@@ -8,6 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::inproc::InProcess;
+use common::proxy::Proxy;
 use common::sessions::{link, start};
 use plugin_host::twilio::taskrouter::TaskUpdate;
 
@@ -264,5 +265,74 @@ async fn a_room_that_times_out_ends_the_session() {
         (status, body["reason"].as_str()),
         (403, Some("timed_out")),
         "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_that_ends_while_its_room_is_being_created_gets_no_room() {
+    // The agent's first join creates the room; the agent ends the session (by task) while
+    // Twilio is still answering that creation. The new room must not be attached to the ended
+    // session: it is completed, the join is refused with the session's reason, the link too.
+    let proxy = Proxy::start().await;
+    let svc = InProcess::start(
+        &["--twilio-rest-base-url", &proxy.url()],
+        &[("SESSION_SWEEP_SECS", "0.2")],
+    )
+    .await;
+    proxy.set_target(&svc.base);
+    let (token, task, first) = svc.code("alice").await;
+    let code = first["unique_code"].as_str().unwrap().to_owned();
+    let doc = svc.document("alice", &task).await;
+
+    let mut creating = proxy.hold_next("POST", "/v1/Rooms");
+    let form = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
+    let join = svc.call_json("agent-get-token", &form);
+    let end_meanwhile = async {
+        creating.arrived().await;
+        let (status, body) = svc
+            .call_json(
+                "complete-room",
+                &[
+                    ("Token", &token),
+                    ("taskSid", &task),
+                    ("reason", "ended_by_agent"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        creating.release();
+    };
+    let ((status, body), ()) = tokio::join!(join, end_meanwhile);
+    assert_eq!(
+        status, 403,
+        "the join of an ended session is refused: {body}"
+    );
+    assert_eq!(body["reason"], "ended_by_agent", "{body}");
+
+    let created: Vec<String> = proxy
+        .exchanges()
+        .iter()
+        .filter(|e| e.method == "POST" && e.path.ends_with("/v1/Rooms") && e.status == 201)
+        .map(|e| {
+            serde_json::from_slice::<serde_json::Value>(&e.resp_body).unwrap()["sid"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(created.len(), 1, "one room was created");
+    assert_eq!(
+        room_status(&svc, &created[0]).await,
+        "completed",
+        "and completed, not left running"
+    );
+    assert_eq!(
+        refusal(&svc, &code).await,
+        (403, Some("ended_by_agent".into()))
+    );
+    let attrs = svc.task_attributes("alice", &task).await;
+    assert!(
+        attrs["videoRoomSid"].is_null(),
+        "no room on the task: {attrs}"
     );
 }

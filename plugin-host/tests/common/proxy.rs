@@ -1,6 +1,7 @@
 //! A recording HTTP proxy between the service's REST client and the sandbox stand-in: every
 //! request and response is kept for validation against Twilio's specs. It can also answer the
-//! next requests with 503, as Twilio does when overloaded.
+//! next requests with 503, as Twilio does when overloaded, and hold a request until a test lets
+//! it through, to open the window between a Twilio call and what the service does next.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -29,6 +30,45 @@ pub type Scripted = (u16, Vec<(&'static str, String)>, Vec<u8>);
 /// Decides, from a request's method and path, whether the proxy answers it itself.
 type Script = Arc<dyn Fn(&str, &str) -> Option<Scripted> + Send + Sync>;
 
+/// A request to hold: its method, the end of its path, and the signals to and from the test.
+struct Hold {
+    method: &'static str,
+    path_end: &'static str,
+    arrived: tokio::sync::oneshot::Sender<()>,
+    release: tokio::sync::oneshot::Receiver<()>,
+}
+
+/// A held request, seen from the test: [`Held::arrived`] resolves when the request reached the
+/// proxy; dropping or [`Held::release`] lets it through to the stand-in.
+pub struct Held {
+    arrived: Option<tokio::sync::oneshot::Receiver<()>>,
+    release: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Held {
+    /// Waits until the held request reaches the proxy (it is not forwarded yet).
+    pub async fn arrived(&mut self) {
+        let arrived = self.arrived.take().expect("arrived awaited once");
+        tokio::time::timeout(std::time::Duration::from_secs(10), arrived)
+            .await
+            .expect("the held request arrived within 10 s")
+            .expect("the proxy kept the hold");
+    }
+
+    /// Lets the held request through.
+    pub fn release(&mut self) {
+        if let Some(tx) = self.release.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
 /// Changes the headers of forwarded answers.
 type Rewrite = Arc<dyn Fn(&mut HeaderMap) + Send + Sync>;
 
@@ -39,6 +79,7 @@ struct Shared {
     fail_next: Arc<AtomicU32>,
     script: Arc<Mutex<Option<Script>>>,
     rewrite: Arc<Mutex<Option<Rewrite>>>,
+    hold: Arc<Mutex<Option<Hold>>>,
     http: reqwest::Client,
 }
 
@@ -87,6 +128,23 @@ impl Proxy {
         *self.shared.rewrite.lock().expect("rewrite") = Some(Arc::new(rewrite));
     }
 
+    /// Holds the next `method` request whose path ends with `path_end` until the test lets it
+    /// through (see [`Held`]); the others pass as before.
+    pub fn hold_next(&self, method: &'static str, path_end: &'static str) -> Held {
+        let (arrived_tx, arrived_rx) = tokio::sync::oneshot::channel();
+        let (release_tx, release_rx) = tokio::sync::oneshot::channel();
+        *self.shared.hold.lock().expect("hold") = Some(Hold {
+            method,
+            path_end,
+            arrived: arrived_tx,
+            release: release_rx,
+        });
+        Held {
+            arrived: Some(arrived_rx),
+            release: Some(release_tx),
+        }
+    }
+
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.shared.log.lock().expect("log").clone()
     }
@@ -107,6 +165,21 @@ async fn forward(State(s): State<Shared>, req: Request) -> Response {
         resp_headers: HeaderMap::new(),
         resp_body: Vec::new(),
     };
+    let held = {
+        let mut hold = s.hold.lock().expect("hold");
+        let matches = hold
+            .as_ref()
+            .is_some_and(|h| h.method == ex.method && ex.path.ends_with(h.path_end));
+        if matches {
+            hold.take()
+        } else {
+            None
+        }
+    };
+    if let Some(h) = held {
+        let _ = h.arrived.send(());
+        let _ = h.release.await;
+    }
     let injected = s
         .fail_next
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
