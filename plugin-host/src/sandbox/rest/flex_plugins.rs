@@ -209,16 +209,11 @@ async fn list_plugins(
     let rows = sb
         .db()
         .call(move |c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "{PLUGIN} ORDER BY date_created DESC, sid LIMIT ?1 OFFSET ?2"
-            ))?;
-            let rows = stmt
-                .query_map(
-                    params![paging.page_size, paging.page * paging.page_size],
-                    read_plugin,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+            Ok(paging.rows(
+                c,
+                &format!("{PLUGIN} ORDER BY date_created DESC, sid LIMIT ?1 OFFSET ?2"),
+                read_plugin,
+            )?)
         })
         .await?;
     let url = format!("{}{BASE}/Plugins", sb.base_url());
@@ -513,16 +508,13 @@ async fn list_configurations(
     let rows = sb
         .db()
         .call(move |c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "{CONFIGURATION} ORDER BY date_created DESC, rowid DESC LIMIT ?1 OFFSET ?2"
-            ))?;
-            let rows = stmt
-                .query_map(
-                    params![paging.page_size, paging.page * paging.page_size],
-                    read_configuration,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+            Ok(paging.rows(
+                c,
+                &format!(
+                    "{CONFIGURATION} ORDER BY date_created DESC, rowid DESC LIMIT ?1 OFFSET ?2"
+                ),
+                read_configuration,
+            )?)
         })
         .await?;
     let url = format!("{}{BASE}/Configurations", sb.base_url());
@@ -747,15 +739,11 @@ async fn list_releases(
     let rows = sb
         .db()
         .call(move |c| {
-            let mut stmt =
-                c.prepare_cached(&format!("{RELEASE} ORDER BY seq DESC LIMIT ?1 OFFSET ?2"))?;
-            let rows = stmt
-                .query_map(
-                    params![paging.page_size, paging.page * paging.page_size],
-                    read_release,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+            Ok(paging.rows(
+                c,
+                &format!("{RELEASE} ORDER BY seq DESC LIMIT ?1 OFFSET ?2"),
+                read_release,
+            )?)
         })
         .await?;
     let url = format!("{}{BASE}/Releases", sb.base_url());

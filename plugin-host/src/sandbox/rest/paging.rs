@@ -26,6 +26,21 @@ pub struct Meta {
 }
 
 impl Paging {
+    /// This page's rows of `select`, which must end in `LIMIT ?1 OFFSET ?2`, each read by `read`.
+    pub fn rows<T>(
+        &self,
+        c: &rusqlite::Connection,
+        select: &str,
+        read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
+        c.prepare_cached(select)?
+            .query_map(
+                rusqlite::params![self.page_size, self.page * self.page_size],
+                read,
+            )?
+            .collect()
+    }
+
     pub fn read(q: &Form) -> Result<Paging, SandboxError> {
         Ok(Paging {
             page_size: q.int_in("PageSize", 1, 1000)?.unwrap_or(50) as u32,

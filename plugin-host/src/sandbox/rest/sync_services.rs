@@ -169,18 +169,7 @@ async fn list(Authed(sb): Authed, RawQuery(query): RawQuery) -> Result<Response,
     let paging = Paging::read(&q)?;
     let rows = sb
         .db()
-        .call(move |c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM sync_services ORDER BY date_created, sid LIMIT ?1 OFFSET ?2"
-            ))?;
-            let rows = stmt
-                .query_map(
-                    params![paging.page_size, paging.page * paging.page_size],
-                    read,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
-        })
+        .call(move |c| Ok(paging.rows(c, &format!("SELECT {COLUMNS} FROM sync_services ORDER BY date_created, sid LIMIT ?1 OFFSET ?2"), read)?))
         .await?;
     let meta = paging.meta(
         "services",
