@@ -150,16 +150,15 @@ fn valid(v: Option<f64>) -> Option<f64> {
     v.filter(|v| v.is_finite() && *v >= 0.0)
 }
 
-/// The R factor's latency part for an effective latency in ms (`calculateMOS`).
+/// The R factor's latency part for an effective latency in ms (`calculateMOS`): 1 point per
+/// 40 ms up to 160 ms, then 1 per 10 ms (the slopes meet at 160: `(160 - 120) / 10 = 4`), and
+/// nothing left from a second on.
 pub fn latency_r(effective_ms: f64) -> f64 {
     const R0: f64 = 94.768;
-    if effective_ms < 160.0 {
-        R0 - effective_ms / 40.0
-    } else if effective_ms < 1000.0 {
-        R0 - (effective_ms - 120.0) / 10.0
-    } else {
-        0.0
+    if effective_ms >= 1000.0 {
+        return 0.0;
     }
+    R0 - effective_ms.min(160.0) / 40.0 - (effective_ms - 160.0).max(0.0) / 10.0
 }
 
 /// The R factor after a loss of `loss_pct` percent (`calculateMOS`).
@@ -243,8 +242,9 @@ impl Smoother {
 #[derive(Debug, Clone, Default)]
 pub struct Monitor {
     window: VecDeque<Sample>,
-    /// When the received count last went up (or the peer's streams began).
-    progress_ms: Option<f64>,
+    /// When the received count last went up. A report without inbound streams (silence from a
+    /// peer that sends nothing is no sign of a cut), or with new ones, restarts the clock.
+    progress_ms: f64,
     smoother: Smoother,
 }
 
@@ -255,12 +255,13 @@ impl Monitor {
         if self.window.back().is_some_and(|b| sample.at_ms < b.at_ms) {
             return self.smoother.shown();
         }
-        let progress = match (self.window.back().and_then(|b| b.inbound), sample.inbound) {
-            (_, None) => None,
-            (Some(prev), Some(cur)) if cur.received == prev.received => self.progress_ms,
-            _ => Some(sample.at_ms),
+        let stalled = match (self.window.back().and_then(|b| b.inbound), sample.inbound) {
+            (Some(prev), Some(cur)) => cur.received == prev.received,
+            _ => false,
         };
-        self.progress_ms = progress;
+        if !stalled {
+            self.progress_ms = sample.at_ms;
+        }
         if self.window.len() == WINDOW {
             self.window.pop_front();
         }
@@ -274,10 +275,8 @@ impl Monitor {
         let Some(last) = self.window.back() else {
             return Quality::Unknown;
         };
-        if let Some(since) = self.progress_ms {
-            if last.at_ms - since >= CUT_AFTER_MS {
-                return Quality::Cut;
-            }
+        if last.at_ms - self.progress_ms >= CUT_AFTER_MS {
+            return Quality::Cut;
         }
         let rtt = valid(last.round_trip_s);
         if self.window.len() < 2 || (rtt.is_none() && last.inbound.is_none()) {

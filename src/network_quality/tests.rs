@@ -42,12 +42,15 @@ fn the_mos_matches_twilio_video_js_calculate_mos() {
 
 #[test]
 fn the_r_factor_follows_both_latency_slopes_and_the_loss_penalty() {
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
     assert_eq!(latency_r(0.0), 94.768);
-    assert_eq!(latency_r(120.0), 94.768 - 3.0);
-    // Both slopes meet at 160 ms.
-    assert!((latency_r(159.999_999) - latency_r(160.0)).abs() < 1e-6);
-    assert_eq!(latency_r(220.0), 94.768 - 10.0);
-    assert_eq!(latency_r(999.0), 94.768 - 87.9);
+    assert!(close(latency_r(120.0), 94.768 - 3.0));
+    assert!(
+        close(latency_r(160.0), 94.768 - 4.0),
+        "both slopes meet at 160 ms"
+    );
+    assert!(close(latency_r(220.0), 94.768 - 10.0));
+    assert!(close(latency_r(999.0), 94.768 - 87.9));
     assert_eq!(latency_r(1000.0), 0.0, "a second of latency is unusable");
     assert_eq!(latency_r(5000.0), 0.0);
 

@@ -288,6 +288,13 @@ fn switching_a_device_while_previewing_restarts_that_track_only_and_stores_the_c
         ])
     );
     assert!(!p.can_join(), "Join waits for the new camera");
+    assert_eq!(p.step(Input::Join), None);
+    let (m, c) = (exact("m1"), exact("c1"));
+    let again = Input::Start {
+        microphone: Some(&m),
+        camera: Some(&c),
+    };
+    assert_eq!(p.step(again), None, "Try again waits too");
     assert_eq!(p.phase(), Phase::Previewing);
     assert_eq!(p.notices(), []);
     let headset = dev(Kind::Microphone, "m2", "Headset");
