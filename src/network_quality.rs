@@ -25,8 +25,9 @@
 //!   exactly `mosToScore`. A measured connection is never below 1; 0 is only [`Quality::Cut`].
 //! - **Loss**: the worse direction. Received: `packetsLost / (packetsLost + packetsReceived)`
 //!   over the window's deltas (summed over `inbound-rtp`, as the preflight test does); sent:
-//!   the peer's latest `remote-inbound-rtp` `fractionLost`. Twilio's level is likewise the
-//!   minimum of its send and receive components (`NetworkQualityStats`).
+//!   the peer's latest `remote-inbound-rtp` `fractionLost`. Taking the worse is ours: Twilio
+//!   reports send and receive levels apart (`NetworkQualityMediaStats.send`/`recv`) next to
+//!   its one level, without saying how it combines them.
 //! - **RTT**: the `candidate-pair`'s `currentRoundTripTime`, as the preflight test prefers; a
 //!   missing one counts as 0, as there. **Jitter**: `inbound-rtp` audio `jitter`, 0 if missing.
 //! - **Bitrate** ([`bitrate_cap`]): ours. Twilio's level is relative to what is sent; we cap it
