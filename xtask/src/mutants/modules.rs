@@ -29,6 +29,12 @@ pub const MODULES: &[Module] = &[
     shared("code", &["src/code.rs", "src/code/"]),
     shared("attributes", &["src/attributes.rs", "src/attributes/"]),
     shared("room_state", &["src/room_state.rs", "src/room_state/"]),
+    shared(
+        "network_quality",
+        &["src/network_quality.rs", "src/network_quality/"],
+    ),
+    shared("devices", &["src/devices.rs", "src/devices/"]),
+    shared("prejoin", &["src/prejoin.rs", "src/prejoin/"]),
     host("functions", &["plugin-host/src/functions/"]),
     host("sandbox", &["plugin-host/src/sandbox/"]),
 ];
@@ -108,6 +114,9 @@ mod tests {
             ("src/attributes/tests.rs", Some("attributes")),
             ("src/room_state.rs", Some("room_state")),
             ("src/room_state/tests/transitions.rs", Some("room_state")),
+            ("src/network_quality.rs", Some("network_quality")),
+            ("src/devices/tests.rs", Some("devices")),
+            ("src/prejoin.rs", Some("prejoin")),
             ("plugin-host/src/functions/agent.rs", Some("functions")),
             (
                 "plugin-host/src/sandbox/signaling/session.rs",
@@ -148,7 +157,8 @@ mod tests {
         }
         assert_eq!(
             names(),
-            "rules, code, attributes, room_state, functions, sandbox"
+            "rules, code, attributes, room_state, network_quality, devices, prejoin, functions, \
+             sandbox"
         );
     }
 }
