@@ -277,6 +277,8 @@ async fn the_validator_catches_unknown_wrong_and_missing_fields() {
         status: 201,
         resp_headers: Default::default(),
         resp_body: serde_json::to_vec(&room).unwrap(),
+        started: std::time::Instant::now(),
+        finished: std::time::Instant::now(),
     };
     let errors = specs.check(&ex).join("\n");
     assert!(errors.contains("unknown form field Colour"), "{errors}");
