@@ -22,10 +22,14 @@ async fn status(svc: &InProcess, name: &str, form: &[(&str, &str)]) -> u16 {
 
 /// Runs every function (and every client call) through the proxy; answers what it recorded.
 async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
-    // An account that kept the legacy room types (the client's group-small room below).
+    // An account that kept the legacy room types (the client's group-small room below); every
+    // call asks IAM (no token cache), so each of IAM's answers is recorded.
     let svc = InProcess::start(
         &["--twilio-rest-base-url", &proxy.url()],
-        &[("SANDBOX_LEGACY_ROOM_TYPES", "true")],
+        &[
+            ("SANDBOX_LEGACY_ROOM_TYPES", "true"),
+            ("FLEX_TOKEN_CACHE_SECS", "0"),
+        ],
     )
     .await;
     proxy.set_target(&svc.base);

@@ -14,7 +14,7 @@ use chat_to_video::sid::is_sid;
 use super::agent::INVALID_DOCUMENT;
 use super::assignment::{require_assignment, HELD_OR_DONE};
 use super::error::FnError;
-use super::inputs::{flex_agent, FlexAgent};
+use super::inputs::{check_flex_token, flex_token, with_token_check, FlexAgent};
 use super::room_index;
 use super::rooms;
 use super::session_store::{self, Stored};
@@ -35,48 +35,31 @@ pub async fn complete_room(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<Json<SuccessResponse>, FnError> {
-    let agent = flex_agent(&state, &p).await?;
-    let task_param = p.non_empty(param::TASK_SID);
-    let room_param = p.non_empty(param::ROOM_SID);
-    let doc_param = p.non_empty(param::DOCUMENT_SID);
-    if task_param.is_none() && room_param.is_none() && doc_param.is_none() {
-        return Err(FnError::Missing {
-            endpoint: Endpoint::CompleteRoom.name(),
-            keys: vec![(
-                param::ROOM_SID,
-                "the room to complete (or taskSid, or DocumentSid)",
-            )],
-        });
-    }
-    if let Some(task) = task_param {
-        check_task_sid(task)?;
-    }
-    if doc_param.is_some_and(|d| !is_sid(d, "ET")) {
-        return Err(FnError::Forbidden(INVALID_DOCUMENT));
-    }
-    if room_param.is_some_and(|r| !is_sid(r, "RM")) {
-        return Err(FnError::BadRequest(
-            "roomSid must be RM followed by 32 hex digits".into(),
-        ));
-    }
-    let reason = match p.non_empty(param::REASON) {
-        None => EndReason::WrappedUp,
-        Some(r) => EndReason::from_wire(r)
-            .filter(|r| AGENT_REASONS.contains(r))
-            .ok_or_else(|| {
-                FnError::BadRequest(
-                    "reason must be wrapped_up, completed, transferred, canceled or ended_by_agent"
-                        .into(),
-                )
-            })?,
+    let token = flex_token(&p)?;
+    let Target {
+        task: task_param,
+        room: room_param,
+        document: doc_param,
+        reason,
+    } = match target(&p) {
+        Ok(t) => t,
+        Err(e) => {
+            check_flex_token(&state, token).await?;
+            return Err(e);
+        }
     };
+    // The document named is read while IAM checks the token.
+    let (agent, named) = with_token_check(&state, token, async {
+        match doc_param {
+            Some(doc) => session_store::fetch(&state, doc).await,
+            None => Ok(None),
+        }
+    })
+    .await?;
 
     // Whatever names the session: the document, the task's attributes, the room's index.
     let mut checked_task = None;
-    let mut stored = match doc_param {
-        Some(doc) => session_store::fetch(&state, doc).await?,
-        None => None,
-    };
+    let mut stored = named?;
     if stored.is_none() {
         if let Some(task) = task_param {
             require_assignment(&state, &agent, task, HELD_OR_DONE).await?;
@@ -125,6 +108,58 @@ pub async fn complete_room(
         },
     }
     Ok(Json(SuccessResponse { success: true }))
+}
+
+/// What `complete-room` is asked to end, and why.
+struct Target<'p> {
+    task: Option<&'p str>,
+    room: Option<&'p str>,
+    document: Option<&'p str>,
+    reason: EndReason,
+}
+
+/// The parameters, or the answer bad ones get.
+fn target(p: &Params) -> Result<Target<'_>, FnError> {
+    let task = p.non_empty(param::TASK_SID);
+    let room = p.non_empty(param::ROOM_SID);
+    let document = p.non_empty(param::DOCUMENT_SID);
+    if task.is_none() && room.is_none() && document.is_none() {
+        return Err(FnError::Missing {
+            endpoint: Endpoint::CompleteRoom.name(),
+            keys: vec![(
+                param::ROOM_SID,
+                "the room to complete (or taskSid, or DocumentSid)",
+            )],
+        });
+    }
+    if let Some(task) = task {
+        check_task_sid(task)?;
+    }
+    if document.is_some_and(|d| !is_sid(d, "ET")) {
+        return Err(FnError::Forbidden(INVALID_DOCUMENT));
+    }
+    if room.is_some_and(|r| !is_sid(r, "RM")) {
+        return Err(FnError::BadRequest(
+            "roomSid must be RM followed by 32 hex digits".into(),
+        ));
+    }
+    let reason = match p.non_empty(param::REASON) {
+        None => EndReason::WrappedUp,
+        Some(r) => EndReason::from_wire(r)
+            .filter(|r| AGENT_REASONS.contains(r))
+            .ok_or_else(|| {
+                FnError::BadRequest(
+                    "reason must be wrapped_up, completed, transferred, canceled or ended_by_agent"
+                        .into(),
+                )
+            })?,
+    };
+    Ok(Target {
+        task,
+        room,
+        document,
+        reason,
+    })
 }
 
 async fn end(state: &AppState, stored: Stored, reason: EndReason) -> Result<(), FnError> {

@@ -15,6 +15,7 @@ mod rooms;
 pub mod session_store;
 pub mod sweep;
 pub mod task_attrs;
+pub mod token_cache;
 
 use axum::routing::{on, MethodFilter};
 use axum::{middleware, Router};

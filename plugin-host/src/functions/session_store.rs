@@ -130,7 +130,8 @@ pub async fn list(state: &AppState) -> Result<Vec<Stored>, FnError> {
 }
 
 /// Runs `f` on the session and writes what it changed if the document is still at the revision
-/// read; on a lost race it reads again and runs `f` again. `None`: the document is gone.
+/// read; on a lost race it reads again and runs `f` again. `None`: the document is gone. A
+/// session `f` left as it was, with no new time to live, is not written.
 pub async fn change<T>(
     state: &AppState,
     first: Stored,
@@ -141,6 +142,10 @@ pub async fn change<T>(
         let mut session = current.session.clone();
         let (out, ttl) = match f(&mut session) {
             Change::Keep(out) => return Ok(Some((current, out))),
+            // The same content and no new time to live: nothing to write.
+            Change::Write(out, None) if session == current.session => {
+                return Ok(Some((current, out)))
+            }
             Change::Write(out, ttl) => (out, ttl),
         };
         let data = serde_json::to_value(&session).map_err(|e| FnError::Internal(e.to_string()))?;
@@ -212,10 +217,18 @@ pub async fn end(state: &AppState, first: Stored, reason: EndReason) -> Result<S
         tracing::info!(document = %sid, "session document gone before it could be ended");
         return Ok(first);
     };
-    if let Some(room) = &stored.session.room {
-        super::rooms::complete_idempotent(state, room).await?;
-    }
-    if newly {
+    // The room is completed and the end recorded on the task at once: both only follow the
+    // document, which already says the session is over.
+    let complete = async {
+        match &stored.session.room {
+            Some(room) => super::rooms::complete_idempotent(state, room).await,
+            None => Ok(()),
+        }
+    };
+    let record = async {
+        if !newly {
+            return;
+        }
         tracing::info!(document = %stored.sid, task = %stored.session.task, reason = reason.as_str(), "session ended");
         let patch = AttributePatch {
             ended: Some(SessionEnd {
@@ -230,6 +243,8 @@ pub async fn end(state: &AppState, first: Stored, reason: EndReason) -> Result<S
             Ok(_) | Err(FnError::BadRequest(_)) => {}
             Err(e) => tracing::warn!(error = %e, "could not record the session's end on the task"),
         }
-    }
+    };
+    let (completed, ()) = tokio::join!(complete, record);
+    completed?;
     Ok(stored)
 }
