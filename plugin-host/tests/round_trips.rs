@@ -14,7 +14,7 @@ use common::waves::{count, waves};
 const DELAY: Duration = Duration::from_millis(60);
 
 #[test]
-fn requests_that_overlap_are_one_wave_and_one_after_another_are_two() {
+fn a_request_sent_only_after_another_came_back_is_in_a_later_wave() {
     assert_eq!(count::<u32>(&[]), 0);
     assert_eq!(count(&[(0, 60)]), 1);
     // Sent together: one wave, whatever order they are logged in.
@@ -22,11 +22,23 @@ fn requests_that_overlap_are_one_wave_and_one_after_another_are_two() {
     // The second sent only once the first came back (arriving exactly as it left counts too).
     assert_eq!(waves(&[(0, 60), (61, 121)]), vec![vec![0], vec![1]]);
     assert_eq!(count(&[(0, 60), (60, 120)]), 2);
-    // A chain of overlaps is one wave: the third overlaps the second, not the first.
-    assert_eq!(count(&[(0, 60), (50, 110), (100, 160)]), 1);
-    // A long request spans two short ones sent one after the other: one wave, since the
-    // caller never waited for the long one before sending the second short one.
-    assert_eq!(count(&[(0, 200), (1, 61), (62, 122)]), 1);
+    // The third overlaps the second but was sent after the first came back: two waves.
+    assert_eq!(
+        waves(&[(0, 60), (50, 110), (100, 160)]),
+        vec![vec![0, 1], vec![2]]
+    );
+    // A long request beside two short ones sent one after the other: the short ones make two
+    // waves, and the long one is in the first.
+    assert_eq!(
+        waves(&[(0, 200), (1, 61), (62, 122)]),
+        vec![vec![0, 1], vec![2]]
+    );
+    // Two chains side by side (a read and a write of one thing, the same of another): as many
+    // waves as the longer chain.
+    assert_eq!(
+        count(&[(0, 60), (0, 60), (61, 121), (62, 180), (181, 240)]),
+        3
+    );
     // Three waves of the shape generate-unique-code has on a first click.
     let spans = [
         (0, 61),

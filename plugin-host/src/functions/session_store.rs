@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::clock::now_ms;
 use crate::twilio::codes;
 use crate::twilio::sync::Document;
+use crate::twilio::taskrouter::VersionedTask;
 
 /// Draws before giving up on finding a free code.
 pub const CODE_ATTEMPTS: usize = 10;
@@ -198,6 +199,17 @@ pub async fn joinable(state: &AppState, stored: Stored) -> Result<Stored, FnErro
 /// Ends the session for `reason` (the first reason wins), completes its room and records the end
 /// on the task. Answers the session as it now is.
 pub async fn end(state: &AppState, first: Stored, reason: EndReason) -> Result<Stored, FnError> {
+    end_knowing_task(state, first, reason, None).await
+}
+
+/// [`end`], with the session's task as read a moment ago (saves reading it again to record the
+/// end; a stale version is read again on 412).
+pub async fn end_knowing_task(
+    state: &AppState,
+    first: Stored,
+    reason: EndReason,
+    task: Option<VersionedTask>,
+) -> Result<Stored, FnError> {
     let sid = first.sid.clone();
     let changed = change(state, first.clone(), |s| {
         if s.end(reason, now_ms() as u64) {
@@ -239,7 +251,7 @@ pub async fn end(state: &AppState, first: Stored, reason: EndReason) -> Result<S
         };
         // The task may be gone already (TaskRouter deletes completed tasks): the end is in the
         // document either way.
-        match merge_into_task(state, &stored.session.task, &patch, None).await {
+        match merge_into_task(state, &stored.session.task, &patch, task).await {
             Ok(_) | Err(FnError::BadRequest(_)) => {}
             Err(e) => tracing::warn!(error = %e, "could not record the session's end on the task"),
         }
