@@ -212,3 +212,78 @@ async fn reads_sent_beside_the_token_check_never_lead_to_a_write_for_a_refused_c
     assert_eq!(garbage.shape(), "POST /v1/Accounts/{sid}/Tokens/validate");
     let _ = token;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reservations_that_do_not_settle_it_are_followed_by_the_agents_own() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let h = Harness::start(Duration::ZERO, &[]).await;
+    let (token, task) = h.agent_with_task("alice").await;
+    // The first page of the task's reservations shows only someone else's and has more.
+    let page = serde_json::json!({
+        "reservations": [{
+            "sid": "WR0123456789abcdef0123456789abcdef",
+            "reservation_status": "accepted",
+            "task_sid": task,
+            "worker_sid": "WK0123456789abcdef0123456789abcdef",
+            "worker_name": "someone else",
+        }],
+        "meta": {"next_page_url": "https://taskrouter.twilio.com/v1/next", "page": 0, "page_size": 1},
+    })
+    .to_string();
+    let seen = Arc::new(AtomicUsize::new(0));
+    let first = seen.clone();
+    h.proxy.script(move |_, path| {
+        let is_list = path.ends_with("/Reservations");
+        (is_list && first.fetch_add(1, Ordering::SeqCst) == 0).then(|| {
+            (
+                200,
+                vec![("content-type", "application/json".to_owned())],
+                page.clone().into_bytes(),
+            )
+        })
+    });
+    let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
+    let (m, body) = h.measure("generate-unique-code", "first", &form).await;
+    assert_eq!(m.status, 200, "{body}");
+    let lists: Vec<_> = h
+        .proxy
+        .exchanges()
+        .into_iter()
+        .filter(|e| e.path.ends_with("/Reservations"))
+        .collect();
+    assert_eq!(lists.len(), 2, "{}", m.shape());
+    let query = lists[1].query.clone().unwrap_or_default();
+    assert!(query.contains("WorkerSid=WK"), "the agent's own: {query}");
+    assert!(!lists[0]
+        .query
+        .clone()
+        .unwrap_or_default()
+        .contains("WorkerSid"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_function_keeps_the_waves_the_readme_gives() {
+    let h = Harness::start(DELAY, &[]).await;
+    let measured = h.every_function().await;
+    // plugin-host/README.md, "Twilio round trips per call", after (token cache on).
+    let most = |function: &str, case: &str| match (function, case) {
+        ("generate-unique-code", "first") => 3,
+        ("agent-get-token", "first join") => 6,
+        ("client-get-video-token", "join") => 3,
+        ("client-get-video-token", "rejoin") => 2,
+        (_, "connected" | "disconnected" | "rejoin" | "wrap-up" | "rating") => 3,
+        _ => 2,
+    };
+    let over: Vec<String> = measured
+        .iter()
+        .filter(|m| m.waves.len() > most(m.function, m.case))
+        .map(|m| format!("{} ({}): {}", m.function, m.case, m.shape()))
+        .collect();
+    assert!(
+        over.is_empty(),
+        "more waves than before:\n{}",
+        over.join("\n")
+    );
+    assert_eq!(measured.len(), 12);
+}
