@@ -287,3 +287,57 @@ async fn every_function_keeps_the_waves_the_readme_gives() {
     );
     assert_eq!(measured.len(), 12);
 }
+
+/// The agent's name in the session document `doc`, as the customer's page reads it.
+async fn agent_name_in(h: &Harness, doc: &str) -> serde_json::Value {
+    let sandbox = h.svc.state.sandbox.as_ref().expect("sandbox");
+    let row = sandbox
+        .store
+        .document(doc)
+        .await
+        .expect("store")
+        .expect("document");
+    let data: serde_json::Value = serde_json::from_str(&row.data).expect("JSON");
+    data["agent"]["name"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agents_next_session_has_their_name_without_reading_the_worker_or_writing_it_later() {
+    let h = Harness::start(Duration::ZERO, &[]).await;
+    let (token, first_task) = h.agent_with_task("alice").await;
+    let form = [("Token", token.as_str()), ("taskSid", first_task.as_str())];
+    let (first, body) = h.measure("generate-unique-code", "first", &form).await;
+    assert_eq!(first.status, 200, "{body}");
+    let ops: Vec<&String> = first.waves.iter().flatten().collect();
+    assert!(
+        ops.iter().any(|o| o.contains("/Workers/")),
+        "{}",
+        first.shape()
+    );
+    // Created under the identity, then named beside the task's update.
+    assert_eq!(writes(&first).len(), 3, "{}", first.shape());
+    let doc = h.svc.document("alice", &first_task).await;
+    assert_eq!(agent_name_in(&h, &doc).await, "Alice Agent");
+
+    let second_task = h.svc.chat("alice", "Carol").await;
+    let form = [("Token", token.as_str()), ("taskSid", second_task.as_str())];
+    let (next, body) = h.measure("generate-unique-code", "first", &form).await;
+    assert_eq!(next.status, 200, "{body}");
+    let ops: Vec<&String> = next.waves.iter().flatten().collect();
+    assert!(
+        !ops.iter().any(|o| o.contains("/Workers/")),
+        "{}",
+        next.shape()
+    );
+    assert_eq!(
+        writes(&next),
+        [
+            "POST /v1/Services/{sid}/Documents",
+            "POST /v1/Workspaces/{sid}/Tasks/{sid}"
+        ],
+        "{}",
+        next.shape()
+    );
+    let doc = h.svc.document("alice", &second_task).await;
+    assert_eq!(agent_name_in(&h, &doc).await, "Alice Agent");
+}

@@ -137,23 +137,38 @@ pub fn identity_display_name(agent: &FlexAgent) -> String {
 }
 
 /// What the customer sees for the agent: the worker's `full_name` (Flex keeps it in the worker's
-/// attributes), else the identity.
+/// attributes), else the identity. A name read a moment ago ([`super::worker_names`]) is used
+/// without reading the worker again.
 pub async fn agent_display_name(state: &AppState, agent: &FlexAgent) -> String {
-    let full_name = match state
+    if let Some(name) = known_display_name(state, agent) {
+        return name;
+    }
+    match state
         .twilio
         .fetch_worker(&state.workspace_sid, &agent.worker_sid)
         .await
     {
-        Ok(worker) => worker.full_name(),
+        Ok(worker) => {
+            let name = worker
+                .full_name()
+                .as_deref()
+                .and_then(display_name)
+                .unwrap_or_else(|| identity_display_name(agent));
+            state
+                .worker_names
+                .insert(&agent.worker_sid, &name, now_ms());
+            name
+        }
         Err(e) => {
             tracing::warn!(error = %e, "could not read the worker's name; showing the identity");
-            None
+            identity_display_name(agent)
         }
-    };
-    full_name
-        .as_deref()
-        .and_then(display_name)
-        .unwrap_or_else(|| identity_display_name(agent))
+    }
+}
+
+/// The agent's name as their worker gave it a moment ago, if it did.
+pub fn known_display_name(state: &AppState, agent: &FlexAgent) -> Option<String> {
+    state.worker_names.get(&agent.worker_sid, now_ms())
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use chat_to_video::session::{Agent, EndReason, Refusal};
 use super::assignment::{require_held, task_reservations, WORKING};
 use super::error::FnError;
 use super::inputs::{
-    agent_display_name, check_flex_token, flex_token, identity_display_name, require,
-    with_token_check,
+    agent_display_name, check_flex_token, flex_token, identity_display_name, known_display_name,
+    require, with_token_check,
 };
 use super::session_store::{self, draw_code, Change, Stored};
 use super::task_attrs::{check_task_sid, fetch_task, merge_into_task};
@@ -54,10 +54,11 @@ pub async fn generate_unique_code(
         session_store::end(&state, live, EndReason::Replaced).await?;
     }
 
-    // The session is created under the agent's identity while their worker's name is read; the
-    // name goes into the session beside the task's update, when it differs.
+    // The session is created under the agent's name if it was read a moment ago, else under
+    // their identity while their worker's name is read; then the name goes into the session
+    // beside the task's update, when it differs.
     let who = Agent {
-        name: identity_display_name(&agent),
+        name: known_display_name(&state, &agent).unwrap_or_else(|| identity_display_name(&agent)),
         identity: agent.identity.clone(),
         worker: agent.worker_sid.clone(),
         present: false,
