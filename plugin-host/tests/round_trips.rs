@@ -303,7 +303,7 @@ async fn agent_name_in(h: &Harness, doc: &str) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agents_next_session_has_their_name_without_reading_the_worker_or_writing_it_later() {
-    let h = Harness::start(Duration::ZERO, &[]).await;
+    let h = Harness::start(DELAY, &[]).await;
     let (token, first_task) = h.agent_with_task("alice").await;
     let form = [("Token", token.as_str()), ("taskSid", first_task.as_str())];
     let (first, body) = h.measure("generate-unique-code", "first", &form).await;
@@ -338,6 +338,8 @@ async fn an_agents_next_session_has_their_name_without_reading_the_worker_or_wri
         "{}",
         next.shape()
     );
+    // The token is in the cache since the first click: reservations and task, create, update.
+    assert_eq!((next.calls(), next.waves.len()), (4, 3), "{}", next.shape());
     let doc = h.svc.document("alice", &second_task).await;
     assert_eq!(agent_name_in(&h, &doc).await, "Alice Agent");
 }
