@@ -111,7 +111,7 @@ async fn a_token_is_asked_about_again_once_its_cache_time_is_over() {
         assert_eq!(present(&h, &token, &task).await, 200);
         if validations(&h.proxy) == 2 {
             assert!(
-                sent >= first + Duration::from_millis(400),
+                sent >= first + Duration::from_millis(250),
                 "asked again after {:?}, before the cache time was over",
                 sent - first
             );
