@@ -1,8 +1,9 @@
 //! `cargo bench -p plugin-host --bench generate_code`: starts the release binary in sandbox mode
 //! and drives `generate-unique-code` with 64 concurrent keep-alive clients for 10 s on loopback.
-//! Each call validates the Flex token with the sandbox's IAM, checks the agent's reservation for
-//! the task, creates a Sync document, fetches and updates the task over loopback HTTP, with SQLite
-//! writes behind them.
+//! Each client's first call creates its task's session (IAM's token check, the reservation and
+//! the task, the worker, a Sync document, the task's update, over loopback HTTP with SQLite
+//! writes behind them); the others are repeat clicks: the token is in the host's token cache, the
+//! reservation and the task are read at once, then the session document, and the link comes back.
 //! Prints requests/s, p50 and p99 latency, errors and the service's peak RSS.
 //! `BENCH_SECS` and `BENCH_CLIENTS` override the duration and the number of clients.
 

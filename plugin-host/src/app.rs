@@ -9,6 +9,8 @@ use chat_to_video::api::Provider;
 use tokio::net::TcpListener;
 
 use crate::config::{Mode, Settings};
+use crate::functions::token_cache::{self, TokenCache};
+use crate::functions::worker_names::WorkerNames;
 use crate::ratelimit::GuessLimiter;
 use crate::sandbox::{self, Sandbox, SandboxServices};
 use crate::tokens::TokenSigner;
@@ -29,6 +31,10 @@ pub struct AppState {
     pub sync_service_sid: Arc<str>,
     pub workspace_sid: Arc<str>,
     pub limiter: Arc<GuessLimiter>,
+    /// Flex tokens IAM accepted a moment ago (`functions::token_cache`).
+    pub token_cache: Arc<TokenCache>,
+    /// Agents' names as their workers gave them a moment ago (`functions::worker_names`).
+    pub worker_names: Arc<WorkerNames>,
     /// `Some` in sandbox mode, `None` against Twilio: the one place the mode is decided.
     pub sandbox: Option<SandboxServices>,
 }
@@ -203,6 +209,11 @@ pub fn build_state(settings: Settings, bound: SocketAddr) -> Result<AppState, St
         }
     };
     Ok(AppState {
+        token_cache: Arc::new(TokenCache::new(
+            (settings.session.token_cache_secs * 1000.0) as i64,
+            token_cache::CAPACITY,
+        )),
+        worker_names: Arc::new(WorkerNames::new()),
         limiter: Arc::new(GuessLimiter::new(
             settings.guess_burst,
             settings.guess_refill_secs,

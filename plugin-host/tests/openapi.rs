@@ -22,10 +22,14 @@ async fn status(svc: &InProcess, name: &str, form: &[(&str, &str)]) -> u16 {
 
 /// Runs every function (and every client call) through the proxy; answers what it recorded.
 async fn record_everything(proxy: &Proxy) -> Vec<Exchange> {
-    // An account that kept the legacy room types (the client's group-small room below).
+    // An account that kept the legacy room types (the client's group-small room below); every
+    // call asks IAM (no token cache), so each of IAM's answers is recorded.
     let svc = InProcess::start(
         &["--twilio-rest-base-url", &proxy.url()],
-        &[("SANDBOX_LEGACY_ROOM_TYPES", "true")],
+        &[
+            ("SANDBOX_LEGACY_ROOM_TYPES", "true"),
+            ("FLEX_TOKEN_CACHE_SECS", "0"),
+        ],
     )
     .await;
     proxy.set_target(&svc.base);
@@ -277,6 +281,8 @@ async fn the_validator_catches_unknown_wrong_and_missing_fields() {
         status: 201,
         resp_headers: Default::default(),
         resp_body: serde_json::to_vec(&room).unwrap(),
+        started: std::time::Instant::now(),
+        finished: std::time::Instant::now(),
     };
     let errors = specs.check(&ex).join("\n");
     assert!(errors.contains("unknown form field Colour"), "{errors}");

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: builds, then prints the figures that matter for the plugin:
 //! sizes (raw and gzip -9), the time from adding the bundle's script to the plugin's
 //! `init` finishing in headless Chromium and the longest main-thread task meanwhile, Join →
-//! first remote frame, and the host's own benchmarks; then the budgets
+//! first remote frame, every function's Twilio round trips (calls, sequential waves and
+//! latency with a fixed delay per Twilio request), and the host's own benchmarks; then the budgets
 //! ([`crate::budgets`]), failing when one does not hold.
 
 use std::fs;
@@ -39,6 +40,7 @@ pub fn bench(ws: &Workspace) -> Result<()> {
     figures.extend(join_to_first_frame(ws, &mut budgets)?);
     figures.extend(wasm_breakdown(ws)?);
     print(&figures);
+    round_trips(ws, &mut budgets)?;
 
     if ws.path("plugin-host/benches/generate_code.rs").is_file() {
         Cmd::new(cargo())
@@ -302,6 +304,74 @@ fn join_to_first_frame(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Fig
     ])
 }
 
+/// Runs `plugin-host`'s round-trip benchmark (benches/round_trips.rs): prints its tables, and
+/// feeds `generate-unique-code`'s waves (first click, and a repeat click of the same agent,
+/// with the Flex token cache on as the host runs) to the budgets.
+fn round_trips(ws: &Workspace, budgets: &mut [Budget]) -> Result<()> {
+    let output = Cmd::new(cargo())
+        .args(["bench", "-p", "plugin-host", "--bench", "round_trips"])
+        .dir(&ws.root)
+        .output()
+        .ok_or_else(|| {
+            Error::new("the round-trip benchmark (plugin-host/benches/round_trips.rs) failed")
+        })?;
+    let rows: Vec<RoundTrip> = output.lines().filter_map(RoundTrip::parse).collect();
+    for line in output.lines().filter(|l| !l.starts_with("round-trip\t")) {
+        println!("{line}");
+    }
+    let click = |case: &str| {
+        rows.iter()
+            .find(|r| r.run == "cached" && r.function == "generate-unique-code" && r.case == case)
+    };
+    let (Some(first), Some(repeat)) = (click("first"), click("repeat")) else {
+        return Err(Error::new(format!(
+            "the round-trip benchmark printed no generate-unique-code rows:\n{output}"
+        )));
+    };
+    for (what, r) in [("first click", first), ("repeat click", repeat)] {
+        println!(
+            "generate-unique-code, {what}: {} Twilio calls in {} waves, {:.0} ms",
+            r.calls, r.waves, r.latency_ms
+        );
+    }
+    budgets::measure(budgets, budgets::FIRST_CLICK_WAVES, f64::from(first.waves));
+    budgets::measure(
+        budgets,
+        budgets::REPEAT_CLICK_WAVES,
+        f64::from(repeat.waves),
+    );
+    Ok(())
+}
+
+/// One `round-trip` line of the round-trip benchmark.
+#[derive(Debug, PartialEq)]
+struct RoundTrip {
+    run: String,
+    function: String,
+    case: String,
+    calls: u32,
+    waves: u32,
+    latency_ms: f64,
+}
+
+impl RoundTrip {
+    /// `round-trip RUN FUNCTION CASE CALLS WAVES LATENCY_MS`, tab-separated.
+    fn parse(line: &str) -> Option<RoundTrip> {
+        let fields: Vec<&str> = line.strip_prefix("round-trip\t")?.split('\t').collect();
+        let [run, function, case, calls, waves, latency] = fields.as_slice() else {
+            return None;
+        };
+        Some(RoundTrip {
+            run: run.to_string(),
+            function: function.to_string(),
+            case: case.to_string(),
+            calls: calls.parse().ok()?,
+            waves: waves.parse().ok()?,
+            latency_ms: latency.parse().ok()?,
+        })
+    }
+}
+
 fn print(figures: &[Figure]) {
     let width = figures
         .iter()
@@ -316,7 +386,33 @@ fn print(figures: &[Figure]) {
 
 #[cfg(test)]
 mod tests {
-    use super::{budget_in, Series};
+    use super::{budget_in, RoundTrip, Series};
+
+    #[test]
+    fn reads_a_round_trip_line() {
+        let r = RoundTrip::parse("round-trip\tcached\tgenerate-unique-code\tfirst\t7\t3\t190.4")
+            .expect("a row");
+        assert_eq!(
+            r,
+            RoundTrip {
+                run: "cached".into(),
+                function: "generate-unique-code".into(),
+                case: "first".into(),
+                calls: 7,
+                waves: 3,
+                latency_ms: 190.4,
+            }
+        );
+        assert!(
+            RoundTrip::parse("round-trip\tcached\tx\tfirst\t7\t3").is_none(),
+            "short"
+        );
+        assert!(RoundTrip::parse("round-trip\tcached\tx\tfirst\tseven\t3\t1").is_none());
+        assert!(
+            RoundTrip::parse("generate-unique-code (first)  7  3").is_none(),
+            "a table row"
+        );
+    }
 
     #[test]
     fn reads_a_benchmark_series() {

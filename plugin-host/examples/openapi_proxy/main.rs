@@ -17,23 +17,6 @@ use std::io::BufRead as _;
 
 use serde_json::json;
 
-/// `METHOD /path` with every sid-shaped segment as `{sid}`.
-fn operation(ex: &proxy::Exchange) -> String {
-    let shape: Vec<&str> = ex
-        .path
-        .split('/')
-        .map(|s| {
-            let sid = s.len() == 34 && s[..2].chars().all(|c| c.is_ascii_uppercase());
-            if sid {
-                "{sid}"
-            } else {
-                s
-            }
-        })
-        .collect();
-    format!("{} {}", ex.method, shape.join("/"))
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -64,7 +47,7 @@ async fn main() {
             continue;
         }
         let exchanges = proxy.exchanges();
-        let mut ops: Vec<String> = exchanges.iter().map(operation).collect();
+        let mut ops: Vec<String> = exchanges.iter().map(proxy::Exchange::operation).collect();
         ops.sort();
         ops.dedup();
         let errors: Vec<String> = exchanges.iter().flat_map(|e| specs.check(e)).collect();

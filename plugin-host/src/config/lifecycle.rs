@@ -1,14 +1,15 @@
 //! The settings of sessions and of who a customer is: seats per session, how often the host
-//! looks for sessions whose task has left the agent, and where the client's address comes from
-//! behind a reverse proxy.
+//! looks for sessions whose task has left the agent, how long an accepted Flex token is
+//! remembered, and where the client's address comes from behind a reverse proxy.
 
-use super::values::{parse_int, parse_positive_f64};
+use super::values::{parse_int, parse_non_negative_f64, parse_positive_f64};
 use super::{invalid, ConfigError};
 
 /// The variables this file reads.
-pub const VARIABLES: [&str; 4] = [
+pub const VARIABLES: [&str; 5] = [
     "VIDEO_CUSTOMER_SEATS",
     "SESSION_SWEEP_SECS",
+    "FLEX_TOKEN_CACHE_SECS",
     "TRUSTED_PROXY_HEADER",
     "TRUSTED_PROXY_HOPS",
 ];
@@ -20,6 +21,9 @@ pub struct SessionSettings {
     pub customer_seats: u32,
     /// Seconds between sweeps over live sessions (`SESSION_SWEEP_SECS`, default 30).
     pub sweep_secs: f64,
+    /// Seconds an accepted Flex token is remembered, never past its own expiry
+    /// (`FLEX_TOKEN_CACHE_SECS`, default 60, at most 300; 0: every call asks IAM).
+    pub token_cache_secs: f64,
 }
 
 /// Where the client's address comes from.
@@ -50,6 +54,15 @@ pub fn read(
             "must be at most 60: a session whose task left the agent ends within a minute",
         ));
     }
+    let token_cache_secs =
+        parse_non_negative_f64("FLEX_TOKEN_CACHE_SECS", get("FLEX_TOKEN_CACHE_SECS"), 60.0)?;
+    if token_cache_secs > 300.0 {
+        return Err(invalid(
+            "FLEX_TOKEN_CACHE_SECS",
+            "must be at most 300: a Flex token IAM no longer accepts (a signed-out agent) is \
+             still accepted here until its entry runs out",
+        ));
+    }
     let header = match get("TRUSTED_PROXY_HEADER") {
         None => None,
         Some(h) => {
@@ -76,6 +89,7 @@ pub fn read(
         SessionSettings {
             customer_seats,
             sweep_secs,
+            token_cache_secs,
         },
         ClientAddressSettings { header, hops },
     ))
@@ -98,6 +112,7 @@ mod tests {
         let (s, c) = with(&[]).unwrap();
         assert_eq!(s.customer_seats, 1);
         assert_eq!(s.sweep_secs, 30.0);
+        assert_eq!(s.token_cache_secs, 60.0);
         assert_eq!(
             c,
             ClientAddressSettings {
@@ -112,11 +127,13 @@ mod tests {
         let (s, c) = with(&[
             ("VIDEO_CUSTOMER_SEATS", "3"),
             ("SESSION_SWEEP_SECS", "0.2"),
+            ("FLEX_TOKEN_CACHE_SECS", "0"),
             ("TRUSTED_PROXY_HEADER", "X-Forwarded-For"),
             ("TRUSTED_PROXY_HOPS", "2"),
         ])
         .unwrap();
         assert_eq!((s.customer_seats, s.sweep_secs), (3, 0.2));
+        assert_eq!(s.token_cache_secs, 0.0);
         assert_eq!(c.header.as_deref(), Some("x-forwarded-for"));
         assert_eq!(c.hops, 2);
         for (var, value) in [
@@ -124,6 +141,8 @@ mod tests {
             ("VIDEO_CUSTOMER_SEATS", "11"),
             ("SESSION_SWEEP_SECS", "61"),
             ("SESSION_SWEEP_SECS", "-1"),
+            ("FLEX_TOKEN_CACHE_SECS", "301"),
+            ("FLEX_TOKEN_CACHE_SECS", "soon"),
             ("TRUSTED_PROXY_HEADER", "X Forwarded"),
         ] {
             let e = with(&[(var, value)]).unwrap_err();

@@ -9,12 +9,16 @@ use chat_to_video::attributes::{AttributePatch, VideoAttributes, VideoRoomState}
 use chat_to_video::session::{Agent, EndReason};
 use chat_to_video::sid::is_sid;
 
-use super::assignment::{require_assignment, WORKING, WORKING_OR_WRAPPING};
+use super::assignment::{
+    require_assignment, require_held, task_reservations, WORKING, WORKING_OR_WRAPPING,
+};
 use super::error::FnError;
-use super::inputs::{agent_display_name, flex_agent, require, FlexAgent};
+use super::inputs::{
+    agent_display_name, check_flex_token, flex_token, require, with_token_check, FlexAgent,
+};
 use super::rooms;
 use super::session_store::{self, Change, Stored};
-use super::task_attrs::{check_task_sid, merge_into_task};
+use super::task_attrs::{check_task_sid, fetch_task, merge_into_task};
 use crate::app::AppState;
 use crate::clock::now_ms;
 use crate::params::Params;
@@ -27,22 +31,26 @@ pub async fn agent_get_token(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<Json<AgentTokenResponse>, FnError> {
-    let agent = flex_agent(&state, &p).await?;
-    let [doc_sid] = require(
-        &p,
-        Endpoint::AgentGetToken,
-        [(param::DOCUMENT_SID, "the session's Sync document")],
-    )?;
-    if !is_sid(doc_sid, "ET") {
-        return Err(FnError::Forbidden(INVALID_DOCUMENT));
-    }
+    let token = flex_token(&p)?;
+    let doc_sid = match document_input(&p) {
+        Ok(d) => d,
+        Err(e) => {
+            check_flex_token(&state, token).await?;
+            return Err(e);
+        }
+    };
+    // The session document is read while IAM checks the token.
+    let (agent, stored) =
+        with_token_check(&state, token, session_store::fetch(&state, doc_sid)).await?;
     // A session document that is gone lived out its time: the link is long expired.
-    let stored = session_store::fetch(&state, doc_sid)
-        .await?
-        .ok_or(FnError::SessionOver(EndReason::Expired))?;
-    require_assignment(&state, &agent, &stored.session.task, WORKING).await?;
+    let stored = stored?.ok_or(FnError::SessionOver(EndReason::Expired))?;
+    // The worker's name is read while the reservation is checked (reads only).
+    let (held, name) = tokio::join!(
+        require_assignment(&state, &agent, &stored.session.task, WORKING),
+        agent_display_name(&state, &agent)
+    );
+    held?;
     let stored = session_store::joinable(&state, stored).await?;
-    let name = agent_display_name(&state, &agent).await;
     let (stored, room) = room_for_session(&state, stored, &agent, name).await?;
     let token = state.signer.access_token(
         &agent.identity,
@@ -61,6 +69,19 @@ pub async fn agent_get_token(
     }))
 }
 
+/// `DocumentSid`, or the answer a missing or malformed one gets.
+fn document_input(p: &Params) -> Result<&str, FnError> {
+    let [doc_sid] = require(
+        p,
+        Endpoint::AgentGetToken,
+        [(param::DOCUMENT_SID, "the session's Sync document")],
+    )?;
+    if !is_sid(doc_sid, "ET") {
+        return Err(FnError::Forbidden(INVALID_DOCUMENT));
+    }
+    Ok(doc_sid)
+}
+
 /// The session's room, created on the first join (a room that ended by itself ends the
 /// session), with the agent recorded on the session.
 async fn room_for_session(
@@ -75,13 +96,17 @@ async fn room_for_session(
         worker: agent.worker_sid.clone(),
         present: false,
     };
-    if let Some(room_sid) = stored.session.room.clone() {
-        let stored = rooms::still_running(state, stored).await?;
-        let room = state.twilio.fetch_room(&room_sid).await?;
+    if stored.session.room.is_some() {
+        let (stored, room) = rooms::running_room(state, stored).await?;
         let stored = record_agent(state, stored, &who).await?;
         return Ok((stored, room));
     }
-    let room = rooms::create(state, &stored.sid, &stored.session).await?;
+    // The task is read while the room is made, for the update that names the room on it.
+    let (room, task) = tokio::join!(
+        rooms::create(state, &stored.sid, &stored.session),
+        fetch_task(state, &stored.session.task)
+    );
+    let room = room?;
     let created = room.sid.clone();
     let written = session_store::change(state, stored.clone(), |s| match &s.room {
         Some(theirs) => Change::Keep(theirs.clone()),
@@ -114,7 +139,7 @@ async fn room_for_session(
         video_room_sid: Some(room.sid.clone()),
         ..AttributePatch::default()
     };
-    merge_into_task(state, &stored.session.task, &patch, None).await?;
+    merge_into_task(state, &stored.session.task, &patch, task.ok()).await?;
     Ok((stored, room))
 }
 
@@ -141,9 +166,58 @@ pub async fn update_video_state(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<Json<SuccessResponse>, FnError> {
-    let agent = flex_agent(&state, &p).await?;
+    let token = flex_token(&p)?;
+    let (task_sid, video_state) = match video_state_inputs(&p) {
+        Ok(i) => i,
+        Err(e) => {
+            check_flex_token(&state, token).await?;
+            return Err(e);
+        }
+    };
+    // One wave: the task's reservations and the task are read while IAM checks the token.
+    let (agent, (held, task)) = with_token_check(&state, token, async {
+        tokio::join!(
+            task_reservations(&state, task_sid, WORKING_OR_WRAPPING),
+            fetch_task(&state, task_sid)
+        )
+    })
+    .await?;
+    require_held(&state, &agent, task_sid, WORKING_OR_WRAPPING, held).await?;
+    let task = task?;
+    let patch = AttributePatch {
+        video_room: Some(video_state),
+        ..AttributePatch::default()
+    };
+    // The session the task names is read while the task is written (only when it changes).
+    let document = VideoAttributes::from_json(&task.task.attributes).sync_document;
+    let (merged, stored) = tokio::join!(
+        merge_into_task(&state, task_sid, &patch, Some(task)),
+        async {
+            match &document {
+                Some(d) => session_store::fetch(&state, d).await,
+                None => Ok(None),
+            }
+        }
+    );
+    merged?;
+    // The agent's presence, which the customer's page shows.
+    let present = video_state == VideoRoomState::Connected;
+    if let Some(stored) = stored? {
+        if stored.session.task == task_sid {
+            session_store::change(&state, stored, |s| {
+                s.set_agent_present(present, now_ms() as u64);
+                Change::Write((), None)
+            })
+            .await?;
+        }
+    }
+    Ok(Json(SuccessResponse { success: true }))
+}
+
+/// `taskSid` and `state`, or the 400 they get.
+fn video_state_inputs(p: &Params) -> Result<(&str, VideoRoomState), FnError> {
     let [task_sid, raw_state] = require(
-        &p,
+        p,
         Endpoint::UpdateVideoState,
         [
             (param::TASK_SID, "the task"),
@@ -154,31 +228,5 @@ pub async fn update_video_state(
     let video_state = VideoRoomState::from_wire(raw_state).ok_or_else(|| {
         FnError::BadRequest("state must be created, connected, disconnected or error".into())
     })?;
-    require_assignment(&state, &agent, task_sid, WORKING_OR_WRAPPING).await?;
-    let patch = AttributePatch {
-        video_room: Some(video_state),
-        ..AttributePatch::default()
-    };
-    let task = merge_into_task(&state, task_sid, &patch, None).await?;
-    // The agent's presence, which the customer's page shows.
-    let present = video_state == VideoRoomState::Connected;
-    let document = VideoAttributes::from_json(&task.task.attributes).sync_document;
-    if let Some(stored) = match document {
-        Some(d) => session_store::fetch(&state, &d).await?,
-        None => None,
-    } {
-        if stored.session.task == task_sid {
-            session_store::change(&state, stored, |s| {
-                let before = s.clone();
-                s.set_agent_present(present, now_ms() as u64);
-                if *s == before {
-                    Change::Keep(())
-                } else {
-                    Change::Write((), None)
-                }
-            })
-            .await?;
-        }
-    }
-    Ok(Json(SuccessResponse { success: true }))
+    Ok((task_sid, video_state))
 }

@@ -54,6 +54,56 @@ pub async fn require_assignment(
     Err(FnError::NotAssigned)
 }
 
+/// The task's reservations in `allowed` (one status: filtered by TaskRouter), whoever's they
+/// are: read beside the caller's token check, before the worker is known. Settled by
+/// [`require_held`].
+pub async fn task_reservations(
+    state: &AppState,
+    task_sid: &str,
+    allowed: &[ReservationStatus],
+) -> Result<ReservationPage, FnError> {
+    if !is_sid(task_sid, "WT") {
+        return Err(FnError::NotAssigned);
+    }
+    let query = ReservationQuery {
+        worker_sid: None,
+        status: match allowed {
+            [one] => Some(*one),
+            _ => None,
+        },
+        page_size: None,
+    };
+    match state
+        .twilio
+        .list_task_reservations(&state.workspace_sid, task_sid, &query)
+        .await
+    {
+        Ok(page) => Ok(page),
+        Err(e) if e.is_not_found() => Err(FnError::NotAssigned),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// [`require_assignment`] from the page [`task_reservations`] read: the agent's worker holds
+/// one of them. A page that does not show it but has more (a task offered to many workers) is
+/// settled by asking for the agent's own reservations.
+pub async fn require_held(
+    state: &AppState,
+    agent: &FlexAgent,
+    task_sid: &str,
+    allowed: &[ReservationStatus],
+    page: Result<ReservationPage, FnError>,
+) -> Result<(), FnError> {
+    let page = page?;
+    if holds(&page.reservations, agent, task_sid, allowed) {
+        return Ok(());
+    }
+    if page.has_more {
+        return require_assignment(state, agent, task_sid, allowed).await;
+    }
+    Err(FnError::NotAssigned)
+}
+
 async fn reservations(
     state: &AppState,
     agent: &FlexAgent,

@@ -15,7 +15,7 @@ use super::error::FnError;
 use super::inputs::require;
 use super::rating_webhook::RatingDelivery;
 use super::session_store::{self, Change, Stored};
-use super::task_attrs::merge_into_task;
+use super::task_attrs::{fetch_task, merge_into_task};
 use crate::app::AppState;
 use crate::client_address::{client_key, ClientKey};
 use crate::clock::{now_ms, rfc3339_secs};
@@ -177,15 +177,19 @@ pub async fn submit_rating(
         .await?
         .filter(|s| s.session.task == claims.task)
         .ok_or(FnError::Forbidden("Invalid or expired ticket."))?;
-    let kept = session_store::change(&state, stored, |s| {
-        if s.rating.is_some() {
-            Change::Keep(false)
-        } else {
-            s.rating = Some(rating.clone());
-            Change::Write(true, Some(session_store::RATED_TTL_SECS))
-        }
-    })
-    .await?;
+    // The task is read while the rating is written, for the merge that follows.
+    let (kept, task) = tokio::join!(
+        session_store::change(&state, stored, |s| {
+            if s.rating.is_some() {
+                Change::Keep(false)
+            } else {
+                s.rating = Some(rating.clone());
+                Change::Write(true, Some(session_store::RATED_TTL_SECS))
+            }
+        }),
+        fetch_task(&state, &claims.task)
+    );
+    let kept = kept?;
     match kept {
         Some((_, true)) => {}
         Some((_, false)) => return Err(FnError::AlreadyRated),
@@ -209,7 +213,7 @@ pub async fn submit_rating(
         ..AttributePatch::default()
     };
     // The task may be gone (TaskRouter deletes completed tasks): the rating is in the session.
-    match merge_into_task(&state, &claims.task, &patch, None).await {
+    match merge_into_task(&state, &claims.task, &patch, task.ok()).await {
         Ok(_) | Err(FnError::BadRequest(_)) => {}
         Err(e) => return Err(e),
     }

@@ -12,15 +12,16 @@ use chat_to_video::session::EndReason;
 use chat_to_video::sid::is_sid;
 
 use super::agent::INVALID_DOCUMENT;
-use super::assignment::{require_assignment, HELD_OR_DONE};
+use super::assignment::{require_assignment, require_held, task_reservations, HELD_OR_DONE};
 use super::error::FnError;
-use super::inputs::{flex_agent, FlexAgent};
+use super::inputs::{check_flex_token, flex_token, with_token_check, FlexAgent};
 use super::room_index;
 use super::rooms;
 use super::session_store::{self, Stored};
-use super::task_attrs::check_task_sid;
+use super::task_attrs::{check_task_sid, fetch_task};
 use crate::app::AppState;
 use crate::params::Params;
+use crate::twilio::taskrouter::VersionedTask;
 
 /// The ends an agent's action can cause.
 const AGENT_REASONS: [EndReason; 5] = [
@@ -35,53 +36,57 @@ pub async fn complete_room(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<Json<SuccessResponse>, FnError> {
-    let agent = flex_agent(&state, &p).await?;
-    let task_param = p.non_empty(param::TASK_SID);
-    let room_param = p.non_empty(param::ROOM_SID);
-    let doc_param = p.non_empty(param::DOCUMENT_SID);
-    if task_param.is_none() && room_param.is_none() && doc_param.is_none() {
-        return Err(FnError::Missing {
-            endpoint: Endpoint::CompleteRoom.name(),
-            keys: vec![(
-                param::ROOM_SID,
-                "the room to complete (or taskSid, or DocumentSid)",
-            )],
-        });
-    }
-    if let Some(task) = task_param {
-        check_task_sid(task)?;
-    }
-    if doc_param.is_some_and(|d| !is_sid(d, "ET")) {
-        return Err(FnError::Forbidden(INVALID_DOCUMENT));
-    }
-    if room_param.is_some_and(|r| !is_sid(r, "RM")) {
-        return Err(FnError::BadRequest(
-            "roomSid must be RM followed by 32 hex digits".into(),
-        ));
-    }
-    let reason = match p.non_empty(param::REASON) {
-        None => EndReason::WrappedUp,
-        Some(r) => EndReason::from_wire(r)
-            .filter(|r| AGENT_REASONS.contains(r))
-            .ok_or_else(|| {
-                FnError::BadRequest(
-                    "reason must be wrapped_up, completed, transferred, canceled or ended_by_agent"
-                        .into(),
-                )
-            })?,
+    let token = flex_token(&p)?;
+    let Target {
+        task: task_param,
+        room: room_param,
+        document: doc_param,
+        reason,
+    } = match target(&p) {
+        Ok(t) => t,
+        Err(e) => {
+            check_flex_token(&state, token).await?;
+            return Err(e);
+        }
     };
+    // One wave beside IAM's check: the document named, and the task named with its
+    // reservations (the plugin names both). Each is looked at only once the token passed.
+    let (agent, (named, mut held, mut task_read)) = with_token_check(&state, token, async {
+        tokio::join!(
+            async {
+                match doc_param {
+                    Some(doc) => session_store::fetch(&state, doc).await,
+                    None => Ok(None),
+                }
+            },
+            async {
+                match task_param {
+                    Some(task) => Some(task_reservations(&state, task, HELD_OR_DONE).await),
+                    None => None,
+                }
+            },
+            async {
+                match task_param {
+                    Some(task) => fetch_task(&state, task).await.ok(),
+                    None => None,
+                }
+            }
+        )
+    })
+    .await?;
 
     // Whatever names the session: the document, the task's attributes, the room's index.
     let mut checked_task = None;
-    let mut stored = match doc_param {
-        Some(doc) => session_store::fetch(&state, doc).await?,
-        None => None,
-    };
-    if stored.is_none() {
-        if let Some(task) = task_param {
-            require_assignment(&state, &agent, task, HELD_OR_DONE).await?;
+    let mut stored = named?;
+    if let Some(task) = task_param {
+        // The task named is checked when it is the session's, or when it is all there is.
+        if stored.as_ref().is_none_or(|s| s.session.task == task) {
+            let page = held.take().ok_or(FnError::NotAssigned)?;
+            require_held(&state, &agent, task, HELD_OR_DONE, page).await?;
             checked_task = Some(task.to_owned());
-            stored = session_of_task(&state, task).await?;
+            if stored.is_none() {
+                stored = session_of_task(&state, task, task_read.take()).await?;
+            }
         }
     }
     let mut room_task = None;
@@ -110,7 +115,8 @@ pub async fn complete_room(
                 require_room(&state, &agent, room).await?;
                 rooms::complete_idempotent(&state, room).await?;
             }
-            end(&state, stored, reason).await?;
+            let task = task_read.filter(|t| t.task.sid == stored.session.task);
+            session_store::end_knowing_task(&state, stored, reason, task).await?;
         }
         None => match (room_param, room_task) {
             // The session document is gone (long expired): the room can still be completed.
@@ -127,21 +133,77 @@ pub async fn complete_room(
     Ok(Json(SuccessResponse { success: true }))
 }
 
-async fn end(state: &AppState, stored: Stored, reason: EndReason) -> Result<(), FnError> {
-    session_store::end(state, stored, reason).await.map(drop)
+/// What `complete-room` is asked to end, and why.
+struct Target<'p> {
+    task: Option<&'p str>,
+    room: Option<&'p str>,
+    document: Option<&'p str>,
+    reason: EndReason,
 }
 
-/// The session the task's attributes name, if its document is still there.
-async fn session_of_task(state: &AppState, task_sid: &str) -> Result<Option<Stored>, FnError> {
-    let task = match state
-        .twilio
-        .fetch_task(&state.workspace_sid, task_sid)
-        .await
-    {
-        Ok(t) => t,
-        // TaskRouter deletes completed tasks: then there is nothing to find by task.
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e.into()),
+/// The parameters, or the answer bad ones get.
+fn target(p: &Params) -> Result<Target<'_>, FnError> {
+    let task = p.non_empty(param::TASK_SID);
+    let room = p.non_empty(param::ROOM_SID);
+    let document = p.non_empty(param::DOCUMENT_SID);
+    if task.is_none() && room.is_none() && document.is_none() {
+        return Err(FnError::Missing {
+            endpoint: Endpoint::CompleteRoom.name(),
+            keys: vec![(
+                param::ROOM_SID,
+                "the room to complete (or taskSid, or DocumentSid)",
+            )],
+        });
+    }
+    if let Some(task) = task {
+        check_task_sid(task)?;
+    }
+    if document.is_some_and(|d| !is_sid(d, "ET")) {
+        return Err(FnError::Forbidden(INVALID_DOCUMENT));
+    }
+    if room.is_some_and(|r| !is_sid(r, "RM")) {
+        return Err(FnError::BadRequest(
+            "roomSid must be RM followed by 32 hex digits".into(),
+        ));
+    }
+    let reason = match p.non_empty(param::REASON) {
+        None => EndReason::WrappedUp,
+        Some(r) => EndReason::from_wire(r)
+            .filter(|r| AGENT_REASONS.contains(r))
+            .ok_or_else(|| {
+                FnError::BadRequest(
+                    "reason must be wrapped_up, completed, transferred, canceled or ended_by_agent"
+                        .into(),
+                )
+            })?,
+    };
+    Ok(Target {
+        task,
+        room,
+        document,
+        reason,
+    })
+}
+
+/// The session the task's attributes name, if its document is still there; `read` is the task
+/// when it was read already.
+async fn session_of_task(
+    state: &AppState,
+    task_sid: &str,
+    read: Option<VersionedTask>,
+) -> Result<Option<Stored>, FnError> {
+    let task = match read {
+        Some(t) => t,
+        None => match state
+            .twilio
+            .fetch_task(&state.workspace_sid, task_sid)
+            .await
+        {
+            Ok(t) => t,
+            // TaskRouter deletes completed tasks: then there is nothing to find by task.
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e.into()),
+        },
     };
     match VideoAttributes::from_json(&task.task.attributes).sync_document {
         Some(doc) => Ok(session_store::fetch(state, &doc)

@@ -9,10 +9,13 @@ use chat_to_video::api::{param, Endpoint, GenerateCodeResponse, CUSTOMER_PAGE_PA
 use chat_to_video::attributes::{customer_name, AttributePatch, VideoAttributes};
 use chat_to_video::session::{Agent, EndReason, Refusal};
 
-use super::assignment::{require_assignment, WORKING};
+use super::assignment::{require_held, task_reservations, WORKING};
 use super::error::FnError;
-use super::inputs::{agent_display_name, flex_agent, require};
-use super::session_store::{self, draw_code, Stored};
+use super::inputs::{
+    agent_display_name, check_flex_token, flex_token, identity_display_name, known_display_name,
+    require, with_token_check,
+};
+use super::session_store::{self, draw_code, Change, Stored};
 use super::task_attrs::{check_task_sid, fetch_task, merge_into_task};
 use crate::app::AppState;
 use crate::clock::{now_ms, rfc3339_secs};
@@ -22,24 +25,25 @@ pub async fn generate_unique_code(
     State(state): State<AppState>,
     p: Params,
 ) -> Result<Json<GenerateCodeResponse>, FnError> {
-    let agent = flex_agent(&state, &p).await?;
-    let [task_sid] = require(
-        &p,
-        Endpoint::GenerateUniqueCode,
-        [(param::TASK_SID, "the task to escalate")],
-    )?;
-    check_task_sid(task_sid)?;
-    let replace = match p.non_empty(param::REPLACE) {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => return Err(FnError::BadRequest("replace must be true or false".into())),
+    let token = flex_token(&p)?;
+    let (task_sid, replace) = match inputs(&p) {
+        Ok(i) => i,
+        Err(e) => {
+            // The token is checked first, as it always was: a caller without one learns nothing.
+            check_flex_token(&state, token).await?;
+            return Err(e);
+        }
     };
-    // The task is read while the assignment is checked; it is used only if the check passes.
-    let (held, task) = tokio::join!(
-        require_assignment(&state, &agent, task_sid, WORKING),
-        fetch_task(&state, task_sid)
-    );
-    held?;
+    // One wave: the task's reservations and the task are read while IAM checks the token; they
+    // are looked at only once it passed, and nothing is written before the reservation is.
+    let (agent, (held, task)) = with_token_check(&state, token, async {
+        tokio::join!(
+            task_reservations(&state, task_sid, WORKING),
+            fetch_task(&state, task_sid)
+        )
+    })
+    .await?;
+    require_held(&state, &agent, task_sid, WORKING, held).await?;
     let task = task?;
 
     let current = VideoAttributes::from_json(&task.task.attributes).sync_document;
@@ -50,21 +54,70 @@ pub async fn generate_unique_code(
         session_store::end(&state, live, EndReason::Replaced).await?;
     }
 
-    let name = customer_name(&task.task.attributes);
+    // The session is created under the agent's name if it was read a moment ago, else under
+    // their identity while their worker's name is read; then the name goes into the session
+    // beside the task's update, when it differs.
     let who = Agent {
-        name: agent_display_name(&state, &agent).await,
+        name: known_display_name(&state, &agent).unwrap_or_else(|| identity_display_name(&agent)),
         identity: agent.identity.clone(),
         worker: agent.worker_sid.clone(),
         present: false,
     };
-    let stored = session_store::create(&state, task_sid, name, who, || draw_code(&state)).await?;
+    let name = customer_name(&task.task.attributes);
+    let (display, stored) = tokio::join!(
+        agent_display_name(&state, &agent),
+        session_store::create(&state, task_sid, name, who, || draw_code(&state))
+    );
+    let stored = stored?;
     let patch = AttributePatch {
         sync_document: Some(stored.sid.clone()),
         clear_ended: true,
         ..AttributePatch::default()
     };
-    merge_into_task(&state, task_sid, &patch, Some(task)).await?;
+    let (merged, stored) = tokio::join!(
+        merge_into_task(&state, task_sid, &patch, Some(task)),
+        name_agent(&state, stored, display)
+    );
+    merged?;
     Ok(Json(link(&state, &stored, false)))
+}
+
+/// `taskSid` and `replace`, or the 400 they get.
+fn inputs(p: &Params) -> Result<(&str, bool), FnError> {
+    let [task_sid] = require(
+        p,
+        Endpoint::GenerateUniqueCode,
+        [(param::TASK_SID, "the task to escalate")],
+    )?;
+    check_task_sid(task_sid)?;
+    let replace = match p.non_empty(param::REPLACE) {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(FnError::BadRequest("replace must be true or false".into())),
+    };
+    Ok((task_sid, replace))
+}
+
+/// Puts the agent's display name into a new session, if it is not already there. The name is
+/// what the customer's page shows; `agent-get-token` records it again when the agent joins, so
+/// a failure here is logged, not the caller's error.
+async fn name_agent(state: &AppState, stored: Stored, name: String) -> Stored {
+    let written = session_store::change(state, stored.clone(), |s| match &mut s.agent {
+        Some(a) if a.name != name => {
+            a.name = name.clone();
+            Change::Write((), None)
+        }
+        _ => Change::Keep(()),
+    })
+    .await;
+    match written {
+        Ok(Some((s, ()))) => s,
+        Ok(None) => stored,
+        Err(e) => {
+            tracing::warn!(document = %stored.sid, error = %e, "could not put the agent's name into the session");
+            stored
+        }
+    }
 }
 
 /// The task's session named by its attributes, if it still admits someone. One whose link ran

@@ -15,6 +15,8 @@ mod rooms;
 pub mod session_store;
 pub mod sweep;
 pub mod task_attrs;
+pub mod token_cache;
+pub mod worker_names;
 
 use axum::routing::{on, MethodFilter};
 use axum::{middleware, Router};

@@ -63,6 +63,19 @@ pub async fn still_running(state: &AppState, stored: Stored) -> Result<Stored, F
     }
 }
 
+/// [`still_running`], with the room as Twilio has it (one read for both).
+pub async fn running_room(state: &AppState, stored: Stored) -> Result<(Stored, Room), FnError> {
+    let Some(room_sid) = stored.session.room.clone() else {
+        return Err(FnError::Internal("the session has no room".into()));
+    };
+    match state.twilio.fetch_room(&room_sid).await {
+        Ok(room) if room.is_in_progress() => Ok((stored, room)),
+        Ok(_) => Err(timed_out(state, stored).await),
+        Err(e) if e.is_not_found() => Err(timed_out(state, stored).await),
+        Err(e) => Err(e.into()),
+    }
+}
+
 async fn timed_out(state: &AppState, stored: Stored) -> FnError {
     match session_store::end(state, stored, EndReason::TimedOut).await {
         Ok(s) => FnError::SessionOver(s.session.ended.unwrap_or(EndReason::TimedOut)),

@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::clock::now_ms;
 use crate::twilio::codes;
 use crate::twilio::sync::Document;
+use crate::twilio::taskrouter::VersionedTask;
 
 /// Draws before giving up on finding a free code.
 pub const CODE_ATTEMPTS: usize = 10;
@@ -130,7 +131,8 @@ pub async fn list(state: &AppState) -> Result<Vec<Stored>, FnError> {
 }
 
 /// Runs `f` on the session and writes what it changed if the document is still at the revision
-/// read; on a lost race it reads again and runs `f` again. `None`: the document is gone.
+/// read; on a lost race it reads again and runs `f` again. `None`: the document is gone. A
+/// session `f` left as it was, with no new time to live, is not written.
 pub async fn change<T>(
     state: &AppState,
     first: Stored,
@@ -141,6 +143,10 @@ pub async fn change<T>(
         let mut session = current.session.clone();
         let (out, ttl) = match f(&mut session) {
             Change::Keep(out) => return Ok(Some((current, out))),
+            // The same content and no new time to live: nothing to write.
+            Change::Write(out, None) if session == current.session => {
+                return Ok(Some((current, out)))
+            }
             Change::Write(out, ttl) => (out, ttl),
         };
         let data = serde_json::to_value(&session).map_err(|e| FnError::Internal(e.to_string()))?;
@@ -193,6 +199,17 @@ pub async fn joinable(state: &AppState, stored: Stored) -> Result<Stored, FnErro
 /// Ends the session for `reason` (the first reason wins), completes its room and records the end
 /// on the task. Answers the session as it now is.
 pub async fn end(state: &AppState, first: Stored, reason: EndReason) -> Result<Stored, FnError> {
+    end_knowing_task(state, first, reason, None).await
+}
+
+/// [`end`], with the session's task as read a moment ago (saves reading it again to record the
+/// end; a stale version is read again on 412).
+pub async fn end_knowing_task(
+    state: &AppState,
+    first: Stored,
+    reason: EndReason,
+    task: Option<VersionedTask>,
+) -> Result<Stored, FnError> {
     let sid = first.sid.clone();
     let changed = change(state, first.clone(), |s| {
         if s.end(reason, now_ms() as u64) {
@@ -212,10 +229,18 @@ pub async fn end(state: &AppState, first: Stored, reason: EndReason) -> Result<S
         tracing::info!(document = %sid, "session document gone before it could be ended");
         return Ok(first);
     };
-    if let Some(room) = &stored.session.room {
-        super::rooms::complete_idempotent(state, room).await?;
-    }
-    if newly {
+    // The room is completed and the end recorded on the task at once: both only follow the
+    // document, which already says the session is over.
+    let complete = async {
+        match &stored.session.room {
+            Some(room) => super::rooms::complete_idempotent(state, room).await,
+            None => Ok(()),
+        }
+    };
+    let record = async {
+        if !newly {
+            return;
+        }
         tracing::info!(document = %stored.sid, task = %stored.session.task, reason = reason.as_str(), "session ended");
         let patch = AttributePatch {
             ended: Some(SessionEnd {
@@ -226,10 +251,12 @@ pub async fn end(state: &AppState, first: Stored, reason: EndReason) -> Result<S
         };
         // The task may be gone already (TaskRouter deletes completed tasks): the end is in the
         // document either way.
-        match merge_into_task(state, &stored.session.task, &patch, None).await {
+        match merge_into_task(state, &stored.session.task, &patch, task).await {
             Ok(_) | Err(FnError::BadRequest(_)) => {}
             Err(e) => tracing::warn!(error = %e, "could not record the session's end on the task"),
         }
-    }
+    };
+    let (completed, ()) = tokio::join!(complete, record);
+    completed?;
     Ok(stored)
 }

@@ -52,8 +52,20 @@ pub async fn merge_into_task(
     edit_task_attributes(state, task_sid, edit, current).await
 }
 
+/// Whether two attribute texts hold the same JSON (key order and spacing aside).
+fn same_json(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// Rewrites the task's attributes with `edit` (given the current JSON text), sending the version
-/// read in `If-Match` and starting over on 412.
+/// read in `If-Match` and starting over on 412. Attributes `edit` leaves as they were are not
+/// written.
 pub async fn edit_task_attributes(
     state: &AppState,
     task_sid: &str,
@@ -66,6 +78,10 @@ pub async fn edit_task_attributes(
             None => fetch_task(state, task_sid).await?,
         };
         let merged = edit(&vt.task.attributes)?;
+        if same_json(&merged, &vt.task.attributes) {
+            // Nothing would change (a repeated state, an end already recorded): no write.
+            return Ok(vt);
+        }
         let update = TaskUpdate {
             attributes: Some(&merged),
             ..TaskUpdate::default()
@@ -93,4 +109,16 @@ pub async fn edit_task_attributes(
     Err(FnError::Internal(
         "the task kept changing; attributes were not saved".into(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_json;
+
+    #[test]
+    fn the_same_attributes_in_another_order_are_the_same() {
+        assert!(same_json(r#"{"a":1,"b":[2]}"#, r#"{ "b": [2], "a": 1 }"#));
+        assert!(!same_json(r#"{"a":1}"#, r#"{"a":2}"#));
+        assert!(!same_json(r#"{"a":1}"#, "not json"), "unreadable: written");
+    }
 }

@@ -5,8 +5,10 @@ pub mod inproc;
 pub mod oai;
 pub mod process;
 pub mod proxy;
+pub mod round_trips;
 pub mod sessions;
 pub mod sockets;
+pub mod waves;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -1,10 +1,13 @@
 //! A recording HTTP proxy between the service's REST client and the sandbox stand-in: every
 //! request and response is kept for validation against Twilio's specs. It can also answer the
-//! next requests with 503, as Twilio does when overloaded, and hold a request until a test lets
-//! it through, to open the window between a Twilio call and what the service does next.
+//! next requests with 503, as Twilio does when overloaded, hold a request until a test lets
+//! it through, to open the window between a Twilio call and what the service does next, and add
+//! a fixed delay to every request (a distant Twilio), each exchange stamped with when it arrived
+//! and when its answer left, so round trips can be counted in waves ([`super::waves`]).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -22,6 +25,29 @@ pub struct Exchange {
     pub status: u16,
     pub resp_headers: HeaderMap,
     pub resp_body: Vec<u8>,
+    /// When the request reached the proxy.
+    pub started: Instant,
+    /// When its answer left the proxy (after any delay).
+    pub finished: Instant,
+}
+
+impl Exchange {
+    /// `METHOD /path` with every sid-shaped segment as `{sid}`.
+    pub fn operation(&self) -> String {
+        let shape: Vec<&str> = self
+            .path
+            .split('/')
+            .map(|s| {
+                let sid = s.len() == 34 && s[..2].chars().all(|c| c.is_ascii_uppercase());
+                if sid {
+                    "{sid}"
+                } else {
+                    s
+                }
+            })
+            .collect();
+        format!("{} {}", self.method, shape.join("/"))
+    }
 }
 
 /// An answer the proxy gives itself instead of forwarding: status, headers, body.
@@ -80,6 +106,7 @@ struct Shared {
     script: Arc<Mutex<Option<Script>>>,
     rewrite: Arc<Mutex<Option<Rewrite>>>,
     hold: Arc<Mutex<Option<Hold>>>,
+    delay: Arc<Mutex<Duration>>,
     http: reqwest::Client,
 }
 
@@ -145,6 +172,11 @@ impl Proxy {
         }
     }
 
+    /// From now on, hold every request `delay` before answering it (a Twilio that far away).
+    pub fn set_delay(&self, delay: Duration) {
+        *self.shared.delay.lock().expect("delay") = delay;
+    }
+
     pub fn exchanges(&self) -> Vec<Exchange> {
         self.shared.log.lock().expect("log").clone()
     }
@@ -154,6 +186,7 @@ const HOP: [&str; 4] = ["host", "content-length", "transfer-encoding", "connecti
 
 async fn forward(State(s): State<Shared>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    let started = Instant::now();
     let body = to_bytes(body, 1 << 20).await.unwrap_or_default();
     let mut ex = Exchange {
         method: parts.method.to_string(),
@@ -164,6 +197,8 @@ async fn forward(State(s): State<Shared>, req: Request) -> Response {
         status: 0,
         resp_headers: HeaderMap::new(),
         resp_body: Vec::new(),
+        started,
+        finished: started,
     };
     let held = {
         let mut hold = s.hold.lock().expect("hold");
@@ -179,6 +214,10 @@ async fn forward(State(s): State<Shared>, req: Request) -> Response {
     if let Some(h) = held {
         let _ = h.arrived.send(());
         let _ = h.release.await;
+    }
+    let delay = *s.delay.lock().expect("delay");
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     let injected = s
         .fail_next
@@ -237,6 +276,7 @@ async fn forward(State(s): State<Shared>, req: Request) -> Response {
     ex.status = status.as_u16();
     ex.resp_headers = headers.clone();
     ex.resp_body = bytes.clone();
+    ex.finished = Instant::now();
     s.log.lock().expect("log").push(ex);
     let mut out = Response::new(Body::from(bytes));
     *out.status_mut() = status;
