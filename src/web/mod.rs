@@ -21,6 +21,7 @@ pub mod emitter;
 pub mod error;
 #[cfg(feature = "plugin")]
 pub mod flex;
+pub mod from_js;
 pub mod http;
 #[cfg(feature = "plugin")]
 pub mod invite;

@@ -4,7 +4,7 @@
 use std::fs;
 
 use crate::cmd::{Cmd, Error, Result};
-use crate::entries::{check_foreign_code, Entry, ENTRIES};
+use crate::entries::{check_names, Entry, ENTRIES};
 use crate::site;
 use crate::workspace::{cargo, Workspace};
 
@@ -117,7 +117,7 @@ fn wasm_entry(ws: &Workspace, entry: &Entry) -> Result<()> {
         fs::create_dir_all(dir)?;
     }
     install_copy(&cargo_wasm(ws), &raw)?;
-    check_foreign_code(entry, &fs::read(&raw)?)?;
+    check_names(entry, &fs::read(&raw)?)?;
     let pkg = ws.path(entry.out_dir);
     if pkg.exists() {
         fs::remove_dir_all(&pkg)?;

@@ -1,6 +1,6 @@
-//! The two browser modules the crate is built into, one per cargo feature, and the check that
-//! each holds none of the other's code: the function names in cargo's output (its name section,
-//! before wasm-bindgen and wasm-opt) must not name a module that belongs to the other entry.
+//! The two browser modules the crate is built into, one per cargo feature, and the checks on
+//! the function names in cargo's output (its name section, before wasm-bindgen and wasm-opt):
+//! neither holds a module that belongs to the other entry, nor core's float formatting.
 
 use crate::cmd::{Error, Result};
 
@@ -41,12 +41,22 @@ pub const ENTRIES: &[Entry] = &[
 
 /// Fails, naming a few, when any function of `wasm` (a module with its name section) belongs
 /// to one of `entry.foreign`'s modules.
-pub fn check_foreign_code(entry: &Entry, wasm: &[u8]) -> Result<()> {
+pub fn check_names(entry: &Entry, wasm: &[u8]) -> Result<()> {
     let names = function_names(wasm)?;
     if names.is_empty() {
         return Err(Error::new(format!(
             "the {} module has no function names to check: build it with a profile that keeps the name section",
             entry.name
+        )));
+    }
+    let float: Vec<&String> = names.iter().filter(|n| is_float_formatting(n)).collect();
+    if let Some(first) = float.first() {
+        return Err(Error::new(format!(
+            "the {} module holds core's float formatting ({} functions, e.g. {first}): something \
+             formats an f64 through core::fmt (a `{{}}` of a float, or an error type that prints \
+             serde's Unexpected); write numbers with src/decimal.rs and errors as static text",
+            entry.name,
+            float.len()
         )));
     }
     let foreign: Vec<&String> = names
@@ -65,6 +75,13 @@ pub fn check_foreign_code(entry: &Entry, wasm: &[u8]) -> Result<()> {
         entry.foreign.join(","),
         examples.join(", ")
     )))
+}
+
+/// Whether a symbol is `core::num::flt2dec` (float to decimal) or `core::fmt::float`.
+fn is_float_formatting(symbol: &str) -> bool {
+    symbol.contains("4core3num7flt2dec")
+        || symbol.contains("4core3fmt5float")
+        || symbol.contains("core..fmt..float")
 }
 
 /// Whether a (legacy- or v0-mangled, or demangled) symbol is in `chat_to_video::web::<module>`.
@@ -209,23 +226,40 @@ mod tests {
         let [plugin, customer] = ENTRIES else {
             panic!("two entries")
         };
-        let err = check_foreign_code(plugin, &module_naming(&["f", CUSTOMER_FN])).unwrap_err();
+        let err = check_names(plugin, &module_naming(&["f", CUSTOMER_FN])).unwrap_err();
         assert!(
             err.to_string()
                 .contains("the plugin module holds 1 functions of chat_to_video::web::{customer}"),
             "{err}"
         );
-        assert!(check_foreign_code(plugin, &module_naming(&["f", TAB_IMPL])).is_ok());
-        assert!(check_foreign_code(customer, &module_naming(&[TAB_IMPL])).is_err());
+        assert!(check_names(plugin, &module_naming(&["f", TAB_IMPL])).is_ok());
+        assert!(check_names(customer, &module_naming(&[TAB_IMPL])).is_err());
         // The call's own connector (`web::video::connector`) is not the plugin's `web::connector`.
-        assert!(
-            check_foreign_code(customer, &module_naming(&[VIDEO_CONNECTOR, CUSTOMER_FN])).is_ok()
-        );
+        assert!(check_names(customer, &module_naming(&[VIDEO_CONNECTOR, CUSTOMER_FN])).is_ok());
+    }
+
+    #[test]
+    fn float_formatting_is_refused_in_either_module() {
+        const DRAGON: &str =
+            "_RNvNtNtNtNtCsgXGp5Oqx2Ny_4core3num7flt2dec8strategy6dragon15format_shortest";
+        const FLOAT_FMT: &str = "_RNvXs7_NtNtCsgXGp5Oqx2Ny_4core3fmt5floatdNtB7_7Display3fmt";
+        const INTEGER: &str = "_ZN4core3fmt3num3imp52_$LT$impl$u20$core..fmt..Display$u20$for$u20$u32$GT$3fmt17h0123456789abcdefE";
+        for entry in ENTRIES {
+            for symbol in [DRAGON, FLOAT_FMT] {
+                let err = check_names(entry, &module_naming(&["f", symbol])).unwrap_err();
+                assert!(
+                    err.to_string()
+                        .contains("core's float formatting (1 functions"),
+                    "{err}"
+                );
+            }
+            assert!(check_names(entry, &module_naming(&[INTEGER])).is_ok());
+        }
     }
 
     #[test]
     fn a_module_without_names_cannot_pass() {
-        let err = check_foreign_code(&ENTRIES[0], b"\0asm\x01\0\0\0").unwrap_err();
+        let err = check_names(&ENTRIES[0], b"\0asm\x01\0\0\0").unwrap_err();
         assert!(err.to_string().contains("no function names"), "{err}");
     }
 }
