@@ -134,6 +134,9 @@ fn wasm_entry(ws: &Workspace, entry: &Entry) -> Result<()> {
             "-Oz",
             "--enable-bulk-memory",
             "--enable-nontrapping-float-to-int",
+            // Custom sections no browser reads (the toolchain's versions, the target features).
+            "--strip-producers",
+            "--strip-target-features",
         ])
         .arg(&wasm)
         .arg("-o")
