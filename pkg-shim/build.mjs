@@ -8,8 +8,9 @@ import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { readFile, rm } from "node:fs/promises";
-import { gzipSync } from "node:zlib";
+import { gzipSync, inflateRawSync } from "node:zlib";
 import { deflatedWasm } from "./embed-wasm.mjs";
+import { customerPageExports } from "./plugin-exports.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const manifest = JSON.parse(await readFile(path.join(here, "package.json"), "utf8"));
@@ -72,6 +73,14 @@ if (bundled.length > 0) {
 if (embedded.size !== 1) {
   await fail(`expected exactly one embedded .wasm, found ${embedded.size}`);
 }
+const [[wasmPath, wasm]] = embedded;
+const customer = customerPageExports(inflateRawSync(wasm.deflated));
+if (customer.length > 0) {
+  await fail(
+    `the embedded ${path.basename(wasmPath)} exports ${customer.join(", ")}, the customer page's: ` +
+      "build the plugin's module with `--no-default-features --features plugin` (cargo xtask build does)",
+  );
+}
 const code = await readFile(outfile);
 const forbidden = {
   instantiateStreaming: "it would try to load the .wasm from elsewhere",
@@ -87,7 +96,6 @@ const gzipped = gzipSync(code, { level: 9 }).length;
 if (gzipped > budget) {
   await fail(`the bundle is ${gzipped} bytes gzipped (-9), over the budget of ${budget}; the bundle was removed`);
 }
-const [[wasmPath, wasm]] = embedded;
 console.log(
   `built ${path.relative(process.cwd(), outfile)}: ${code.length} bytes, ${gzipped} gzipped (-9; budget ${budget})\n` +
     `  embedded ${path.basename(wasmPath)}: ${wasm.byteLength} bytes deflated to ${wasm.deflated.length} (zopfli), CRC-32 ${wasm.crc32.toString(16).padStart(8, "0")}`,

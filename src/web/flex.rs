@@ -194,14 +194,14 @@ pub fn video_attributes(attributes: &JsValue) -> VideoAttributes {
             .and_then(|s| VideoRoomState::from_wire(&s)),
         video_room_sid: get_string(attributes, key::VIDEO_ROOM_SID),
         rating: if rating.is_object() {
-            serde_wasm_bindgen::from_value::<Rating>(rating).ok()
+            crate::web::from_js::from_value::<Rating>(rating).ok()
         } else {
             None
         },
         ended: {
             let ended = get(attributes, key::VIDEO_ENDED);
             if ended.is_object() {
-                serde_wasm_bindgen::from_value::<SessionEnd>(ended).ok()
+                crate::web::from_js::from_value::<SessionEnd>(ended).ok()
             } else {
                 None
             }

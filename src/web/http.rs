@@ -1,6 +1,6 @@
 //! Calls to the functions API: `POST` with an `application/x-www-form-urlencoded` body
 //! through the global `fetch`, JSON answers read with `Response.json()` and
-//! `serde_wasm_bindgen` into the types of [`crate::api`]. Requests can be aborted: an
+//! [`from_js`](super::from_js) into the types of [`crate::api`]. Requests can be aborted: an
 //! [`InFlight`] aborts its request when dropped.
 
 use js_sys::{Object, Promise, Reflect};
@@ -123,7 +123,7 @@ pub async fn post_form<T: DeserializeOwned>(
     signal: Option<&AbortSignal>,
 ) -> Result<T, HttpError> {
     let value = post_form_json(url, fields, signal).await?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| HttpError::BadBody(e.into()))
+    crate::web::from_js::from_value(value).map_err(|e| HttpError::BadBody(e.into()))
 }
 
 async fn post_form_json(

@@ -26,6 +26,11 @@ test("the site holds the plugin bundle, the customer page's module and the vendo
   assert.ok(/export\s*\{[^}]*\binitSync\b/.test(glue), "the customer page's module is wasm-bindgen web glue");
   const wasm = await readFile(path.join(site, "features/chat-to-video/chat_to_video_bg.wasm"));
   assert.ok(WebAssembly.validate(wasm), "the module is valid WebAssembly");
+  // The customer page's own module (cargo feature `customer`): its entry point, none of the plugin's.
+  const exports = WebAssembly.Module.exports(new WebAssembly.Module(wasm)).map((e) => e.name);
+  assert.ok(exports.includes("mountCustomerPage"), "the customer page's module exports mountCustomerPage");
+  const plugin = exports.filter((name) => /^(plugin|pluginerror)_/.test(name));
+  assert.deepEqual(plugin, [], "the customer page's module holds none of the plugin's exports");
 
   const vendor = {
     "vendor/twilio-video.min.js": /^\/\*! twilio-video\.js 2\./,

@@ -11,6 +11,7 @@ use std::path::Path;
 use crate::budgets::{self, Budget};
 use crate::build::{self, HostProfile};
 use crate::cmd::{Cmd, Error, Result};
+use crate::entries::ENTRIES;
 use crate::site::gzip;
 use crate::tools;
 use crate::workspace::{cargo, Workspace};
@@ -105,9 +106,15 @@ fn budget_in(manifest: &str) -> Option<u64> {
 
 fn sizes(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Figure>> {
     let mut out = Vec::new();
-    let (wasm, wasm_gz) = raw_and_gzip(&ws.wasm_pkg().join("chat_to_video_bg.wasm"))?;
-    out.push(figure(".wasm, raw", kb(wasm)));
-    out.push(figure(".wasm, gzip -9", kb(wasm_gz)));
+    for entry in ENTRIES {
+        let shipped = ws.path(entry.out_dir).join("chat_to_video_bg.wasm");
+        let (wasm, wasm_gz) = raw_and_gzip(&shipped)?;
+        out.push(figure(&format!("{} .wasm, raw", entry.name), kb(wasm)));
+        out.push(figure(
+            &format!("{} .wasm, gzip -9", entry.name),
+            kb(wasm_gz),
+        ));
+    }
     let (bundle, bundle_gz) = raw_and_gzip(&ws.bundle())?;
     out.push(figure(
         "plugin bundle, raw (.wasm inside deflated)",
@@ -200,31 +207,39 @@ fn load_to_init(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Figure>> {
     ])
 }
 
-/// What the module's code is made of (tests/e2e/bench-wasm-size.mjs on cargo's output, which
-/// still has its names): function bodies summed by crate and by module of ours.
+/// What each module is made of (tests/e2e/bench-wasm-size.mjs on cargo's output, which still
+/// has its names): function bodies summed by crate and by module of ours.
 fn wasm_breakdown(ws: &Workspace) -> Result<Vec<Figure>> {
-    let output = Cmd::new("node")
-        .arg("bench-wasm-size.mjs")
-        .arg(build::raw_wasm(ws))
-        .args(["--top", "8"])
-        .dir(&ws.path("tests/e2e"))
-        .output()
-        .ok_or_else(|| Error::new("the size breakdown (tests/e2e/bench-wasm-size.mjs) failed"))?;
-    let mut out = vec![figure(
-        "module code by crate and module (cargo's build, before wasm-opt)",
-        String::new(),
-    )];
-    for line in output.lines() {
-        let words: Vec<&str> = match line.strip_prefix("wasm-size ") {
-            Some(rest) => rest.split_whitespace().collect(),
-            None => continue,
-        };
-        match words.as_slice() {
-            ["code-total", size] => out.push(figure("  all code", format!("{size} B"))),
-            [kind @ ("crate" | "module"), name, size] => {
-                out.push(figure(&format!("  {kind} {name}"), format!("{size} B")))
+    let mut out = Vec::new();
+    for entry in ENTRIES {
+        let output = Cmd::new("node")
+            .arg("bench-wasm-size.mjs")
+            .arg(build::raw_wasm(ws, entry))
+            .args(["--top", "8"])
+            .dir(&ws.path("tests/e2e"))
+            .output()
+            .ok_or_else(|| {
+                Error::new("the size breakdown (tests/e2e/bench-wasm-size.mjs) failed")
+            })?;
+        out.push(figure(
+            &format!(
+                "{} module code by crate and module (cargo's build, before wasm-opt)",
+                entry.name
+            ),
+            String::new(),
+        ));
+        for line in output.lines() {
+            let words: Vec<&str> = match line.strip_prefix("wasm-size ") {
+                Some(rest) => rest.split_whitespace().collect(),
+                None => continue,
+            };
+            match words.as_slice() {
+                ["code-total", size] => out.push(figure("  all code", format!("{size} B"))),
+                [kind @ ("crate" | "module"), name, size] => {
+                    out.push(figure(&format!("  {kind} {name}"), format!("{size} B")))
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
     Ok(out)

@@ -7,6 +7,7 @@ mod budgets;
 mod build;
 mod cmd;
 mod deploy;
+mod entries;
 mod mutants;
 mod run;
 mod site;

@@ -30,9 +30,10 @@ enum Step {
 const STEPS: &[Step] = &[
     // The host's pages: the customer page, the sandbox desk and web chat.
     Step::Tree { from: "plugin-host/web", to: "" },
-    // The WebAssembly module for the customer page.
-    Step::File { from: "target/wasm/pkg/chat_to_video.js", to: "features/chat-to-video/chat_to_video.js" },
-    Step::File { from: "target/wasm/pkg/chat_to_video_bg.wasm", to: "features/chat-to-video/chat_to_video_bg.wasm" },
+    // The customer page's own WebAssembly module (built with the `customer` feature: none of
+    // the plugin's code); the plugin's travels inside the bundle.
+    Step::File { from: "target/wasm/customer/chat_to_video.js", to: "features/chat-to-video/chat_to_video.js" },
+    Step::File { from: "target/wasm/customer/chat_to_video_bg.wasm", to: "features/chat-to-video/chat_to_video_bg.wasm" },
     // The Flex plugin bundle, as Flex would load it.
     Step::File { from: "pkg-shim/dist/plugin-chat-to-video.js", to: "plugins/plugin-chat-to-video.js" },
     // Browser SDKs and React 17 (as Flex 2 ships it) from the npm lockfile.

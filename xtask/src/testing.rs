@@ -4,6 +4,7 @@
 
 use crate::build::{self, HostProfile};
 use crate::cmd::{Cmd, Error, Result};
+use crate::entries::ENTRIES;
 use crate::site;
 use crate::skips;
 use crate::suites::{self, Counts, Outcome, Report};
@@ -66,6 +67,31 @@ pub fn test(ws: &Workspace) -> Result<()> {
             ],
         ),
     );
+
+    // Each browser module alone (the build makes both): what only one of them compiles.
+    for entry in ENTRIES {
+        check(
+            &mut report,
+            &format!("clippy, crate for wasm32, {} module alone", entry.name),
+            cargo_cmd(
+                ws,
+                &[
+                    "clippy",
+                    "-p",
+                    "chat-to-video",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--lib",
+                    "--no-default-features",
+                    "--features",
+                    entry.feature,
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            ),
+        );
+    }
 
     suite(
         &mut report,

@@ -40,12 +40,6 @@ impl Workspace {
         self.root.join(relative)
     }
 
-    /// wasm-bindgen's output (glue JS, `.d.ts`, optimised `.wasm`); repo-local so that
-    /// worktrees sharing a cargo target directory do not overwrite each other.
-    pub fn wasm_pkg(&self) -> PathBuf {
-        self.path("target/wasm/pkg")
-    }
-
     /// The site the host serves.
     pub fn site(&self) -> PathBuf {
         self.path("target/site")

@@ -48,7 +48,7 @@ fn deadline(ms: i32) -> js_sys::Promise {
 }
 
 fn document_update(value: &JsValue) -> LiveUpdate {
-    match serde_wasm_bindgen::from_value::<Session>(value.clone()) {
+    match crate::web::from_js::from_value::<Session>(value.clone()) {
         Ok(doc) => LiveUpdate::Data(doc),
         Err(e) => {
             web_sys::console::warn_2(&"session document unreadable".into(), &JsValue::from(e));

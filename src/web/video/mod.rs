@@ -6,6 +6,7 @@
 //! Dropping a [`Room`] disconnects it and stops every local track.
 
 pub mod call;
+#[cfg(feature = "plugin")]
 pub mod connector;
 pub mod dom;
 pub mod media;

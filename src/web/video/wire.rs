@@ -238,7 +238,7 @@ pub fn live_server(text: &str) -> Option<LiveServerMessage<Session>> {
     Some(match tag.as_str() {
         "document" => LiveServerMessage::Document {
             revision: number(&b, "revision")? as u64,
-            data: serde_wasm_bindgen::from_value(field(&b, "data")).ok()?,
+            data: crate::web::from_js::from_value(field(&b, "data")).ok()?,
         },
         "removed" => LiveServerMessage::Removed,
         "completed" => LiveServerMessage::Completed,

@@ -1,0 +1,265 @@
+//! The two browser modules the crate is built into, one per cargo feature, and the checks on
+//! the function names in cargo's output (its name section, before wasm-bindgen and wasm-opt):
+//! neither holds a module that belongs to the other entry, nor core's float formatting.
+
+use crate::cmd::{Error, Result};
+
+/// One browser module: the feature it is built with, where wasm-bindgen's output goes
+/// (repository-relative) and which of `chat_to_video::web`'s modules it must not hold.
+pub struct Entry {
+    pub name: &'static str,
+    pub feature: &'static str,
+    pub out_dir: &'static str,
+    pub foreign: &'static [&'static str],
+}
+
+/// The Flex plugin (embedded in the bundle) and the customer page (served by the host).
+pub const ENTRIES: &[Entry] = &[
+    Entry {
+        name: "plugin",
+        feature: "plugin",
+        out_dir: "target/wasm/pkg",
+        foreign: &["customer"],
+    },
+    Entry {
+        name: "customer page",
+        feature: "customer",
+        out_dir: "target/wasm/customer",
+        foreign: &[
+            "button",
+            "connector",
+            "context",
+            "error",
+            "flex",
+            "invite",
+            "plugin",
+            "room_claim",
+            "tab",
+        ],
+    },
+];
+
+/// Fails, naming a few, when any function of `wasm` (a module with its name section) belongs
+/// to one of `entry.foreign`'s modules.
+pub fn check_names(entry: &Entry, wasm: &[u8]) -> Result<()> {
+    let names = function_names(wasm)?;
+    if names.is_empty() {
+        return Err(Error::new(format!(
+            "the {} module has no function names to check: build it with a profile that keeps the name section",
+            entry.name
+        )));
+    }
+    let float: Vec<&String> = names.iter().filter(|n| is_float_formatting(n)).collect();
+    if let Some(first) = float.first() {
+        return Err(Error::new(format!(
+            "the {} module holds core's float formatting ({} functions, e.g. {first}): something \
+             formats an f64 through core::fmt (a `{{}}` of a float, or an error type that prints \
+             serde's Unexpected); write numbers with src/decimal.rs and errors as static text",
+            entry.name,
+            float.len()
+        )));
+    }
+    let foreign: Vec<&String> = names
+        .iter()
+        .filter(|name| entry.foreign.iter().any(|m| in_web_module(name, m)))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let examples: Vec<&str> = foreign.iter().take(3).map(|s| s.as_str()).collect();
+    Err(Error::new(format!(
+        "the {} module holds {} functions of chat_to_video::web::{{{}}}, which belong to the other module (e.g. {}); \
+         gate the module with #[cfg(feature = ...)] in src/web/mod.rs or stop calling it from shared code",
+        entry.name,
+        foreign.len(),
+        entry.foreign.join(","),
+        examples.join(", ")
+    )))
+}
+
+/// Whether a symbol is `core::num::flt2dec` (float to decimal) or `core::fmt::float`.
+fn is_float_formatting(symbol: &str) -> bool {
+    symbol.contains("4core3num7flt2dec")
+        || symbol.contains("4core3fmt5float")
+        || symbol.contains("core..fmt..float")
+}
+
+/// Whether a (legacy- or v0-mangled, or demangled) symbol is in `chat_to_video::web::<module>`.
+fn in_web_module(symbol: &str, module: &str) -> bool {
+    if !symbol.contains("chat_to_video") {
+        return false;
+    }
+    // Legacy and v0 paths are length-prefixed (`3web8customer`), paths inside legacy `impl`
+    // headers are `web..customer..`, demangled ones `web::customer::`.
+    [
+        format!("3web{}{module}", module.len()),
+        format!("web..{module}.."),
+        format!("web::{module}::"),
+    ]
+    .iter()
+    .any(|needle| symbol.contains(needle.as_str()))
+}
+
+/// The function names of a module's `name` section (empty when it has none).
+pub fn function_names(wasm: &[u8]) -> Result<Vec<String>> {
+    let bad = || Error::new("not a WebAssembly module, or a damaged one");
+    if wasm.get(..4) != Some(b"\0asm") {
+        return Err(bad());
+    }
+    let mut r = Reader { bytes: wasm, at: 8 };
+    let mut names = Vec::new();
+    while r.at < wasm.len() {
+        let id = r.byte().ok_or_else(bad)?;
+        let size = r.leb().ok_or_else(bad)?;
+        let end = r.at.checked_add(size).filter(|&e| e <= wasm.len());
+        let end = end.ok_or_else(bad)?;
+        if id == 0 && r.name().as_deref() == Some("name") {
+            while r.at < end {
+                let sub = r.byte().ok_or_else(bad)?;
+                let sub_end = r.leb().map(|n| r.at + n).ok_or_else(bad)?;
+                if sub == 1 {
+                    for _ in 0..r.leb().ok_or_else(bad)? {
+                        r.leb().ok_or_else(bad)?;
+                        names.push(r.name().ok_or_else(bad)?);
+                    }
+                }
+                r.at = sub_end;
+            }
+        }
+        r.at = end;
+    }
+    Ok(names)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn leb(&mut self) -> Option<usize> {
+        let mut value = 0usize;
+        for shift in (0..35).step_by(7) {
+            let b = self.byte()?;
+            value |= usize::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn name(&mut self) -> Option<String> {
+        let len = self.leb()?;
+        let text = self.bytes.get(self.at..self.at.checked_add(len)?)?;
+        self.at += len;
+        String::from_utf8(text.to_vec()).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leb(mut n: usize, out: &mut Vec<u8>) {
+        loop {
+            let b = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+
+    fn string(s: &str, out: &mut Vec<u8>) {
+        leb(s.len(), out);
+        out.extend_from_slice(s.as_bytes());
+    }
+
+    /// A module with only a name section naming `functions`.
+    fn module_naming(functions: &[&str]) -> Vec<u8> {
+        let mut map = Vec::new();
+        leb(functions.len(), &mut map);
+        for (i, f) in functions.iter().enumerate() {
+            leb(i, &mut map);
+            string(f, &mut map);
+        }
+        let mut section = Vec::new();
+        string("name", &mut section);
+        section.push(1);
+        leb(map.len(), &mut section);
+        section.extend(map);
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        wasm.push(0);
+        leb(section.len(), &mut wasm);
+        wasm.extend(section);
+        wasm
+    }
+
+    const CUSTOMER_FN: &str = "_ZN13chat_to_video3web8customer4call5start17h0123456789abcdefE";
+    const TAB_IMPL: &str = "_ZN98_$LT$chat_to_video..web..tab..Tab$u20$as$u20$core..ops..drop..Drop$GT$4drop17h0123456789abcdefE";
+    const VIDEO_CONNECTOR: &str = "_ZN13chat_to_video3web5video9connector3new17h0123456789abcdefE";
+
+    #[test]
+    fn reads_function_names() {
+        let wasm = module_naming(&["a", CUSTOMER_FN]);
+        assert_eq!(function_names(&wasm).unwrap(), vec!["a", CUSTOMER_FN]);
+        assert!(function_names(b"not wasm").is_err());
+        let mut cut = wasm.clone();
+        cut.truncate(wasm.len() - 5);
+        assert!(
+            function_names(&cut).is_err(),
+            "a cut-off section is refused"
+        );
+    }
+
+    #[test]
+    fn the_plugin_refuses_customer_page_code() {
+        let [plugin, customer] = ENTRIES else {
+            panic!("two entries")
+        };
+        let err = check_names(plugin, &module_naming(&["f", CUSTOMER_FN])).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the plugin module holds 1 functions of chat_to_video::web::{customer}"),
+            "{err}"
+        );
+        assert!(check_names(plugin, &module_naming(&["f", TAB_IMPL])).is_ok());
+        assert!(check_names(customer, &module_naming(&[TAB_IMPL])).is_err());
+        // The call's own connector (`web::video::connector`) is not the plugin's `web::connector`.
+        assert!(check_names(customer, &module_naming(&[VIDEO_CONNECTOR, CUSTOMER_FN])).is_ok());
+    }
+
+    #[test]
+    fn float_formatting_is_refused_in_either_module() {
+        const DRAGON: &str =
+            "_RNvNtNtNtNtCsgXGp5Oqx2Ny_4core3num7flt2dec8strategy6dragon15format_shortest";
+        const FLOAT_FMT: &str = "_RNvXs7_NtNtCsgXGp5Oqx2Ny_4core3fmt5floatdNtB7_7Display3fmt";
+        const INTEGER: &str = "_ZN4core3fmt3num3imp52_$LT$impl$u20$core..fmt..Display$u20$for$u20$u32$GT$3fmt17h0123456789abcdefE";
+        for entry in ENTRIES {
+            for symbol in [DRAGON, FLOAT_FMT] {
+                let err = check_names(entry, &module_naming(&["f", symbol])).unwrap_err();
+                assert!(
+                    err.to_string()
+                        .contains("core's float formatting (1 functions"),
+                    "{err}"
+                );
+            }
+            assert!(check_names(entry, &module_naming(&[INTEGER])).is_ok());
+        }
+    }
+
+    #[test]
+    fn a_module_without_names_cannot_pass() {
+        let err = check_names(&ENTRIES[0], b"\0asm\x01\0\0\0").unwrap_err();
+        assert!(err.to_string().contains("no function names"), "{err}");
+    }
+}
