@@ -12,10 +12,12 @@ pub mod emitter;
 pub mod error;
 pub mod flex;
 pub mod http;
+pub mod icons;
 pub mod invite;
 pub mod mounted;
 pub mod plugin;
 pub mod room_claim;
+pub mod style;
 pub mod tab;
 pub mod video;
 

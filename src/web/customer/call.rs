@@ -66,7 +66,7 @@ impl Page {
                 Ok(room) => page.in_call(room, names),
                 Err(e) => {
                     page.show_wait();
-                    page.set_wait_status(e.message(), true);
+                    page.set_wait_status(&super::error_text(&e), true);
                 }
             }
         });
@@ -78,6 +78,7 @@ impl Page {
         let s = self.section("in-call");
         let weak = Rc::downgrade(self);
         let setup = CallSetup {
+            waiting: crate::customer::waiting_text(names.other_name()),
             strings: Strings::default(),
             controls: Controls {
                 screen_share: true,

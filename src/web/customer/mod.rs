@@ -19,11 +19,11 @@ mod wait;
 use crate::code;
 use crate::customer::code_from_query;
 use crate::session::EndReason;
+use crate::web::dom::Listener;
+use crate::web::dom::{clear, el, set_role, text};
 use crate::web::mounted::{Component, Mounted};
 use crate::web::video::call::Call;
-use crate::web::video::dom::{clear, el, set_role, text};
 use crate::web::video::{media, VideoEvent};
-use gloo_events::EventListener;
 use live::Subscription;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -78,7 +78,7 @@ struct Waiting {
 
 struct Page {
     root: HtmlElement,
-    listeners: RefCell<Vec<EventListener>>,
+    listeners: RefCell<Vec<Listener>>,
     /// The session document, watched from the wait until the page is gone (it says why a call
     /// ended, and that a link was replaced, whatever screen is up).
     live: RefCell<Option<Subscription>>,
@@ -92,6 +92,14 @@ struct Page {
     over: Cell<Option<EndReason>>,
     /// The post-call screen says the room was completed, not yet why the session ended.
     ended_by_room: Cell<bool>,
+}
+
+/// What the page says about a media failure.
+fn error_text(e: &crate::web::video::VideoError) -> String {
+    match e.text() {
+        Ok(t) => crate::strings::Strings::default().get(t).to_owned(),
+        Err(reason) => crate::customer::end_reason_text(reason).to_owned(),
+    }
 }
 
 /// Focus for keyboard and screen-reader users; an element that cannot take it is made able to.
@@ -126,7 +134,7 @@ impl Page {
             self.reset();
             let s = self.section("unsupported");
             let _ = s.append_child(&text("h2", "", "Video calls are not available here"));
-            let _ = s.append_child(&text("p", "ctv-error", e.message()));
+            let _ = s.append_child(&text("p", "ctv-error", &error_text(&e)));
             return;
         }
         let search = web_sys::window()

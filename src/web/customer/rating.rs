@@ -5,8 +5,8 @@ use super::api::{self, ApiError};
 use crate::api::{param, Endpoint, SuccessResponse};
 use crate::customer::CodeAnswer;
 use crate::rating::{Rating, MAX_COMMENT_CHARS};
-use crate::web::video::dom::{el, set_role, show, text};
-use gloo_events::EventListener;
+use crate::web::dom::Listener;
+use crate::web::dom::{el, set_role, set_shown, text};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{
@@ -34,7 +34,7 @@ pub fn render(
     parent: &HtmlElement,
     why: Option<&str>,
     ticket: Option<String>,
-) -> (Vec<EventListener>, HtmlElement) {
+) -> (Vec<Listener>, HtmlElement) {
     let root = el("section", "ctv-post-call");
     set_role(&root, "post-call");
     let heading = text("h2", "", "Your call has ended");
@@ -81,61 +81,55 @@ pub fn render(
     let _ = parent.append_child(&root);
 
     let form2 = form.clone();
-    let listener = EventListener::new_with_options(
-        &form,
-        "submit",
-        gloo_events::EventListenerOptions::enable_prevent_default(),
-        move |event| {
-            event.prevent_default();
-            let chosen = form2
-                .query_selector("input[name=rating]:checked")
-                .ok()
-                .flatten()
-                .map(|e| e.unchecked_into::<HtmlInputElement>().value());
-            let rating = match Rating::from_input(chosen.as_deref(), Some(&comment.value())) {
-                Ok(r) => r,
-                Err(e) => {
-                    status.set_text_content(Some(&e.to_string()));
-                    return;
+    let listener = Listener::preventing(&form, "submit", move |event| {
+        event.prevent_default();
+        let chosen = form2
+            .query_selector("input[name=rating]:checked")
+            .ok()
+            .flatten()
+            .map(|e| e.unchecked_into::<HtmlInputElement>().value());
+        let rating = match Rating::from_input(chosen.as_deref(), Some(&comment.value())) {
+            Ok(r) => r,
+            Err(e) => {
+                status.set_text_content(Some(&e.to_string()));
+                return;
+            }
+        };
+        submit.set_disabled(true);
+        status.set_text_content(Some("Sending..."));
+        let (ticket, status, submit, form) = (
+            ticket.clone(),
+            status.clone(),
+            submit.clone(),
+            form2.clone(),
+        );
+        spawn_local(async move {
+            let stars = rating.rating.to_string();
+            let mut params = vec![
+                (param::TICKET, ticket.as_str()),
+                (param::RATING, stars.as_str()),
+            ];
+            if let Some(c) = rating.comment.as_deref() {
+                params.push((param::COMMENT, c));
+            }
+            match api::call::<SuccessResponse>(Endpoint::SubmitRating, &params).await {
+                Ok(SuccessResponse { success: true }) => {
+                    set_shown(&form, false);
+                    status.set_text_content(Some("Thank you for your feedback."));
                 }
-            };
-            submit.set_disabled(true);
-            status.set_text_content(Some("Sending..."));
-            let (ticket, status, submit, form) = (
-                ticket.clone(),
-                status.clone(),
-                submit.clone(),
-                form2.clone(),
-            );
-            spawn_local(async move {
-                let stars = rating.rating.to_string();
-                let mut params = vec![
-                    (param::TICKET, ticket.as_str()),
-                    (param::RATING, stars.as_str()),
-                ];
-                if let Some(c) = rating.comment.as_deref() {
-                    params.push((param::COMMENT, c));
+                // One rating per call: another tab (or an earlier try) already sent it.
+                Err(ApiError::Answer(CodeAnswer::AlreadyRated)) => {
+                    set_shown(&form, false);
+                    status.set_text_content(Some("This call has already been rated. Thank you."));
                 }
-                match api::call::<SuccessResponse>(Endpoint::SubmitRating, &params).await {
-                    Ok(SuccessResponse { success: true }) => {
-                        show(&form, false);
-                        status.set_text_content(Some("Thank you for your feedback."));
-                    }
-                    // One rating per call: another tab (or an earlier try) already sent it.
-                    Err(ApiError::Answer(CodeAnswer::AlreadyRated)) => {
-                        show(&form, false);
-                        status
-                            .set_text_content(Some("This call has already been rated. Thank you."));
-                    }
-                    _ => {
-                        submit.set_disabled(false);
-                        status.set_text_content(Some(
-                            "Your feedback could not be sent. Please try again.",
-                        ));
-                    }
+                _ => {
+                    submit.set_disabled(false);
+                    status.set_text_content(Some(
+                        "Your feedback could not be sent. Please try again.",
+                    ));
                 }
-            });
-        },
-    );
+            }
+        });
+    });
     (vec![listener], heading)
 }

@@ -8,8 +8,8 @@ use super::{focus, Page, INVALID_CODE_TEXT};
 use crate::code;
 use crate::customer::{over_text, too_many_attempts_text, CodeAnswer};
 use crate::session::EndReason;
-use crate::web::video::dom::{button, el, set_role, text};
-use gloo_events::{EventListener, EventListenerOptions};
+use crate::web::dom::Listener;
+use crate::web::dom::{action, el, set_role, text};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlFormElement, HtmlInputElement};
@@ -46,23 +46,18 @@ impl Page {
         let _ = s.append_child(&form);
         let weak = Rc::downgrade(self);
         let field = input.clone();
-        let listener = EventListener::new_with_options(
-            &form,
-            "submit",
-            EventListenerOptions::enable_prevent_default(),
-            move |event| {
-                event.prevent_default();
-                let code = field.value().trim().to_owned();
-                if !code::plausible(&code) {
-                    error.set_text_content(Some("A code is 4 to 64 letters and digits."));
-                    focus(&field);
-                    return;
-                }
-                if let Some(page) = weak.upgrade() {
-                    page.check(code);
-                }
-            },
-        );
+        let listener = Listener::preventing(&form, "submit", move |event| {
+            event.prevent_default();
+            let code = field.value().trim().to_owned();
+            if !code::plausible(&code) {
+                error.set_text_content(Some("A code is 4 to 64 letters and digits."));
+                focus(&field);
+                return;
+            }
+            if let Some(page) = weak.upgrade() {
+                page.check(code);
+            }
+        });
         self.listeners.borrow_mut().push(listener);
         focus(&input);
     }
@@ -72,7 +67,7 @@ impl Page {
         let s = self.section("unreachable");
         let _ = s.append_child(&text("p", "ctv-error", UNREACHABLE_TEXT));
         let weak = Rc::downgrade(self);
-        let (retry, listener) = button("Try again", "retry", move || {
+        let (retry, listener) = action("Try again", "retry", move || {
             if let Some(page) = weak.upgrade() {
                 page.check(code.clone());
             }
@@ -115,7 +110,7 @@ impl Page {
         let _ = why.set_attribute("role", "status");
         let _ = s.append_child(&why);
         let weak = Rc::downgrade(self);
-        let (back, listener) = button("Use this tab instead", "rejoin", move || {
+        let (back, listener) = action("Use this tab instead", "rejoin", move || {
             if let Some(page) = weak.upgrade() {
                 page.show_wait();
                 page.set_wait_status("Connecting...", false);

@@ -9,7 +9,7 @@ use crate::api::{param, Endpoint, SyncTokenResponse};
 use crate::customer::{agent_here_text, over_text, waiting_text, Wait};
 use crate::session::EndReason;
 use crate::sync_wait::RECONNECTING_TEXT;
-use crate::web::video::dom::{button, el, set_role, text};
+use crate::web::dom::{action, el, set_role, text};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
@@ -65,7 +65,7 @@ impl Page {
         let _ = status.set_attribute("role", "status");
         let _ = status.set_attribute("aria-live", "polite");
         let weak = Rc::downgrade(self);
-        let (join, listener) = button("Join Video Room", "join", move || {
+        let (join, listener) = action("Join Video Room", "join", move || {
             if let Some(page) = weak.upgrade() {
                 page.join();
             }

@@ -4,13 +4,12 @@
 //! screen) is said in a live region, and in the picture while nobody is there. Every text is the
 //! strings table's.
 
-use super::dom::{button, el, set_role, show, text};
 use super::table::Table;
 use super::view::CallView;
-use super::{Room, TrackName, VideoEvent};
+use super::{Room, TrackName, VideoError, VideoEvent};
 use crate::session::is_customer_identity;
 use crate::strings::{Strings, Text};
-use gloo_events::EventListener;
+use crate::web::dom::{action, el, set_role, set_shown, text, Listener};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
@@ -45,6 +44,11 @@ impl Names {
         }
     }
 
+    /// The other party's name.
+    pub fn other_name(&self) -> Option<&str> {
+        Some(self.other())
+    }
+
     fn other(&self) -> &str {
         match self {
             Names::Customer { name } | Names::Agent { name, .. } => name,
@@ -54,7 +58,10 @@ impl Names {
 
 /// What a call screen needs besides the room.
 pub struct CallSetup {
+    /// Every text the screen shows, in the page's language.
     pub strings: Strings,
+    /// What the picture says while nobody else is there.
+    pub waiting: String,
     pub controls: Controls,
     pub names: Names,
 }
@@ -76,7 +83,7 @@ pub struct Call {
     present: RefCell<Table<(String, bool)>>,
     /// The other party was here and left: their return is "back", not "joined".
     other_left: Cell<bool>,
-    listeners: RefCell<Vec<EventListener>>,
+    listeners: RefCell<Vec<Listener>>,
 }
 
 fn pressed(b: &HtmlButtonElement, on: bool, label: &str) {
@@ -94,21 +101,18 @@ impl Call {
     ) -> Rc<Call> {
         let CallSetup {
             strings,
+            waiting,
             controls: wanted,
             names,
         } = setup;
         let root = el("section", "ctv-in-call");
-        let _ = root.set_attribute("aria-label", "Video call");
-        let waiting = match names {
-            Names::Customer { .. } => strings.get(Text::WaitingForCustomer).to_owned(),
-            Names::Agent { ref name, .. } => crate::customer::waiting_text(Some(name)),
-        };
+        let _ = root.set_attribute("aria-label", strings.get(Text::VideoCall));
         let view = CallView::new(&waiting, &strings);
         view.set_local(Some(&room.local_stream()));
         let banner = text("p", "ctv-banner", strings.get(Text::Reconnecting));
         set_role(&banner, "reconnecting");
         let _ = banner.set_attribute("role", "status");
-        show(&banner, false);
+        set_shown(&banner, false);
         let announce = text("p", "ctv-announce", "");
         set_role(&announce, "announcement");
         let _ = announce.set_attribute("role", "status");
@@ -117,12 +121,12 @@ impl Call {
         let _ = error.set_attribute("role", "alert");
         set_role(&error, "call-error");
         let controls = el("div", "ctv-controls");
-        let (mute, l_mute) = button(strings.get(Text::Mute), "mute", || {});
-        let (camera, l_camera) = button(strings.get(Text::StopCamera), "camera", || {});
-        let (screen, l_screen) = button(strings.get(Text::ShareScreen), "screen", || {});
-        let (leave_b, l_leave) = button(strings.get(Text::Leave), "leave", leave);
-        show(&screen, wanted.screen_share);
-        show(&leave_b, wanted.leave);
+        let (mute, l_mute) = action(strings.get(Text::Mute), "mute", || {});
+        let (camera, l_camera) = action(strings.get(Text::StopCamera), "camera", || {});
+        let (screen, l_screen) = action(strings.get(Text::ShareScreen), "screen", || {});
+        let (leave_b, l_leave) = action(strings.get(Text::Leave), "leave", leave);
+        set_shown(&screen, wanted.screen_share);
+        set_shown(&leave_b, wanted.leave);
         for b in [&mute, &camera, &screen, &leave_b] {
             let _ = controls.append_child(b);
         }
@@ -170,7 +174,7 @@ impl Call {
         };
         // Replace the placeholder listeners with ones that reach this call.
         let mut listeners = self.listeners.borrow_mut();
-        listeners[0] = EventListener::new(
+        listeners[0] = Listener::new(
             &self.mute,
             "click",
             on(&weak, |c| {
@@ -178,7 +182,7 @@ impl Call {
                 c.refresh();
             }),
         );
-        listeners[1] = EventListener::new(
+        listeners[1] = Listener::new(
             &self.camera,
             "click",
             on(&weak, |c| {
@@ -186,13 +190,13 @@ impl Call {
                 spawn_local(async move {
                     let result = c.room.set_camera(!c.room.camera_enabled()).await;
                     c.camera.set_disabled(false);
-                    c.report(result.err().map(|e| e.message()));
+                    c.report(result.err().map(|e| c.error_text(&e)).as_deref());
                     c.view.borrow().set_local(Some(&c.room.local_stream()));
                     c.refresh();
                 });
             }),
         );
-        listeners[2] = EventListener::new(
+        listeners[2] = Listener::new(
             &self.screen,
             "click",
             on(&weak, |c| {
@@ -211,12 +215,19 @@ impl Call {
                             c.report(None);
                             c.view.borrow().set_local_screen(track.as_ref());
                         }
-                        Err(e) => c.report(Some(e.message())),
+                        Err(e) => c.report(Some(&c.error_text(&e))),
                     }
                     c.refresh();
                 });
             }),
         );
+    }
+
+    /// What a failed camera or screen share says (never a refusal by the service).
+    fn error_text(&self, e: &VideoError) -> String {
+        self.strings
+            .get(e.text().unwrap_or(Text::CallError))
+            .to_owned()
     }
 
     fn report(&self, message: Option<&str>) {
@@ -318,8 +329,8 @@ impl Call {
             }
         }
         match event {
-            VideoEvent::Reconnecting => show(&self.banner, true),
-            VideoEvent::Reconnected => show(&self.banner, false),
+            VideoEvent::Reconnecting => set_shown(&self.banner, true),
+            VideoEvent::Reconnected => set_shown(&self.banner, false),
             VideoEvent::ScreenShareEnded => self.refresh(),
             _ => {}
         }
