@@ -12,6 +12,7 @@ pub mod code;
 pub mod config;
 pub mod customer;
 mod decimal;
+pub mod language;
 pub mod notifications;
 pub mod protocol;
 pub mod rating;

@@ -122,8 +122,8 @@ const CAPTURE_SPY = `(() => {
   MediaStreamTrack.prototype.clone = function () { const t = cloneTrack.call(this); tracks.push(t); return t; };
 })();`;
 
-async function newPage(browser) {
-  const context = await browser.newContext();
+async function newPage(browser, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
   await context.addInitScript(PC_SPY);
   await context.addInitScript(CAPTURE_SPY);
   const page = await context.newPage();
@@ -132,9 +132,12 @@ async function newPage(browser) {
   return { context, page, errors };
 }
 
-/** The customer page as the link in the chat opens it; `prepare(page)` runs before it loads. */
-export async function openCustomer(browser, host, code, prepare = async () => {}) {
-  const { context, page, errors } = await newPage(browser);
+/**
+ * The customer page as the link in the chat opens it; `prepare(page)` runs before it loads;
+ * `contextOptions` are Playwright's (`locale`, `colorScheme`, `viewport`).
+ */
+export async function openCustomer(browser, host, code, prepare = async () => {}, contextOptions = {}) {
+  const { context, page, errors } = await newPage(browser, contextOptions);
   await prepare(page);
   const query = code === undefined ? "" : `?code=${encodeURIComponent(code)}`;
   await page.goto(`${host.url}/features/chat-to-video/index.html${query}`);

@@ -25,7 +25,7 @@ pub enum LiveUpdate {
     /// The connection dropped; the client is reconnecting (the document follows once back).
     Interrupted,
     /// The wait cannot go on in this page: what happened and what to do.
-    Lost(&'static str),
+    Lost(crate::sync_wait::Lost),
     /// A new token was refused because the session is over.
     Over(EndReason),
 }

@@ -18,7 +18,9 @@ mod wait;
 
 use crate::code;
 use crate::customer::code_from_query;
+use crate::language::{Language, Words};
 use crate::session::EndReason;
+use crate::strings::Strings;
 use crate::web::dom::Listener;
 use crate::web::dom::{clear, el, set_role, text};
 use crate::web::mounted::{Component, Mounted};
@@ -30,14 +32,19 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlElement};
 
-const INVALID_CODE_TEXT: &str =
-    "This link is not valid or has expired. Please ask the agent for a new link.";
-
 /// Mounts the customer page into `el`. The handle is the same kind every mount returns:
 /// `free()` unmounts the page and ends any call (its camera and microphone stop).
 #[wasm_bindgen(js_name = mountCustomerPage)]
 pub fn mount_customer_page(el: HtmlElement) -> Mounted {
+    let language = browser_language();
+    let doc = crate::web::dom::document();
+    if let Some(html) = doc.document_element() {
+        crate::web::dom::set_attr(&html, "lang", language.tag());
+    }
+    doc.set_title(language.words().video_call);
     let page = Rc::new(Page {
+        words: language.words(),
+        strings: language.strings(),
         root: el,
         listeners: RefCell::default(),
         live: RefCell::default(),
@@ -77,6 +84,9 @@ struct Waiting {
 }
 
 struct Page {
+    /// The page's words and the call's texts, in the browser's language.
+    words: &'static Words,
+    strings: Strings,
     root: HtmlElement,
     listeners: RefCell<Vec<Listener>>,
     /// The session document, watched from the wait until the page is gone (it says why a call
@@ -94,12 +104,21 @@ struct Page {
     ended_by_room: Cell<bool>,
 }
 
-/// What the page says about a media failure.
-fn error_text(e: &crate::web::video::VideoError) -> String {
-    match e.text() {
-        Ok(t) => crate::strings::Strings::default().get(t).to_owned(),
-        Err(reason) => crate::customer::end_reason_text(reason).to_owned(),
+/// The page's language, from `navigator.languages` (`navigator.language` when the list is
+/// missing).
+fn browser_language() -> Language {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return Language::English;
+    };
+    let mut tags: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    if tags.is_empty() {
+        tags.extend(navigator.language());
     }
+    Language::choose(tags.iter().map(String::as_str))
 }
 
 /// Focus for keyboard and screen-reader users; an element that cannot take it is made able to.
@@ -129,12 +148,20 @@ impl Page {
         s
     }
 
+    /// What the page says about a media failure.
+    fn error_text(&self, e: &crate::web::video::VideoError) -> String {
+        match e.text() {
+            Ok(t) => self.strings.get(t).to_owned(),
+            Err(reason) => self.words.end_reason(reason).to_owned(),
+        }
+    }
+
     fn start(self: &Rc<Self>) {
         if let Err(e) = media::support() {
             self.reset();
             let s = self.section("unsupported");
-            let _ = s.append_child(&text("h2", "", "Video calls are not available here"));
-            let _ = s.append_child(&text("p", "ctv-error", &error_text(&e)));
+            let _ = s.append_child(&text("h2", "", self.words.unsupported_heading));
+            let _ = s.append_child(&text("p", "ctv-error", &self.error_text(&e)));
             return;
         }
         let search = web_sys::window()
@@ -142,7 +169,7 @@ impl Page {
             .unwrap_or_default();
         match code_from_query(&search) {
             Some(c) if code::plausible(&c) => self.check(c),
-            Some(_) => self.ask_for_code(Some(INVALID_CODE_TEXT)),
+            Some(_) => self.ask_for_code(Some(self.words.invalid_code)),
             None => self.ask_for_code(None),
         }
     }

@@ -94,7 +94,7 @@ impl Watch {
                 }
             }
             Some(Shown::Reconnecting) => deliver(&self.on, LiveUpdate::Interrupted),
-            Some(Shown::Lost(lost)) => deliver(&self.on, LiveUpdate::Lost(lost.text())),
+            Some(Shown::Lost(lost)) => deliver(&self.on, LiveUpdate::Lost(lost)),
             Some(Shown::Over(reason)) => deliver(&self.on, LiveUpdate::Over(reason)),
             None => {}
         }
