@@ -8,6 +8,7 @@ mod wire_enum;
 
 pub mod api;
 pub mod attributes;
+pub mod brand;
 pub mod code;
 pub mod config;
 pub mod customer;

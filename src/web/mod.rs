@@ -19,6 +19,7 @@ pub mod plugin;
 pub mod room_claim;
 pub mod style;
 pub mod tab;
+mod tokens;
 pub mod video;
 
 pub use error::{PluginError, PluginErrorCode};

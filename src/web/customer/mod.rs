@@ -9,6 +9,7 @@
 
 mod api;
 mod call;
+mod header;
 mod live;
 mod rating;
 mod screens;
@@ -43,6 +44,7 @@ pub fn mount_customer_page(el: HtmlElement) -> Mounted {
     }
     doc.set_title(language.words().video_call);
     let page = Rc::new(Page {
+        header: header::Header::mount(&el, language.words()),
         words: language.words(),
         strings: language.strings(),
         root: el,
@@ -84,6 +86,8 @@ struct Waiting {
 }
 
 struct Page {
+    /// The company and the agent, above every screen.
+    header: Rc<header::Header>,
     /// The page's words and the call's texts, in the browser's language.
     words: &'static Words,
     strings: Strings,

@@ -88,9 +88,11 @@ impl Page {
             LiveUpdate::Data(session) => match Wait::from_session(&session) {
                 Wait::Over(reason) => self.over(reason),
                 Wait::ForAgent { agent } => {
+                    self.header.set_agent(agent.as_deref());
                     self.set_wait_status(&self.words.waiting(agent.as_deref()), false)
                 }
                 Wait::AgentHere { agent } => {
+                    self.header.set_agent(Some(&agent));
                     let was_disabled = self
                         .waiting
                         .borrow()

@@ -9,7 +9,8 @@ use super::view::CallView;
 use super::{Room, TrackName, VideoError, VideoEvent};
 use crate::session::is_customer_identity;
 use crate::strings::{Strings, Text};
-use crate::web::dom::{action, el, set_role, set_shown, text, Listener};
+use crate::web::dom::{action, clear, el, set_role, set_shown, text, Listener};
+use crate::web::icons::{self, paste};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
@@ -86,8 +87,32 @@ pub struct Call {
     listeners: RefCell<Vec<Listener>>,
 }
 
-fn pressed(b: &HtmlButtonElement, on: bool, label: &str) {
-    b.set_text_content(Some(label));
+/// A control of the call's bar: an icon above its visible label, which is its accessible name.
+fn control(
+    role: &str,
+    class: &str,
+    label: &str,
+    icon: &[(&str, bool)],
+    on_click: impl FnMut() + 'static,
+) -> (HtmlButtonElement, Listener) {
+    let (b, listener) = action("", role, on_click);
+    b.set_class_name(class);
+    show_control(&b, label, icon);
+    (b, listener)
+}
+
+fn show_control(b: &HtmlButtonElement, label: &str, paths: &[(&str, bool)]) {
+    if b.text_content().as_deref() == Some(label) && b.first_element_child().is_some() {
+        return;
+    }
+    clear(b);
+    let _ = b.append_child(&icons::icon(paths, 24));
+    let _ = b.append_child(&text("span", "ctv-label", label));
+}
+
+/// A toggle: its label and icon say what a click does, `aria-pressed` that it is on.
+fn pressed(b: &HtmlButtonElement, on: bool, label: &str, icon: &[(&str, bool)]) {
+    show_control(b, label, icon);
     let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
 }
 
@@ -121,10 +146,38 @@ impl Call {
         let _ = error.set_attribute("role", "alert");
         set_role(&error, "call-error");
         let controls = el("div", "ctv-controls");
-        let (mute, l_mute) = action(strings.get(Text::Mute), "mute", || {});
-        let (camera, l_camera) = action(strings.get(Text::StopCamera), "camera", || {});
-        let (screen, l_screen) = action(strings.get(Text::ShareScreen), "screen", || {});
-        let (leave_b, l_leave) = action(strings.get(Text::Leave), "leave", leave);
+        let _ = controls.set_attribute("role", "group");
+        let _ = controls.set_attribute("aria-label", strings.get(Text::CallControls));
+        let toggle = "ctv-button ctv-control";
+        let (mute, l_mute) = control(
+            "mute",
+            toggle,
+            strings.get(Text::Mute),
+            paste::MICROPHONE_ON,
+            || {},
+        );
+        let (camera, l_camera) = control(
+            "camera",
+            toggle,
+            strings.get(Text::StopCamera),
+            paste::VIDEO_ON,
+            || {},
+        );
+        let (screen, l_screen) = control(
+            "screen",
+            toggle,
+            strings.get(Text::ShareScreen),
+            paste::SCREEN_SHARE,
+            || {},
+        );
+        let leave_class = "ctv-button ctv-control ctv-leave";
+        let (leave_b, l_leave) = control(
+            "leave",
+            leave_class,
+            strings.get(Text::Leave),
+            paste::LEAVE,
+            leave,
+        );
         set_shown(&screen, wanted.screen_share);
         set_shown(&leave_b, wanted.leave);
         for b in [&mute, &camera, &screen, &leave_b] {
@@ -237,25 +290,26 @@ impl Call {
     fn refresh(&self) {
         let s = &self.strings;
         let mic = self.room.microphone_enabled();
-        pressed(
-            &self.mute,
-            !mic,
-            s.get(if mic { Text::Mute } else { Text::Unmute }),
-        );
+        let (label, icon) = if mic {
+            (Text::Mute, paste::MICROPHONE_ON)
+        } else {
+            (Text::Unmute, paste::MICROPHONE_OFF)
+        };
+        pressed(&self.mute, !mic, s.get(label), icon);
         let cam = self.room.camera_enabled();
-        let camera = if cam {
-            Text::StopCamera
+        let (label, icon) = if cam {
+            (Text::StopCamera, paste::VIDEO_ON)
         } else {
-            Text::StartCamera
+            (Text::StartCamera, paste::VIDEO_OFF)
         };
-        pressed(&self.camera, !cam, s.get(camera));
+        pressed(&self.camera, !cam, s.get(label), icon);
         let sharing = self.room.sharing_screen();
-        let screen = if sharing {
-            Text::StopSharing
+        let (label, icon) = if sharing {
+            (Text::StopSharing, paste::STOP_SCREEN_SHARE)
         } else {
-            Text::ShareScreen
+            (Text::ShareScreen, paste::SCREEN_SHARE)
         };
-        pressed(&self.screen, sharing, s.get(screen));
+        pressed(&self.screen, sharing, s.get(label), icon);
     }
 
     /// Says `t` about the other party in the live region.
