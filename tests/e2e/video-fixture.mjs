@@ -161,14 +161,15 @@ export function flexTask(chat) {
  * The agent's desk: the built plugin bundle on the Flex stand-in, the Video Room tab rendered.
  * `prepare(page)` runs before the page loads (e.g. to route its signaling socket).
  */
-export async function openAgent(browser, host, chat, prepare = async () => {}, { strings } = {}) {
+export async function openAgent(browser, host, chat, prepare = async () => {}, { strings, configuration, contextOptions } = {}) {
   const functionsDomain = new URL(host.url).host;
   const server = await serveShellPage({
     serviceConfiguration: serviceConfiguration({ functionsDomain }),
     user: { identity: chat.identity, token: chat.token },
     strings,
+    configuration,
   });
-  const { context, page, errors } = await newPage(browser);
+  const { context, page, errors } = await newPage(browser, contextOptions);
   await prepare(page);
   await page.goto(server.pageUrl);
   await page.evaluate((src) => window.flexDouble.loadPlugin(src), BUNDLE_URL_PATH);
