@@ -65,7 +65,7 @@ impl VideoButton {
         let label = strings.get(Text::SwitchToVideo);
 
         let root = dom::el("span", "c2v c2v-button-root");
-        super::style::set_theme(&root, ctx.manager.dark_theme());
+        super::style::set_theme(&root, ctx.manager.dark_theme(), None);
         let button = dom::button("c2v-video-button", "");
         dom::set_attr(&button, "aria-label", label);
         dom::set_attr(&button, "title", label);

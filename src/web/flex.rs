@@ -165,6 +165,7 @@ impl ManagerApi {
                 &custom,
                 &["features", "chat_to_video_escalation", "enabled"],
             )),
+            accent_color: raw_value(get_path(&custom, &["branding", "accent_color"])),
         }
     }
 }

@@ -70,9 +70,15 @@ fn stylesheet() -> String {
     out
 }
 
-/// Marks a component's root with Flex's theme (`manager.configuration.theme.isLight`).
-pub fn set_theme(root: &web_sys::Element, dark: bool) {
+/// Marks a component's root with Flex's theme (`manager.configuration.theme.isLight`) and the
+/// company's accent (`custom_data.branding.accent_color`, validated `#rrggbb`, with the text
+/// colour chosen for it) for the primary buttons.
+pub fn set_theme(root: &web_sys::Element, dark: bool, accent: Option<(&str, &str)>) {
     super::dom::set_attr(root, "data-theme", if dark { "dark" } else { "light" });
+    if let Some((accent, text)) = accent {
+        let style = format!("--c2v-accent:{accent};--c2v-accent-text:{text}");
+        super::dom::set_attr(root, "style", &style);
+    }
 }
 
 /// Keeps the shared stylesheet in `<head>` while alive; the last one out removes it.

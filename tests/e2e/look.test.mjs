@@ -74,11 +74,15 @@ test("the customer page on a phone: branded header, 44 px targets and no axe vio
 for (const isLight of [true, false]) {
   test(`the agent's tab in Flex's ${isLight ? "light" : "dark"} theme: Paste's tokens, 44 px controls, no axe violations`, async () => {
     const chat = await setUpChat(ctx.host, `ivy-${isLight ? "light" : "dark"}`);
-    const agent = await openAgent(ctx.browser, ctx.host, chat, undefined, { configuration: { theme: { isLight } } });
+    // The company's accent from ui_attributes.custom_data.branding, on Join with dark text.
+    const branding = { accent_color: "#F2BE5A" };
+    const agent = await openAgent(ctx.browser, ctx.host, chat, undefined, { configuration: { theme: { isLight } }, branding });
     try {
       const page = agent.page;
       const tab = page.locator(".c2v-tab");
       assert.equal(await tab.getAttribute("data-theme"), isLight ? "light" : "dark");
+      const join = await page.locator("button.c2v-join").evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]);
+      assert.deepEqual(join, ["rgb(242, 190, 90)", "rgb(0, 0, 0)"]);
       const background = await tab.evaluate((e) => getComputedStyle(e).backgroundColor);
       assert.equal(background, isLight ? "rgb(255, 255, 255)" : "rgb(13, 19, 28)", "Paste's body background");
       assert.deepEqual(await violations(page, { scope: ".c2v-tab" }), [], "before joining");

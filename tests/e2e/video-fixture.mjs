@@ -161,10 +161,10 @@ export function flexTask(chat) {
  * The agent's desk: the built plugin bundle on the Flex stand-in, the Video Room tab rendered.
  * `prepare(page)` runs before the page loads (e.g. to route its signaling socket).
  */
-export async function openAgent(browser, host, chat, prepare = async () => {}, { strings, configuration, contextOptions } = {}) {
+export async function openAgent(browser, host, chat, prepare = async () => {}, { strings, configuration, contextOptions, branding } = {}) {
   const functionsDomain = new URL(host.url).host;
   const server = await serveShellPage({
-    serviceConfiguration: serviceConfiguration({ functionsDomain }),
+    serviceConfiguration: serviceConfiguration({ functionsDomain, branding }),
     user: { identity: chat.identity, token: chat.token },
     strings,
     configuration,

@@ -84,7 +84,7 @@ impl VideoTab {
         let doc = dom::document();
         let style = StyleGuard::new(&doc);
         let view = View::build(&ctx.manager.strings(), parent);
-        super::style::set_theme(&view.root, ctx.manager.dark_theme());
+        super::style::set_theme(&view.root, ctx.manager.dark_theme(), ctx.config.accent());
 
         let state = Rc::new(RefCell::new(State {
             ctx,
