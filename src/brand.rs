@@ -83,7 +83,7 @@ impl Color {
             if c <= 0.04045 {
                 c / 12.92
             } else {
-                ((c + 0.055) / 1.055).powf(2.4)
+                pow_2_4((c + 0.055) / 1.055)
             }
         };
         0.2126 * channel(self.r) + 0.7152 * channel(self.g) + 0.0722 * channel(self.b)
@@ -98,6 +98,19 @@ impl Color {
             BLACK
         }
     }
+}
+
+/// `x` to the power 2.4 for `x` in (0, 1], as x² · (x²)^⅕ with the fifth root by Newton's method:
+/// only multiplications and divisions, so the browser module carries no `pow` from libm.
+pub fn pow_2_4(x: f64) -> f64 {
+    let y = x * x;
+    // From above the root, Newton's steps fall monotonically onto it.
+    let mut r = 1.0_f64;
+    for _ in 0..64 {
+        let r4 = r * r * r * r;
+        r = (4.0 * r + y / r4) / 5.0;
+    }
+    y * r
 }
 
 /// WCAG 2's contrast ratio of two colours, 1 to 21.
