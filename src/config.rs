@@ -20,6 +20,8 @@ pub struct RawConfig {
     pub protocol: Option<RawValue>,
     pub port: Option<RawValue>,
     pub enabled: Option<RawValue>,
+    /// `custom_data.branding.accent_color`: the tab's primary buttons.
+    pub accent_color: Option<RawValue>,
 }
 
 /// A JSON-ish value as configuration can hold it.
@@ -42,6 +44,7 @@ pub enum ConfigError {
     InvalidFunctionsDomain,
     InvalidFunctionsProtocol,
     InvalidFunctionsPort,
+    InvalidAccentColor,
 }
 
 impl fmt::Display for ConfigError {
@@ -71,6 +74,9 @@ impl ConfigError {
             ConfigError::InvalidFunctionsPort => {
                 "custom_data.serverless_functions_port must be a port number from 1 to 65535"
             }
+            ConfigError::InvalidAccentColor => {
+                "custom_data.branding.accent_color must be a CSS hex colour such as #0263e0 (#rgb or #rrggbb)"
+            }
         }
     }
 }
@@ -81,6 +87,8 @@ pub struct Config {
     enabled: bool,
     /// `protocol://domain[:port]`, present when enabled.
     origin: Option<String>,
+    /// The company's accent (`#rrggbb`) and the text colour readable on it.
+    accent: Option<(String, String)>,
 }
 
 impl Config {
@@ -113,6 +121,16 @@ impl Config {
             Some(RawValue::Number(n)) => Some(port_from_number(*n)?),
             Some(_) => return Err(ConfigError::InvalidFunctionsPort),
         };
+        let accent = match present(&raw.accent_color) {
+            None => None,
+            Some(RawValue::Text(t)) if t.trim().is_empty() => None,
+            Some(RawValue::Text(t)) => {
+                let c = crate::brand::Color::parse_hex(t)
+                    .map_err(|_| ConfigError::InvalidAccentColor)?;
+                Some((c.hex(), c.text_on().hex()))
+            }
+            Some(_) => return Err(ConfigError::InvalidAccentColor),
+        };
         let mut origin = String::with_capacity(protocol.len() + domain.len() + 10);
         origin.push_str(protocol);
         origin.push_str("://");
@@ -124,7 +142,13 @@ impl Config {
         Ok(Config {
             enabled: true,
             origin: Some(origin),
+            accent,
         })
+    }
+
+    /// The accent (`#rrggbb`) and the text colour on it (white or black by WCAG contrast).
+    pub fn accent(&self) -> Option<(&str, &str)> {
+        self.accent.as_ref().map(|(a, t)| (a.as_str(), t.as_str()))
     }
 
     pub fn enabled(&self) -> bool {

@@ -98,37 +98,10 @@ pub const fn over_text(reason: EndReason) -> &'static str {
     }
 }
 
-/// "Too many attempts. Try again in N seconds."
-pub fn too_many_attempts_text(retry_after_secs: u32) -> String {
-    let mut out = String::from("Too many attempts. Try again in ");
-    crate::decimal::push(&mut out, u64::from(retry_after_secs));
-    out.push_str(if retry_after_secs == 1 {
-        " second."
-    } else {
-        " seconds."
-    });
-    out
-}
-
-/// "Waiting for {agent} to join..." ("agent" until the session knows the name).
-pub fn waiting_text(agent: Option<&str>) -> String {
-    let mut out = String::from("Waiting for ");
-    out.push_str(agent.unwrap_or("agent"));
-    out.push_str(" to join...");
-    out
-}
-
-/// "{agent} is here. Join when you are ready."
-pub fn agent_here_text(agent: &str) -> String {
-    let mut out = String::from(agent);
-    out.push_str(" is here. Join when you are ready.");
-    out
-}
-
 /// What the post-call page (and a refused Join) tells the customer about an end they did not
 /// choose. Each reason has its own sentence, saying what happened and what to do; they match
 /// what the agent's tab says for the same reason (`room_state::service_text`).
-pub fn end_reason_text(reason: DisconnectReason) -> &'static str {
+pub const fn end_reason_text(reason: DisconnectReason) -> &'static str {
     match reason {
         DisconnectReason::RoomCompleted => "The video call was ended by the agent.",
         DisconnectReason::DuplicateIdentity => {
@@ -251,20 +224,6 @@ mod tests {
         for r in EndReason::ALL {
             assert!(over_text(r).ends_with('.'), "{r:?}");
         }
-        assert_eq!(
-            too_many_attempts_text(12),
-            "Too many attempts. Try again in 12 seconds."
-        );
-        assert_eq!(
-            too_many_attempts_text(1),
-            "Too many attempts. Try again in 1 second."
-        );
-        assert_eq!(waiting_text(None), "Waiting for agent to join...");
-        assert_eq!(waiting_text(Some("Alice")), "Waiting for Alice to join...");
-        assert_eq!(
-            agent_here_text("Alice"),
-            "Alice is here. Join when you are ready."
-        );
     }
 
     #[test]

@@ -8,11 +8,13 @@ mod wire_enum;
 
 pub mod api;
 pub mod attributes;
+pub mod brand;
 pub mod code;
 pub mod config;
 pub mod customer;
 mod decimal;
 pub mod devices;
+pub mod language;
 pub mod network_quality;
 pub mod notifications;
 pub mod prejoin;

@@ -16,6 +16,8 @@ mod mounting;
 mod rating;
 #[path = "web/tab.rs"]
 mod tab;
+#[path = "web/timers.rs"]
+mod timers;
 
 use chat_to_video::web::connector::ConnectionEvent;
 use chat_to_video::web::{Mounted, Plugin};

@@ -79,6 +79,16 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::observe::ready::router())
         .merge(crate::observe::metrics_route())
         .merge(crate::functions::router())
+        .route(BRAND_PATH, get(brand))
+}
+
+/// Where the customer page reads the company's branding (`BRAND_*`).
+pub const BRAND_PATH: &str = "/features/chat-to-video/brand.json";
+
+async fn brand(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::Json<chat_to_video::brand::Brand> {
+    axum::Json(state.settings.brand.clone())
 }
 
 /// The routes (and, in sandbox mode, the sandbox's) with static files as the fallback, bound to

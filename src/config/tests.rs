@@ -22,6 +22,7 @@ fn disabled_by_default_and_validates_nothing_then() {
         protocol: text("gopher"),
         port: text("99999"),
         enabled: Some(RawValue::Bool(false)),
+        accent_color: text("blue"),
     };
     assert!(!Config::from_raw(&junk).unwrap().enabled());
     let null = RawConfig {
@@ -192,4 +193,29 @@ fn error_messages() {
         assert_eq!(e.to_string(), e.message());
         assert!(e.message().starts_with("custom_data."), "{e:?}");
     }
+}
+
+#[test]
+fn the_accent_colour_is_a_hex_colour_with_its_readable_text() {
+    let mut raw = enabled("example-1234.twil.io");
+    assert_eq!(Config::from_raw(&raw).unwrap().accent(), None);
+    raw.accent_color = text("#F2BE5A");
+    assert_eq!(
+        Config::from_raw(&raw).unwrap().accent(),
+        Some(("#f2be5a", "#000000"))
+    );
+    raw.accent_color = text("#0263e0");
+    assert_eq!(
+        Config::from_raw(&raw).unwrap().accent(),
+        Some(("#0263e0", "#ffffff"))
+    );
+    raw.accent_color = text("  ");
+    assert_eq!(Config::from_raw(&raw).unwrap().accent(), None);
+    for bad in [text("blue"), Some(RawValue::Number(255.0))] {
+        raw.accent_color = bad;
+        assert_eq!(Config::from_raw(&raw), Err(ConfigError::InvalidAccentColor));
+    }
+    assert!(ConfigError::InvalidAccentColor
+        .message()
+        .contains("#0263e0"));
 }

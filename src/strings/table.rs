@@ -94,6 +94,17 @@ texts! {
     Muted = "PSChatToVideoMuted" => "Muted",
     CameraOff = "PSChatToVideoCameraOff" => "Camera off",
     MutedCameraOff = "PSChatToVideoMutedCameraOff" => "Muted, camera off",
+    // The call screen's name, and what goes wrong with media (the tab and the customer page).
+    VideoCall = "PSChatToVideoCall" => "Video call",
+    CallControls = "PSChatToVideoCallControls" => "Call controls",
+    BrowserUnsupported = "PSChatToVideoBrowserUnsupported" => "This browser does not support video calls. Please open the link in a current version of Chrome, Edge, Firefox or Safari.",
+    InsecurePage = "PSChatToVideoInsecurePage" => "Video calls need a secure connection. Please open the link with https://.",
+    DevicesRefused = "PSChatToVideoDevicesRefused" => "Camera and microphone access was refused. Please allow access in your browser and try again.",
+    NoDevices = "PSChatToVideoNoDevices" => "No camera or microphone was found.",
+    DevicesFailed = "PSChatToVideoDevicesFailed" => "The camera or microphone could not be started.",
+    CallUnreachable = "PSChatToVideoCallUnreachable" => "Could not connect to the video call. Please check your internet connection and try again.",
+    LibraryUnavailable = "PSChatToVideoLibraryUnavailable" => "The video library could not be loaded. Please try again.",
+    CallError = "PSChatToVideoCallError" => "Something went wrong with the video connection. Please try again.",
     // The pre-join screen, devices and network quality.
     PreJoinAsking = "PSChatToVideoPreJoinAsking" => "Allow the browser to use your camera and microphone to see your preview.",
     PreJoinRefused = "PSChatToVideoPreJoinRefused" => "Camera and microphone access is blocked. Allow it in the browser's site settings, then select Try again, or join without them.",

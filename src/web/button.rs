@@ -4,18 +4,20 @@
 //! retry). Clicks while loading send nothing.
 
 use super::context::Context;
-use super::dom::{self, Listener, LiveComponent, StyleGuard};
+use super::dom::{self, Listener, LiveComponent};
 use super::flex::{self, task_facts};
 use super::http::InFlight;
+use super::icons;
 use super::invite::{self, Target};
 use super::mounted::Component;
+use super::style::StyleGuard;
 use crate::notifications::FAILED_VIDEO_LINK;
 use crate::rules::TaskFacts;
 use crate::strings::Text;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlButtonElement, HtmlElement};
+use web_sys::{HtmlButtonElement, HtmlElement};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -25,10 +27,10 @@ enum Phase {
 }
 
 struct View {
-    root: Element,
+    root: HtmlElement,
     button: HtmlButtonElement,
-    icon: Element,
-    spinner: Element,
+    icon: HtmlElement,
+    spinner: HtmlElement,
 }
 
 struct State {
@@ -62,13 +64,14 @@ impl VideoButton {
         let strings = ctx.manager.strings();
         let label = strings.get(Text::SwitchToVideo);
 
-        let root = dom::element(&doc, "span", "c2v c2v-button-root");
-        let button = dom::button(&doc, "c2v-video-button", "");
+        let root = dom::el("span", "c2v c2v-button-root");
+        super::style::set_theme(&root, ctx.manager.dark_theme(), None);
+        let button = dom::button("c2v-video-button", "");
         dom::set_attr(&button, "aria-label", label);
         dom::set_attr(&button, "title", label);
-        let icon = dom::element(&doc, "span", "c2v-icon");
-        dom::append(&icon, &dom::camera_icon(&doc));
-        let spinner = dom::element(&doc, "span", "c2v-spinner");
+        let icon = dom::el("span", "c2v-icon");
+        dom::append(&icon, &icons::camera());
+        let spinner = dom::el("span", "c2v-spinner");
         dom::set_attr(&spinner, "aria-hidden", "true");
         dom::append(&button, &icon);
         dom::append(&button, &spinner);

@@ -15,6 +15,7 @@ pub enum PluginErrorCode {
     InvalidFunctionsDomain = "InvalidFunctionsDomain",
     InvalidFunctionsProtocol = "InvalidFunctionsProtocol",
     InvalidFunctionsPort = "InvalidFunctionsPort",
+    InvalidAccentColor = "InvalidAccentColor",
     InvalidFlex = "InvalidFlex",
     InvalidManager = "InvalidManager",
 }
@@ -59,6 +60,7 @@ impl From<ConfigError> for PluginError {
             ConfigError::InvalidFunctionsDomain => PluginErrorCode::InvalidFunctionsDomain,
             ConfigError::InvalidFunctionsProtocol => PluginErrorCode::InvalidFunctionsProtocol,
             ConfigError::InvalidFunctionsPort => PluginErrorCode::InvalidFunctionsPort,
+            ConfigError::InvalidAccentColor => PluginErrorCode::InvalidAccentColor,
         };
         PluginError {
             code,

@@ -146,6 +146,11 @@ impl ManagerApi {
         Strings::from_lookup(|key| get(&table, key).as_string())
     }
 
+    /// Whether Flex shows its dark theme (`manager.configuration.theme.isLight === false`).
+    pub fn dark_theme(&self) -> bool {
+        get_path(&self.manager, &["configuration", "theme", "isLight"]).as_bool() == Some(false)
+    }
+
     /// `manager.serviceConfiguration.ui_attributes.custom_data`, as found.
     pub fn raw_config(&self) -> RawConfig {
         let custom = get_path(
@@ -160,6 +165,7 @@ impl ManagerApi {
                 &custom,
                 &["features", "chat_to_video_escalation", "enabled"],
             )),
+            accent_color: raw_value(get_path(&custom, &["branding", "accent_color"])),
         }
     }
 }

@@ -116,6 +116,21 @@ async fn refused(response: &Response) -> Refused {
     }
 }
 
+/// GETs `url` and reads the JSON answer as `T`.
+pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
+    let init = RequestInit::new();
+    init.set_method("GET");
+    let promise = global_fetch(url, &init).map_err(HttpError::Network)?;
+    let response = JsFuture::from(promise).await.map_err(HttpError::Network)?;
+    let response: Response = response.dyn_into().map_err(HttpError::BadBody)?;
+    if !response.ok() {
+        return Err(HttpError::Status(refused(&response).await));
+    }
+    let json = response.json().map_err(HttpError::BadBody)?;
+    let value = JsFuture::from(json).await.map_err(HttpError::BadBody)?;
+    crate::web::from_js::from_value(value).map_err(|e| HttpError::BadBody(e.into()))
+}
+
 /// POSTs `fields` form-encoded to `url` and reads the JSON answer as `T`.
 pub async fn post_form<T: DeserializeOwned>(
     url: &str,

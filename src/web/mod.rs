@@ -23,6 +23,7 @@ pub mod error;
 pub mod flex;
 pub mod from_js;
 pub mod http;
+pub mod icons;
 #[cfg(feature = "plugin")]
 pub mod invite;
 pub mod mounted;
@@ -30,8 +31,10 @@ pub mod mounted;
 pub mod plugin;
 #[cfg(feature = "plugin")]
 pub mod room_claim;
+pub mod style;
 #[cfg(feature = "plugin")]
 pub mod tab;
+mod tokens;
 pub mod video;
 
 #[cfg(feature = "plugin")]

@@ -41,7 +41,7 @@ impl Plugin {
         let config = Config::from_raw(&manager.raw_config())?;
         // The media module's connector; vendor SDKs load from the functions origin.
         let connector: Rc<dyn Connector> = match config.origin() {
-            Some(origin) => Rc::new(crate::web::video::connector::RoomConnector::new(
+            Some(origin) => Rc::new(super::connector::RoomConnector::new(
                 origin,
                 manager.clone(),
             )),

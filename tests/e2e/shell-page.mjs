@@ -12,11 +12,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const BUNDLE_URL_PATH = "/plugins/plugin-chat-to-video.js";
 
 /** `ui_attributes` as a Flex account's configuration carries them; `functionsDomain: null` leaves the domain out. */
-export function serviceConfiguration({ enabled = true, functionsDomain = "127.0.0.1:9" } = {}) {
+export function serviceConfiguration({ enabled = true, functionsDomain = "127.0.0.1:9", branding } = {}) {
   const customData = {
     serverless_functions_protocol: "http",
     features: { chat_to_video_escalation: { enabled } },
   };
+  if (branding) customData.branding = branding;
   if (functionsDomain !== null) customData.serverless_functions_domain = functionsDomain;
   return { ui_attributes: { custom_data: customData } };
 }

@@ -122,8 +122,8 @@ const CAPTURE_SPY = `(() => {
   MediaStreamTrack.prototype.clone = function () { const t = cloneTrack.call(this); tracks.push(t); return t; };
 })();`;
 
-async function newPage(browser) {
-  const context = await browser.newContext();
+async function newPage(browser, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
   await context.addInitScript(PC_SPY);
   await context.addInitScript(CAPTURE_SPY);
   const page = await context.newPage();
@@ -132,9 +132,12 @@ async function newPage(browser) {
   return { context, page, errors };
 }
 
-/** The customer page as the link in the chat opens it; `prepare(page)` runs before it loads. */
-export async function openCustomer(browser, host, code, prepare = async () => {}) {
-  const { context, page, errors } = await newPage(browser);
+/**
+ * The customer page as the link in the chat opens it; `prepare(page)` runs before it loads;
+ * `contextOptions` are Playwright's (`locale`, `colorScheme`, `viewport`).
+ */
+export async function openCustomer(browser, host, code, prepare = async () => {}, contextOptions = {}) {
+  const { context, page, errors } = await newPage(browser, contextOptions);
   await prepare(page);
   const query = code === undefined ? "" : `?code=${encodeURIComponent(code)}`;
   await page.goto(`${host.url}/features/chat-to-video/index.html${query}`);
@@ -158,13 +161,15 @@ export function flexTask(chat) {
  * The agent's desk: the built plugin bundle on the Flex stand-in, the Video Room tab rendered.
  * `prepare(page)` runs before the page loads (e.g. to route its signaling socket).
  */
-export async function openAgent(browser, host, chat, prepare = async () => {}) {
+export async function openAgent(browser, host, chat, prepare = async () => {}, { strings, configuration, contextOptions, branding } = {}) {
   const functionsDomain = new URL(host.url).host;
   const server = await serveShellPage({
-    serviceConfiguration: serviceConfiguration({ functionsDomain }),
+    serviceConfiguration: serviceConfiguration({ functionsDomain, branding }),
     user: { identity: chat.identity, token: chat.token },
+    strings,
+    configuration,
   });
-  const { context, page, errors } = await newPage(browser);
+  const { context, page, errors } = await newPage(browser, contextOptions);
   await prepare(page);
   await page.goto(server.pageUrl);
   await page.evaluate((src) => window.flexDouble.loadPlugin(src), BUNDLE_URL_PATH);

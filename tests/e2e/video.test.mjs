@@ -13,6 +13,7 @@ import {
   liveCapturedTracks,
   liveLocalTracks,
   meet,
+  openAgent,
   openCustomer,
   remoteVideoWidth,
   setUpChat,
@@ -212,5 +213,22 @@ test("an agent already in a room is told to leave it before joining another", as
   } finally {
     await agent.close();
     await customer.close();
+  }
+});
+
+test("the tab's call controls and the call's name follow manager.strings", async () => {
+  const chat = await setUpChat(ctx.host, "gina");
+  const strings = { PSChatToVideoMute: "Micro aus", PSChatToVideoStopCamera: "Kamera aus", PSChatToVideoCall: "Videoanruf" };
+  const agent = await openAgent(ctx.browser, ctx.host, chat, undefined, { strings });
+  try {
+    await agent.page.click("button.c2v-join");
+    await agent.page.waitForSelector('[data-role="local-video"]', { timeout: 15_000 });
+    assert.equal(await agent.page.getByRole("button", { name: "Micro aus" }).count(), 1);
+    assert.equal(await agent.page.getByRole("button", { name: "Kamera aus" }).count(), 1);
+    assert.equal(await agent.page.getByRole("region", { name: "Videoanruf" }).count(), 1);
+    assert.equal(await agent.page.getByRole("button", { name: "Mute", exact: true }).count(), 0);
+    assert.deepEqual(agent.errors, []);
+  } finally {
+    await agent.close();
   }
 });

@@ -8,6 +8,7 @@ use chat_to_video::api::{IceConfig, IceServer};
 use chat_to_video::code::{self, CodeFormat};
 use clap::Parser;
 
+mod brand;
 mod lifecycle;
 mod rating_webhook;
 mod room_type;
@@ -179,6 +180,8 @@ pub struct Settings {
     pub sandbox_lag: SandboxLag,
     /// Where ratings are pushed, if anywhere.
     pub rating_webhook: Option<RatingWebhook>,
+    /// The company's name, logo and accent on the customer page.
+    pub brand: chat_to_video::brand::Brand,
     pub guess_burst: u32,
     pub guess_refill_secs: f64,
     pub session: SessionSettings,
@@ -223,6 +226,7 @@ impl Settings {
                     || sync_service::VARIABLES.contains(&name)
                     || room_type::VARIABLES.contains(&name)
                     || rating_webhook::VARIABLES.contains(&name)
+                    || brand::VARIABLES.contains(&name)
             );
             env(name)
                 .map(|v| v.trim().to_owned())
@@ -349,6 +353,7 @@ impl Settings {
             parse_positive_f64("SANDBOX_MINUTE_SECS", get("SANDBOX_MINUTE_SECS"), 60.0)?;
         let sandbox_lag = sandbox_lag::read(get)?;
         let rating_webhook = rating_webhook::read(get)?;
+        let brand = brand::read(get)?;
         let guess_burst =
             parse_int("CODE_GUESS_BURST", get("CODE_GUESS_BURST"), 10, 1, 10_000)? as u32;
         let guess_refill_secs =
@@ -401,6 +406,7 @@ impl Settings {
             sandbox_minute_secs,
             sandbox_lag,
             rating_webhook,
+            brand,
             guess_burst,
             guess_refill_secs,
             session,

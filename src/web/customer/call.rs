@@ -5,8 +5,7 @@
 use super::api::{self, ApiError};
 use super::{focus, rating, seat, Page};
 use crate::api::{param, Endpoint, VideoTokenResponse};
-use crate::customer::{over_text, CodeAnswer};
-use crate::strings::Strings;
+use crate::customer::CodeAnswer;
 use crate::web::video::call::{Call, CallSetup, Controls, Names};
 use crate::web::video::{ConnectOptions, DisconnectReason, Room, VideoEvent};
 use std::rc::{Rc, Weak};
@@ -17,7 +16,7 @@ impl Page {
         let Some(code) = self.code.borrow().clone() else {
             return;
         };
-        self.set_wait_status("Connecting...", false);
+        self.set_wait_status(self.words.connecting, false);
         let weak = Rc::downgrade(self);
         spawn_local(async move {
             let seat = seat::held(&code);
@@ -32,7 +31,7 @@ impl Page {
             let grant = match answer {
                 Ok(grant) => grant,
                 Err(ApiError::Answer(CodeAnswer::AgentNotConnected)) => {
-                    return page.set_wait_status(crate::api::AGENT_NOT_CONNECTED, false)
+                    return page.set_wait_status(page.words.agent_not_connected, false)
                 }
                 Err(e) => return page.refused(code, e),
             };
@@ -66,7 +65,7 @@ impl Page {
                 Ok(room) => page.in_call(room, names),
                 Err(e) => {
                     page.show_wait();
-                    page.set_wait_status(e.message(), true);
+                    page.set_wait_status(&page.error_text(&e), true);
                 }
             }
         });
@@ -78,7 +77,8 @@ impl Page {
         let s = self.section("in-call");
         let weak = Rc::downgrade(self);
         let setup = CallSetup {
-            strings: Strings::default(),
+            waiting: self.words.waiting(names.other_name()),
+            strings: self.strings.clone(),
             controls: Controls {
                 screen_share: true,
                 leave: true,
@@ -120,11 +120,11 @@ impl Page {
             .set(reason == Some(DisconnectReason::RoomCompleted) && self.over.get().is_none());
         let why = match (reason, self.over.get()) {
             // The room was completed because the session ended: say why it ended.
-            (Some(DisconnectReason::RoomCompleted), Some(over)) => Some(over_text(over)),
-            (Some(r), _) => Some(crate::customer::end_reason_text(r)),
+            (Some(DisconnectReason::RoomCompleted), Some(over)) => Some(self.words.over(over)),
+            (Some(r), _) => Some(self.words.end_reason(r)),
             (None, _) => None,
         };
-        let (listeners, heading) = rating::render(&self.root, why, ticket);
+        let (listeners, heading) = rating::render(&self.root, self.words, why, ticket);
         self.listeners.borrow_mut().extend(listeners);
         focus(&heading);
     }

@@ -5,8 +5,8 @@
 use crate::api::{Provider, SyncTokenResponse};
 use crate::protocol::{LiveClientMessage, LiveServerMessage};
 use crate::session::{EndReason, Session};
+use crate::web::dom::Listener;
 use crate::web::video::media::error_name;
-use gloo_events::EventListener;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::spawn_local;
@@ -25,7 +25,7 @@ pub enum LiveUpdate {
     /// The connection dropped; the client is reconnecting (the document follows once back).
     Interrupted,
     /// The wait cannot go on in this page: what happened and what to do.
-    Lost(&'static str),
+    Lost(crate::sync_wait::Lost),
     /// A new token was refused because the session is over.
     Over(EndReason),
 }
@@ -36,7 +36,7 @@ pub type OnUpdate = Rc<dyn Fn(LiveUpdate)>;
 pub enum Subscription {
     Sandbox {
         ws: WebSocket,
-        _listeners: [EventListener; 3],
+        _listeners: [Listener; 3],
     },
     Twilio(Rc<super::sync::Watch>),
 }
@@ -49,7 +49,7 @@ pub(super) fn deliver(on: &OnUpdate, update: LiveUpdate) {
 fn sandbox(url: &str, token: String, on: OnUpdate) -> Result<Subscription, JsValue> {
     let ws = WebSocket::new(url)?;
     let socket = ws.clone();
-    let open = EventListener::new(&ws, "open", move |_| {
+    let open = Listener::new(&ws, "open", move |_| {
         if let Some(text) = crate::web::video::wire::live(&LiveClientMessage::Subscribe {
             token: token.clone(),
         }) {
@@ -59,7 +59,7 @@ fn sandbox(url: &str, token: String, on: OnUpdate) -> Result<Subscription, JsVal
     // After a last word (removed, completed, refused) the close that follows says nothing new.
     let finished = Rc::new(std::cell::Cell::new(false));
     let (on_message, finished_message) = (on.clone(), finished.clone());
-    let message = EventListener::new(&ws, "message", move |event| {
+    let message = Listener::new(&ws, "message", move |event| {
         let parsed = event
             .dyn_ref::<MessageEvent>()
             .and_then(|e| e.data().as_string())
@@ -75,7 +75,7 @@ fn sandbox(url: &str, token: String, on: OnUpdate) -> Result<Subscription, JsVal
         }
         deliver(&on_message, update);
     });
-    let close = EventListener::new(&ws, "close", move |_| {
+    let close = Listener::new(&ws, "close", move |_| {
         if !finished.get() {
             deliver(&on, LiveUpdate::Failed);
         }

@@ -9,6 +9,7 @@
 
 mod api;
 mod call;
+mod header;
 mod live;
 mod rating;
 mod screens;
@@ -18,26 +19,34 @@ mod wait;
 
 use crate::code;
 use crate::customer::code_from_query;
+use crate::language::{Language, Words};
 use crate::session::EndReason;
+use crate::strings::Strings;
+use crate::web::dom::Listener;
+use crate::web::dom::{clear, el, set_role, text};
 use crate::web::mounted::{Component, Mounted};
 use crate::web::video::call::Call;
-use crate::web::video::dom::{clear, el, set_role, text};
 use crate::web::video::{media, VideoEvent};
-use gloo_events::EventListener;
 use live::Subscription;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlButtonElement, HtmlElement};
 
-const INVALID_CODE_TEXT: &str =
-    "This link is not valid or has expired. Please ask the agent for a new link.";
-
 /// Mounts the customer page into `el`. The handle is the same kind every mount returns:
 /// `free()` unmounts the page and ends any call (its camera and microphone stop).
 #[wasm_bindgen(js_name = mountCustomerPage)]
 pub fn mount_customer_page(el: HtmlElement) -> Mounted {
+    let language = browser_language();
+    let doc = crate::web::dom::document();
+    if let Some(html) = doc.document_element() {
+        crate::web::dom::set_attr(&html, "lang", language.tag());
+    }
+    doc.set_title(language.words().video_call);
     let page = Rc::new(Page {
+        header: header::Header::mount(&el, language.words()),
+        words: language.words(),
+        strings: language.strings(),
         root: el,
         listeners: RefCell::default(),
         live: RefCell::default(),
@@ -77,8 +86,13 @@ struct Waiting {
 }
 
 struct Page {
+    /// The company and the agent, above every screen.
+    header: Rc<header::Header>,
+    /// The page's words and the call's texts, in the browser's language.
+    words: &'static Words,
+    strings: Strings,
     root: HtmlElement,
-    listeners: RefCell<Vec<EventListener>>,
+    listeners: RefCell<Vec<Listener>>,
     /// The session document, watched from the wait until the page is gone (it says why a call
     /// ended, and that a link was replaced, whatever screen is up).
     live: RefCell<Option<Subscription>>,
@@ -92,6 +106,23 @@ struct Page {
     over: Cell<Option<EndReason>>,
     /// The post-call screen says the room was completed, not yet why the session ended.
     ended_by_room: Cell<bool>,
+}
+
+/// The page's language, from `navigator.languages` (`navigator.language` when the list is
+/// missing).
+fn browser_language() -> Language {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return Language::English;
+    };
+    let mut tags: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    if tags.is_empty() {
+        tags.extend(navigator.language());
+    }
+    Language::choose(tags.iter().map(String::as_str))
 }
 
 /// Focus for keyboard and screen-reader users; an element that cannot take it is made able to.
@@ -121,12 +152,20 @@ impl Page {
         s
     }
 
+    /// What the page says about a media failure.
+    fn error_text(&self, e: &crate::web::video::VideoError) -> String {
+        match e.text() {
+            Ok(t) => self.strings.get(t).to_owned(),
+            Err(reason) => self.words.end_reason(reason).to_owned(),
+        }
+    }
+
     fn start(self: &Rc<Self>) {
         if let Err(e) = media::support() {
             self.reset();
             let s = self.section("unsupported");
-            let _ = s.append_child(&text("h2", "", "Video calls are not available here"));
-            let _ = s.append_child(&text("p", "ctv-error", e.message()));
+            let _ = s.append_child(&text("h2", "", self.words.unsupported_heading));
+            let _ = s.append_child(&text("p", "ctv-error", &self.error_text(&e)));
             return;
         }
         let search = web_sys::window()
@@ -134,7 +173,7 @@ impl Page {
             .unwrap_or_default();
         match code_from_query(&search) {
             Some(c) if code::plausible(&c) => self.check(c),
-            Some(_) => self.ask_for_code(Some(INVALID_CODE_TEXT)),
+            Some(_) => self.ask_for_code(Some(self.words.invalid_code)),
             None => self.ask_for_code(None),
         }
     }

@@ -4,29 +4,26 @@
 //! which of them a refusal from the service leads to.
 
 use super::api::ApiError;
-use super::{focus, Page, INVALID_CODE_TEXT};
+use super::{focus, Page};
 use crate::code;
-use crate::customer::{over_text, too_many_attempts_text, CodeAnswer};
+use crate::customer::CodeAnswer;
 use crate::session::EndReason;
-use crate::web::video::dom::{button, el, set_role, text};
-use gloo_events::{EventListener, EventListenerOptions};
+use crate::web::dom::Listener;
+use crate::web::dom::{action, el, set_role, text};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlFormElement, HtmlInputElement};
-
-const UNREACHABLE_TEXT: &str = "The service could not be reached. Please try again.";
-const SEAT_TAKEN_TEXT: &str = "You joined from another tab or device.";
 
 impl Page {
     pub(super) fn ask_for_code(self: &Rc<Self>, problem: Option<&str>) {
         self.reset();
         let s = self.section("enter-code");
-        let _ = s.append_child(&text("h2", "", "Join a video call"));
+        let _ = s.append_child(&text("h2", "", self.words.enter_code_heading));
         let error = text("p", "ctv-error", problem.unwrap_or(""));
         set_role(&error, "code-error");
         let _ = error.set_attribute("role", "alert");
         let form: HtmlFormElement = el("form", "ctv-code-form").unchecked_into();
-        let label = text("label", "", "Your code");
+        let label = text("label", "", self.words.code_label);
         let _ = label.set_attribute("for", "ctv-code");
         let input: HtmlInputElement = el("input", "").unchecked_into();
         input.set_id("ctv-code");
@@ -37,7 +34,7 @@ impl Page {
             let _ = input.set_attribute("aria-describedby", "ctv-code-error");
             error.set_id("ctv-code-error");
         }
-        let submit = text("button", "ctv-button", "Continue");
+        let submit = text("button", "ctv-button", self.words.continue_button);
         let _ = submit.set_attribute("type", "submit");
         for child in [&label as &HtmlElement, &input, &submit] {
             let _ = form.append_child(child);
@@ -46,23 +43,19 @@ impl Page {
         let _ = s.append_child(&form);
         let weak = Rc::downgrade(self);
         let field = input.clone();
-        let listener = EventListener::new_with_options(
-            &form,
-            "submit",
-            EventListenerOptions::enable_prevent_default(),
-            move |event| {
-                event.prevent_default();
-                let code = field.value().trim().to_owned();
-                if !code::plausible(&code) {
-                    error.set_text_content(Some("A code is 4 to 64 letters and digits."));
-                    focus(&field);
-                    return;
-                }
-                if let Some(page) = weak.upgrade() {
-                    page.check(code);
-                }
-            },
-        );
+        let code_format = self.words.code_format;
+        let listener = Listener::preventing(&form, "submit", move |event| {
+            event.prevent_default();
+            let code = field.value().trim().to_owned();
+            if !code::plausible(&code) {
+                error.set_text_content(Some(code_format));
+                focus(&field);
+                return;
+            }
+            if let Some(page) = weak.upgrade() {
+                page.check(code);
+            }
+        });
         self.listeners.borrow_mut().push(listener);
         focus(&input);
     }
@@ -70,9 +63,9 @@ impl Page {
     pub(super) fn unreachable(self: &Rc<Self>, code: String) {
         self.reset();
         let s = self.section("unreachable");
-        let _ = s.append_child(&text("p", "ctv-error", UNREACHABLE_TEXT));
+        let _ = s.append_child(&text("p", "ctv-error", self.words.unreachable));
         let weak = Rc::downgrade(self);
-        let (retry, listener) = button("Try again", "retry", move || {
+        let (retry, listener) = action(self.words.try_again, "retry", move || {
             if let Some(page) = weak.upgrade() {
                 page.check(code.clone());
             }
@@ -87,8 +80,8 @@ impl Page {
         self.over.set(Some(reason));
         self.reset();
         let s = self.section("session-over");
-        let _ = s.append_child(&text("h2", "", "Video call"));
-        let why = text("p", "ctv-status", over_text(reason));
+        let _ = s.append_child(&text("h2", "", self.words.video_call));
+        let why = text("p", "ctv-status", self.words.over(reason));
         set_role(&why, "over-reason");
         let _ = why.set_attribute("role", "status");
         let _ = s.append_child(&why);
@@ -100,9 +93,11 @@ impl Page {
         match e {
             ApiError::Answer(CodeAnswer::Over(reason)) => self.session_over(reason),
             ApiError::Answer(CodeAnswer::TooManyAttempts { retry_after_secs }) => {
-                self.ask_for_code(Some(&too_many_attempts_text(retry_after_secs)))
+                self.ask_for_code(Some(&self.words.too_many_attempts(retry_after_secs)))
             }
-            ApiError::Answer(CodeAnswer::InvalidCode) => self.ask_for_code(Some(INVALID_CODE_TEXT)),
+            ApiError::Answer(CodeAnswer::InvalidCode) => {
+                self.ask_for_code(Some(self.words.invalid_code))
+            }
             _ => self.unreachable(code),
         }
     }
@@ -110,15 +105,15 @@ impl Page {
     pub(super) fn seat_taken(self: &Rc<Self>) {
         self.reset();
         let s = self.section("seat-taken");
-        let why = text("p", "ctv-status", SEAT_TAKEN_TEXT);
+        let why = text("p", "ctv-status", self.words.seat_taken);
         set_role(&why, "seat-taken-reason");
         let _ = why.set_attribute("role", "status");
         let _ = s.append_child(&why);
         let weak = Rc::downgrade(self);
-        let (back, listener) = button("Use this tab instead", "rejoin", move || {
+        let (back, listener) = action(self.words.use_this_tab, "rejoin", move || {
             if let Some(page) = weak.upgrade() {
                 page.show_wait();
-                page.set_wait_status("Connecting...", false);
+                page.set_wait_status(page.words.connecting, false);
                 page.join();
             }
         });

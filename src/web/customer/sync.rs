@@ -9,6 +9,7 @@ use super::live::{deliver, LiveUpdate, OnUpdate};
 use crate::api::{param, Endpoint, SyncTokenResponse};
 use crate::session::Session;
 use crate::sync_wait::{ConnectionState, RefreshFailure, Shown, SyncEvent, SyncWait};
+use crate::web::dom::Timer;
 use crate::web::emitter::SdkListener;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -17,10 +18,10 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 /// How long twilio-sync may take to open the document before the wait gives up (the SDK
 /// itself retries forever when Twilio cannot be reached).
-const SYNC_OPEN_TIMEOUT_MS: i32 = 15_000;
+const SYNC_OPEN_TIMEOUT_MS: u32 = 15_000;
 
 /// How long a dropped connection may take to come back before the wait gives up.
-const RECONNECT_DEADLINE_MS: i32 = 60_000;
+const RECONNECT_DEADLINE_MS: u32 = 60_000;
 
 /// One client watching one document.
 pub struct Watch {
@@ -31,6 +32,8 @@ pub struct Watch {
     /// The document's latest data, shown again once the connection is back.
     last: RefCell<Option<Session>>,
     listeners: RefCell<Vec<SdkListener>>,
+    /// A dropped connection's deadline, cancelled with the watch.
+    reconnect_deadline: RefCell<Option<Timer>>,
     stopped: Cell<bool>,
 }
 
@@ -38,13 +41,17 @@ fn method(target: &JsValue, name: &str) -> Result<js_sys::Function, JsValue> {
     js_sys::Reflect::get(target, &name.into())?.dyn_into()
 }
 
-/// A promise that rejects after `ms`.
-fn deadline(ms: i32) -> js_sys::Promise {
-    js_sys::Promise::new(&mut |_, reject| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&reject, ms);
+/// A promise that rejects after `ms`, and the timer behind it: dropping the timer (once the
+/// race is decided) cancels it.
+fn deadline(ms: u32) -> (js_sys::Promise, Timer) {
+    let mut reject = None;
+    let promise = js_sys::Promise::new(&mut |_, r| reject = Some(r));
+    let timer = Timer::new(ms, move || {
+        if let Some(reject) = reject {
+            let _ = reject.call1(&JsValue::UNDEFINED, &"timed out".into());
         }
-    })
+    });
+    (promise, timer)
 }
 
 fn document_update(value: &JsValue) -> LiveUpdate {
@@ -87,7 +94,7 @@ impl Watch {
                 }
             }
             Some(Shown::Reconnecting) => deliver(&self.on, LiveUpdate::Interrupted),
-            Some(Shown::Lost(lost)) => deliver(&self.on, LiveUpdate::Lost(lost.text())),
+            Some(Shown::Lost(lost)) => deliver(&self.on, LiveUpdate::Lost(lost)),
             Some(Shown::Over(reason)) => deliver(&self.on, LiveUpdate::Over(reason)),
             None => {}
         }
@@ -96,17 +103,12 @@ impl Watch {
         }
         if let Some(drop) = step.deadline {
             let weak = Rc::downgrade(self);
-            let fire = Closure::once_into_js(move || {
+            let timer = Timer::new(RECONNECT_DEADLINE_MS, move || {
                 if let Some(watch) = weak.upgrade() {
                     watch.event(SyncEvent::ReconnectDeadline(drop));
                 }
             });
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    fire.unchecked_ref(),
-                    RECONNECT_DEADLINE_MS,
-                );
-            }
+            *self.reconnect_deadline.borrow_mut() = Some(timer);
         }
         if step.stop {
             self.stop();
@@ -156,6 +158,7 @@ impl Watch {
         }
         let listeners = std::mem::take(&mut *self.listeners.borrow_mut());
         drop(listeners);
+        self.reconnect_deadline.borrow_mut().take();
         if let Ok(f) = method(&self.client, "shutdown") {
             let _ = f.call0(&self.client);
         }
@@ -188,6 +191,7 @@ pub async fn watch(
         wait: RefCell::default(),
         last: RefCell::default(),
         listeners: RefCell::default(),
+        reconnect_deadline: RefCell::default(),
         stopped: Cell::new(false),
     });
     let opened = async {
@@ -211,11 +215,11 @@ pub async fn watch(
         let promise: js_sys::Promise = method(&client, "document")?
             .call1(&client, &options)?
             .dyn_into()?;
-        let race = js_sys::Promise::race(&js_sys::Array::of2(
-            &promise,
-            &deadline(SYNC_OPEN_TIMEOUT_MS),
-        ));
-        let document = JsFuture::from(race).await?;
+        let (timeout, timer) = deadline(SYNC_OPEN_TIMEOUT_MS);
+        let race = js_sys::Promise::race(&js_sys::Array::of2(&promise, &timeout));
+        let document = JsFuture::from(race).await;
+        drop(timer);
+        let document = document?;
         watch.listen(&document, "updated", |w, event| {
             let data = js_sys::Reflect::get(&event, &"data".into()).unwrap_or(JsValue::UNDEFINED);
             w.document(document_update(&data));

@@ -6,10 +6,9 @@ use super::api::{self, ApiError};
 use super::live::{self, LiveUpdate, Subscription};
 use super::{Page, Waiting};
 use crate::api::{param, Endpoint, SyncTokenResponse};
-use crate::customer::{agent_here_text, over_text, waiting_text, Wait};
+use crate::customer::Wait;
 use crate::session::EndReason;
-use crate::sync_wait::RECONNECTING_TEXT;
-use crate::web::video::dom::{button, el, set_role, text};
+use crate::web::dom::{action, el, set_role, text};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
@@ -18,7 +17,7 @@ impl Page {
     pub(super) fn check(self: &Rc<Self>, code: String) {
         self.reset();
         let s = self.section("checking");
-        let _ = s.append_child(&text("p", "ctv-status", "Checking your code..."));
+        let _ = s.append_child(&text("p", "ctv-status", self.words.checking_code));
         let weak = Rc::downgrade(self);
         spawn_local(async move {
             let answer: Result<SyncTokenResponse, ApiError> =
@@ -53,19 +52,19 @@ impl Page {
         let code = self.code.borrow().clone().unwrap_or_default();
         self.reset();
         let s = self.section("waiting");
-        let _ = s.append_child(&text("h2", "", "Video call"));
+        let _ = s.append_child(&text("h2", "", self.words.video_call));
         let line = el("p", "ctv-code-line");
-        let _ = line.append_child(&text("span", "", "Your code: "));
+        let _ = line.append_child(&text("span", "", self.words.your_code));
         let shown = text("strong", "", &code);
         set_role(&shown, "code");
         let _ = line.append_child(&shown);
         let _ = s.append_child(&line);
-        let status = text("p", "ctv-status", &waiting_text(None));
+        let status = text("p", "ctv-status", &self.words.waiting(None));
         set_role(&status, "wait-status");
         let _ = status.set_attribute("role", "status");
         let _ = status.set_attribute("aria-live", "polite");
         let weak = Rc::downgrade(self);
-        let (join, listener) = button("Join Video Room", "join", move || {
+        let (join, listener) = action(self.words.join, "join", move || {
             if let Some(page) = weak.upgrade() {
                 page.join();
             }
@@ -89,15 +88,17 @@ impl Page {
             LiveUpdate::Data(session) => match Wait::from_session(&session) {
                 Wait::Over(reason) => self.over(reason),
                 Wait::ForAgent { agent } => {
-                    self.set_wait_status(&waiting_text(agent.as_deref()), false)
+                    self.header.set_agent(agent.as_deref());
+                    self.set_wait_status(&self.words.waiting(agent.as_deref()), false)
                 }
                 Wait::AgentHere { agent } => {
+                    self.header.set_agent(Some(&agent));
                     let was_disabled = self
                         .waiting
                         .borrow()
                         .as_ref()
                         .is_some_and(|w| w.join.disabled());
-                    self.set_wait_status(&agent_here_text(&agent), true);
+                    self.set_wait_status(&self.words.agent_here(&agent), true);
                     // The agent arrived: Join is the next thing to do.
                     if was_disabled {
                         if let Some(w) = self.waiting.borrow().as_ref() {
@@ -116,17 +117,14 @@ impl Page {
                 self.live.borrow_mut().take();
                 self.over(reason);
             }
-            LiveUpdate::Interrupted => self.set_wait_status(RECONNECTING_TEXT, false),
-            LiveUpdate::Lost(words) => {
+            LiveUpdate::Interrupted => self.set_wait_status(self.words.reconnecting, false),
+            LiveUpdate::Lost(lost) => {
                 self.live.borrow_mut().take();
-                self.set_wait_status(words, false);
+                self.set_wait_status(self.words.lost(lost), false);
             }
             LiveUpdate::Failed => {
                 self.live.borrow_mut().take();
-                self.set_wait_status(
-                    "The service could not be reached. Please reload the page to try again.",
-                    false,
-                );
+                self.set_wait_status(self.words.unreachable_reload, false);
             }
         }
     }
@@ -139,7 +137,7 @@ impl Page {
             self.session_over(reason);
         } else if self.ended_by_room.get() {
             // The room's end arrived before the session's: say why it ended.
-            self.set_end_reason(over_text(reason));
+            self.set_end_reason(self.words.over(reason));
         }
     }
 

@@ -14,11 +14,12 @@ mod view;
 use super::connector::Connection;
 use super::connector::ConnectionEvent;
 use super::context::Context;
-use super::dom::{self, Listener, LiveComponent, StyleGuard};
+use super::dom::{self, Listener, LiveComponent};
 use super::flex::task_facts;
 use super::http::InFlight;
 use super::mounted::Component;
 use super::room_claim::{self, Owner};
+use super::style::StyleGuard;
 use crate::api::AgentTokenResponse;
 use crate::notifications::RATING_RECEIVED;
 use crate::room_state::Phase;
@@ -82,7 +83,8 @@ impl VideoTab {
     ) -> VideoTab {
         let doc = dom::document();
         let style = StyleGuard::new(&doc);
-        let view = View::build(&doc, &ctx.manager.strings(), parent);
+        let view = View::build(&ctx.manager.strings(), parent);
+        super::style::set_theme(&view.root, ctx.manager.dark_theme(), ctx.config.accent());
 
         let state = Rc::new(RefCell::new(State {
             ctx,

@@ -6,52 +6,51 @@ use super::State;
 use crate::room_state::Phase;
 use crate::strings::{Strings, Text};
 use crate::web::dom;
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlButtonElement, HtmlElement};
+use web_sys::{HtmlButtonElement, HtmlElement};
 
 pub(super) struct View {
-    pub(super) root: Element,
-    status: Element,
-    error: Element,
+    pub(super) root: HtmlElement,
+    status: HtmlElement,
+    error: HtmlElement,
     pub(super) media: HtmlElement,
     pub(super) join: HtmlButtonElement,
     pub(super) leave: HtmlButtonElement,
     pub(super) end_all: HtmlButtonElement,
     pub(super) new_link: HtmlButtonElement,
     /// "A new link was sent to the customer."
-    notice: Element,
+    notice: HtmlElement,
     /// Wrapping: the call's length.
-    summary: Element,
+    summary: HtmlElement,
     /// The customer's rating: the score line and the comment (text only: it is untrusted).
-    rating: Element,
-    score: Element,
-    comment: Element,
+    rating: HtmlElement,
+    score: HtmlElement,
+    comment: HtmlElement,
 }
 
 impl View {
     /// Creates the tab's elements and appends them to `parent`.
-    pub(super) fn build(doc: &Document, strings: &Strings, parent: &HtmlElement) -> View {
-        let root = dom::element(doc, "div", "c2v c2v-tab");
-        let status = dom::element(doc, "p", "c2v-status");
+    pub(super) fn build(strings: &Strings, parent: &HtmlElement) -> View {
+        let root = dom::el("div", "c2v c2v-tab");
+        let status = dom::el("p", "c2v-status");
         dom::set_attr(&status, "role", "status");
         dom::set_attr(&status, "aria-live", "polite");
-        let error = dom::element(doc, "p", "c2v-error");
+        let error = dom::el("p", "c2v-error");
         dom::set_attr(&error, "role", "alert");
-        let media: HtmlElement = dom::element(doc, "div", "c2v-media").unchecked_into();
-        let actions = dom::element(doc, "div", "c2v-actions");
-        let join = dom::button(doc, "c2v-join", strings.get(Text::JoinVideoRoom));
-        let leave = dom::button(doc, "c2v-leave", strings.get(Text::Disconnect));
-        let end_all = dom::button(doc, "c2v-end-all", strings.get(Text::EndForEveryone));
-        let new_link = dom::button(doc, "c2v-new-link", strings.get(Text::SendNewLink));
+        let media = dom::el("div", "c2v-media");
+        let actions = dom::el("div", "c2v-actions");
+        let join = dom::button("c2v-join", strings.get(Text::JoinVideoRoom));
+        let leave = dom::button("c2v-leave", strings.get(Text::Disconnect));
+        let end_all = dom::button("c2v-end-all", strings.get(Text::EndForEveryone));
+        let new_link = dom::button("c2v-new-link", strings.get(Text::SendNewLink));
         for b in [&join, &leave, &end_all, &new_link] {
             dom::append(&actions, b);
         }
-        let notice = dom::element(doc, "p", "c2v-notice");
+        let notice = dom::el("p", "c2v-notice");
         dom::set_attr(&notice, "role", "status");
-        let summary = dom::element(doc, "p", "c2v-summary");
-        let rating = dom::element(doc, "div", "c2v-rating");
-        let score = dom::element(doc, "p", "c2v-rating-score");
-        let comment = dom::element(doc, "p", "c2v-rating-comment");
+        let summary = dom::el("p", "c2v-summary");
+        let rating = dom::el("div", "c2v-rating");
+        let score = dom::el("p", "c2v-rating-score");
+        let comment = dom::el("p", "c2v-rating-comment");
         dom::append(&rating, &score);
         dom::append(&rating, &comment);
         for child in [

@@ -4,13 +4,13 @@
 //! screen) is said in a live region, and in the picture while nobody is there. Every text is the
 //! strings table's.
 
-use super::dom::{button, el, set_role, show, text};
 use super::table::Table;
 use super::view::CallView;
-use super::{Room, TrackName, VideoEvent};
+use super::{Room, TrackName, VideoError, VideoEvent};
 use crate::session::is_customer_identity;
 use crate::strings::{Strings, Text};
-use gloo_events::EventListener;
+use crate::web::dom::{action, clear, el, set_role, set_shown, text, Listener};
+use crate::web::icons::{self, paste};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
@@ -45,6 +45,11 @@ impl Names {
         }
     }
 
+    /// The other party's name.
+    pub fn other_name(&self) -> Option<&str> {
+        Some(self.other())
+    }
+
     fn other(&self) -> &str {
         match self {
             Names::Customer { name } | Names::Agent { name, .. } => name,
@@ -54,7 +59,10 @@ impl Names {
 
 /// What a call screen needs besides the room.
 pub struct CallSetup {
+    /// Every text the screen shows, in the page's language.
     pub strings: Strings,
+    /// What the picture says while nobody else is there.
+    pub waiting: String,
     pub controls: Controls,
     pub names: Names,
 }
@@ -76,11 +84,35 @@ pub struct Call {
     present: RefCell<Table<(String, bool)>>,
     /// The other party was here and left: their return is "back", not "joined".
     other_left: Cell<bool>,
-    listeners: RefCell<Vec<EventListener>>,
+    listeners: RefCell<Vec<Listener>>,
 }
 
-fn pressed(b: &HtmlButtonElement, on: bool, label: &str) {
-    b.set_text_content(Some(label));
+/// A control of the call's bar: an icon above its visible label, which is its accessible name.
+fn control(
+    role: &str,
+    class: &str,
+    label: &str,
+    icon: &[(&str, bool)],
+    on_click: impl FnMut() + 'static,
+) -> (HtmlButtonElement, Listener) {
+    let (b, listener) = action("", role, on_click);
+    b.set_class_name(class);
+    show_control(&b, label, icon);
+    (b, listener)
+}
+
+fn show_control(b: &HtmlButtonElement, label: &str, paths: &[(&str, bool)]) {
+    if b.text_content().as_deref() == Some(label) && b.first_element_child().is_some() {
+        return;
+    }
+    clear(b);
+    let _ = b.append_child(&icons::icon(paths, 24));
+    let _ = b.append_child(&text("span", "ctv-label", label));
+}
+
+/// A toggle: its label and icon say what a click does, `aria-pressed` that it is on.
+fn pressed(b: &HtmlButtonElement, on: bool, label: &str, icon: &[(&str, bool)]) {
+    show_control(b, label, icon);
     let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
 }
 
@@ -94,21 +126,18 @@ impl Call {
     ) -> Rc<Call> {
         let CallSetup {
             strings,
+            waiting,
             controls: wanted,
             names,
         } = setup;
         let root = el("section", "ctv-in-call");
-        let _ = root.set_attribute("aria-label", "Video call");
-        let waiting = match names {
-            Names::Customer { .. } => strings.get(Text::WaitingForCustomer).to_owned(),
-            Names::Agent { ref name, .. } => crate::customer::waiting_text(Some(name)),
-        };
+        let _ = root.set_attribute("aria-label", strings.get(Text::VideoCall));
         let view = CallView::new(&waiting, &strings);
         view.set_local(Some(&room.local_stream()));
         let banner = text("p", "ctv-banner", strings.get(Text::Reconnecting));
         set_role(&banner, "reconnecting");
         let _ = banner.set_attribute("role", "status");
-        show(&banner, false);
+        set_shown(&banner, false);
         let announce = text("p", "ctv-announce", "");
         set_role(&announce, "announcement");
         let _ = announce.set_attribute("role", "status");
@@ -117,12 +146,40 @@ impl Call {
         let _ = error.set_attribute("role", "alert");
         set_role(&error, "call-error");
         let controls = el("div", "ctv-controls");
-        let (mute, l_mute) = button(strings.get(Text::Mute), "mute", || {});
-        let (camera, l_camera) = button(strings.get(Text::StopCamera), "camera", || {});
-        let (screen, l_screen) = button(strings.get(Text::ShareScreen), "screen", || {});
-        let (leave_b, l_leave) = button(strings.get(Text::Leave), "leave", leave);
-        show(&screen, wanted.screen_share);
-        show(&leave_b, wanted.leave);
+        let _ = controls.set_attribute("role", "group");
+        let _ = controls.set_attribute("aria-label", strings.get(Text::CallControls));
+        let toggle = "ctv-button ctv-control";
+        let (mute, l_mute) = control(
+            "mute",
+            toggle,
+            strings.get(Text::Mute),
+            paste::MICROPHONE_ON,
+            || {},
+        );
+        let (camera, l_camera) = control(
+            "camera",
+            toggle,
+            strings.get(Text::StopCamera),
+            paste::VIDEO_ON,
+            || {},
+        );
+        let (screen, l_screen) = control(
+            "screen",
+            toggle,
+            strings.get(Text::ShareScreen),
+            paste::SCREEN_SHARE,
+            || {},
+        );
+        let leave_class = "ctv-button ctv-control ctv-leave";
+        let (leave_b, l_leave) = control(
+            "leave",
+            leave_class,
+            strings.get(Text::Leave),
+            paste::LEAVE,
+            leave,
+        );
+        set_shown(&screen, wanted.screen_share);
+        set_shown(&leave_b, wanted.leave);
         for b in [&mute, &camera, &screen, &leave_b] {
             let _ = controls.append_child(b);
         }
@@ -170,7 +227,7 @@ impl Call {
         };
         // Replace the placeholder listeners with ones that reach this call.
         let mut listeners = self.listeners.borrow_mut();
-        listeners[0] = EventListener::new(
+        listeners[0] = Listener::new(
             &self.mute,
             "click",
             on(&weak, |c| {
@@ -178,7 +235,7 @@ impl Call {
                 c.refresh();
             }),
         );
-        listeners[1] = EventListener::new(
+        listeners[1] = Listener::new(
             &self.camera,
             "click",
             on(&weak, |c| {
@@ -186,13 +243,13 @@ impl Call {
                 spawn_local(async move {
                     let result = c.room.set_camera(!c.room.camera_enabled()).await;
                     c.camera.set_disabled(false);
-                    c.report(result.err().map(|e| e.message()));
+                    c.report(result.err().map(|e| c.error_text(&e)).as_deref());
                     c.view.borrow().set_local(Some(&c.room.local_stream()));
                     c.refresh();
                 });
             }),
         );
-        listeners[2] = EventListener::new(
+        listeners[2] = Listener::new(
             &self.screen,
             "click",
             on(&weak, |c| {
@@ -211,12 +268,19 @@ impl Call {
                             c.report(None);
                             c.view.borrow().set_local_screen(track.as_ref());
                         }
-                        Err(e) => c.report(Some(e.message())),
+                        Err(e) => c.report(Some(&c.error_text(&e))),
                     }
                     c.refresh();
                 });
             }),
         );
+    }
+
+    /// What a failed camera or screen share says (never a refusal by the service).
+    fn error_text(&self, e: &VideoError) -> String {
+        self.strings
+            .get(e.text().unwrap_or(Text::CallError))
+            .to_owned()
     }
 
     fn report(&self, message: Option<&str>) {
@@ -226,25 +290,26 @@ impl Call {
     fn refresh(&self) {
         let s = &self.strings;
         let mic = self.room.microphone_enabled();
-        pressed(
-            &self.mute,
-            !mic,
-            s.get(if mic { Text::Mute } else { Text::Unmute }),
-        );
+        let (label, icon) = if mic {
+            (Text::Mute, paste::MICROPHONE_ON)
+        } else {
+            (Text::Unmute, paste::MICROPHONE_OFF)
+        };
+        pressed(&self.mute, !mic, s.get(label), icon);
         let cam = self.room.camera_enabled();
-        let camera = if cam {
-            Text::StopCamera
+        let (label, icon) = if cam {
+            (Text::StopCamera, paste::VIDEO_ON)
         } else {
-            Text::StartCamera
+            (Text::StartCamera, paste::VIDEO_OFF)
         };
-        pressed(&self.camera, !cam, s.get(camera));
+        pressed(&self.camera, !cam, s.get(label), icon);
         let sharing = self.room.sharing_screen();
-        let screen = if sharing {
-            Text::StopSharing
+        let (label, icon) = if sharing {
+            (Text::StopSharing, paste::STOP_SCREEN_SHARE)
         } else {
-            Text::ShareScreen
+            (Text::ShareScreen, paste::SCREEN_SHARE)
         };
-        pressed(&self.screen, sharing, s.get(screen));
+        pressed(&self.screen, sharing, s.get(label), icon);
     }
 
     /// Says `t` about the other party in the live region.
@@ -318,8 +383,8 @@ impl Call {
             }
         }
         match event {
-            VideoEvent::Reconnecting => show(&self.banner, true),
-            VideoEvent::Reconnected => show(&self.banner, false),
+            VideoEvent::Reconnecting => set_shown(&self.banner, true),
+            VideoEvent::Reconnected => set_shown(&self.banner, false),
             VideoEvent::ScreenShareEnded => self.refresh(),
             _ => {}
         }

@@ -6,9 +6,6 @@
 //! Dropping a [`Room`] disconnects it and stops every local track.
 
 pub mod call;
-#[cfg(feature = "plugin")]
-pub mod connector;
-pub mod dom;
 pub mod media;
 mod sandbox;
 mod sdk;
@@ -20,7 +17,8 @@ pub mod wire;
 
 use crate::api::{IceConfig, Provider};
 pub use crate::protocol::{DisconnectReason, TrackName};
-use gloo_events::EventListener;
+use crate::strings::Text;
+use crate::web::dom::Listener;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
@@ -86,29 +84,20 @@ pub enum VideoError {
 }
 
 impl VideoError {
-    /// A sentence for people.
-    pub fn message(&self) -> &'static str {
-        match self {
-            VideoError::Unsupported => {
-                "This browser does not support video calls. Please open the link in a current version of Chrome, Edge, Firefox or Safari."
-            }
-            VideoError::InsecureContext => {
-                "Video calls need a secure connection. Please open the link with https://."
-            }
-            VideoError::Devices(name) if name == "NotAllowedError" => {
-                "Camera and microphone access was refused. Please allow access in your browser and try again."
-            }
-            VideoError::Devices(name) if name == "NotFoundError" => {
-                "No camera or microphone was found."
-            }
-            VideoError::Devices(_) => "The camera or microphone could not be started.",
-            VideoError::Refused(DisconnectReason::Network) => {
-                "Could not connect to the video call. Please check your internet connection and try again."
-            }
-            VideoError::Refused(reason) => crate::customer::end_reason_text(*reason),
-            VideoError::SdkUnavailable => "The video library could not be loaded. Please try again.",
-            VideoError::Other(_) => "Something went wrong with the video connection. Please try again.",
-        }
+    /// The strings-table text that tells people what happened and what to do; a refusal by
+    /// the service is `Err(reason)`, for the page to say in its own words why.
+    pub fn text(&self) -> Result<Text, DisconnectReason> {
+        Ok(match self {
+            VideoError::Unsupported => Text::BrowserUnsupported,
+            VideoError::InsecureContext => Text::InsecurePage,
+            VideoError::Devices(name) if name == "NotAllowedError" => Text::DevicesRefused,
+            VideoError::Devices(name) if name == "NotFoundError" => Text::NoDevices,
+            VideoError::Devices(_) => Text::DevicesFailed,
+            VideoError::Refused(DisconnectReason::Network) => Text::CallUnreachable,
+            VideoError::Refused(reason) => return Err(*reason),
+            VideoError::SdkUnavailable => Text::LibraryUnavailable,
+            VideoError::Other(_) => Text::CallError,
+        })
     }
 }
 
@@ -140,9 +129,9 @@ fn on_share_ended<R: 'static>(
     room: &Rc<R>,
     stop: fn(&R) -> bool,
     events: fn(&R) -> &EventSink,
-) -> EventListener {
+) -> Listener {
     let weak = Rc::downgrade(room);
-    EventListener::once(track, "ended", move |_| {
+    Listener::once(track, "ended", move |_| {
         if let Some(room) = weak.upgrade() {
             if stop(&room) {
                 emit(events(&room), VideoEvent::ScreenShareEnded);

@@ -1,7 +1,7 @@
 //! Loading a vendor script on demand (`twilio-video` only in twilio mode): one `<script>` per
 //! URL, awaited through its load/error events.
 
-use gloo_events::EventListener;
+use crate::web::dom::Listener;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -30,13 +30,13 @@ pub async fn load(src: &str, path: &[&str]) -> Result<JsValue, ()> {
         .map_err(|_| ())?
         .unchecked_into();
     script.set_src(src);
-    let listeners: Rc<RefCell<Vec<EventListener>>> = Rc::default();
+    let listeners: Rc<RefCell<Vec<Listener>>> = Rc::default();
     let done = js_sys::Promise::new(&mut |resolve, reject| {
         let mut l = listeners.borrow_mut();
-        l.push(EventListener::once(&script, "load", move |_| {
+        l.push(Listener::once(&script, "load", move |_| {
             let _ = resolve.call0(&JsValue::UNDEFINED);
         }));
-        l.push(EventListener::once(&script, "error", move |_| {
+        l.push(Listener::once(&script, "error", move |_| {
             let _ = reject.call0(&JsValue::UNDEFINED);
         }));
     });

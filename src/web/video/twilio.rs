@@ -26,7 +26,7 @@ struct Inner {
     stream: MediaStream,
     microphone: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
     camera: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
-    screen: RefCell<Option<(MediaStreamTrack, LocalTrack, gloo_events::EventListener)>>,
+    screen: RefCell<Option<(MediaStreamTrack, LocalTrack, crate::web::dom::Listener)>>,
     listeners: RefCell<Vec<SdkListener>>,
     closed: Cell<bool>,
 }

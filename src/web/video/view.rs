@@ -3,10 +3,10 @@
 //! with their name and their mute/camera state in words; the local camera small and muted;
 //! and a line in the picture while nobody else is there.
 
-use super::dom::{el, set_role, show, text};
 use super::table::Table;
 use super::{TrackName, VideoEvent};
 use crate::strings::{Strings, Text};
+use crate::web::dom::{el, set_role, set_shown, text};
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{HtmlElement, HtmlVideoElement, MediaStream, MediaStreamTrack};
 
@@ -57,7 +57,7 @@ impl Tile {
         let main = video("remote-video", false);
         main.set_src_object(Some(&main_stream));
         let screen = video("remote-screen", true);
-        show(&screen, false);
+        set_shown(&screen, false);
         let caption = el("figcaption", "ctv-caption");
         let name = text("span", "ctv-identity", identity);
         let status = text("span", "ctv-status", "");
@@ -104,7 +104,7 @@ impl Tile {
                 let stream = MediaStream::new().unwrap_throw();
                 stream.add_track(track);
                 self.screen.set_src_object(Some(&stream));
-                show(&self.screen, true);
+                set_shown(&self.screen, true);
                 // The stylesheet puts a shared screen large and the camera beside it.
                 let _ = self.root.set_attribute("data-screen", "on");
                 play(&self.screen);
@@ -134,7 +134,7 @@ impl Tile {
         match name {
             TrackName::Screen => {
                 self.screen.set_src_object(None);
-                show(&self.screen, false);
+                set_shown(&self.screen, false);
                 let _ = self.root.remove_attribute("data-screen");
             }
             TrackName::Camera => {
@@ -184,7 +184,7 @@ impl CallView {
         local.set_class_name("ctv-video ctv-local");
         let local_screen = video("local-screen", true);
         local_screen.set_class_name("ctv-video ctv-local");
-        show(&local_screen, false);
+        set_shown(&local_screen, false);
         let _ = root.append_child(&remotes);
         let _ = root.append_child(&waiting);
         let _ = root.append_child(&local);
@@ -233,12 +233,12 @@ impl CallView {
                 let stream = MediaStream::new().unwrap_throw();
                 stream.add_track(t);
                 self.local_screen.set_src_object(Some(&stream));
-                show(&self.local_screen, true);
+                set_shown(&self.local_screen, true);
                 play(&self.local_screen);
             }
             None => {
                 self.local_screen.set_src_object(None);
-                show(&self.local_screen, false);
+                set_shown(&self.local_screen, false);
             }
         }
     }
@@ -285,7 +285,7 @@ impl CallView {
             VideoEvent::Reconnecting | VideoEvent::Reconnected | VideoEvent::TrackFailed { .. } => {
             }
         }
-        show(&self.waiting, self.tiles.is_empty());
+        set_shown(&self.waiting, self.tiles.is_empty());
     }
 
     /// Detaches every stream (nothing keeps playing) and empties the view.

@@ -17,7 +17,7 @@ use super::{
     emit, media, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError, VideoEvent,
 };
 use crate::protocol::ClientMessage;
-use gloo_events::EventListener;
+use crate::web::dom::{Listener, Timer};
 use peer::Peer;
 use socket::Socket;
 use std::cell::{Cell, RefCell};
@@ -36,7 +36,7 @@ enum Phase {
 
 /// How often to try again after the signaling connection drops.
 const RECONNECT_ATTEMPTS: u32 = 5;
-const RECONNECT_DELAY_MS: i32 = 1000;
+const RECONNECT_DELAY_MS: u32 = 1000;
 
 struct Local {
     /// Camera and microphone travel in this stream (its id tells receivers "camera").
@@ -44,7 +44,7 @@ struct Local {
     microphone: RefCell<Option<MediaStreamTrack>>,
     camera: RefCell<Option<MediaStreamTrack>>,
     screen_stream: MediaStream,
-    screen: RefCell<Option<(MediaStreamTrack, EventListener)>>,
+    screen: RefCell<Option<(MediaStreamTrack, Listener)>>,
 }
 
 struct Inner {
@@ -54,6 +54,8 @@ struct Inner {
     phase: Cell<Phase>,
     me: RefCell<String>,
     socket: RefCell<Option<Socket>>,
+    /// The next reconnection attempt, cancelled when the room closes.
+    retry: RefCell<Option<Timer>>,
     peers: RefCell<Table<Rc<Peer>>>,
     /// Remote participant → stream id → track name (video tracks).
     streams: RefCell<Table<Table<TrackName>>>,
@@ -100,6 +102,7 @@ impl SandboxRoom {
             phase: Cell::new(Phase::Joining),
             me: RefCell::new(String::new()),
             socket: RefCell::new(None),
+            retry: RefCell::new(None),
             peers: RefCell::default(),
             streams: RefCell::default(),
             local,
@@ -229,7 +232,7 @@ impl Inner {
         self.phase.set(Phase::Reconnecting(attempt));
         self.socket.borrow_mut().take();
         let weak = Rc::downgrade(self);
-        let again = Closure::once_into_js(move || {
+        let again = Timer::new(RECONNECT_DELAY_MS * attempt, move || {
             let Some(inner) = weak.upgrade() else { return };
             if inner.phase.get() != Phase::Reconnecting(attempt) {
                 return;
@@ -239,12 +242,7 @@ impl Inner {
                 inner.on_socket_closed();
             }
         });
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                again.unchecked_ref(),
-                RECONNECT_DELAY_MS * attempt as i32,
-            );
-        }
+        *self.retry.borrow_mut() = Some(again);
     }
 
     /// Ends everything once. `None`: we chose to leave.
@@ -257,6 +255,7 @@ impl Inner {
             self.send(ClientMessage::Leave);
         }
         self.socket.borrow_mut().take();
+        self.retry.borrow_mut().take();
         self.peers.borrow_mut().clear();
         self.local.stop();
         if let Some((_, reject)) = self.joining.borrow_mut().take() {

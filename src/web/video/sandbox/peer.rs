@@ -5,7 +5,7 @@
 //! drop.
 
 use crate::protocol::{Candidate, ClientMessage, TrackName};
-use gloo_events::EventListener;
+use crate::web::dom::Listener;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,7 +34,7 @@ pub struct Peer {
     negotiation: Rc<Negotiation>,
     outbox: Outbox,
     senders: RefCell<Vec<(TrackName, RtcRtpSender)>>,
-    _listeners: [EventListener; 3],
+    _listeners: [Listener; 3],
 }
 
 /// `pc.setLocalDescription()` without arguments: the browser creates the offer or answer
@@ -68,7 +68,7 @@ impl Peer {
 
         let out = outbox.clone();
         let candidate_to = to.clone();
-        let ice = EventListener::new(&pc, "icecandidate", move |event| {
+        let ice = Listener::new(&pc, "icecandidate", move |event| {
             let Some(c) = event
                 .dyn_ref::<RtcPeerConnectionIceEvent>()
                 .and_then(RtcPeerConnectionIceEvent::candidate)
@@ -89,7 +89,7 @@ impl Peer {
             });
         });
 
-        let track = EventListener::new(&pc, "track", move |event| {
+        let track = Listener::new(&pc, "track", move |event| {
             let Some(event) = event.dyn_ref::<RtcTrackEvent>() else {
                 return;
             };
@@ -103,7 +103,7 @@ impl Peer {
         });
 
         let (pc2, neg, out) = (pc.clone(), negotiation.clone(), outbox.clone());
-        let needed = EventListener::new(&pc, "negotiationneeded", move |_| {
+        let needed = Listener::new(&pc, "negotiationneeded", move |_| {
             let (pc, neg, out, to) = (pc2.clone(), neg.clone(), out.clone(), to.clone());
             spawn_local(async move {
                 neg.making_offer.set(true);

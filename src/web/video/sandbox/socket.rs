@@ -2,14 +2,14 @@
 //! serde-wasm-bindgen, no JSON parser in the WASM), listeners released on drop.
 
 use crate::protocol::{ClientMessage, ServerMessage};
-use gloo_events::EventListener;
+use crate::web::dom::Listener;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{MessageEvent, WebSocket};
 
 #[must_use = "dropping the socket closes it"]
 pub struct Socket {
     ws: WebSocket,
-    _listeners: [EventListener; 3],
+    _listeners: [Listener; 3],
 }
 
 impl Socket {
@@ -23,8 +23,8 @@ impl Socket {
     ) -> Result<Socket, JsValue> {
         let ws = WebSocket::new(url)?;
         let mut on_open = on_open;
-        let open = EventListener::new(&ws, "open", move |_| on_open());
-        let message = EventListener::new(&ws, "message", move |event| {
+        let open = Listener::new(&ws, "open", move |_| on_open());
+        let message = Listener::new(&ws, "message", move |event| {
             let Some(text) = event
                 .dyn_ref::<MessageEvent>()
                 .and_then(|e| e.data().as_string())
@@ -36,7 +36,7 @@ impl Socket {
                 None => web_sys::console::warn_1(&"unexpected signaling message".into()),
             }
         });
-        let close = EventListener::new(&ws, "close", move |_| on_close());
+        let close = Listener::new(&ws, "close", move |_| on_close());
         Ok(Socket {
             ws,
             _listeners: [open, message, close],

@@ -1,0 +1,50 @@
+// The call's look, photographed: the customer page on a phone (the wait, the call, the rating)
+// and the agent's Video Room tab in a call, each in the light and the dark scheme (Flex's theme
+// for the tab), into docs/screenshots/look-*.png (the README's pictures). Needs the build
+// (`cargo xtask build`); run `npm run screenshots` in tests/e2e.
+import path from "node:path";
+import { repoRoot } from "./harness.mjs";
+import { launchVideoChromium, openAgent, openCustomer, setUpChat, startSandbox, waitForRemoteVideo } from "./video-fixture.mjs";
+
+const OUT = process.env.SCREENSHOTS_DIR ?? path.join(repoRoot, "docs/screenshots");
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
+const DESK = { viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 };
+const shot = (page, name, locator) => (locator ? page.locator(locator) : page).screenshot({ path: path.join(OUT, `look-${name}.png`) });
+
+const browser = await launchVideoChromium();
+const host = await startSandbox({ BRAND_NAME: "Owl Shoes", BRAND_LOGO_URL: "/sandbox/common/demo-logo.svg", BRAND_ACCENT_COLOR: "#0263e0" });
+try {
+  for (const scheme of ["light", "dark"]) {
+    const chat = await setUpChat(host, `alice-${scheme}`);
+    const agent = await openAgent(browser, host, chat, undefined, {
+      configuration: { theme: { isLight: scheme === "light" } },
+      contextOptions: { ...DESK, colorScheme: scheme },
+    });
+    const customer = await openCustomer(browser, host, chat.code, undefined, { ...PHONE, colorScheme: scheme });
+    try {
+      const page = customer.page;
+      await page.getByRole("img", { name: "Owl Shoes" }).waitFor();
+      await page.waitForSelector('[data-role="wait-status"]:text-matches("Waiting for .+ to join")');
+      await shot(page, `customer-wait-${scheme}`);
+      await agent.page.click("button.c2v-join");
+      await page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
+      await page.getByRole("button", { name: "Join Video Room" }).click();
+      await waitForRemoteVideo(page);
+      await waitForRemoteVideo(agent.page);
+      await page.getByRole("button", { name: "Mute", exact: true }).click();
+      await page.getByRole("button", { name: "Unmute", exact: true }).waitFor();
+      await shot(page, `customer-call-${scheme}`);
+      await shot(agent.page, `desk-call-${scheme}`, ".c2v-tab");
+      await page.getByRole("button", { name: "Leave", exact: true }).click();
+      await page.getByRole("heading", { name: "Your call has ended" }).waitFor();
+      await shot(page, `customer-rating-${scheme}`);
+    } finally {
+      await agent.close();
+      await customer.close();
+    }
+  }
+  console.log(`screenshots in ${OUT}`);
+} finally {
+  await browser.close();
+  await host.stop();
+}
