@@ -9,9 +9,7 @@ use chat_to_video::attributes::{AttributePatch, VideoAttributes, VideoRoomState}
 use chat_to_video::session::{Agent, EndReason};
 use chat_to_video::sid::is_sid;
 
-use super::assignment::{
-    require_assignment, require_held, task_reservations, WORKING, WORKING_OR_WRAPPING,
-};
+use super::assignment::{held_task, require_assignment, WORKING, WORKING_OR_WRAPPING};
 use super::error::FnError;
 use super::inputs::{
     agent_display_name, check_flex_token, flex_token, require, with_token_check, FlexAgent,
@@ -174,16 +172,7 @@ pub async fn update_video_state(
             return Err(e);
         }
     };
-    // One wave: the task's reservations and the task are read while IAM checks the token.
-    let (agent, (held, task)) = with_token_check(&state, token, async {
-        tokio::join!(
-            task_reservations(&state, task_sid, WORKING_OR_WRAPPING),
-            fetch_task(&state, task_sid)
-        )
-    })
-    .await?;
-    require_held(&state, &agent, task_sid, WORKING_OR_WRAPPING, held).await?;
-    let task = task?;
+    let (_agent, task) = held_task(&state, token, task_sid, WORKING_OR_WRAPPING).await?;
     let patch = AttributePatch {
         video_room: Some(video_state),
         ..AttributePatch::default()

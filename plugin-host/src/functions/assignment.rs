@@ -3,10 +3,11 @@
 //! filtered by the worker). An unknown task and someone else's task get the same answer.
 
 use super::error::FnError;
-use super::inputs::FlexAgent;
+use super::inputs::{with_token_check, FlexAgent};
+use super::task_attrs::fetch_task;
 use crate::app::AppState;
 use crate::twilio::taskrouter::{
-    Reservation, ReservationPage, ReservationQuery, ReservationStatus,
+    Reservation, ReservationPage, ReservationQuery, ReservationStatus, VersionedTask,
 };
 use chat_to_video::sid::is_sid;
 
@@ -73,15 +74,7 @@ pub async fn task_reservations(
         },
         page_size: None,
     };
-    match state
-        .twilio
-        .list_task_reservations(&state.workspace_sid, task_sid, &query)
-        .await
-    {
-        Ok(page) => Ok(page),
-        Err(e) if e.is_not_found() => Err(FnError::NotAssigned),
-        Err(e) => Err(e.into()),
-    }
+    list(state, task_sid, &query).await
 }
 
 /// [`require_assignment`] from the page [`task_reservations`] read: the agent's worker holds
@@ -115,15 +108,44 @@ async fn reservations(
         status,
         page_size: None,
     };
+    list(state, task_sid, &query).await
+}
+
+/// One page of the task's reservations; an unknown task is someone else's.
+async fn list(
+    state: &AppState,
+    task_sid: &str,
+    query: &ReservationQuery<'_>,
+) -> Result<ReservationPage, FnError> {
     match state
         .twilio
-        .list_task_reservations(&state.workspace_sid, task_sid, &query)
+        .list_task_reservations(&state.workspace_sid, task_sid, query)
         .await
     {
         Ok(page) => Ok(page),
         Err(e) if e.is_not_found() => Err(FnError::NotAssigned),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The caller's agent and the task, in one wave: the task's reservations and the task are
+/// read while IAM checks `token`; they are looked at only once it passed, and the task is
+/// handed back only once the agent's worker is shown to hold it in one of `allowed`.
+pub async fn held_task(
+    state: &AppState,
+    token: &str,
+    task_sid: &str,
+    allowed: &[ReservationStatus],
+) -> Result<(FlexAgent, VersionedTask), FnError> {
+    let (agent, (held, task)) = with_token_check(state, token, async {
+        tokio::join!(
+            task_reservations(state, task_sid, allowed),
+            fetch_task(state, task_sid)
+        )
+    })
+    .await?;
+    require_held(state, &agent, task_sid, allowed, held).await?;
+    Ok((agent, task?))
 }
 
 fn holds(

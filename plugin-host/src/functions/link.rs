@@ -9,14 +9,14 @@ use chat_to_video::api::{param, Endpoint, GenerateCodeResponse, CUSTOMER_PAGE_PA
 use chat_to_video::attributes::{customer_name, AttributePatch, VideoAttributes};
 use chat_to_video::session::{Agent, EndReason, Refusal};
 
-use super::assignment::{require_held, task_reservations, WORKING};
+use super::assignment::{held_task, WORKING};
 use super::error::FnError;
 use super::inputs::{
     agent_display_name, check_flex_token, flex_token, identity_display_name, known_display_name,
-    require, with_token_check,
+    require,
 };
 use super::session_store::{self, draw_code, Change, Stored};
-use super::task_attrs::{check_task_sid, fetch_task, merge_into_task};
+use super::task_attrs::{check_task_sid, merge_into_task};
 use crate::app::AppState;
 use crate::clock::{now_ms, rfc3339_secs};
 use crate::params::Params;
@@ -34,17 +34,8 @@ pub async fn generate_unique_code(
             return Err(e);
         }
     };
-    // One wave: the task's reservations and the task are read while IAM checks the token; they
-    // are looked at only once it passed, and nothing is written before the reservation is.
-    let (agent, (held, task)) = with_token_check(&state, token, async {
-        tokio::join!(
-            task_reservations(&state, task_sid, WORKING),
-            fetch_task(&state, task_sid)
-        )
-    })
-    .await?;
-    require_held(&state, &agent, task_sid, WORKING, held).await?;
-    let task = task?;
+    // One wave (see `held_task`); nothing is written before the reservation is shown.
+    let (agent, task) = held_task(&state, token, task_sid, WORKING).await?;
 
     let current = VideoAttributes::from_json(&task.task.attributes).sync_document;
     if let Some(live) = live_session(&state, task_sid, current.as_deref()).await? {
