@@ -1,6 +1,6 @@
 //! A recording proxy in front of a sandbox host that checks every exchange against Twilio's
 //! OpenAPI specs, for tests outside Rust (the deploy's browser test): the same proxy and checker
-//! as `tests/openapi.rs`.
+//! as `tests/integration/openapi.rs`.
 //!
 //! `openapi_proxy --target http://127.0.0.1:PORT` prints `openapi-proxy listening on URL`; each
 //! `check` line on stdin is answered with one JSON line,

@@ -2,7 +2,7 @@
 //! it, with the host's Twilio traffic going through the recording proxy at a fixed delay per
 //! request: for each call, the Twilio requests it made, their sequential waves
 //! ([`super::waves`]) and its latency. `cargo xtask bench` prints these (benches/round_trips.rs);
-//! `tests/round_trips.rs` holds `generate-unique-code` to its wave budgets.
+//! `tests/integration/round_trips.rs` holds `generate-unique-code` to its wave budgets.
 
 use std::time::{Duration, Instant};
 

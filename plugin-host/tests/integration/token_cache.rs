@@ -4,13 +4,11 @@
 //! whichever comes first; a refused token is asked about every time. Time passing is waited
 //! for by calling again until the proving request shows up (or the deadline that fails the test).
 
-mod common;
-
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use crate::common::proxy::Proxy;
+use crate::common::round_trips::Harness;
 use base64::Engine as _;
-use common::proxy::Proxy;
-use common::round_trips::Harness;
 use serde_json::json;
 
 /// How many token checks reached IAM.

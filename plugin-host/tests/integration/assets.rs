@@ -1,10 +1,8 @@
 //! Static files are the router's fallback: the customer page, with gzip variants when present.
 
-mod common;
-
 use std::io::Write as _;
 
-use common::inproc::InProcess;
+use crate::common::inproc::InProcess;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_files_are_served_with_precompressed_variants() {

@@ -1,9 +1,7 @@
 //! The functions API over HTTP against the real binary in sandbox mode: the whole flow with the
 //! shapes it answers, JSON and query parameters, and the CORS preflight.
 
-mod common;
-
-use common::{assert_code_refused, jwt_part, Service};
+use crate::common::{assert_code_refused, jwt_part, Service};
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,9 +1,7 @@
 //! Authorization by assignment, over HTTP: an agent acts only on tasks their worker holds.
 
-mod common;
-
-use common::inproc::InProcess;
-use common::Api;
+use crate::common::inproc::InProcess;
+use crate::common::Api;
 use plugin_host::twilio::taskrouter::TaskUpdate;
 use serde_json::Value;
 

@@ -1,9 +1,7 @@
 //! The sandbox's TaskRouter Reservations over real HTTP: created with every assigned task,
 //! moved with the task, listed with Twilio's filters, shapes and errors.
 
-mod common;
-
-use common::inproc::InProcess;
+use crate::common::inproc::InProcess;
 use plugin_host::twilio::taskrouter::{ReservationQuery, ReservationStatus, TaskUpdate};
 use serde_json::Value;
 

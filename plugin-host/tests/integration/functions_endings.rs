@@ -1,10 +1,8 @@
 //! After the call, over HTTP against the real binary in sandbox mode: the rating's ticket and value
 //! checks, and a room completed by its sid alone or timed out retiring its code at the next request.
 
-mod common;
-
-use common::inproc::{next_event, InProcess};
-use common::{assert_code_refused, Room, Service};
+use crate::common::inproc::{next_event, InProcess};
+use crate::common::{assert_code_refused, Room, Service};
 use plugin_host::sandbox::{RoomEndReason, SandboxEvent};
 use tokio::sync::broadcast::Receiver;
 

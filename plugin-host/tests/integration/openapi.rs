@@ -2,11 +2,9 @@
 //! proxy between them, checked against Twilio's OpenAPI specs (and the IAM call against
 //! the shape `twilio-flex-token-validator` sends and reads, since IAM is not in the specs).
 
-mod common;
-
-use common::inproc::InProcess;
-use common::oai::{self, Specs};
-use common::proxy::{Exchange, Proxy};
+use crate::common::inproc::InProcess;
+use crate::common::oai::{self, Specs};
+use crate::common::proxy::{Exchange, Proxy};
 use plugin_host::twilio::taskrouter::{ReservationQuery, ReservationStatus, TaskUpdate};
 use plugin_host::twilio::video::CreateRoom;
 use serde_json::{json, Value};

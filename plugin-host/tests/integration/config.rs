@@ -1,7 +1,5 @@
 //! Start-up refuses bad configuration with a message naming the variable.
 
-mod common;
-
 use std::process::{Command, Stdio};
 
 fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
@@ -10,7 +8,7 @@ fn start_with(env: &[(&str, &str)]) -> (Option<i32>, String) {
     cmd.args(["--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path().join("data"))
         .current_dir(dir.path());
-    for k in common::configuration_variables() {
+    for k in crate::common::configuration_variables() {
         cmd.env_remove(k);
     }
     for (k, v) in env {

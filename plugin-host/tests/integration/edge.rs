@@ -2,12 +2,10 @@
 //! descriptor limit, idle kept-alive connections, 16 MiB WebSocket frames on every socket route,
 //! unauthenticated sockets from one address, a non-loopback bind, and shutdown on SIGTERM.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::process::Launch;
+use crate::common::process::Launch;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpSocket, TcpStream};
 

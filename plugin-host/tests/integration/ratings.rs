@@ -3,17 +3,15 @@
 //! queues them for deletion). It is kept in the session's document with its own, longer time to
 //! live, and pushed to the operator's `RATING_WEBHOOK_URL`, signed.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::sessions::start;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use common::sessions::start;
 use plugin_host::clock::{now_ms, parse_rfc3339_ms};
 use plugin_host::functions::rating_webhook::{sign, SIGNATURE_HEADER};
 use plugin_host::twilio::taskrouter::TaskUpdate;

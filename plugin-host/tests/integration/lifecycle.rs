@@ -3,13 +3,11 @@
 //! open: the host's sweep), and a call outliving the code's TTL. The people in a session:
 //! `lifecycle_people.rs`.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::inproc::InProcess;
-use common::proxy::Proxy;
-use common::sessions::{link, start};
+use crate::common::inproc::InProcess;
+use crate::common::proxy::Proxy;
+use crate::common::sessions::{link, start};
 use plugin_host::twilio::taskrouter::TaskUpdate;
 
 /// The sweep runs every 0.2 s here; an ended session is seen well within this.

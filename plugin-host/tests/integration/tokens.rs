@@ -2,11 +2,9 @@
 //! (https://www.twilio.com/docs/iam/access-tokens) and verify with the API
 //! secret; feedback tickets carry exactly their own claims.
 
-mod common;
-
+use crate::common::sockets::subscribe;
+use crate::common::{jwt_part, Service};
 use chat_to_video::protocol::LiveServerMessage;
-use common::sockets::subscribe;
-use common::{jwt_part, Service};
 use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
 use serde_json::{json, Value};
 

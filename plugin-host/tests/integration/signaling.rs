@@ -1,11 +1,9 @@
 //! Signaling and live documents against the real binary in sandbox mode, with the tokens the
 //! functions API hands out and rooms completed over REST.
 
-mod common;
-
+use crate::common::sockets::{join, joined_sid, reason, recv, send, subscribe, Ws};
+use crate::common::{Room, Service};
 use chat_to_video::protocol::{ClientMessage, DisconnectReason, LiveServerMessage, ServerMessage};
-use common::sockets::{join, joined_sid, reason, recv, send, subscribe, Ws};
-use common::{Room, Service};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -301,7 +299,7 @@ async fn a_token_expiring_mid_call_keeps_the_participant_but_cannot_rejoin() {
     } = svc.room("alice").await;
     let url = s(&agent, "signaling_url").to_owned();
     let customer_grant = customer(&svc, &code).await;
-    let claims = common::jwt_part(s(&customer_grant, "token"), 1);
+    let claims = crate::common::jwt_part(s(&customer_grant, "token"), 1);
     assert_eq!(
         claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
         4 * 3600

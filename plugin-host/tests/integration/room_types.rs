@@ -3,10 +3,8 @@
 //! error 53126), so they need the operator's opt-in at start, and a refusal is a clear message
 //! at the agent's join. The sandbox's account is a new one unless `SANDBOX_LEGACY_ROOM_TYPES`.
 
-mod common;
-
-use common::process::Launch;
-use common::sessions::start;
+use crate::common::process::Launch;
+use crate::common::sessions::start;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_default_group_room_works_on_an_account_without_legacy_types() {

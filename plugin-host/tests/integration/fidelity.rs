@@ -3,11 +3,9 @@
 //! 256-character unique names, and `If-Match` sent back exactly as the `ETag` came (quoted or
 //! not). The traffic goes through the recording proxy and is checked against Twilio's specs.
 
-mod common;
-
-use common::inproc::InProcess;
-use common::oai;
-use common::proxy::{Exchange, Proxy};
+use crate::common::inproc::InProcess;
+use crate::common::oai;
+use crate::common::proxy::{Exchange, Proxy};
 use reqwest::header::{HeaderValue, ETAG};
 use serde_json::{json, Value};
 

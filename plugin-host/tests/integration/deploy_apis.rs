@@ -3,11 +3,9 @@
 //! API and the Serverless subset, their answers and their errors, every exchange checked against
 //! Twilio's specs.
 
-mod common;
-
-use common::inproc::InProcess;
-use common::oai;
-use common::proxy::Proxy;
+use crate::common::inproc::InProcess;
+use crate::common::oai;
+use crate::common::proxy::Proxy;
 use plugin_host::twilio::flex_plugins::NewPluginVersion;
 use plugin_host::twilio::serverless::{NewBuild, Upload};
 use serde_json::json;

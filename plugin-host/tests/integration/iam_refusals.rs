@@ -3,10 +3,8 @@
 //! `Unauthorized: …`; IAM unreachable or failing (5xx, after the client's retries) is 503 with
 //! `Retry-After`. The answers are scripted by the recording proxy in front of the sandbox.
 
-mod common;
-
-use common::inproc::InProcess;
-use common::proxy::{Proxy, Scripted};
+use crate::common::inproc::InProcess;
+use crate::common::proxy::{Proxy, Scripted};
 
 const JSON: (&str, &str) = ("content-type", "application/json");
 

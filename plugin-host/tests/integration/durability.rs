@@ -1,9 +1,7 @@
 //! Concurrency and durability: racing attribute merges lose nothing, and a restart keeps codes.
 
-mod common;
-
-use common::inproc::InProcess;
-use common::Service;
+use crate::common::inproc::InProcess;
+use crate::common::Service;
 use plugin_host::functions::task_attrs::edit_task_attributes;
 use plugin_host::functions::FnError;
 
@@ -211,10 +209,12 @@ async fn an_older_database_is_upgraded_with_reservations_for_its_tasks() {
     let svc = Service::start_prepared(&[], |data| {
         let mut conn = rusqlite::Connection::open(data.join("sandbox.sqlite3")).unwrap();
         let tx = conn.transaction().unwrap();
-        tx.execute_batch(include_str!("../migrations/0001_sandbox.sql"))
+        tx.execute_batch(include_str!("../../migrations/0001_sandbox.sql"))
             .unwrap();
-        tx.execute_batch(include_str!("../migrations/0002_conversation_messages.sql"))
-            .unwrap();
+        tx.execute_batch(include_str!(
+            "../../migrations/0002_conversation_messages.sql"
+        ))
+        .unwrap();
         tx.pragma_update(None, "user_version", 2).unwrap();
         tx.execute_batch(&format!(
             "INSERT INTO workers VALUES ('{ALICE}', 'alice', 1), ('{BOB}', 'bob', 1);

@@ -2,11 +2,9 @@
 //! one rating, a guessing limit that never refuses a valid code, and names instead of
 //! identities.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::sessions::{link, start};
+use crate::common::sessions::{link, start};
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

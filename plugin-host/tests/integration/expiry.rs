@@ -2,12 +2,10 @@
 //! sandbox (`SANDBOX_SYNC_DELETE_DELAY_SECS`): a session document whose `date_expires` has passed
 //! is gone for the host, whatever a fetch still returns.
 
-mod common;
-
 use std::time::Duration;
 
-use common::assert_code_refused;
-use common::sessions::start;
+use crate::common::assert_code_refused;
+use crate::common::sessions::start;
 use plugin_host::clock::{now_ms, parse_rfc3339_ms};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

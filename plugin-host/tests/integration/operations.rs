@@ -3,17 +3,15 @@
 //! sandbox answers only its own host names and origins, a SID is never a code, and one task
 //! change costs one read however many desks are open.
 
-mod common;
-
 use std::time::Duration;
 
-use common::process::Launch;
+use crate::common::process::Launch;
 use futures_util::{SinkExt as _, StreamExt as _};
 use reqwest::header::{HOST, ORIGIN};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 
-fn sandbox() -> common::process::Host {
+fn sandbox() -> crate::common::process::Host {
     Launch {
         args: vec!["--listen", "127.0.0.1:0"],
         ..Launch::default()
@@ -38,7 +36,7 @@ fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
         .and_then(|v| v.parse().ok())
 }
 
-async fn scrape(api: &common::Api) -> String {
+async fn scrape(api: &crate::common::Api) -> String {
     let resp = api.http.get(api.url("/metrics")).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     resp.text().await.unwrap()
@@ -297,7 +295,7 @@ async fn a_sid_is_never_a_code_whatever_the_length() {
     // The document's SID sits in the task attributes, where the agent's side can read it.
     let document = host.document("alice", &task).await;
     assert_eq!(document.len(), 34);
-    common::assert_code_refused(&host, &document, None, "the document's SID as a").await;
+    crate::common::assert_code_refused(&host, &document, None, "the document's SID as a").await;
     let (status, body) = host.call("client-get-sync-token", &[("code", &code)]).await;
     assert_eq!(status, 200, "{body}");
 }

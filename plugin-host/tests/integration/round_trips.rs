@@ -3,12 +3,10 @@
 //! click, 2 on a repeat click of the same agent), measured through the recording proxy with a
 //! fixed delay per Twilio request, so a regression fails here and not only in `cargo xtask bench`.
 
-mod common;
-
 use std::time::Duration;
 
-use common::round_trips::{Harness, Measured};
-use common::waves::{count, waves};
+use crate::common::round_trips::{Harness, Measured};
+use crate::common::waves::{count, waves};
 
 /// The delay the bench uses; concurrent requests overlap by far more than loopback jitter.
 const DELAY: Duration = Duration::from_millis(60);

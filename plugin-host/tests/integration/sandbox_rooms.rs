@@ -1,9 +1,7 @@
 //! The sandbox stand-in's Video rooms over real HTTP, behind its account's Basic auth: unique names,
 //! completion, and the timeouts that signaling's occupancy reports drive.
 
-mod common;
-
-use common::inproc::{next_event, InProcess};
+use crate::common::inproc::{next_event, InProcess};
 use plugin_host::sandbox::{RoomEndReason, SandboxEvent};
 use plugin_host::twilio::video::CreateRoom;
 use serde_json::Value;

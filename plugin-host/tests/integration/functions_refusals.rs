@@ -2,9 +2,7 @@
 //! and bad values, missing, malformed or foreign Flex tokens, unknown and expired codes, oversized
 //! bodies, and code guessing past the rate limit.
 
-mod common;
-
-use common::{assert_code_refused, assert_cors, Service};
+use crate::common::{assert_code_refused, assert_cors, Service};
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -143,7 +141,7 @@ async fn oversized_bodies_are_413() {
         .unwrap();
     let head = format!(
         "POST {}/client-get-sync-token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-        common::BASE
+        crate::common::BASE
     );
     tcp.write_all(head.as_bytes()).await.unwrap();
     for chunk in format!("code={big}").as_bytes().chunks(4096) {

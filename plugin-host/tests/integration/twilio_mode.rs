@@ -2,12 +2,10 @@
 //! `TWILIO_REST_BASE_URL`) at a sandbox that plays Twilio's cloud. The sandbox's own Sync
 //! service plays the dedicated video sessions' service (`VIDEO_SYNC_SERVICE_SID`).
 
-mod common;
-
+use crate::common::process::Launch;
+use crate::common::sockets::{recv, send, subscribe};
+use crate::common::{jwt_part, Service};
 use chat_to_video::protocol::{LiveError, LiveServerMessage};
-use common::process::Launch;
-use common::sockets::{recv, send, subscribe};
-use common::{jwt_part, Service};
 use serde_json::{json, Value};
 
 /// Turns the cloud's Sync service's `acl_enabled` on or off over REST, as `cargo xtask deploy`

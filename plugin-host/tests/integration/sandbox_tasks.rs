@@ -1,9 +1,7 @@
 //! The sandbox stand-in's tasks: TaskRouter's status rules and versions over real HTTP, and the
 //! sandbox API that lists an agent's tasks.
 
-mod common;
-
-use common::inproc::{next_event, InProcess};
+use crate::common::inproc::{next_event, InProcess};
 use plugin_host::sandbox::SandboxEvent;
 use plugin_host::twilio::taskrouter::TaskUpdate;
 use serde_json::{json, Value};

@@ -1,9 +1,7 @@
 //! The sandbox stand-in's Sync documents over real HTTP: revisions and ETags, permissions, expiry
 //! announced on the event bus, and the names and sizes it refuses.
 
-mod common;
-
-use common::inproc::{next_event, InProcess};
+use crate::common::inproc::{next_event, InProcess};
 use plugin_host::sandbox::SandboxEvent;
 use serde_json::json;
 
