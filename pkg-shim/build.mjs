@@ -29,7 +29,10 @@ const outfile = path.resolve(
 );
 // The wasm-bindgen output the bundle is made of: the module with the sandbox's mesh, or without.
 const wasmDir = path.resolve(option("--wasm-dir") ?? path.join(here, "..", "target", "wasm", release ? "release" : "pkg"));
-const budget = gzipBudget(manifest.sizeBudget?.bundleGzipBytes, option("--gzip-budget"));
+// The bundle released to Flex is held to the performance budget itself (`cargo xtask bench`'s),
+// so growth fails the build; the sandbox desk's, with the mesh, to the looser backstop.
+const budgetKey = release ? "releaseBundleGzipBytes" : "bundleGzipBytes";
+const budget = gzipBudget(manifest.sizeBudget?.[budgetKey], option("--gzip-budget"));
 
 /** Resolves `chat-to-video-wasm` (and files in it) to `dir`, the wasm-bindgen output to embed. */
 function wasmPackage(dir) {
@@ -51,7 +54,7 @@ async function fail(message) {
 
 function gzipBudget(configured, requested) {
   if (!Number.isSafeInteger(configured) || configured <= 0) {
-    console.error("pkg-shim/package.json needs sizeBudget.bundleGzipBytes, a positive whole number");
+    console.error(`pkg-shim/package.json needs sizeBudget.${budgetKey}, a positive whole number`);
     process.exit(2);
   }
   if (requested === undefined) return configured;

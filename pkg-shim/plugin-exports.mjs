@@ -16,8 +16,11 @@ export function customerPageExports(wasm) {
 // `__wbg_<name>_<hash>`; in the plugin, only the mesh calls these `RTCPeerConnection` methods
 // (the twilio-video SDK makes its own peer connections).
 
-/** `RTCPeerConnection` methods only the sandbox's mesh calls. */
-export const SANDBOX_MESH_METHODS = ["createOffer", "createAnswer", "setRemoteDescription", "addIceCandidate"];
+/**
+ * `RTCPeerConnection` methods only the sandbox's mesh calls (it makes offers and answers with
+ * `setLocalDescription()` through `Reflect`, so that one is not an import of its own).
+ */
+export const SANDBOX_MESH_METHODS = ["setRemoteDescription", "addIceCandidate"];
 
 /** The imports of `wasm` (the module's bytes) that call the sandbox's mesh; empty when none. */
 export function sandboxMeshImports(wasm) {

@@ -96,6 +96,16 @@ test("a release bundle of the module with the sandbox's mesh fails and leaves no
   const outfile = path.join(dir, "mesh.js");
   const run = await runBuild("--release", "--wasm-dir", path.dirname(wasmPath), "--outfile", outfile);
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /imports .*__wbg_createOffer_\w+.*the sandbox's WebRTC mesh, which the bundle released to Flex must not hold/);
+  assert.match(run.stderr, /imports .*__wbg_setRemoteDescription_\w+.*the sandbox's WebRTC mesh, which the bundle released to Flex must not hold/);
+  assert.equal(await exists(outfile), false);
+});
+
+test("the bundle released to Flex is held to the performance budget, which the command line cannot loosen", async () => {
+  const budget = manifest.sizeBudget.releaseBundleGzipBytes;
+  assert.ok(budget < manifest.sizeBudget.bundleGzipBytes, "stricter than the desk bundle's backstop");
+  const outfile = path.join(dir, "release-loose.js");
+  const run = await runBuild("--release", "--outfile", outfile, "--gzip-budget", String(budget + 1));
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, new RegExp(`--gzip-budget takes a whole number of bytes from 1 to ${budget} `));
   assert.equal(await exists(outfile), false);
 });

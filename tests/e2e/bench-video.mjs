@@ -94,7 +94,7 @@ const TIMING = `(() => {
     .observe(document, { childList: true, subtree: true });
 })();`;
 
-/** The phases, in the order they happen, as printed. */
+/** The phases, in the order they happen, as printed (the customer, joining last, offers). */
 const PHASES = [
   ["tokenAsked", "token asked"],
   ["getUserMediaCalled", "getUserMedia called"],
@@ -105,8 +105,6 @@ const PHASES = [
   ["joinedReceived", "joined"],
   ["peerCreated", "RTCPeerConnection created"],
   ["offerSent", "offer sent"],
-  ["offerReceived", "offer received"],
-  ["answerSent", "answer sent"],
   ["answerReceived", "answer received"],
   ["iceConnected", "ICE connected"],
   ["firstFrame", "first remote frame"],
