@@ -8,10 +8,11 @@
 //! them to it): unknown keys are ignored, an optional field may be absent or `null`, and a field
 //! of the wrong type is an error naming it.
 
-use js_sys::Array;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
+#[cfg(feature = "sandbox")]
+use {crate::api::IceServer, js_sys::Array, wasm_bindgen::JsCast};
 
-use crate::api::{IceConfig, IceServer, Provider, SuccessResponse};
+use crate::api::{IceConfig, Provider, SuccessResponse};
 use crate::rating::Rating;
 #[cfg(feature = "plugin")]
 use crate::{
@@ -88,6 +89,7 @@ fn whole(v: &JsValue, max: f64, key: &'static str) -> Read<u64> {
     }
 }
 
+#[cfg(feature = "sandbox")]
 fn strings(v: &JsValue, key: &'static str) -> Read<Vec<String>> {
     let list: &Array = v.dyn_ref().ok_or(BadField(key))?;
     list.iter()
@@ -103,6 +105,7 @@ fn provider(obj: &JsValue) -> Read<Provider> {
     }
 }
 
+#[cfg(feature = "sandbox")]
 fn ice_server(v: &JsValue) -> Read<IceServer> {
     if !v.is_object() {
         return Err(BadField("servers"));
@@ -115,6 +118,7 @@ fn ice_server(v: &JsValue) -> Read<IceServer> {
 }
 
 /// `ice`: absent is the default (no servers, any candidate).
+#[cfg(feature = "sandbox")]
 fn ice(obj: &JsValue) -> Read<IceConfig> {
     let Some(ice) = present(obj, "ice") else {
         return Ok(IceConfig::default());
@@ -133,6 +137,13 @@ fn ice(obj: &JsValue) -> Read<IceConfig> {
         servers,
         loopback_only: flag(&ice, "loopback_only")?,
     })
+}
+
+/// Only the sandbox's mesh uses `ice`: the plugin released to Flex (twilio mode only, where the
+/// SDK gets its ICE servers from Twilio) does not read it.
+#[cfg(not(feature = "sandbox"))]
+fn ice(_obj: &JsValue) -> Read<IceConfig> {
+    Ok(IceConfig::default())
 }
 
 #[cfg(feature = "plugin")]
