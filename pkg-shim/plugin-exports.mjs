@@ -10,3 +10,20 @@ export function customerPageExports(wasm) {
   const exports = WebAssembly.Module.exports(new WebAssembly.Module(wasm)).map((e) => e.name);
   return exports.filter((name) => CUSTOMER_PAGE_EXPORTS.includes(name));
 }
+
+// What the bundle released to Flex must not import: the sandbox's WebRTC mesh (cargo feature
+// `sandbox`), which only the sandbox host's desk uses. wasm-bindgen names each imported method
+// `__wbg_<name>_<hash>`; in the plugin, only the mesh calls these `RTCPeerConnection` methods
+// (the twilio-video SDK makes its own peer connections).
+
+/**
+ * `RTCPeerConnection` methods only the sandbox's mesh calls (it makes offers and answers with
+ * `setLocalDescription()` through `Reflect`, so that one is not an import of its own).
+ */
+export const SANDBOX_MESH_METHODS = ["setRemoteDescription", "addIceCandidate"];
+
+/** The imports of `wasm` (the module's bytes) that call the sandbox's mesh; empty when none. */
+export function sandboxMeshImports(wasm) {
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => i.name);
+  return imports.filter((name) => SANDBOX_MESH_METHODS.some((m) => name.startsWith(`__wbg_${m}_`)));
+}

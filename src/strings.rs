@@ -182,10 +182,16 @@ enum Piece<'a> {
     Placeholder(&'a str),
 }
 
+/// Where `pair` (two ASCII bytes, so always at a char boundary) first is in `s`: a byte
+/// search, which keeps core's `&str` pattern searcher (about 1.5 KB) out of the WebAssembly.
+fn find_pair(s: &str, pair: &[u8; 2]) -> Option<usize> {
+    s.as_bytes().windows(2).position(|w| w == pair)
+}
+
 fn scan<'a>(template: &'a str, mut emit: impl FnMut(Piece<'a>)) {
     let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start + 2..].find("}}") else {
+    while let Some(start) = find_pair(rest, b"{{") {
+        let Some(len) = find_pair(&rest[start + 2..], b"}}") else {
             break;
         };
         emit(Piece::Literal(&rest[..start]));

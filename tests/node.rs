@@ -11,8 +11,8 @@ mod common;
 mod actions;
 #[path = "node/create.rs"]
 mod create;
-#[path = "node/from_js.rs"]
-mod from_js;
+#[path = "node/read.rs"]
+mod read;
 #[path = "node/strings.rs"]
 mod strings;
 #[path = "node/tasks.rs"]

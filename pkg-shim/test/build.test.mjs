@@ -1,8 +1,9 @@
 // build.mjs end to end, into temporary directories: a bundle within budget holds the
 // `.wasm` deflated, inflates and compiles it with the browser's asynchronous APIs, and holds
 // nothing that could load it from elsewhere; over the gzip budget
-// the build fails and leaves no bundle. Needs the built module in target/wasm/pkg
-// (`cargo xtask build`).
+// the build fails and leaves no bundle; the bundle released to Flex embeds the module without
+// the sandbox's mesh and refuses one with it. Needs the built modules in target/wasm/pkg and
+// target/wasm/release (`cargo xtask build`).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
@@ -77,5 +78,34 @@ test("the budget can be tightened on the command line, never loosened", async ()
   const run = await runBuild("--outfile", outfile, "--gzip-budget", String(manifest.sizeBudget.bundleGzipBytes + 1));
   assert.equal(run.code, 2);
   assert.match(run.stderr, /--gzip-budget takes a whole number of bytes from 1 to \d+/);
+  assert.equal(await exists(outfile), false);
+});
+
+test("the bundle released to Flex embeds the module without the sandbox's mesh", async () => {
+  const outfile = path.join(dir, "release.js");
+  const run = await runBuild("--release", "--outfile", outfile);
+  assert.equal(run.code, 0, run.stderr);
+  const code = await readFile(outfile, "utf8");
+  const [, base64] = /"([A-Za-z0-9+/]{1000,}={0,2})"/.exec(code);
+  const release = await readFile(path.join(shell, "../target/wasm/release/chat_to_video_bg.wasm"));
+  assert.ok(inflateRawSync(Buffer.from(base64, "base64")).equals(release), "it inflates to the release module");
+  assert.ok(release.length < (await readFile(wasmPath)).length, "smaller than the sandbox desk's module");
+});
+
+test("a release bundle of the module with the sandbox's mesh fails and leaves no bundle", async () => {
+  const outfile = path.join(dir, "mesh.js");
+  const run = await runBuild("--release", "--wasm-dir", path.dirname(wasmPath), "--outfile", outfile);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /imports .*__wbg_setRemoteDescription_\w+.*the sandbox's WebRTC mesh, which the bundle released to Flex must not hold/);
+  assert.equal(await exists(outfile), false);
+});
+
+test("the bundle released to Flex is held to the performance budget, which the command line cannot loosen", async () => {
+  const budget = manifest.sizeBudget.releaseBundleGzipBytes;
+  assert.ok(budget < manifest.sizeBudget.bundleGzipBytes, "stricter than the desk bundle's backstop");
+  const outfile = path.join(dir, "release-loose.js");
+  const run = await runBuild("--release", "--outfile", outfile, "--gzip-budget", String(budget + 1));
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, new RegExp(`--gzip-budget takes a whole number of bytes from 1 to ${budget} `));
   assert.equal(await exists(outfile), false);
 });

@@ -1,4 +1,5 @@
-//! `GET /plugins/{plugin}/{version}/bundle.js`: a Flex plugin bundle at a URL that names its
+//! `GET /plugins/{plugin}/{version}/bundle.js` (and `…/{version}/twilio/bundle.js`, the bundle
+//! released to Flex, without the sandbox's mesh): a Flex plugin bundle at a URL that names its
 //! version, from the site like every static file (`{assets}/plugins/{plugin}/{version}/bundle.js`,
 //! or the site inside the static binary; the build writes it for the version in
 //! `pkg-shim/package.json`). What a Flex release points at when the host serves the plugin
@@ -30,10 +31,18 @@ fn segment(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'))
 }
 
-/// Whether `path` is `/plugins/{plugin}/{version}/bundle.js`.
+/// Whether `path` is `/plugins/{plugin}/{version}/bundle.js` (the sandbox desk's bundle) or
+/// `/plugins/{plugin}/{version}/twilio/bundle.js` (the one released to Flex, without the
+/// sandbox's mesh).
 pub fn is_versioned_bundle(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
-    matches!(parts.as_slice(), ["", "plugins", plugin, version, "bundle.js"] if segment(plugin) && segment(version))
+    match parts.as_slice() {
+        ["", "plugins", plugin, version, "bundle.js"]
+        | ["", "plugins", plugin, version, "twilio", "bundle.js"] => {
+            segment(plugin) && segment(version)
+        }
+        _ => false,
+    }
 }
 
 /// The static files, with the caching a versioned bundle gets in `mode`.
@@ -76,6 +85,12 @@ mod tests {
         }
         assert!(is_versioned_bundle(
             "/plugins/plugin-chat-to-video/0.1.0/bundle.js"
+        ));
+        assert!(is_versioned_bundle(
+            "/plugins/plugin-chat-to-video/0.1.0/twilio/bundle.js"
+        ));
+        assert!(!is_versioned_bundle(
+            "/plugins/plugin-chat-to-video/0.1.0/other/bundle.js"
         ));
         assert!(!is_versioned_bundle("/plugins/plugin-chat-to-video.js"));
         assert!(!is_versioned_bundle("/plugins/x/../bundle.js"));

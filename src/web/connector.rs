@@ -11,7 +11,7 @@ use crate::room_state::{self, ConnectFailure, DisconnectReason};
 use crate::strings::Text;
 use crate::web::flex::ManagerApi;
 use crate::web::video::call::{Call, CallSetup, Controls, Names};
-use crate::web::video::{ConnectOptions, Room, VideoError, VideoEvent};
+use crate::web::video::{Capture, ConnectOptions, Room, VideoError, VideoEvent};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
@@ -199,7 +199,7 @@ impl Connector for RoomConnector {
         spawn_local(async move {
             let (to, sink_events) = (weak.clone(), events.clone());
             let sink = Rc::new(move |event| on_event(&to, &sink_events, event));
-            let connected = Room::connect(options, sink).await;
+            let connected = Room::connect(options, Capture::start(), sink).await;
             let Some(state) = weak.upgrade() else { return };
             let room = match connected {
                 Ok(room) => room,

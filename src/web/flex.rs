@@ -3,7 +3,7 @@
 //! needs (`Actions.invokeAction`, `Notifications.showNotification`). Nothing here trusts the
 //! shape of what it is given: a missing or mistyped field reads as absent.
 
-use crate::attributes::{key, Rating, SessionEnd, VideoAttributes, VideoRoomState};
+use crate::attributes::{key, VideoAttributes, VideoRoomState};
 use crate::config::{RawConfig, RawValue};
 use crate::rules::{task_status, TaskFacts};
 use crate::strings::Strings;
@@ -200,14 +200,14 @@ pub fn video_attributes(attributes: &JsValue) -> VideoAttributes {
             .and_then(|s| VideoRoomState::from_wire(&s)),
         video_room_sid: get_string(attributes, key::VIDEO_ROOM_SID),
         rating: if rating.is_object() {
-            crate::web::from_js::from_value::<Rating>(rating).ok()
+            crate::web::read::rating(&rating).ok()
         } else {
             None
         },
         ended: {
             let ended = get(attributes, key::VIDEO_ENDED);
             if ended.is_object() {
-                crate::web::from_js::from_value::<SessionEnd>(ended).ok()
+                crate::web::read::session_end(&ended).ok()
             } else {
                 None
             }

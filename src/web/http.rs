@@ -1,10 +1,10 @@
 //! Calls to the functions API: `POST` with an `application/x-www-form-urlencoded` body
-//! through the global `fetch`, JSON answers read with `Response.json()` and
-//! [`from_js`](super::from_js) into the types of [`crate::api`]. Requests can be aborted: an
+//! through the global `fetch`, JSON answers read with `Response.json()` and by hand
+//! ([`read`](super::read)) into the types of [`crate::api`]. Requests can be aborted: an
 //! [`InFlight`] aborts its request when dropped.
 
+use super::read::Read;
 use js_sys::{Object, Promise, Reflect};
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit, Response, UrlSearchParams};
@@ -116,8 +116,8 @@ async fn refused(response: &Response) -> Refused {
     }
 }
 
-/// GETs `url` and reads the JSON answer as `T`.
-pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
+/// GETs `url` and reads the JSON answer with `read` ([`super::read`]).
+pub async fn get_json<T>(url: &str, read: fn(&JsValue) -> Read<T>) -> Result<T, HttpError> {
     let init = RequestInit::new();
     init.set_method("GET");
     let promise = global_fetch(url, &init).map_err(HttpError::Network)?;
@@ -128,17 +128,19 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
     }
     let json = response.json().map_err(HttpError::BadBody)?;
     let value = JsFuture::from(json).await.map_err(HttpError::BadBody)?;
-    crate::web::from_js::from_value(value).map_err(|e| HttpError::BadBody(e.into()))
+    read(&value).map_err(|e| HttpError::BadBody(e.into()))
 }
 
-/// POSTs `fields` form-encoded to `url` and reads the JSON answer as `T`.
-pub async fn post_form<T: DeserializeOwned>(
+/// POSTs `fields` form-encoded to `url` and reads the JSON answer with `read`
+/// ([`super::read`]).
+pub async fn post_form<T>(
     url: &str,
     fields: &[(&str, &str)],
     signal: Option<&AbortSignal>,
+    read: fn(&JsValue) -> Read<T>,
 ) -> Result<T, HttpError> {
     let value = post_form_json(url, fields, signal).await?;
-    crate::web::from_js::from_value(value).map_err(|e| HttpError::BadBody(e.into()))
+    read(&value).map_err(|e| HttpError::BadBody(e.into()))
 }
 
 async fn post_form_json(

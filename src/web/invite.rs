@@ -5,6 +5,7 @@
 
 use super::context::{CallError, Context};
 use super::http::{post_form, HttpError};
+use super::read;
 use crate::api::{param, Endpoint, GenerateCodeResponse};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -61,7 +62,7 @@ pub async fn send(
     if replace {
         fields.push((param::REPLACE, "true"));
     }
-    let code: GenerateCodeResponse = post_form(&url, &fields, signal)
+    let code: GenerateCodeResponse = post_form(&url, &fields, signal, read::generate_code)
         .await
         .map_err(InviteError::Http)?;
     if code.full_url.is_empty() || code.unique_code.is_empty() {

@@ -21,7 +21,6 @@ pub mod emitter;
 pub mod error;
 #[cfg(feature = "plugin")]
 pub mod flex;
-pub mod from_js;
 pub mod http;
 pub mod icons;
 #[cfg(feature = "plugin")]
@@ -29,6 +28,7 @@ pub mod invite;
 pub mod mounted;
 #[cfg(feature = "plugin")]
 pub mod plugin;
+pub mod read;
 #[cfg(feature = "plugin")]
 pub mod room_claim;
 pub mod style;

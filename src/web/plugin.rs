@@ -13,7 +13,7 @@ use super::http::post_form;
 use super::mounted::Mounted;
 use super::room_claim;
 use super::tab::VideoTab;
-use crate::api::{param, Endpoint, SuccessResponse};
+use crate::api::{param, Endpoint};
 use crate::config::Config;
 use crate::notifications::{self, WRAPUP_BLOCKED};
 use crate::rules::{blocks_action, complete_room_target, ends_session, HookTime, ACTION_HOOKS};
@@ -163,7 +163,7 @@ impl Plugin {
                     if let Some(task_sid) = task.task_sid.as_deref() {
                         fields.push((param::TASK_SID, task_sid));
                     }
-                    if let Err(e) = post_form::<SuccessResponse>(&url, &fields, None).await {
+                    if let Err(e) = post_form(&url, &fields, None, super::read::success).await {
                         flex::warn("complete-room failed", &e.detail());
                     }
                 }

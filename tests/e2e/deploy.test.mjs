@@ -7,7 +7,8 @@
 //    served by the host) adds ours: the desk loads both, ours from its versioned URL, and the
 //    walkthrough's first steps work;
 // 3. a second deploy with a new version, uploaded as a Twilio Asset, replaces ours in the desk
-//    (the other team's asset stays in the Serverless build);
+//    (the other team's asset stays in the Serverless build); it is the bundle released to Flex
+//    (no sandbox mesh), whose button and invite work in the desk as well;
 // 4. `--rollback` brings the first version back;
 // 5. deploying a version that exists is refused without a write, and a dry run writes nothing.
 //
@@ -215,10 +216,14 @@ step(`the first deploy (${V1}, served by the host) adds ours to the desk beside 
 });
 
 step(`a second deploy (${V2}, a Twilio Asset) replaces ours in the desk`, async () => {
-  const out = await deployInto(host.url, ["--version", V2, "--twilio-assets"], { env: { TWILIO_REST_BASE_URL: proxy.url } });
+  const out = await deployInto(host.url, ["--version", V2, "--twilio-assets", "--bundle", paths.releaseBundle], {
+    env: { TWILIO_REST_BASE_URL: proxy.url },
+  });
   const m = new RegExp(`bundle\\s+(\\S+/plugins/${NAME}/${V2.replace(/\./g, "\\.")}/bundle\\.js) \\(Twilio Asset ZN[0-9a-f]{32}, build ZB[0-9a-f]{32} keeping 1 asset and 0 function versions, deployment ZD[0-9a-f]{32}\\)`).exec(out);
   assert.ok(m, out);
   assert.ok(m[1].startsWith(`${host.url}/sandbox/twil.io/`), m[1]);
+  const uploaded = Buffer.from(await (await fetch(m[1])).arrayBuffer());
+  assert.ok(uploaded.equals(await readFile(paths.releaseBundle)), "the asset is the bundle released to Flex");
   assert.match(out, new RegExp(`configuration\\s+FJ[0-9a-f]{32} \\(${OTHER_PLUGIN} 1\\.0\\.0, ${NAME} ${V2.replace(/\./g, "\\.")}\\)`));
   assert.match(out, /Sync service\s+IS[0-9a-f]{32} \(acl_enabled\)/);
   assert.equal(await (await fetch(keptAssetUrl)).text(), "kept", "the other asset is still deployed");

@@ -15,6 +15,9 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 /** Built artefacts; `cargo xtask build` produces them, and `cargo xtask test` passes their paths. */
 export const paths = {
   bundle: process.env.CHAT_TO_VIDEO_BUNDLE ?? path.join(repoRoot, "pkg-shim/dist/plugin-chat-to-video.js"),
+  /** The bundle released to Flex (twilio mode only: no sandbox mesh). */
+  releaseBundle:
+    process.env.CHAT_TO_VIDEO_RELEASE_BUNDLE ?? path.join(repoRoot, "pkg-shim/dist/release/plugin-chat-to-video.js"),
   site: process.env.CHAT_TO_VIDEO_SITE ?? path.join(repoRoot, "target/site"),
   host:
     process.env.PLUGIN_HOST_BIN ??

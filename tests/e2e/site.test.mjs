@@ -21,6 +21,13 @@ test("the site holds the plugin bundle, the customer page's module and the vendo
   const site = paths.site;
   const bundle = await readFile(path.join(site, "plugins/plugin-chat-to-video.js"));
   assert.ok(bundle.equals(await readFile(paths.bundle)), "the served bundle is the built one");
+  // At the URLs naming the version: with the sandbox's mesh for the sandbox, without for Flex.
+  const { name, version } = JSON.parse(await readFile(path.join(repoRoot, "pkg-shim/package.json"), "utf8"));
+  const versioned = (flavour) => readFile(path.join(site, `plugins/${name}/${version}/${flavour}bundle.js`));
+  assert.ok((await versioned("")).equals(await readFile(paths.bundle)), "the sandbox's release is the desk's bundle");
+  const release = await readFile(paths.releaseBundle);
+  assert.ok((await versioned("twilio/")).equals(release), "Flex's release is the bundle without the mesh");
+  assert.ok(release.length < bundle.length, `the bundle for Flex (${release.length} B) is smaller than the desk's (${bundle.length} B)`);
 
   const glue = await readFile(path.join(site, "features/chat-to-video/chat_to_video.js"), "utf8");
   assert.ok(/export\s*\{[^}]*\binitSync\b/.test(glue), "the customer page's module is wasm-bindgen web glue");

@@ -2,8 +2,8 @@
 // meet in a sandbox room in headless Chromium with fake camera and microphone: media flows
 // both ways, mute and screen share reach the other side, completing the room over REST
 // disconnects both with the reason shown, the customer's rating lands on the task and shows in
-// the agent's tab, unmounting the tab leaves the room, and an agent already in a room cannot
-// join a second one.
+// the agent's tab, unmounting the tab leaves the room, an agent already in a room cannot
+// join a second one, and a Join the host cannot answer turns off the camera it started.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
@@ -230,5 +230,34 @@ test("the tab's call controls and the call's name follow manager.strings", async
     assert.deepEqual(agent.errors, []);
   } finally {
     await agent.close();
+  }
+});
+
+test("a Join the host cannot answer says so and turns off the camera it started meanwhile", async () => {
+  const chat = await setUpChat(ctx.host, "erin");
+  const agent = await openAgent(ctx.browser, ctx.host, chat);
+  const customer = await openCustomer(ctx.browser, ctx.host, chat.code, (page) =>
+    page.route("**/client-get-video-token", (route) => route.fulfill({ status: 503, contentType: "application/json", body: "{}" })),
+  );
+  try {
+    await agent.page.click("button.c2v-join");
+    await customer.page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false, null, {
+      timeout: 20_000,
+    });
+    await customer.page.click('[data-role="join"]');
+    // The camera and microphone start with the click, while the token is asked for…
+    await customer.page.waitForFunction(() => window.__capturedTracks.length >= 2, null, { timeout: 10_000 });
+    // …the person reads that the service could not be reached…
+    await customer.page.waitForSelector(':text("The service could not be reached. Please try again.")');
+    // …and both are off again once the answer is a refusal.
+    await customer.page.waitForFunction(() => window.__capturedTracks.every((t) => t.readyState === "ended"), null, {
+      timeout: 10_000,
+    });
+    assert.equal(await liveCapturedTracks(customer.page), 0);
+    assert.equal(await customer.page.locator('[data-role="remote-video"]').count(), 0, "not in a call");
+    assert.deepEqual(customer.errors, []);
+  } finally {
+    await agent.close();
+    await customer.close();
   }
 });

@@ -46,23 +46,30 @@ fn pure_modules_work_in_the_wasm_build() {
 async fn http_posts_through_the_real_fetch() {
     use chat_to_video::api::SuccessResponse;
     use chat_to_video::web::http::{post_form, HttpError, InFlight};
+    use chat_to_video::web::read::success;
 
     // `data:` URLs answer any method without a server.
     let ok: Result<SuccessResponse, _> = post_form(
         "data:application/json,%7B%22success%22%3Atrue%7D",
         &[("Token", "t"), ("taskSid", "WT1")],
         None,
+        success,
     )
     .await;
     assert_eq!(ok, Ok(SuccessResponse { success: true }));
 
-    let not_json = post_form::<SuccessResponse>("data:text/plain,hello", &[], None).await;
+    let not_json = post_form("data:text/plain,hello", &[], None, success).await;
     assert!(
         matches!(not_json, Err(HttpError::BadBody(_))),
         "{not_json:?}"
     );
-    let wrong_shape =
-        post_form::<SuccessResponse>("data:application/json,%7B%22nope%22%3A1%7D", &[], None).await;
+    let wrong_shape = post_form(
+        "data:application/json,%7B%22nope%22%3A1%7D",
+        &[],
+        None,
+        success,
+    )
+    .await;
     assert!(
         matches!(wrong_shape, Err(HttpError::BadBody(_))),
         "{wrong_shape:?}"
@@ -71,10 +78,10 @@ async fn http_posts_through_the_real_fetch() {
     let request = InFlight::new();
     let signal = request.signal();
     drop(request);
-    let aborted = post_form::<SuccessResponse>("data:text/plain,x", &[], signal.as_ref()).await;
+    let aborted = post_form("data:text/plain,x", &[], signal.as_ref(), success).await;
     assert_eq!(aborted, Err(HttpError::Aborted));
 
     // Nothing listens on port 1: a network error, not a panic.
-    let refused = post_form::<SuccessResponse>("http://127.0.0.1:1/", &[], None).await;
+    let refused = post_form("http://127.0.0.1:1/", &[], None, success).await;
     assert!(matches!(refused, Err(HttpError::Network(_))), "{refused:?}");
 }

@@ -91,11 +91,11 @@ fn cargo_wasm(ws: &Workspace) -> std::path::PathBuf {
 pub fn raw_wasm(ws: &Workspace, entry: &Entry) -> std::path::PathBuf {
     // Named as cargo names it: wasm-bindgen names its output after its input.
     ws.path("target/wasm/raw")
-        .join(entry.feature)
+        .join(entry.key)
         .join("chat_to_video.wasm")
 }
 
-/// Each entry ([`ENTRIES`]: the plugin, the customer page) with its own feature: cargo (size
+/// Each entry ([`ENTRIES`]: the plugins, the customer page) with its own features: cargo (size
 /// profile) → the check that it holds none of the other's code → wasm-bindgen `--target web` →
 /// wasm-opt `-Oz`, into the entry's directory (`target/wasm/pkg` for the plugin).
 pub fn wasm(ws: &Workspace) -> Result<()> {
@@ -109,7 +109,7 @@ fn wasm_entry(ws: &Workspace, entry: &Entry) -> Result<()> {
     Cmd::new(cargo())
         .args(["build", "--lib", "--target", "wasm32-unknown-unknown"])
         .args(["--profile", WASM_PROFILE, "-p", CRATE])
-        .args(["--no-default-features", "--features", entry.feature])
+        .args(["--no-default-features", "--features", entry.features])
         .dir(&ws.root)
         .run()?;
     let raw = raw_wasm(ws, entry);
@@ -156,12 +156,19 @@ pub fn typecheck_shell(ws: &Workspace) -> Result<()> {
         .run()
 }
 
-/// One self-contained file: `pkg-shim/dist/plugin-chat-to-video.js`.
+/// Two self-contained files: `pkg-shim/dist/plugin-chat-to-video.js` (with the sandbox's mesh,
+/// for the sandbox desk and the tests) and `pkg-shim/dist/release/plugin-chat-to-video.js`
+/// (without it, released to Flex).
 pub fn bundle(ws: &Workspace) -> Result<()> {
     Cmd::new("node")
         .arg("pkg-shim/build.mjs")
         .arg("--outfile")
         .arg(ws.bundle())
+        .dir(&ws.root)
+        .run()?;
+    Cmd::new("node")
+        .args(["pkg-shim/build.mjs", "--release", "--outfile"])
+        .arg(ws.release_bundle())
         .dir(&ws.root)
         .run()
 }

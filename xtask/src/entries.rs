@@ -4,26 +4,40 @@
 
 use crate::cmd::{Error, Result};
 
-/// One browser module: the feature it is built with, where wasm-bindgen's output goes
-/// (repository-relative) and which of `chat_to_video::web`'s modules it must not hold.
+/// One browser module: the features it is built with, the directory its raw build is kept in
+/// (under `target/wasm/raw`), where wasm-bindgen's output goes (repository-relative) and which
+/// of `chat_to_video::web`'s modules (paths below `web`, such as `video::sandbox`) it must not
+/// hold.
 pub struct Entry {
     pub name: &'static str,
-    pub feature: &'static str,
+    pub features: &'static str,
+    pub key: &'static str,
     pub out_dir: &'static str,
     pub foreign: &'static [&'static str],
 }
 
-/// The Flex plugin (embedded in the bundle) and the customer page (served by the host).
+/// The Flex plugin with the sandbox's mesh (embedded in the bundle the sandbox desk loads), the
+/// plugin released to Flex (twilio mode only: no mesh), and the customer page (served by the
+/// host).
 pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "plugin",
-        feature: "plugin",
+        features: "plugin,sandbox",
+        key: "plugin",
         out_dir: "target/wasm/pkg",
         foreign: &["customer"],
     },
     Entry {
+        name: "plugin for Flex (twilio only)",
+        features: "plugin",
+        key: "release",
+        out_dir: "target/wasm/release",
+        foreign: &["customer", "video::sandbox", "video::wire"],
+    },
+    Entry {
         name: "customer page",
-        feature: "customer",
+        features: "customer",
+        key: "customer",
         out_dir: "target/wasm/customer",
         foreign: &[
             "button",
@@ -84,17 +98,20 @@ fn is_float_formatting(symbol: &str) -> bool {
         || symbol.contains("core..fmt..float")
 }
 
-/// Whether a (legacy- or v0-mangled, or demangled) symbol is in `chat_to_video::web::<module>`.
+/// Whether a (legacy- or v0-mangled, or demangled) symbol is in `chat_to_video::web::<module>`
+/// (`module` may be a path: `video::sandbox`).
 fn in_web_module(symbol: &str, module: &str) -> bool {
     if !symbol.contains("chat_to_video") {
         return false;
     }
+    let parts: Vec<&str> = std::iter::once("web").chain(module.split("::")).collect();
     // Legacy and v0 paths are length-prefixed (`3web8customer`), paths inside legacy `impl`
     // headers are `web..customer..`, demangled ones `web::customer::`.
+    let prefixed: String = parts.iter().map(|p| format!("{}{p}", p.len())).collect();
     [
-        format!("3web{}{module}", module.len()),
-        format!("web..{module}.."),
-        format!("web::{module}::"),
+        prefixed,
+        format!("{}..", parts.join("..")),
+        format!("{}::", parts.join("::")),
     ]
     .iter()
     .any(|needle| symbol.contains(needle.as_str()))
@@ -206,6 +223,9 @@ mod tests {
 
     const CUSTOMER_FN: &str = "_ZN13chat_to_video3web8customer4call5start17h0123456789abcdefE";
     const TAB_IMPL: &str = "_ZN98_$LT$chat_to_video..web..tab..Tab$u20$as$u20$core..ops..drop..Drop$GT$4drop17h0123456789abcdefE";
+    const SANDBOX_FN: &str =
+        "_ZN13chat_to_video3web5video7sandbox4peer4Peer3new17h0123456789abcdefE";
+    const SANDBOX_IMPL: &str = "_ZN87_$LT$chat_to_video..web..video..sandbox..SandboxRoom$u20$as$u20$core..ops..drop..Drop$GT$4drop17h0123456789abcdefE";
     const VIDEO_CONNECTOR: &str = "_ZN13chat_to_video3web5video9connector3new17h0123456789abcdefE";
 
     #[test]
@@ -223,8 +243,8 @@ mod tests {
 
     #[test]
     fn the_plugin_refuses_customer_page_code() {
-        let [plugin, customer] = ENTRIES else {
-            panic!("two entries")
+        let [plugin, release, customer] = ENTRIES else {
+            panic!("three entries")
         };
         let err = check_names(plugin, &module_naming(&["f", CUSTOMER_FN])).unwrap_err();
         assert!(
@@ -236,6 +256,18 @@ mod tests {
         assert!(check_names(customer, &module_naming(&[TAB_IMPL])).is_err());
         // The call's own connector (`web::video::connector`) is not the plugin's `web::connector`.
         assert!(check_names(customer, &module_naming(&[VIDEO_CONNECTOR, CUSTOMER_FN])).is_ok());
+        // The bundle released to Flex has neither the customer page nor the sandbox's mesh.
+        assert!(check_names(release, &module_naming(&["f", CUSTOMER_FN])).is_err());
+        assert!(check_names(release, &module_naming(&["f", VIDEO_CONNECTOR, TAB_IMPL])).is_ok());
+        for mesh in [SANDBOX_FN, SANDBOX_IMPL] {
+            let err = check_names(release, &module_naming(&["f", mesh])).unwrap_err();
+            assert!(
+                err.to_string().contains("holds 1 functions of chat_to_video::web::{customer,video::sandbox,video::wire}"),
+                "{err}"
+            );
+            assert!(check_names(plugin, &module_naming(&[mesh])).is_ok());
+            assert!(check_names(customer, &module_naming(&[mesh])).is_ok());
+        }
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Assembles `target/site/`, everything the host serves, from one table of steps,
-//! and writes a gzip-compressed copy next to every file (the host serves those).
+//! and writes a gzip-compressed copy next to every file (the host serves those): zopfli's
+//! for the pages' files (some 4 % smaller than zlib's best, which the browser reads the same),
+//! zlib's best for the large vendored SDKs, where zopfli would take many seconds.
 
 use std::fs;
 use std::io::Write;
@@ -24,6 +26,12 @@ enum Step {
         from: &'static str,
         to: &'static str,
     },
+    /// A JavaScript module, minified by esbuild (same exports; wasm-bindgen's glue is written
+    /// to be read, about 50 KB of it for the customer page).
+    Minified {
+        from: &'static str,
+        to: &'static str,
+    },
 }
 
 #[rustfmt::skip]
@@ -32,7 +40,7 @@ const STEPS: &[Step] = &[
     Step::Tree { from: "plugin-host/web", to: "" },
     // The customer page's own WebAssembly module (built with the `customer` feature: none of
     // the plugin's code); the plugin's travels inside the bundle.
-    Step::File { from: "target/wasm/customer/chat_to_video.js", to: "features/chat-to-video/chat_to_video.js" },
+    Step::Minified { from: "target/wasm/customer/chat_to_video.js", to: "features/chat-to-video/chat_to_video.js" },
     Step::File { from: "target/wasm/customer/chat_to_video_bg.wasm", to: "features/chat-to-video/chat_to_video_bg.wasm" },
     // The Flex plugin bundle, as Flex would load it.
     Step::File { from: "pkg-shim/dist/plugin-chat-to-video.js", to: "plugins/plugin-chat-to-video.js" },
@@ -67,16 +75,32 @@ pub fn assemble(ws: &Workspace) -> Result<()> {
                 }
             }
             Step::File { from, to } => copy_file(&ws.path(from), &site.join(to))?,
+            Step::Minified { from, to } => minify(ws, &ws.path(from), &site.join(to))?,
         }
     }
-    // The bundle again at the URL that names its version, which a Flex release points at
-    // when the host serves the plugin (`cargo xtask deploy`).
+    // The bundles again at the URLs that name their version, which a Flex release points at
+    // when the host serves the plugin (`cargo xtask deploy`): the one without the sandbox's
+    // mesh for Flex, the one with it for the sandbox's desk.
     let (name, version) = crate::workspace::plugin_manifest(ws)?;
-    let versioned = crate::workspace::versioned_bundle_path(&name, &version);
-    copy_file(&ws.bundle(), &site.join(versioned.trim_start_matches('/')))?;
+    for (bundle, twilio_only) in [(ws.bundle(), false), (ws.release_bundle(), true)] {
+        let versioned = crate::workspace::versioned_bundle_path(&name, &version, twilio_only);
+        copy_file(&bundle, &site.join(versioned.trim_start_matches('/')))?;
+    }
     let count = gzip_tree(&site)?;
     println!("{count} files, each with a .gz");
     Ok(())
+}
+
+/// `from` minified into `to` by esbuild (an ES module stays one, with the same exports).
+fn minify(ws: &Workspace, from: &Path, to: &Path) -> Result<()> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    crate::cmd::Cmd::new(ws.node_bin("esbuild"))
+        .arg(from)
+        .args(["--minify", "--format=esm", "--log-level=warning"])
+        .arg(format!("--outfile={}", to.display()))
+        .run()
 }
 
 fn copy_file(from: &Path, to: &Path) -> Result<()> {
@@ -118,6 +142,27 @@ pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
     Ok(encoder.finish()?)
 }
 
+/// Files up to this size get zopfli's gzip (the customer page's module, the bundles, the pages);
+/// larger ones (the vendored SDKs) zlib's best.
+const ZOPFLI_MAX_BYTES: usize = 512 * 1024;
+
+/// The smallest gzip of `bytes` worth the build time: zopfli's (15 iterations) for files up to
+/// [`ZOPFLI_MAX_BYTES`], zlib's best above.
+pub fn gzip_smallest(bytes: &[u8]) -> Result<Vec<u8>> {
+    if bytes.len() > ZOPFLI_MAX_BYTES {
+        return gzip(bytes);
+    }
+    let mut out = Vec::new();
+    zopfli::compress(
+        zopfli::Options::default(),
+        zopfli::Format::Gzip,
+        bytes,
+        &mut out,
+    )
+    .map_err(|err| Error::new(format!("zopfli: {err}")))?;
+    Ok(out)
+}
+
 /// Writes `<file>.gz` for every file under `dir`; returns how many.
 fn gzip_tree(dir: &Path) -> Result<usize> {
     let mut count = 0;
@@ -128,7 +173,7 @@ fn gzip_tree(dir: &Path) -> Result<usize> {
         } else if path.extension().is_none_or(|ext| ext != "gz") {
             let mut name = path.clone().into_os_string();
             name.push(".gz");
-            fs::write(name, gzip(&fs::read(&path)?)?)?;
+            fs::write(name, gzip_smallest(&fs::read(&path)?)?)?;
             count += 1;
         }
     }
@@ -137,7 +182,35 @@ fn gzip_tree(dir: &Path) -> Result<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Step, STEPS};
+    use super::{gzip, gzip_smallest, Step, STEPS, ZOPFLI_MAX_BYTES};
+    use std::io::Read;
+
+    fn gunzip(gz: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(gz)
+            .read_to_end(&mut out)
+            .expect("a gzip stream");
+        out
+    }
+
+    /// zopfli's gzip reads back to the same bytes and is smaller than zlib's best; past the
+    /// limit, zlib's best is used.
+    #[test]
+    fn the_served_gzip_is_zopfli_up_to_the_limit() {
+        let text: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("--paste-space-{}: {}rem;\n", i % 97, i % 13).into_bytes())
+            .collect();
+        let small = gzip_smallest(&text).unwrap();
+        assert_eq!(gunzip(&small), text);
+        assert!(
+            small.len() < gzip(&text).unwrap().len(),
+            "zopfli beats zlib -9"
+        );
+        let big = vec![7u8; ZOPFLI_MAX_BYTES + 1];
+        let gz = gzip_smallest(&big).unwrap();
+        assert_eq!(gunzip(&gz), big);
+        assert_eq!(gz, gzip(&big).unwrap(), "zlib's best past the limit");
+    }
 
     /// Every vendored file comes from a package the root package.json pins.
     #[test]

@@ -84,7 +84,7 @@ pub fn test(ws: &Workspace) -> Result<()> {
                     "--lib",
                     "--no-default-features",
                     "--features",
-                    entry.feature,
+                    entry.features,
                     "--",
                     "-D",
                     "warnings",
@@ -144,6 +144,7 @@ pub fn test(ws: &Workspace) -> Result<()> {
             // A test that hangs fails instead of holding the run.
             .arg(format!("--test-timeout={E2E_TEST_TIMEOUT_MS}"))
             .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
+            .env("CHAT_TO_VIDEO_RELEASE_BUNDLE", ws.release_bundle())
             .env("CHAT_TO_VIDEO_SITE", ws.site())
             .env("PLUGIN_HOST_BIN", ws.host_binary())
             .env("XTASK_BIN", std::env::current_exe()?)
@@ -174,6 +175,7 @@ pub fn test(ws: &Workspace) -> Result<()> {
                 let walkthrough = Cmd::new("node")
                     .args(["--test", "--test-reporter=spec", "walkthrough.test.mjs"])
                     .env("CHAT_TO_VIDEO_BUNDLE", ws.bundle())
+                    .env("CHAT_TO_VIDEO_RELEASE_BUNDLE", ws.release_bundle())
                     .env("CHAT_TO_VIDEO_SITE", ws.site())
                     .env("PLUGIN_HOST_BIN", &wrapper)
                     .dir(&ws.path("tests/e2e"));

@@ -45,8 +45,14 @@ impl Workspace {
         self.path("target/site")
     }
 
+    /// The bundle with the sandbox's mesh: what the sandbox desk loads and the tests drive.
     pub fn bundle(&self) -> PathBuf {
         self.path("pkg-shim/dist/plugin-chat-to-video.js")
+    }
+
+    /// The bundle released to Flex, where the host is always in twilio mode: no sandbox mesh.
+    pub fn release_bundle(&self) -> PathBuf {
+        self.path("pkg-shim/dist/release/plugin-chat-to-video.js")
     }
 
     pub fn node_bin(&self, name: &str) -> PathBuf {
@@ -93,7 +99,9 @@ pub fn plugin_manifest(ws: &Workspace) -> Result<(String, String)> {
     Ok((field("name")?, field("version")?))
 }
 
-/// Where the site holds the bundle of `version` (`/plugins/<name>/<version>/bundle.js`).
-pub fn versioned_bundle_path(name: &str, version: &str) -> String {
-    format!("/plugins/{name}/{version}/bundle.js")
+/// Where the site holds the bundle of `version`: `/plugins/<name>/<version>/bundle.js` for the
+/// sandbox (with its mesh), `/plugins/<name>/<version>/twilio/bundle.js` for Flex (without).
+pub fn versioned_bundle_path(name: &str, version: &str, twilio_only: bool) -> String {
+    let flavour = if twilio_only { "twilio/" } else { "" };
+    format!("/plugins/{name}/{version}/{flavour}bundle.js")
 }

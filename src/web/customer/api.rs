@@ -4,7 +4,8 @@
 use crate::api::{Endpoint, FUNCTIONS_BASE};
 use crate::customer::CodeAnswer;
 use crate::web::http::{post_form, HttpError};
-use serde::de::DeserializeOwned;
+use crate::web::read::Read;
+use wasm_bindgen::JsValue;
 
 /// Why a call failed, for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,17 +23,21 @@ pub fn origin() -> String {
         .unwrap_or_default()
 }
 
-pub async fn call<T: DeserializeOwned>(
+/// Calls `endpoint` and reads its answer with `read` ([`crate::web::read`]).
+pub async fn call<T>(
     endpoint: Endpoint,
     params: &[(&str, &str)],
+    read: fn(&JsValue) -> Read<T>,
 ) -> Result<T, ApiError> {
     let url = format!("{}{}/{}", origin(), FUNCTIONS_BASE, endpoint.name());
-    post_form(&url, params, None).await.map_err(|e| match e {
-        HttpError::Status(r) => ApiError::Answer(CodeAnswer::from_answer(
-            r.status,
-            r.reason.as_deref(),
-            r.retry_after_secs,
-        )),
-        _ => ApiError::Unreachable,
-    })
+    post_form(&url, params, None, read)
+        .await
+        .map_err(|e| match e {
+            HttpError::Status(r) => ApiError::Answer(CodeAnswer::from_answer(
+                r.status,
+                r.reason.as_deref(),
+                r.retry_after_secs,
+            )),
+            _ => ApiError::Unreachable,
+        })
 }

@@ -6,8 +6,9 @@ use super::api::{self, ApiError};
 use super::{focus, rating, seat, Page};
 use crate::api::{param, Endpoint, VideoTokenResponse};
 use crate::customer::CodeAnswer;
+use crate::web::read;
 use crate::web::video::call::{Call, CallSetup, Controls, Names};
-use crate::web::video::{ConnectOptions, DisconnectReason, Room, VideoEvent};
+use crate::web::video::{Capture, ConnectOptions, DisconnectReason, Room, VideoEvent};
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
 
@@ -18,6 +19,8 @@ impl Page {
         };
         self.set_wait_status(self.words.connecting, false);
         let weak = Rc::downgrade(self);
+        // The camera starts while the token is asked for; a refusal drops (and stops) it.
+        let capture = Capture::start();
         spawn_local(async move {
             let seat = seat::held(&code);
             let mut params = vec![(param::CODE, code.clone())];
@@ -26,7 +29,7 @@ impl Page {
             }
             let params: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let answer: Result<VideoTokenResponse, ApiError> =
-                api::call(Endpoint::ClientGetVideoToken, &params).await;
+                api::call(Endpoint::ClientGetVideoToken, &params, read::video_token).await;
             let Some(page) = weak.upgrade() else { return };
             let grant = match answer {
                 Ok(grant) => grant,
@@ -53,6 +56,7 @@ impl Page {
             drop(page);
             let connected = Room::connect(
                 options,
+                capture,
                 Rc::new(move |event| {
                     if let Some(page) = events_to.upgrade() {
                         page.on_room(event);

@@ -38,7 +38,8 @@ impl Header {
         let weak = std::rc::Rc::downgrade(&header);
         wasm_bindgen_futures::spawn_local(async move {
             // No branding (or none reachable) leaves the header naming only the agent.
-            if let Ok(brand) = crate::web::http::get_json::<Brand>(BRAND_JSON).await {
+            if let Ok(brand) = crate::web::http::get_json(BRAND_JSON, crate::web::read::brand).await
+            {
                 if let Some(header) = weak.upgrade() {
                     header.brand(&brand);
                 }

@@ -111,7 +111,7 @@ pub fn render(
             if let Some(c) = rating.comment.as_deref() {
                 params.push((param::COMMENT, c));
             }
-            match api::call::<SuccessResponse>(Endpoint::SubmitRating, &params).await {
+            match api::call(Endpoint::SubmitRating, &params, crate::web::read::success).await {
                 Ok(SuccessResponse { success: true }) => {
                     set_shown(&form, false);
                     status.set_text_content(Some(words.feedback_thanks));

@@ -55,7 +55,7 @@ fn deadline(ms: u32) -> (js_sys::Promise, Timer) {
 }
 
 fn document_update(value: &JsValue) -> LiveUpdate {
-    match crate::web::from_js::from_value::<Session>(value.clone()) {
+    match crate::web::read::session(value) {
         Ok(doc) => LiveUpdate::Data(doc),
         Err(e) => {
             web_sys::console::warn_2(&"session document unreadable".into(), &JsValue::from(e));
@@ -129,8 +129,12 @@ impl Watch {
         let weak = Rc::downgrade(self);
         let code = self.code.clone();
         spawn_local(async move {
-            let answer: Result<SyncTokenResponse, ApiError> =
-                api::call(Endpoint::ClientGetSyncToken, &[(param::CODE, &code)]).await;
+            let answer: Result<SyncTokenResponse, ApiError> = api::call(
+                Endpoint::ClientGetSyncToken,
+                &[(param::CODE, &code)],
+                crate::web::read::sync_token,
+            )
+            .await;
             let Some(watch) = weak.upgrade() else { return };
             let event = match answer {
                 Ok(sync) => match watch.update_token(&sync.token).await {

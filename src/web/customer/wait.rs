@@ -9,6 +9,7 @@ use crate::api::{param, Endpoint, SyncTokenResponse};
 use crate::customer::Wait;
 use crate::session::EndReason;
 use crate::web::dom::{action, el, set_role, text};
+use crate::web::read;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
@@ -20,8 +21,12 @@ impl Page {
         let _ = s.append_child(&text("p", "ctv-status", self.words.checking_code));
         let weak = Rc::downgrade(self);
         spawn_local(async move {
-            let answer: Result<SyncTokenResponse, ApiError> =
-                api::call(Endpoint::ClientGetSyncToken, &[(param::CODE, &code)]).await;
+            let answer: Result<SyncTokenResponse, ApiError> = api::call(
+                Endpoint::ClientGetSyncToken,
+                &[(param::CODE, &code)],
+                read::sync_token,
+            )
+            .await;
             let Some(page) = weak.upgrade() else { return };
             match answer {
                 Ok(sync) => page.wait(code, sync),

@@ -5,7 +5,7 @@
 use super::transition::apply;
 use super::view::render;
 use super::{Event, State};
-use crate::api::{param, AgentTokenResponse, Endpoint, SuccessResponse};
+use crate::api::{param, Endpoint};
 use crate::attributes::VideoRoomState;
 use crate::rules::{complete_room_target, TaskFacts};
 use crate::session::EndReason;
@@ -13,6 +13,7 @@ use crate::web::context::Context;
 use crate::web::flex;
 use crate::web::http::{post_form, HttpError, InFlight};
 use crate::web::invite::{self, Target};
+use crate::web::read;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
@@ -29,10 +30,11 @@ pub(super) async fn fetch_token(
             flex::warn(e.describe(), &JsValue::UNDEFINED);
             Err(Event::TokenFailed)
         }
-        Ok((url, token)) => post_form::<AgentTokenResponse>(
+        Ok((url, token)) => post_form(
             &url,
             &[(param::TOKEN, &token), (param::DOCUMENT_SID, &document)],
             signal.as_ref(),
+            read::agent_token,
         )
         .await
         .map_err(|e| match &e {
@@ -135,7 +137,7 @@ pub(super) async fn end_session(ctx: Rc<Context>, task: TaskFacts) {
     if let Some((name, value)) = complete_room_target(&task.video) {
         fields.push((name, value));
     }
-    if let Err(e) = post_form::<SuccessResponse>(&url, &fields, None).await {
+    if let Err(e) = post_form(&url, &fields, None, read::success).await {
         flex::warn("complete-room failed", &e.detail());
     }
 }
@@ -155,7 +157,7 @@ pub(super) async fn write_state(ctx: Rc<Context>, task_sid: String, state: Video
         (param::TASK_SID, task_sid.as_str()),
         (param::STATE, state.as_str()),
     ];
-    if let Err(e) = post_form::<SuccessResponse>(&url, &fields, None).await {
+    if let Err(e) = post_form(&url, &fields, None, read::success).await {
         flex::warn("update-video-state failed", &e.detail());
     }
 }

@@ -7,18 +7,21 @@
 
 pub mod call;
 pub mod media;
+#[cfg(feature = "sandbox")]
 mod sandbox;
 mod sdk;
 mod table;
 pub use sdk::load as load_script;
 mod twilio;
 pub mod view;
+#[cfg(feature = "sandbox")]
 pub mod wire;
 
 use crate::api::{IceConfig, Provider};
 pub use crate::protocol::{DisconnectReason, TrackName};
 use crate::strings::Text;
 use crate::web::dom::Listener;
+pub use media::Capture;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
@@ -143,19 +146,31 @@ fn on_share_ended<R: 'static>(
 /// A connected room.
 #[must_use = "dropping the room leaves it and stops every local track"]
 pub enum Room {
+    #[cfg(feature = "sandbox")]
     Sandbox(sandbox::SandboxRoom),
     Twilio(twilio::TwilioRoom),
 }
 
 impl Room {
-    /// Captures camera and microphone, then connects. Events start after this returns.
-    pub async fn connect(options: ConnectOptions, events: EventSink) -> Result<Room, VideoError> {
+    /// Connects with the camera and microphone `capture` started (at the click, so capturing
+    /// overlaps the token request). Events start after this returns.
+    pub async fn connect(
+        options: ConnectOptions,
+        capture: Capture,
+        events: EventSink,
+    ) -> Result<Room, VideoError> {
         match options.provider {
+            #[cfg(feature = "sandbox")]
             Provider::Sandbox => Ok(Room::Sandbox(
-                sandbox::SandboxRoom::connect(options, events).await?,
+                sandbox::SandboxRoom::connect(options, capture, events).await?,
+            )),
+            // The bundle released to Flex, where the host is always in twilio mode, has no mesh.
+            #[cfg(not(feature = "sandbox"))]
+            Provider::Sandbox => Err(VideoError::Other(
+                "this build of the plugin has no sandbox calls".into(),
             )),
             Provider::Twilio => Ok(Room::Twilio(
-                twilio::TwilioRoom::connect(options, events).await?,
+                twilio::TwilioRoom::connect(options, capture, events).await?,
             )),
         }
     }
@@ -163,6 +178,7 @@ impl Room {
     /// The local camera (and microphone) for the self view; the microphone is muted in views.
     pub fn local_stream(&self) -> MediaStream {
         match self {
+            #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.local_stream(),
             Room::Twilio(r) => r.local_stream(),
         }
@@ -170,6 +186,7 @@ impl Room {
 
     pub fn microphone_enabled(&self) -> bool {
         match self {
+            #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.microphone_enabled(),
             Room::Twilio(r) => r.microphone_enabled(),
         }
@@ -177,6 +194,7 @@ impl Room {
 
     pub fn set_microphone(&self, enabled: bool) {
         match self {
+            #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.set_microphone(enabled),
             Room::Twilio(r) => r.set_microphone(enabled),
         }
@@ -184,6 +202,7 @@ impl Room {
 
     pub fn camera_enabled(&self) -> bool {
         match self {
+            #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.camera_enabled(),
             Room::Twilio(r) => r.camera_enabled(),
         }
@@ -192,6 +211,7 @@ impl Room {
     /// Off stops the camera (its light goes off) and unpublishes it; on captures it again.
     pub async fn set_camera(&self, enabled: bool) -> Result<(), VideoError> {
         match self {
+            #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.set_camera(enabled).await,
             Room::Twilio(r) => r.set_camera(enabled).await,
         }
@@ -199,6 +219,7 @@ impl Room {
 
     pub fn sharing_screen(&self) -> bool {
         match self {
+            #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.sharing_screen(),
             Room::Twilio(r) => r.sharing_screen(),
         }
@@ -208,6 +229,7 @@ impl Room {
     /// local preview.
     pub async fn start_screen_share(&self) -> Result<Option<MediaStreamTrack>, VideoError> {
         match self {
+            #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.start_screen_share().await,
             Room::Twilio(r) => r.start_screen_share().await,
         }
@@ -215,6 +237,7 @@ impl Room {
 
     pub fn stop_screen_share(&self) {
         match self {
+            #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.stop_screen_share(),
             Room::Twilio(r) => r.stop_screen_share(),
         }
@@ -223,6 +246,7 @@ impl Room {
     /// Leaves and stops every local track. Emits `Disconnected { reason: None }` once.
     pub fn disconnect(&self) {
         match self {
+            #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.disconnect(),
             Room::Twilio(r) => r.disconnect(),
         }

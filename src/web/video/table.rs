@@ -1,5 +1,5 @@
 //! A map keyed by sid for the handful of participants of a call: a vector is all it needs,
-//! and it keeps a hash table out of the WebAssembly.
+//! and it keeps a hash table out of the WebAssembly. Some methods only the sandbox's mesh uses.
 
 pub struct Table<V>(Vec<(String, V)>);
 
@@ -14,6 +14,7 @@ impl<V> Table<V> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    #[cfg(feature = "sandbox")]
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -29,6 +30,7 @@ impl<V> Table<V> {
         &mut self.0[i].1
     }
 
+    #[cfg(feature = "sandbox")]
     pub fn get_or_default(&mut self, key: &str) -> &mut V
     where
         V: Default,
@@ -52,6 +54,7 @@ impl<V> Table<V> {
         Some(self.0.swap_remove(i).1)
     }
 
+    #[cfg(feature = "sandbox")]
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|(_, v)| v)
     }
@@ -65,11 +68,13 @@ impl<V> Table<V> {
         self.0.drain(..).map(|(_, v)| v).collect()
     }
 
+    #[cfg(feature = "sandbox")]
     pub fn clear(&mut self) {
         self.0.clear();
     }
 
     /// Empties the table; returns the keys it had.
+    #[cfg(feature = "sandbox")]
     pub fn take_keys(&mut self) -> Vec<String> {
         self.0.drain(..).map(|(k, _)| k).collect()
     }

@@ -5,7 +5,7 @@
 mod bindings;
 
 use super::{
-    emit, media, on_share_ended, ConnectOptions, DisconnectReason, EventSink, TrackName,
+    emit, media, on_share_ended, Capture, ConnectOptions, DisconnectReason, EventSink, TrackName,
     VideoError, VideoEvent,
 };
 use crate::web::emitter::SdkListener;
@@ -37,12 +37,17 @@ pub struct TwilioRoom {
 }
 
 impl TwilioRoom {
-    pub async fn connect(options: ConnectOptions, events: EventSink) -> Result<Self, VideoError> {
+    pub async fn connect(
+        options: ConnectOptions,
+        capture: Capture,
+        events: EventSink,
+    ) -> Result<Self, VideoError> {
+        // The SDK's script loads while the camera starts.
         let video = load(&options.assets_base).await?;
         if !video.is_supported() {
             return Err(VideoError::Unsupported);
         }
-        let captured = media::user_media(true, true).await?;
+        let captured = capture.stream().await?;
         let stream =
             MediaStream::new_with_stream(&captured).map_err(|_| VideoError::Unsupported)?;
         let mut tracks = Vec::new();

@@ -6,10 +6,15 @@
 
 use crate::api::IceServer;
 use crate::protocol::{
-    Candidate, ClientMessage, DisconnectReason, LiveClientMessage, LiveError, LiveServerMessage,
-    Participant, ServerMessage, TrackChange, TrackKind, TrackName, TrackState,
+    Candidate, ClientMessage, DisconnectReason, Participant, ServerMessage, TrackChange, TrackKind,
+    TrackName, TrackState,
 };
-use crate::session::Session;
+// The live document's socket is the customer page's.
+#[cfg(feature = "customer")]
+use crate::{
+    protocol::{LiveClientMessage, LiveError, LiveServerMessage},
+    session::Session,
+};
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -78,6 +83,7 @@ pub fn client(message: &ClientMessage) -> Option<String> {
 }
 
 /// `{"subscribe": {"token": …}}`.
+#[cfg(feature = "customer")]
 pub fn live(message: &LiveClientMessage) -> Option<String> {
     let LiveClientMessage::Subscribe { token } = message;
     stringify(&object(&[("subscribe", object(&[("token", text(token))]))]))
@@ -233,12 +239,13 @@ pub fn server(text: &str) -> Option<ServerMessage> {
 }
 
 /// A live-document message about the session document; `None` when it is not one.
+#[cfg(feature = "customer")]
 pub fn live_server(text: &str) -> Option<LiveServerMessage<Session>> {
     let (tag, b) = tagged(text)?;
     Some(match tag.as_str() {
         "document" => LiveServerMessage::Document {
             revision: number(&b, "revision")? as u64,
-            data: crate::web::from_js::from_value(field(&b, "data")).ok()?,
+            data: crate::web::read::session(&field(&b, "data")).ok()?,
         },
         "removed" => LiveServerMessage::Removed,
         "completed" => LiveServerMessage::Completed,

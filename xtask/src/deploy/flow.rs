@@ -93,7 +93,15 @@ pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
     }
     let (name, package_version) = plugin_manifest(ws)?;
     let version = options.version.clone().unwrap_or(package_version);
-    let bundle_path = options.bundle.clone().unwrap_or_else(|| ws.bundle());
+    // Flex's host is always in twilio mode: it gets the bundle without the sandbox's mesh.
+    let twilio_only = matches!(target.kind, Kind::Twilio);
+    let bundle_path = options.bundle.clone().unwrap_or_else(|| {
+        if twilio_only {
+            ws.release_bundle()
+        } else {
+            ws.bundle()
+        }
+    });
     let bundle = std::fs::read(&bundle_path).map_err(|e| {
         Error::new(format!(
             "{}: {e} (run `cargo xtask build` first)",
@@ -159,7 +167,7 @@ pub async fn run(ws: &Workspace, options: &Options) -> Result<Outcome> {
     }
 
     // 3. Publish the bundle under its versioned URL.
-    let path = versioned_bundle_path(&name, &version);
+    let path = versioned_bundle_path(&name, &version, twilio_only);
     let url = if options.twilio_assets {
         upload_asset(&target, &writes, &path, &bundle).await?
     } else {

@@ -3,7 +3,9 @@
 //! 1. The dedicated Sync service for video sessions exists with `acl_enabled` (created, or the
 //!    configured one verified and fixed); its sid is printed for the host.
 //! 2. The bundle is published at a URL naming its version: served by the host itself
-//!    (`/plugins/plugin-chat-to-video/<version>/bundle.js`, checked to be these very bytes), or
+//!    (`/plugins/plugin-chat-to-video/<version>/twilio/bundle.js`, the bundle without the
+//!    sandbox's mesh; `…/<version>/bundle.js`, with it, into a sandbox; checked to be these very
+//!    bytes), or
 //!    with `--twilio-assets` uploaded as a Twilio Asset (a new build keeps every other asset and
 //!    function version of the service, and is deployed).
 //! 3. The Flex Plugins API: the plugin (created or updated), a version with that URL, a
@@ -35,7 +37,9 @@ usage: cargo xtask deploy [options]
   --rollback           release the configuration that was active before the current one
   --dry-run            make the reads, print every write instead of sending it
   --version VERSION    the version to publish (default: pkg-shim/package.json's)
-  --bundle FILE        the bundle to publish (default: pkg-shim/dist/plugin-chat-to-video.js)
+  --bundle FILE        the bundle to publish (default: pkg-shim/dist/release/plugin-chat-to-video.js,
+                       without the sandbox's mesh, for Flex; pkg-shim/dist/plugin-chat-to-video.js
+                       with --sandbox)
   --functions-url URL  where Flex reaches the host (default: PUBLIC_URL, or the sandbox's)
   --changelog TEXT     the plugin version's changelog";
 

@@ -14,7 +14,8 @@ mod socket;
 
 use super::table::Table;
 use super::{
-    emit, media, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError, VideoEvent,
+    emit, media, Capture, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError,
+    VideoEvent,
 };
 use crate::protocol::ClientMessage;
 use crate::web::dom::{Listener, Timer};
@@ -76,12 +77,16 @@ fn rtc_config(options: &ConnectOptions) -> RtcConfiguration {
 }
 
 impl SandboxRoom {
-    pub async fn connect(options: ConnectOptions, events: EventSink) -> Result<Self, VideoError> {
+    pub async fn connect(
+        options: ConnectOptions,
+        capture: Capture,
+        events: EventSink,
+    ) -> Result<Self, VideoError> {
         let url = options
             .signaling_url
             .clone()
             .ok_or_else(|| VideoError::Other("no signaling URL".into()))?;
-        let captured = media::user_media(true, true).await?;
+        let captured = capture.stream().await?;
         let stream = MediaStream::new().map_err(|_| VideoError::Unsupported)?;
         let microphone = media::first_track(&captured, "audio");
         let camera = media::first_track(&captured, "video");
