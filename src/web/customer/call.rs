@@ -82,6 +82,7 @@ impl Page {
             controls: Controls {
                 screen_share: true,
                 leave: true,
+                picture_in_picture: false,
             },
             names,
         };

@@ -14,6 +14,10 @@ impl<V> Table<V> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -50,6 +54,15 @@ impl<V> Table<V> {
     pub fn remove(&mut self, key: &str) -> Option<V> {
         let i = self.0.iter().position(|(k, _)| k == key)?;
         Some(self.0.swap_remove(i).1)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Keeps only the entries `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.0.retain(|(k, _)| keep(k));
     }
 
     pub fn values(&self) -> impl Iterator<Item = &V> {
