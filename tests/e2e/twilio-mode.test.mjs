@@ -55,7 +55,7 @@ test("the fakes answer only to names the pinned twilio-video and twilio-sync .d.
   for (const name of v.localParticipant) {
     assert.ok(declares(localParticipant, name) || declares(participantBase, name) || name === "on" || name === "removeListener", `LocalParticipant.${name}`);
   }
-  for (const e of v.participantEvents) assert.ok(participantBase.includes(`'${e}'`) || participantBase.includes(`"${e}"`), `Participant emits '${e}'`);
+  for (const e of v.participantEvents) assert.ok(participantBase.includes(`on(event: '${e}'`), `Participant emits '${e}'`);
   const localTrack = (await tsdef("LocalVideoTrack.d.ts")) + (await tsdef("LocalAudioTrack.d.ts"));
   for (const name of v.localTrack) assert.ok(declares(localTrack, name), `LocalTrack.${name}`);
   const participant = (await tsdef("Participant.d.ts")) + (await tsdef("RemoteParticipant.d.ts"));
