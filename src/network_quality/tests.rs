@@ -389,9 +389,19 @@ fn smoothing_drops_at_once_and_rises_after_consecutive_better_samples() {
 #[test]
 fn the_local_quality_is_the_worst_measured_connection() {
     assert_eq!(worst([]), Quality::Unknown);
-    assert_eq!(worst([Quality::Unknown, Quality::Unknown]), Quality::Unknown);
+    assert_eq!(
+        worst([Quality::Unknown, Quality::Unknown]),
+        Quality::Unknown
+    );
     assert_eq!(worst([Quality::Unknown, level(4)]), level(4));
     assert_eq!(worst([level(5), level(2), level(4)]), level(2));
-    assert_eq!(worst([level(0), Quality::Cut]), Quality::Cut, "a cut is worse than 0");
-    assert_eq!(worst([level(1), Quality::Cut, Quality::Unknown]), Quality::Cut);
+    assert_eq!(
+        worst([level(0), Quality::Cut]),
+        Quality::Cut,
+        "a cut is worse than 0"
+    );
+    assert_eq!(
+        worst([level(1), Quality::Cut, Quality::Unknown]),
+        Quality::Cut
+    );
 }

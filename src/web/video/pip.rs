@@ -53,7 +53,11 @@ pub struct Pip {
 fn show(button: &HtmlButtonElement, on: bool, strings: &Strings) {
     set_text(
         button,
-        strings.get(if on { Text::PopInVideo } else { Text::PopOutVideo }),
+        strings.get(if on {
+            Text::PopInVideo
+        } else {
+            Text::PopOutVideo
+        }),
     );
     set_attr(button, "aria-pressed", if on { "true" } else { "false" });
 }

@@ -61,8 +61,7 @@ fn sample(report: &JsValue, at_ms: f64) -> Sample {
     };
     let mut each = |entry: JsValue| {
         if is(&entry, "type", "candidate-pair") {
-            if get(&entry, "nominated").as_bool() == Some(true)
-                && is(&entry, "state", "succeeded")
+            if get(&entry, "nominated").as_bool() == Some(true) && is(&entry, "state", "succeeded")
             {
                 s.round_trip_s = num(&entry, "currentRoundTripTime");
                 s.available_outgoing_bps = num(&entry, "availableOutgoingBitrate");
