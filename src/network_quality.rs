@@ -121,6 +121,22 @@ impl Quality {
     }
 }
 
+/// The worst of several measured qualities (a cut is worse than any level); `Unknown` when
+/// none is measured. The sandbox shows the local participant's quality as the worst of its
+/// connections to the others.
+pub fn worst(qualities: impl IntoIterator<Item = Quality>) -> Quality {
+    let rank = |q: &Quality| match q {
+        Quality::Unknown => None,
+        Quality::Cut => Some(0),
+        Quality::Level(l) => Some(1 + u16::from(l.0)),
+    };
+    qualities
+        .into_iter()
+        .filter(|q| rank(q).is_some())
+        .min_by_key(rank)
+        .unwrap_or(Quality::Unknown)
+}
+
 /// Cumulative `inbound-rtp` counters, summed over the peer's inbound streams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counters {

@@ -90,4 +90,12 @@ pub const CALL: &[(Text, &str)] = &[
     (Text::CallUnreachable, "No se pudo conectar a la videollamada. Compruebe su conexión a internet e inténtelo de nuevo."),
     (Text::LibraryUnavailable, "No se pudo cargar la biblioteca de vídeo. Inténtelo de nuevo."),
     (Text::CallError, "Algo falló en la conexión de vídeo. Inténtelo de nuevo."),
+    (Text::NetworkQualityUnknown, "Calidad de la red: aún sin medir"),
+    (Text::NetworkQuality0, "Calidad de la red: 0 de 5 (conexión interrumpida, reconectando)"),
+    (Text::NetworkQuality1, "Calidad de la red: 1 de 5 (mala)"),
+    (Text::NetworkQuality2, "Calidad de la red: 2 de 5 (por debajo de la media)"),
+    (Text::NetworkQuality3, "Calidad de la red: 3 de 5 (media)"),
+    (Text::NetworkQuality4, "Calidad de la red: 4 de 5 (buena)"),
+    (Text::NetworkQuality5, "Calidad de la red: 5 de 5 (excelente)"),
+    (Text::NetworkQualityCut, "Conexión perdida: no se ha recibido nada en unos segundos."),
 ];

@@ -27,7 +27,7 @@ fn tags_are_the_primary_bcp47_tags() {
 }
 
 /// Every text the customer's call screen shows.
-const CALL_SCREEN: [Text; 32] = [
+const CALL_SCREEN: [Text; 40] = [
     Text::Mute,
     Text::Unmute,
     Text::StopCamera,
@@ -60,6 +60,14 @@ const CALL_SCREEN: [Text; 32] = [
     Text::CallUnreachable,
     Text::LibraryUnavailable,
     Text::CallError,
+    Text::NetworkQualityUnknown,
+    Text::NetworkQuality0,
+    Text::NetworkQuality1,
+    Text::NetworkQuality2,
+    Text::NetworkQuality3,
+    Text::NetworkQuality4,
+    Text::NetworkQuality5,
+    Text::NetworkQualityCut,
 ];
 
 #[test]

@@ -385,3 +385,23 @@ fn smoothing_drops_at_once_and_rises_after_consecutive_better_samples() {
     assert_eq!(s.push(level(3)), level(3));
     assert_eq!(s.push(level(5)), level(3), "the streak started over");
 }
+
+#[test]
+fn the_local_quality_is_the_worst_measured_connection() {
+    assert_eq!(worst([]), Quality::Unknown);
+    assert_eq!(
+        worst([Quality::Unknown, Quality::Unknown]),
+        Quality::Unknown
+    );
+    assert_eq!(worst([Quality::Unknown, level(4)]), level(4));
+    assert_eq!(worst([level(5), level(2), level(4)]), level(2));
+    assert_eq!(
+        worst([level(0), Quality::Cut]),
+        Quality::Cut,
+        "a cut is worse than 0"
+    );
+    assert_eq!(
+        worst([level(1), Quality::Cut, Quality::Unknown]),
+        Quality::Cut
+    );
+}

@@ -136,4 +136,6 @@ texts! {
     NetworkQuality4 = "PSChatToVideoNetworkQuality4" => "Network quality: 4 of 5 (good)",
     NetworkQuality5 = "PSChatToVideoNetworkQuality5" => "Network quality: 5 of 5 (excellent)",
     NetworkQualityCut = "PSChatToVideoNetworkQualityCut" => "Connection lost: nothing has been received for a few seconds.",
+    PopOutVideo = "PSChatToVideoPopOutVideo" => "Pop out video",
+    PopInVideo = "PSChatToVideoPopInVideo" => "Return video",
 }

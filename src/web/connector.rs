@@ -215,8 +215,9 @@ impl Connector for RoomConnector {
                 waiting: strings.get(Text::WaitingForCustomer).to_owned(),
                 strings,
                 controls: Controls {
-                    screen_share: false,
+                    screen_share: true,
                     leave: false,
+                    picture_in_picture: true,
                 },
                 names: Names::Customer { name: customer },
             };

@@ -45,6 +45,13 @@ const CSS: &str = "\
 .c2v-media .ctv-caption{font-size:var(--paste-font-size-30);display:flex;gap:var(--paste-space-30);padding:var(--paste-space-20) 0}\
 .c2v-media .ctv-caption .ctv-status{color:var(--paste-color-text-inverse-weak)}\
 .c2v-media .ctv-local{position:absolute;right:var(--paste-space-40);top:var(--paste-space-40);width:25%;max-width:160px;border:2px solid var(--paste-color-border-inverse)}\
+.c2v-media .ctv-local+.ctv-local{right:calc(var(--paste-space-40) + min(25%,160px) + var(--paste-space-30))}\
+.c2v-media .ctv-quality{display:inline-flex;align-items:flex-end;gap:2px;height:16px;align-self:center}\
+.c2v-media .ctv-quality-bar{width:4px;height:100%;background:var(--paste-color-border-inverse);border-radius:1px}\
+.c2v-media .ctv-quality-bar:nth-child(1){height:20%}.c2v-media .ctv-quality-bar:nth-child(2){height:40%}.c2v-media .ctv-quality-bar:nth-child(3){height:60%}.c2v-media .ctv-quality-bar:nth-child(4){height:80%}\
+.c2v-media .ctv-quality-bar[data-on]{background:var(--paste-color-text-inverse)}\
+.c2v-media [data-role=local-quality]{position:absolute;top:calc(var(--paste-space-40) + var(--paste-space-20));right:calc(var(--paste-space-40) + var(--paste-space-20));padding:var(--paste-space-20);background:var(--paste-color-background-body-inverse);border-radius:var(--paste-border-radius-20)}\
+.c2v-tab .c2v-media .ctv-pip{margin-left:auto;font-size:var(--paste-font-size-30)}\
 .c2v-media .ctv-waiting{color:var(--paste-color-text-inverse-weak);text-align:center;padding:48px 0;margin:0}\
 .c2v-media .ctv-controls{display:flex;justify-content:center;flex-wrap:wrap;gap:var(--paste-space-30);margin-top:var(--paste-space-30);padding:var(--paste-space-30);background:var(--paste-color-background-body-inverse);border-radius:var(--paste-border-radius-30)}\
 .c2v-tab .c2v-media .ctv-control{display:inline-flex;flex-direction:column;align-items:center;gap:var(--paste-space-20);min-width:5.5rem;align-self:auto;padding:var(--paste-space-30);border-radius:var(--paste-border-radius-30);border:1px solid var(--paste-color-border-inverse);background:var(--paste-color-background-inverse);color:var(--paste-color-text-inverse);font-size:var(--paste-font-size-30)}\

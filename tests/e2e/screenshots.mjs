@@ -1,5 +1,5 @@
-// The call's look, photographed: the customer page on a phone (the wait, the call, the rating)
-// and the agent's Video Room tab in a call, each in the light and the dark scheme (Flex's theme
+// The call's look, photographed: the customer page on a phone (the wait, the call, the agent's
+// shared screen, the rating) and the agent's Video Room tab in a call and sharing, each in the light and the dark scheme (Flex's theme
 // for the tab), into docs/screenshots/look-*.png (the README's pictures). Needs the build
 // (`cargo xtask build`); run `npm run screenshots` in tests/e2e.
 import path from "node:path";
@@ -33,8 +33,17 @@ try {
       await waitForRemoteVideo(agent.page);
       await page.getByRole("button", { name: "Mute", exact: true }).click();
       await page.getByRole("button", { name: "Unmute", exact: true }).waitFor();
+      // The network quality indicators measured (a level in words, not "not measured yet").
+      for (const p of [page, agent.page]) {
+        await p.waitForFunction(() => /[1-5] of 5/.test(document.querySelector('[data-role="remote-quality"]')?.getAttribute("aria-label") ?? ""));
+      }
       await shot(page, `customer-call-${scheme}`);
       await shot(agent.page, `desk-call-${scheme}`, ".c2v-tab");
+      // The agent shares a screen: the customer sees it large, the agent's camera small.
+      await agent.page.click('[data-role="screen"]');
+      await waitForRemoteVideo(page, "remote-screen");
+      await shot(page, `customer-agent-sharing-${scheme}`);
+      await shot(agent.page, `desk-sharing-${scheme}`, ".c2v-tab");
       await page.getByRole("button", { name: "Leave", exact: true }).click();
       await page.getByRole("heading", { name: "Your call has ended" }).waitFor();
       await shot(page, `customer-rating-${scheme}`);

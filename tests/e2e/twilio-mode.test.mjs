@@ -51,11 +51,17 @@ test("the fakes answer only to names the pinned twilio-video and twilio-sync .d.
   for (const name of v.room.members) assert.ok(declares(room, name) || name === "on" || name === "removeListener", `Room.${name}`);
   for (const e of v.room.events) assert.ok(room.includes(`on(event: '${e}'`), `Room emits '${e}'`);
   const localParticipant = await tsdef("LocalParticipant.d.ts");
-  for (const name of v.localParticipant) assert.ok(declares(localParticipant, name), `LocalParticipant.${name}`);
+  const participantBase = await tsdef("Participant.d.ts");
+  for (const name of v.localParticipant) {
+    assert.ok(declares(localParticipant, name) || declares(participantBase, name) || name === "on" || name === "removeListener", `LocalParticipant.${name}`);
+  }
+  for (const e of v.participantEvents) assert.ok(participantBase.includes(`on(event: '${e}'`), `Participant emits '${e}'`);
   const localTrack = (await tsdef("LocalVideoTrack.d.ts")) + (await tsdef("LocalAudioTrack.d.ts"));
   for (const name of v.localTrack) assert.ok(declares(localTrack, name), `LocalTrack.${name}`);
   const participant = (await tsdef("Participant.d.ts")) + (await tsdef("RemoteParticipant.d.ts"));
-  for (const name of v.participant) assert.ok(declares(participant, name), `RemoteParticipant.${name}`);
+  for (const name of v.participant) {
+    assert.ok(declares(participant, name) || name === "on" || name === "removeListener", `RemoteParticipant.${name}`);
+  }
   const publication = (await tsdef("TrackPublication.d.ts")) + (await tsdef("RemoteTrackPublication.d.ts"));
   for (const name of v.publication) assert.ok(declares(publication, name), `RemoteTrackPublication.${name}`);
   const track = (await tsdef("Track.d.ts")) + (await tsdef("MediaTrack.d.ts")) + (await tsdef("RemoteVideoTrack.d.ts"));
@@ -63,6 +69,8 @@ test("the fakes answer only to names the pinned twilio-video and twilio-sync .d.
   const types = await tsdef("types.d.ts");
   const connectOptions = block(types, "export interface ConnectOptions");
   for (const name of v.connectOptions) assert.ok(declares(connectOptions, name), `ConnectOptions.${name}`);
+  const quality = block(types, "export interface NetworkQualityConfiguration");
+  for (const name of v.networkQuality) assert.ok(declares(quality, name), `networkQuality option ${name}`);
   const profile = block(types, "export interface BandwidthProfileOptions") + block(types, "export interface VideoBandwidthProfileOptions");
   for (const name of v.bandwidthProfile) assert.ok(declares(profile, name), `bandwidth profile option ${name}`);
   for (const value of v.values) assert.ok(types.includes(`'${value}'`), `bandwidth profile value '${value}'`);
@@ -323,6 +331,54 @@ test("twilio mode: a track that cannot be subscribed says so, and a muted track 
     await t.page.click('[data-role="leave"]');
     await t.page.waitForSelector('[data-role="post-call"]');
     assert.equal(await t.fake(() => window.__twilioFake.video.room().__count()), 0, "leaving removes every room listener");
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: connect asks for network quality, and each participant's level shows on their tile in words", async () => {
+  const chat = await setUpChat(ctx.host, "tw-quality");
+  await agentJoins(chat);
+  const participants = [
+    {
+      sid: "PA00000000000000000000000000000003",
+      identity: chat.identity,
+      networkQualityLevel: 4,
+      tracks: [{ trackName: "camera", kind: "video", subscribed: true, enabled: true }],
+    },
+  ];
+  const t = await twilioPage(chat, { participants });
+  const quality = (role) =>
+    t.page.$eval(`[data-role="${role}"]`, (e) => [e.dataset.level, e.getAttribute("aria-label"), e.querySelectorAll("[data-on]").length]);
+  const level = (role, want) =>
+    t.page.waitForFunction(([role, want]) => document.querySelector(`[data-role="${role}"]`)?.dataset.level === want, [role, want]);
+  try {
+    await join(t.page);
+    const [connect] = await t.fake(() => window.__twilioFake.video.connects);
+    assert.deepEqual(connect.options.networkQuality, { local: 1, remote: 1 });
+    // The level the participant already had shows at once; the SDK's null is "not measured yet".
+    await level("remote-quality", "4");
+    assert.deepEqual(await quality("remote-quality"), ["4", "Network quality: 4 of 5 (good)", 4]);
+    assert.deepEqual(await quality("local-quality"), ["unknown", "Network quality: not measured yet", 0]);
+    await t.fake(() => {
+      const room = window.__twilioFake.video.room();
+      [...room.participants.values()][0].__emit("networkQualityLevelChanged", 1, null);
+      room.__local.__emit("networkQualityLevelChanged", 3, null);
+    });
+    await level("remote-quality", "1");
+    await level("local-quality", "3");
+    assert.deepEqual(await quality("remote-quality"), ["1", "Network quality: 1 of 5 (bad)", 1]);
+    assert.deepEqual(await quality("local-quality"), ["3", "Network quality: 3 of 5 (average)", 3]);
+    await t.fake(() => window.__twilioFake.video.room().__local.__emit("networkQualityLevelChanged", 0, null));
+    await level("local-quality", "0");
+    assert.deepEqual(await quality("local-quality"), ["0", "Network quality: 0 of 5 (connection broken, reconnecting)", 0]);
+    await t.page.click('[data-role="leave"]');
+    await t.page.waitForSelector('[data-role="post-call"]');
+    const left = await t.fake(() => {
+      const room = window.__twilioFake.video.room();
+      return [room.__local.__count(), [...room.participants.values()][0].__count()];
+    });
+    assert.deepEqual(left, [0, 0], "leaving removes the network quality listeners");
   } finally {
     await t.close();
   }

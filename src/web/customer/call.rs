@@ -86,6 +86,7 @@ impl Page {
             controls: Controls {
                 screen_share: true,
                 leave: true,
+                picture_in_picture: false,
             },
             names,
         };

@@ -1,5 +1,5 @@
 //! The in-call screen shared by the customer page and the agent's tab: the call view, mute and
-//! camera, and (customer) screen share and leave. Who is who comes from [`Names`]: the other
+//! camera, screen share, and (customer) leave or (agent) picture-in-picture. Who is who comes from [`Names`]: the other
 //! party's tile carries their name, and what they do (join, leave, come back, mute, camera,
 //! screen) is said in a live region, and in the picture while nobody is there. Every text is the
 //! strings table's.
@@ -21,6 +21,8 @@ use web_sys::{HtmlButtonElement, HtmlElement};
 pub struct Controls {
     pub screen_share: bool,
     pub leave: bool,
+    /// A picture-in-picture toggle on each remote tile (the agent's tab).
+    pub picture_in_picture: bool,
 }
 
 /// Who the other party is, for captions and announcements.
@@ -132,7 +134,8 @@ impl Call {
         } = setup;
         let root = el("section", "ctv-in-call");
         let _ = root.set_attribute("aria-label", strings.get(Text::VideoCall));
-        let view = CallView::new(&waiting, &strings);
+        let mut view = CallView::new(&waiting, &strings);
+        view.set_picture_in_picture(wanted.picture_in_picture);
         view.set_local(Some(&room.local_stream()));
         let banner = text("p", "ctv-banner", strings.get(Text::Reconnecting));
         set_role(&banner, "reconnecting");

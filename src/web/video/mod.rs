@@ -7,6 +7,8 @@
 
 pub mod call;
 pub mod media;
+pub mod pip;
+pub mod quality_view;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod sdk;
@@ -18,6 +20,7 @@ pub mod view;
 pub mod wire;
 
 use crate::api::{IceConfig, Provider};
+use crate::network_quality::Quality;
 pub use crate::protocol::{DisconnectReason, TrackName};
 use crate::strings::Text;
 use crate::web::dom::Listener;
@@ -60,6 +63,11 @@ pub enum VideoEvent {
     },
     /// The local screen share ended from the browser's own "stop sharing" control.
     ScreenShareEnded,
+    /// A participant's network quality changed: `None` is the local participant.
+    NetworkQuality {
+        participant: Option<String>,
+        quality: Quality,
+    },
     Reconnecting,
     Reconnected,
     /// The room is gone for us. `None`: we chose to leave.

@@ -14,6 +14,10 @@ impl<V> Table<V> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
     #[cfg(feature = "sandbox")]
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
@@ -55,6 +59,17 @@ impl<V> Table<V> {
     }
 
     #[cfg(feature = "sandbox")]
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Keeps only the entries `keep` says yes to.
+    #[cfg(feature = "sandbox")]
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.0.retain(|(k, _)| keep(k));
+    }
+
+    #[cfg(feature = "sandbox")]
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|(_, v)| v)
     }
@@ -68,7 +83,6 @@ impl<V> Table<V> {
         self.0.drain(..).map(|(_, v)| v).collect()
     }
 
-    #[cfg(feature = "sandbox")]
     pub fn clear(&mut self) {
         self.0.clear();
     }

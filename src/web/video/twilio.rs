@@ -4,14 +4,16 @@
 
 mod bindings;
 
+use super::table::Table;
 use super::{
     emit, media, on_share_ended, Capture, ConnectOptions, DisconnectReason, EventSink, TrackName,
     VideoError, VideoEvent,
 };
+use crate::network_quality::Quality;
 use crate::web::emitter::SdkListener;
 use bindings::{
-    bandwidth_profile, load, local_track, name_of, sdk_error, LocalTrack, Participant, Publication,
-    RemoteTrack, SdkRoom, Video,
+    bandwidth_profile, load, local_track, name_of, network_quality, sdk_error, LocalTrack,
+    Participant, Publication, RemoteTrack, SdkRoom, Video,
 };
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -28,6 +30,8 @@ struct Inner {
     camera: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
     screen: RefCell<Option<(MediaStreamTrack, LocalTrack, crate::web::dom::Listener)>>,
     listeners: RefCell<Vec<SdkListener>>,
+    /// Each remote participant's `networkQualityLevelChanged` listener, by sid.
+    quality_listeners: RefCell<Table<SdkListener>>,
     closed: Cell<bool>,
 }
 
@@ -87,6 +91,11 @@ impl TwilioRoom {
             &"bandwidthProfile".into(),
             &bandwidth_profile(),
         );
+        let _ = js_sys::Reflect::set(
+            &connect_options,
+            &"networkQuality".into(),
+            &network_quality(),
+        );
         let connected = match video.connect(&options.token, &connect_options) {
             Ok(promise) => JsFuture::from(promise).await,
             Err(e) => Err(e),
@@ -107,9 +116,11 @@ impl TwilioRoom {
             camera: RefCell::new(camera),
             screen: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
+            quality_listeners: RefCell::default(),
             closed: Cell::new(false),
         });
         inner.listen();
+        inner.watch_local_quality();
         // Those already in the room, with the tracks they already have: the SDK announced
         // those (`trackSubscribed`) before there was anyone to listen.
         inner
@@ -206,7 +217,7 @@ impl Inner {
     fn on(
         self: &Rc<Self>,
         event: &'static str,
-        mut handle: impl FnMut(&Inner, JsValue, JsValue, JsValue) + 'static,
+        mut handle: impl FnMut(&Rc<Inner>, JsValue, JsValue, JsValue) + 'static,
     ) {
         let weak = Rc::downgrade(self);
         match SdkListener::new(&self.room, event, move |a, b, c| {
@@ -221,9 +232,50 @@ impl Inner {
         }
     }
 
+    fn quality(&self, participant: Option<String>, level: Option<f64>) {
+        emit(
+            &self.events,
+            VideoEvent::NetworkQuality {
+                participant,
+                quality: Quality::from_sdk(level),
+            },
+        );
+    }
+
+    /// The local participant's level, now and as it changes.
+    fn watch_local_quality(self: &Rc<Self>) {
+        let local = self.room.local_participant();
+        self.quality(None, local.network_quality_level());
+        let weak = Rc::downgrade(self);
+        let on_change = move |level: JsValue, _, _| {
+            if let Some(inner) = weak.upgrade() {
+                inner.quality(None, level.as_f64());
+            }
+        };
+        match SdkListener::new(&local, "networkQualityLevelChanged", on_change) {
+            Ok(l) => self.listeners.borrow_mut().push(l),
+            Err(_) => web_sys::console::warn_1(&"twilio-video: no network quality".into()),
+        }
+    }
+
+    /// A remote participant's level, now and as it changes, until they leave.
+    fn watch_quality(self: &Rc<Self>, p: &Participant) {
+        let sid = p.sid();
+        self.quality(Some(sid.clone()), p.network_quality_level());
+        let (weak, who) = (Rc::downgrade(self), sid.clone());
+        let on_change = move |level: JsValue, _, _| {
+            if let Some(inner) = weak.upgrade() {
+                inner.quality(Some(who.clone()), level.as_f64());
+            }
+        };
+        if let Ok(l) = SdkListener::new(p, "networkQualityLevelChanged", on_change) {
+            self.quality_listeners.borrow_mut().insert(sid, l);
+        }
+    }
+
     /// A participant in the room: their tile, and every track they already publish (the
     /// subscribed ones at once, each muted or paused one as such).
-    fn arrived(&self, p: &Participant) {
+    fn arrived(self: &Rc<Self>, p: &Participant) {
         emit(
             &self.events,
             VideoEvent::ParticipantJoined {
@@ -231,6 +283,7 @@ impl Inner {
                 identity: p.identity(),
             },
         );
+        self.watch_quality(p);
         p.tracks().for_each(&mut |publication, _| {
             let publication: Publication = publication.unchecked_into();
             if publication.kind() == "data" {
@@ -278,6 +331,7 @@ impl Inner {
         });
         self.on("participantDisconnected", |i, p, _, _| {
             let p: Participant = p.unchecked_into();
+            i.quality_listeners.borrow_mut().remove(&p.sid());
             emit(&i.events, VideoEvent::ParticipantLeft { sid: p.sid() });
         });
         self.on("trackSubscribed", |i, track, _, p| {
@@ -351,6 +405,7 @@ impl Inner {
         // Listeners go first, so our own `disconnect()` does not come back as an event.
         let listeners = std::mem::take(&mut *self.listeners.borrow_mut());
         drop(listeners);
+        self.quality_listeners.borrow_mut().clear();
         self.stop_screen();
         for slot in [&self.microphone, &self.camera] {
             if let Some((_, local)) = slot.borrow_mut().take() {

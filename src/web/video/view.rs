@@ -1,10 +1,15 @@
 //! The in-call picture, shared by the agent's tab and the customer page: each remote
 //! participant large (camera and microphone in one `<video>`, a shared screen in a second),
 //! with their name and their mute/camera state in words; the local camera small and muted;
-//! and a line in the picture while nobody else is there.
+//! and a line in the picture while nobody else is there. Each tile and the local preview carry
+//! a network quality indicator ([`super::quality_view`]); where the call asks for it, each
+//! remote tile has a picture-in-picture toggle ([`super::pip`]).
 
+use super::pip::Pip;
+use super::quality_view::QualityView;
 use super::table::Table;
 use super::{TrackName, VideoEvent};
+use crate::network_quality::Quality;
 use crate::strings::{Strings, Text};
 use crate::web::dom::{el, set_role, set_shown, text};
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
@@ -47,10 +52,12 @@ struct Tile {
     words: StatusWords,
     microphone_on: bool,
     camera_on: bool,
+    quality: QualityView,
+    _pip: Option<Pip>,
 }
 
 impl Tile {
-    fn new(identity: &str, words: StatusWords) -> Tile {
+    fn new(identity: &str, words: StatusWords, strings: &Strings, pip: bool) -> Tile {
         let root = el("figure", "ctv-remote");
         set_role(&root, "remote");
         let main_stream = MediaStream::new().unwrap_throw();
@@ -62,8 +69,14 @@ impl Tile {
         let name = text("span", "ctv-identity", identity);
         let status = text("span", "ctv-status", "");
         set_role(&status, "remote-status");
+        let quality = QualityView::new("remote-quality", strings);
+        let _ = caption.append_child(quality.element());
         let _ = caption.append_child(&name);
         let _ = caption.append_child(&status);
+        let pip = if pip { Pip::new(&main, strings) } else { None };
+        if let Some(pip) = &pip {
+            let _ = caption.append_child(pip.button());
+        }
         let _ = root.append_child(&main);
         let _ = root.append_child(&screen);
         let _ = root.append_child(&caption);
@@ -77,6 +90,8 @@ impl Tile {
             words,
             microphone_on: true,
             camera_on: true,
+            quality,
+            _pip: pip,
         }
     }
 
@@ -171,6 +186,10 @@ pub struct CallView {
     local_screen: HtmlVideoElement,
     tiles: Table<Tile>,
     words: StatusWords,
+    strings: Strings,
+    local_quality: QualityView,
+    /// Whether remote tiles get a picture-in-picture toggle.
+    pip: bool,
 }
 
 impl CallView {
@@ -185,10 +204,12 @@ impl CallView {
         let local_screen = video("local-screen", true);
         local_screen.set_class_name("ctv-video ctv-local");
         set_shown(&local_screen, false);
+        let local_quality = QualityView::new("local-quality", strings);
         let _ = root.append_child(&remotes);
         let _ = root.append_child(&waiting);
         let _ = root.append_child(&local);
         let _ = root.append_child(&local_screen);
+        let _ = root.append_child(local_quality.element());
         CallView {
             root,
             remotes,
@@ -201,6 +222,27 @@ impl CallView {
                 camera_off: strings.get(Text::CameraOff).to_owned(),
                 both: strings.get(Text::MutedCameraOff).to_owned(),
             },
+            strings: strings.clone(),
+            local_quality,
+            pip: false,
+        }
+    }
+
+    /// Gives remote tiles made from now on a picture-in-picture toggle (where the browser has
+    /// picture-in-picture).
+    pub fn set_picture_in_picture(&mut self, on: bool) {
+        self.pip = on;
+    }
+
+    fn set_quality(&mut self, participant: Option<&str>, quality: Quality) {
+        match participant {
+            None => self.local_quality.set(quality, &self.strings),
+            // Only for a participant on screen: a late report must not bring a tile back.
+            Some(sid) => {
+                if let Some(tile) = self.tiles.get_mut(sid) {
+                    tile.quality.set(quality, &self.strings);
+                }
+            }
         }
     }
 
@@ -244,9 +286,9 @@ impl CallView {
     }
 
     fn tile(&mut self, sid: &str) -> &mut Tile {
-        let (remotes, words) = (&self.remotes, &self.words);
+        let (remotes, words, strings, pip) = (&self.remotes, &self.words, &self.strings, self.pip);
         self.tiles.get_or_insert_with(sid, || {
-            let tile = Tile::new("", words.clone());
+            let tile = Tile::new("", words.clone(), strings, pip);
             let _ = remotes.append_child(&tile.root);
             tile
         })
@@ -256,7 +298,7 @@ impl CallView {
     pub fn apply(&mut self, event: &VideoEvent) {
         match event {
             VideoEvent::ParticipantJoined { sid, identity } => {
-                let tile = Tile::new(identity, self.words.clone());
+                let tile = Tile::new(identity, self.words.clone(), &self.strings, self.pip);
                 let _ = self.remotes.append_child(&tile.root);
                 if let Some(old) = self.tiles.insert(sid.clone(), tile) {
                     old.root.remove();
@@ -282,6 +324,10 @@ impl CallView {
             } => self.tile(participant).switched(*name, *enabled),
             VideoEvent::Disconnected { .. } => self.clear(),
             VideoEvent::ScreenShareEnded => self.set_local_screen(None),
+            VideoEvent::NetworkQuality {
+                participant,
+                quality,
+            } => self.set_quality(participant.as_deref(), *quality),
             VideoEvent::Reconnecting | VideoEvent::Reconnected | VideoEvent::TrackFailed { .. } => {
             }
         }

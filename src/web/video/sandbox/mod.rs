@@ -10,6 +10,7 @@
 mod local;
 mod messages;
 mod peer;
+mod quality;
 mod socket;
 
 use super::table::Table;
@@ -61,6 +62,8 @@ struct Inner {
     /// Remote participant → stream id → track name (video tracks).
     streams: RefCell<Table<Table<TrackName>>>,
     local: Local,
+    /// Each connection's network quality, polled while the room is open.
+    quality: quality::Watch,
     /// Settles `connect`: resolve on `joined`, reject with the reason code otherwise.
     joining: RefCell<Option<(js_sys::Function, js_sys::Function)>>,
 }
@@ -111,6 +114,7 @@ impl SandboxRoom {
             peers: RefCell::default(),
             streams: RefCell::default(),
             local,
+            quality: quality::Watch::default(),
             joining: RefCell::new(None),
         });
         let joined = js_sys::Promise::new(&mut |resolve, reject| {
@@ -121,7 +125,10 @@ impl SandboxRoom {
             return Err(VideoError::Other(media::error_name(&e)));
         }
         match JsFuture::from(joined).await {
-            Ok(_) => Ok(SandboxRoom { inner }),
+            Ok(_) => {
+                inner.watch_quality();
+                Ok(SandboxRoom { inner })
+            }
             Err(code) => {
                 inner.phase.set(Phase::Closed);
                 inner.socket.borrow_mut().take();
@@ -261,6 +268,7 @@ impl Inner {
         }
         self.socket.borrow_mut().take();
         self.retry.borrow_mut().take();
+        self.quality.stop();
         self.peers.borrow_mut().clear();
         self.local.stop();
         if let Some((_, reject)) = self.joining.borrow_mut().take() {

@@ -132,6 +132,13 @@ impl Peer {
         })
     }
 
+    /// `pc.getStats()`: the report for the network quality ([`super::quality`]).
+    pub fn stats(&self) -> Result<js_sys::Promise, JsValue> {
+        let f: js_sys::Function =
+            js_sys::Reflect::get(&self.pc, &JsValue::from_str("getStats"))?.dyn_into()?;
+        f.call0(&self.pc)?.dyn_into()
+    }
+
     /// Starts sending a local track (renegotiates).
     pub fn add(&self, name: TrackName, track: &MediaStreamTrack, stream: &MediaStream) {
         let sender = self.pc.add_track_0(track, stream);

@@ -33,6 +33,9 @@ extern "C" {
     pub fn publish_track(this: &LocalParticipant, track: &LocalTrack) -> js_sys::Promise;
     #[wasm_bindgen(method, js_name = unpublishTrack)]
     pub fn unpublish_track(this: &LocalParticipant, track: &LocalTrack);
+    /// `null` until the SDK has a level, then 0–5.
+    #[wasm_bindgen(method, getter, js_name = networkQualityLevel)]
+    pub fn network_quality_level(this: &LocalParticipant) -> Option<f64>;
 
     pub type LocalTrack;
     #[wasm_bindgen(method)]
@@ -48,6 +51,8 @@ extern "C" {
     /// The participant's publications by track sid (`RemoteTrackPublication`s).
     #[wasm_bindgen(method, getter)]
     pub fn tracks(this: &Participant) -> js_sys::Map;
+    #[wasm_bindgen(method, getter, js_name = networkQualityLevel)]
+    pub fn network_quality_level(this: &Participant) -> Option<f64>;
 
     pub type RemoteTrack;
     #[wasm_bindgen(method, getter)]
@@ -87,6 +92,16 @@ pub fn bandwidth_profile() -> js_sys::Object {
     let profile = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&profile, &"video".into(), &video);
     profile
+}
+
+/// `networkQuality`: the SDK's levels for the local participant and the others, at the least
+/// detail (`1`: the level only, without the per-media statistics).
+pub fn network_quality() -> js_sys::Object {
+    let options = js_sys::Object::new();
+    for key in ["local", "remote"] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &JsValue::from(1));
+    }
+    options
 }
 
 /// The SDK, loading it first if needed.
