@@ -16,6 +16,13 @@ impl Page {
         let Some(code) = self.code.borrow().clone() else {
             return;
         };
+        // The preview's tracks go to the call: no second getUserMedia.
+        let local = self
+            .waiting
+            .borrow()
+            .as_ref()
+            .and_then(|w| w.prejoin.take());
+        let Some(local) = local else { return };
         self.set_wait_status(self.words.connecting, false);
         let weak = Rc::downgrade(self);
         spawn_local(async move {
@@ -31,9 +38,14 @@ impl Page {
             let grant = match answer {
                 Ok(grant) => grant,
                 Err(ApiError::Answer(CodeAnswer::AgentNotConnected)) => {
-                    return page.set_wait_status(page.words.agent_not_connected, false)
+                    local.stop();
+                    page.show_wait();
+                    return page.set_wait_status(page.words.agent_not_connected, false);
                 }
-                Err(e) => return page.refused(code, e),
+                Err(e) => {
+                    local.stop();
+                    return page.refused(code, e);
+                }
             };
             seat::keep(&code, grant.seat);
             *page.ticket.borrow_mut() = Some(grant.feedback_ticket.clone());
@@ -48,7 +60,9 @@ impl Page {
                 signaling_url: grant.signaling_url,
                 ice: grant.ice,
                 assets_base: api::origin(),
+                local: Some(local),
             };
+            let speaker = options.local.as_ref().and_then(|l| l.speaker.clone());
             let events_to: Weak<Page> = Rc::downgrade(&page);
             drop(page);
             let connected = Room::connect(
@@ -62,7 +76,7 @@ impl Page {
             .await;
             let Some(page) = weak.upgrade() else { return };
             match connected {
-                Ok(room) => page.in_call(room, names),
+                Ok(room) => page.in_call(room, names, speaker),
                 Err(e) => {
                     page.show_wait();
                     page.set_wait_status(&page.error_text(&e), true);
@@ -71,7 +85,7 @@ impl Page {
         });
     }
 
-    pub(super) fn in_call(self: &Rc<Self>, room: Room, names: Names) {
+    pub(super) fn in_call(self: &Rc<Self>, room: Room, names: Names, speaker: Option<String>) {
         let early: Vec<VideoEvent> = self.pending.borrow_mut().drain(..).collect();
         self.reset();
         let s = self.section("in-call");
@@ -90,6 +104,7 @@ impl Page {
                 page.ended(None);
             }
         });
+        call.route_to(speaker);
         let _ = call.first_control().focus();
         *self.call.borrow_mut() = Some(call);
         for event in early {

@@ -9,6 +9,8 @@ use crate::api::{param, Endpoint, SyncTokenResponse};
 use crate::customer::Wait;
 use crate::session::EndReason;
 use crate::web::dom::{action, el, set_role, text};
+use crate::web::video::prejoin::PreJoinScreen;
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
@@ -71,15 +73,41 @@ impl Page {
         });
         join.set_disabled(true);
         let _ = s.append_child(&status);
+        let weak = Rc::downgrade(self);
+        let prejoin = PreJoinScreen::new(&s, self.strings.clone(), move || {
+            if let Some(page) = weak.upgrade() {
+                page.refresh_join();
+            }
+        });
         let _ = s.append_child(&join);
         self.listeners.borrow_mut().push(listener);
-        *self.waiting.borrow_mut() = Some(Waiting { status, join });
+        *self.waiting.borrow_mut() = Some(Waiting {
+            status,
+            join,
+            prejoin,
+            agent_here: Cell::new(false),
+            focus_join: Cell::new(false),
+        });
     }
 
     pub(super) fn set_wait_status(&self, words: &str, can_join: bool) {
         if let Some(w) = self.waiting.borrow().as_ref() {
             w.status.set_text_content(Some(words));
-            w.join.set_disabled(!can_join);
+            w.agent_here.set(can_join);
+        }
+        self.refresh_join();
+    }
+
+    /// Join works once the agent is here and the preview is not starting a track; it says
+    /// what joining now goes without.
+    fn refresh_join(&self) {
+        if let Ok(Some(w)) = self.waiting.try_borrow().as_deref() {
+            w.join
+                .set_disabled(!(w.agent_here.get() && w.prejoin.can_join()));
+            crate::web::dom::set_text(&w.join, w.prejoin.join_text());
+            if !w.join.disabled() && w.focus_join.replace(false) {
+                let _ = w.join.focus();
+            }
         }
     }
 
@@ -93,18 +121,14 @@ impl Page {
                 }
                 Wait::AgentHere { agent } => {
                     self.header.set_agent(Some(&agent));
-                    let was_disabled = self
-                        .waiting
-                        .borrow()
-                        .as_ref()
-                        .is_some_and(|w| w.join.disabled());
-                    self.set_wait_status(&self.words.agent_here(&agent), true);
-                    // The agent arrived: Join is the next thing to do.
-                    if was_disabled {
-                        if let Some(w) = self.waiting.borrow().as_ref() {
-                            let _ = w.join.focus();
+                    // The agent arrived: Join is the next thing to do (focused once it can
+                    // be clicked: the preview may still be starting).
+                    if let Some(w) = self.waiting.borrow().as_ref() {
+                        if !w.agent_here.get() {
+                            w.focus_join.set(true);
                         }
                     }
+                    self.set_wait_status(&self.words.agent_here(&agent), true);
                 }
             },
             LiveUpdate::Removed => {

@@ -81,10 +81,13 @@ impl SandboxRoom {
             .signaling_url
             .clone()
             .ok_or_else(|| VideoError::Other("no signaling URL".into()))?;
-        let captured = media::user_media(true, true).await?;
-        let stream = MediaStream::new().map_err(|_| VideoError::Unsupported)?;
-        let microphone = media::first_track(&captured, "audio");
-        let camera = media::first_track(&captured, "video");
+        let captured = super::LocalMedia::take_or_capture(&options.local).await?;
+        let stream = MediaStream::new().map_err(|e| {
+            captured.stop();
+            VideoError::Other(media::error_name(&e))
+        })?;
+        let microphone = captured.microphone.clone();
+        let camera = captured.camera.clone();
         for t in microphone.iter().chain(camera.iter()) {
             stream.add_track(t);
         }
