@@ -1,5 +1,8 @@
-// The pre-join screen and device choice, in headless Chromium with two fake cameras and two
-// fake microphones and speakers besides the "default" ones (`device-count=2`): the preview
+// The pre-join screen and device choice, in headless Chromium with three fake cameras
+// (`device-count=3`; Chromium always gives two fake microphones and speakers besides the
+// "default" ones). Chromium's fake_device_1 is a Y16 (depth) camera: it plays in a <video> but
+// WebRTC sends none of its frames, so the calls here switch between fake_device_0 (I420) and
+// fake_device_2 (MJPEG). Shown: the preview
 // plays, the lists name the fake devices, the meter moves (the fake microphone beeps), the
 // choice survives a reload and is what Join publishes (no second getUserMedia), devices switch
 // during the call while the other side keeps receiving, and an unplugged device falls back to
@@ -9,7 +12,7 @@ import { test } from "node:test";
 import { assertAccessible } from "./axe.mjs";
 import { openAgent, openCustomer, sandboxPerFile, setUpChat, text, waitFor, waitForRemoteVideo } from "./video-fixture.mjs";
 
-const ctx = sandboxPerFile({}, { deviceCount: 2 });
+const ctx = sandboxPerFile({}, { deviceCount: 3 });
 
 /** Counts getUserMedia calls, and lets a test unplug devices by label (`window.__unplug`). */
 async function instrument(page) {
@@ -26,8 +29,8 @@ async function instrument(page) {
     media.enumerateDevices = async function () {
       return (await list.call(this)).filter((d) => !window.__unplugged.includes(d.label));
     };
-    window.__unplug = (label) => {
-      window.__unplugged.push(label);
+    window.__unplug = (...labels) => {
+      window.__unplugged.push(...labels);
       navigator.mediaDevices.dispatchEvent(new Event("devicechange"));
     };
   });
@@ -77,7 +80,7 @@ test("the customer's pre-join screen: preview, the fake devices by name, a movin
   try {
     const page = customer.page;
     await previewPlays(page);
-    assert.deepEqual(await offered(page, "camera-choice"), ["fake_device_0", "fake_device_1"]);
+    assert.deepEqual(await offered(page, "camera-choice"), ["fake_device_0", "fake_device_1", "fake_device_2"]);
     assert.deepEqual(await offered(page, "microphone-choice"), ["Fake Default Audio Input", "Fake Audio Input 1", "Fake Audio Input 2"]);
     assert.deepEqual(await offered(page, "speaker-choice"), ["Fake Default Audio Output", "Fake Audio Output 1", "Fake Audio Output 2"]);
     assert.equal(await chosen(page, "camera-choice"), "fake_device_0");
@@ -93,20 +96,20 @@ test("the customer's pre-join screen: preview, the fake devices by name, a movin
     await assertAccessible(page, "the pre-join screen");
 
     // Another camera and microphone: the preview switches, only that track restarts.
-    await page.selectOption('[data-role="camera-choice"]', { label: "fake_device_1" });
-    await waitFor(async () => (await previewCamera(page)) === "fake_device_1", "the preview shows fake_device_1");
+    await page.selectOption('[data-role="camera-choice"]', { label: "fake_device_2" });
+    await waitFor(async () => (await previewCamera(page)) === "fake_device_2", "the preview shows fake_device_2");
     await previewPlays(page);
     await page.selectOption('[data-role="microphone-choice"]', { label: "Fake Audio Input 2" });
     await waitFor(async () => (await chosen(page, "microphone-choice")) === "Fake Audio Input 2", "the microphone list follows");
     await page.selectOption('[data-role="speaker-choice"]', { label: "Fake Audio Output 1" });
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput")));
-    assert.equal(stored.label, "fake_device_1");
+    assert.equal(stored.label, "fake_device_2");
 
     // A reload: the same choice.
     await page.reload();
     await previewPlays(page);
-    assert.equal(await previewCamera(page), "fake_device_1");
-    assert.equal(await chosen(page, "camera-choice"), "fake_device_1");
+    assert.equal(await previewCamera(page), "fake_device_2");
+    assert.equal(await chosen(page, "camera-choice"), "fake_device_2");
     await waitFor(async () => (await chosen(page, "microphone-choice")) === "Fake Audio Input 2", "the microphone is remembered");
     await waitFor(async () => (await chosen(page, "speaker-choice")) === "Fake Audio Output 1", "the speaker is remembered");
 
@@ -117,7 +120,7 @@ test("the customer's pre-join screen: preview, the fake devices by name, a movin
     await waitForRemoteVideo(page);
     await waitForRemoteVideo(agent.page);
     assert.equal(await page.evaluate(() => window.__gumCalls), calls, "no second getUserMedia on Join");
-    assert.deepEqual(await sending(page, "video"), ["fake_device_1"]);
+    assert.deepEqual(await sending(page, "video"), ["fake_device_2"]);
     assert.deepEqual(await sending(page, "audio"), ["Fake Audio Input 2"]);
     const sinks = await page.$$eval('video[data-role="remote-video"]', (vs) => vs.map((v) => v.sinkId));
     await waitFor(async () => {
@@ -152,11 +155,11 @@ test("switching camera and microphone during the call, and an unplugged camera f
     assert.equal(await devices.getAttribute("aria-expanded"), "true");
     const panel = page.locator('[data-role="device-settings"]');
     await panel.waitFor();
-    await waitFor(async () => (await offered(page, "camera-choice")).length === 2, "the in-call camera list");
+    await waitFor(async () => (await offered(page, "camera-choice")).length === 3, "the in-call camera list");
     assert.equal(await chosen(page, "camera-choice"), "fake_device_0");
 
-    await panel.locator('[data-role="camera-choice"]').selectOption({ label: "fake_device_1" });
-    await waitFor(async () => (await sending(page, "video"))[0] === "fake_device_1", "the call sends fake_device_1");
+    await panel.locator('[data-role="camera-choice"]').selectOption({ label: "fake_device_2" });
+    await waitFor(async () => (await sending(page, "video"))[0] === "fake_device_2", "the call sends fake_device_2");
     await keepsReceiving(agent.page, "after the camera switch");
     await panel.locator('[data-role="microphone-choice"]').selectOption({ label: "Fake Audio Input 1" });
     await waitFor(async () => (await sending(page, "audio"))[0] === "Fake Audio Input 1", "the call sends Fake Audio Input 1");
@@ -164,20 +167,20 @@ test("switching camera and microphone during the call, and an unplugged camera f
       v.srcObject.getAudioTracks().map((t) => t.readyState),
     );
     assert.deepEqual(audioLive, ["live"], "the agent still receives the customer's audio");
-    assert.equal(await chosen(page, "camera-choice"), "fake_device_1");
-    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput")).label), "fake_device_1");
+    assert.equal(await chosen(page, "camera-choice"), "fake_device_2");
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput")).label), "fake_device_2");
 
-    // fake_device_1 is unplugged: the call falls back to the other camera and says so.
-    await page.evaluate(() => window.__unplug("fake_device_1"));
+    // fake_device_2 is unplugged: the call falls back to the other camera and says so.
+    await page.evaluate(() => window.__unplug("fake_device_2"));
     await page.waitForSelector('[data-role="announcement"]:text-is("Your camera was disconnected; switched to fake_device_0.")');
     await waitFor(async () => (await sending(page, "video"))[0] === "fake_device_0", "the call sends fake_device_0");
     await keepsReceiving(agent.page, "after the unplug");
-    assert.deepEqual(await offered(page, "camera-choice"), ["fake_device_0"]);
+    assert.deepEqual(await offered(page, "camera-choice"), ["fake_device_0", "fake_device_1"]);
     // An automatic switch is not a choice: the unplugged camera stays remembered.
-    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput")).label), "fake_device_1");
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput")).label), "fake_device_2");
 
-    // The last camera goes too: the camera is off, with a notice, and the call goes on.
-    await page.evaluate(() => window.__unplug("fake_device_0"));
+    // The other cameras go too: the camera is off, with a notice, and the call goes on.
+    await page.evaluate(() => window.__unplug("fake_device_0", "fake_device_1"));
     await page.waitForSelector(
       '[data-role="announcement"]:text-is("Your camera was disconnected and no other camera was found, so your camera is off.")',
     );
@@ -198,9 +201,9 @@ test("the agent's tab: the preview and lists before Join, Join publishes them, a
   try {
     const page = agent.page;
     await previewPlays(page);
-    assert.deepEqual(await offered(page, "camera-choice"), ["fake_device_0", "fake_device_1"]);
-    await page.selectOption('[data-role="camera-choice"]', { label: "fake_device_1" });
-    await waitFor(async () => (await previewCamera(page)) === "fake_device_1", "the tab's preview shows fake_device_1");
+    assert.deepEqual(await offered(page, "camera-choice"), ["fake_device_0", "fake_device_1", "fake_device_2"]);
+    await page.selectOption('[data-role="camera-choice"]', { label: "fake_device_2" });
+    await waitFor(async () => (await previewCamera(page)) === "fake_device_2", "the tab's preview shows fake_device_2");
     assert.equal(await text(page, "button.c2v-join"), "Join Video Room");
     const calls = await page.evaluate(() => window.__gumCalls);
     await page.click("button.c2v-join");
@@ -210,7 +213,7 @@ test("the agent's tab: the preview and lists before Join, Join publishes them, a
     await customer.page.click('[data-role="join"]');
     await waitForRemoteVideo(customer.page);
     assert.equal(await page.evaluate(() => window.__gumCalls), calls, "no second getUserMedia on Join");
-    assert.deepEqual(await sending(page, "video"), ["fake_device_1"]);
+    assert.deepEqual(await sending(page, "video"), ["fake_device_2"]);
 
     await page.getByRole("button", { name: "Devices" }).click();
     await page.locator('[data-role="device-settings"] [data-role="camera-choice"]').selectOption({ label: "fake_device_0" });

@@ -6,7 +6,8 @@
 use super::devices::fill;
 use crate::devices::{offered, offers, Device, Kind};
 use crate::strings::{Strings, Text};
-use crate::web::dom::{el, set_role, set_shown, text, Listener};
+use crate::web::dom::{el, set_attr, set_role, set_shown, text, Listener};
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
@@ -15,6 +16,23 @@ use web_sys::{HtmlElement, HtmlSelectElement};
 pub const KINDS: [Kind; 3] = [Kind::Camera, Kind::Microphone, Kind::Speaker];
 
 pub type OnPick = Rc<dyn Fn(Kind, String)>;
+
+thread_local! {
+    static IDS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// `ctv-<role>-<n>`, unique in the page.
+fn next_id(role: &str) -> String {
+    let n = IDS.with(|c| {
+        c.set(c.get() + 1);
+        c.get()
+    });
+    let mut id = String::from("ctv-");
+    id.push_str(role);
+    id.push('-');
+    crate::decimal::push(&mut id, n);
+    id
+}
 
 pub struct Pickers {
     pub root: HtmlElement,
@@ -37,10 +55,15 @@ impl Pickers {
         let mut listeners = Vec::new();
         for kind in KINDS {
             let (data_role, label) = role(kind);
-            // The label wraps its list: named without ids, so two screens never clash.
-            let wrapper = el("label", "ctv-picker");
-            let _ = wrapper.append_child(&text("span", "ctv-picker-label", strings.get(label)));
+            // The label names its list by id (a number of its own, so two screens never
+            // clash): wrapping the list would put the options' text into its name.
+            let id = next_id(data_role);
+            let wrapper = el("div", "ctv-picker");
+            let name = text("label", "ctv-picker-label", strings.get(label));
+            set_attr(&name, "for", &id);
+            let _ = wrapper.append_child(&name);
             let select: HtmlSelectElement = el("select", "ctv-select").unchecked_into();
+            select.set_id(&id);
             set_role(&select, data_role);
             let _ = wrapper.append_child(&select);
             let _ = root.append_child(&wrapper);
