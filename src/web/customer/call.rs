@@ -7,7 +7,9 @@ use super::{focus, rating, seat, Page};
 use crate::api::{param, Endpoint, VideoTokenResponse};
 use crate::customer::CodeAnswer;
 use crate::web::video::call::{Call, CallSetup, Controls, Names};
-use crate::web::video::{ConnectOptions, DisconnectReason, Room, VideoEvent};
+use crate::web::video::{
+    remembered_speaker, ConnectOptions, DisconnectReason, LocalMedia, Room, VideoEvent,
+};
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
 
@@ -16,13 +18,20 @@ impl Page {
         let Some(code) = self.code.borrow().clone() else {
             return;
         };
-        // The preview's tracks go to the call: no second getUserMedia.
-        let local = self
+        // The preview's tracks go to the call: no second getUserMedia (without a preview,
+        // taking the seat back, the call captures the remembered devices).
+        let local = match self
             .waiting
             .borrow()
             .as_ref()
-            .and_then(|w| w.prejoin.take());
-        let Some(local) = local else { return };
+            .and_then(|w| w.prejoin.as_ref())
+        {
+            Some(prejoin) => match prejoin.take() {
+                Some(local) => Some(local),
+                None => return,
+            },
+            None => None,
+        };
         self.set_wait_status(self.words.connecting, false);
         let weak = Rc::downgrade(self);
         spawn_local(async move {
@@ -38,12 +47,12 @@ impl Page {
             let grant = match answer {
                 Ok(grant) => grant,
                 Err(ApiError::Answer(CodeAnswer::AgentNotConnected)) => {
-                    local.stop();
+                    local.iter().for_each(LocalMedia::stop);
                     page.show_wait();
                     return page.set_wait_status(page.words.agent_not_connected, false);
                 }
                 Err(e) => {
-                    local.stop();
+                    local.iter().for_each(LocalMedia::stop);
                     return page.refused(code, e);
                 }
             };
@@ -60,9 +69,12 @@ impl Page {
                 signaling_url: grant.signaling_url,
                 ice: grant.ice,
                 assets_base: api::origin(),
-                local: Some(local),
+                local,
             };
-            let speaker = options.local.as_ref().and_then(|l| l.speaker.clone());
+            let speaker = options
+                .local
+                .as_ref()
+                .map_or_else(remembered_speaker, |l| l.speaker.clone());
             let events_to: Weak<Page> = Rc::downgrade(&page);
             drop(page);
             let connected = Room::connect(

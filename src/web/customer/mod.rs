@@ -84,8 +84,9 @@ impl Drop for CustomerPage {
 struct Waiting {
     status: HtmlElement,
     join: HtmlButtonElement,
-    /// The camera preview, meter and device lists; Join takes its tracks.
-    prejoin: PreJoinScreen,
+    /// The camera preview, meter and device lists; Join takes its tracks. None when taking
+    /// the seat back from another tab: that joins at once, with the remembered devices.
+    prejoin: Option<PreJoinScreen>,
     /// The agent is here: Join can work (once the preview is ready).
     agent_here: Cell<bool>,
     /// Focus goes to Join once it can be clicked.

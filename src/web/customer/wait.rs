@@ -49,8 +49,13 @@ impl Page {
         });
     }
 
-    /// The waiting screen, for the code the page holds.
+    /// The waiting screen, for the code the page holds, with the pre-join screen.
     pub(super) fn show_wait(self: &Rc<Self>) {
+        self.show_wait_with(true);
+    }
+
+    /// The waiting screen, with the pre-join screen or (`preview: false`) without.
+    pub(super) fn show_wait_with(self: &Rc<Self>, preview: bool) {
         let code = self.code.borrow().clone().unwrap_or_default();
         self.reset();
         let s = self.section("waiting");
@@ -74,10 +79,12 @@ impl Page {
         join.set_disabled(true);
         let _ = s.append_child(&status);
         let weak = Rc::downgrade(self);
-        let prejoin = PreJoinScreen::new(&s, self.strings.clone(), move || {
-            if let Some(page) = weak.upgrade() {
-                page.refresh_join();
-            }
+        let prejoin = preview.then(|| {
+            PreJoinScreen::new(&s, self.strings.clone(), move || {
+                if let Some(page) = weak.upgrade() {
+                    page.refresh_join();
+                }
+            })
         });
         let _ = s.append_child(&join);
         self.listeners.borrow_mut().push(listener);
@@ -102,9 +109,13 @@ impl Page {
     /// what joining now goes without.
     fn refresh_join(&self) {
         if let Ok(Some(w)) = self.waiting.try_borrow().as_deref() {
-            w.join
-                .set_disabled(!(w.agent_here.get() && w.prejoin.can_join()));
-            crate::web::dom::set_text(&w.join, w.prejoin.join_text());
+            let ready = w.prejoin.as_ref().is_none_or(PreJoinScreen::can_join);
+            w.join.set_disabled(!(w.agent_here.get() && ready));
+            let label = w
+                .prejoin
+                .as_ref()
+                .map_or(self.words.join, PreJoinScreen::join_text);
+            crate::web::dom::set_text(&w.join, label);
             if !w.join.disabled() && w.focus_join.replace(false) {
                 let _ = w.join.focus();
             }
