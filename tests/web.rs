@@ -48,7 +48,7 @@ async fn connected_tab(
     );
     let before = fetch.count();
     let connections = media.sinks.borrow().len();
-    button_in(el, "button.c2v-join").click();
+    join_when_ready(el).await;
     assert!(until(|| fetch.count() == before + 1).await);
     fetch.respond(before, 200, TOKEN_OK);
     assert!(until(|| media.sinks.borrow().len() == connections + 1).await);

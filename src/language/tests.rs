@@ -27,7 +27,7 @@ fn tags_are_the_primary_bcp47_tags() {
 }
 
 /// Every text the customer's call screen shows.
-const CALL_SCREEN: [Text; 40] = [
+const CALL_SCREEN: [Text; 64] = [
     Text::Mute,
     Text::Unmute,
     Text::StopCamera,
@@ -68,6 +68,30 @@ const CALL_SCREEN: [Text; 40] = [
     Text::NetworkQuality4,
     Text::NetworkQuality5,
     Text::NetworkQualityCut,
+    Text::JoinVideoRoom,
+    Text::JoinWithoutMicrophone,
+    Text::JoinWithoutDevices,
+    Text::PreJoinAsking,
+    Text::PreJoinRefused,
+    Text::PreJoinNoCamera,
+    Text::PreJoinCameraFailed,
+    Text::PreJoinNoMicrophone,
+    Text::PreJoinMicrophoneFailed,
+    Text::TryAgain,
+    Text::CameraChoice,
+    Text::MicrophoneChoice,
+    Text::SpeakerChoice,
+    Text::MicrophoneLevel,
+    Text::CameraNumbered,
+    Text::MicrophoneNumbered,
+    Text::SpeakerNumbered,
+    Text::CameraSwitched,
+    Text::MicrophoneSwitched,
+    Text::SpeakerSwitched,
+    Text::CameraGone,
+    Text::MicrophoneGone,
+    Text::SpeakerGone,
+    Text::DeviceSettings,
 ];
 
 #[test]
@@ -111,9 +135,11 @@ fn a_language_s_strings_are_its_entries_over_the_defaults() {
     );
     // A text only the agent's tab shows stays as it is.
     assert_eq!(
-        es.get(Text::JoinVideoRoom),
-        Text::JoinVideoRoom.default_text()
+        es.get(Text::EndForEveryone),
+        Text::EndForEveryone.default_text()
     );
+    // Join is on the customer's pre-join screen too.
+    assert_eq!(es.get(Text::JoinVideoRoom), "Unirse a la videollamada");
     assert_eq!(Language::English.strings(), Strings::default());
 }
 

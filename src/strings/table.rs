@@ -128,6 +128,7 @@ texts! {
     CameraGone = "PSChatToVideoCameraGone" => "Your camera was disconnected and no other camera was found, so your camera is off.",
     MicrophoneGone = "PSChatToVideoMicrophoneGone" => "Your microphone was disconnected and no other microphone was found, so you are muted.",
     SpeakerGone = "PSChatToVideoSpeakerGone" => "Your speaker was disconnected; sound plays on the browser's default output.",
+    DeviceSettings = "PSChatToVideoDeviceSettings" => "Devices",
     NetworkQualityUnknown = "PSChatToVideoNetworkQualityUnknown" => "Network quality: not measured yet",
     NetworkQuality0 = "PSChatToVideoNetworkQuality0" => "Network quality: 0 of 5 (connection broken, reconnecting)",
     NetworkQuality1 = "PSChatToVideoNetworkQuality1" => "Network quality: 1 of 5 (bad)",

@@ -11,7 +11,7 @@ use crate::room_state::{self, ConnectFailure, DisconnectReason};
 use crate::strings::Text;
 use crate::web::flex::ManagerApi;
 use crate::web::video::call::{Call, CallSetup, Controls, Names};
-use crate::web::video::{Capture, ConnectOptions, Room, VideoError, VideoEvent};
+use crate::web::video::{ConnectOptions, LocalMedia, Room, VideoError, VideoEvent};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
@@ -66,12 +66,15 @@ pub trait Connection {
 pub trait Connector {
     /// Starts connecting with the `agent-get-token` answer. `media` is an element inside the
     /// tab for the in-room view (empty until the connector renders into it; the tab empties
-    /// it after the connection is dropped). Progress is reported through `events`.
+    /// it after the connection is dropped). `local`: the pre-join screen's tracks, the
+    /// connection's to publish and stop (`None`: it captures the remembered devices itself).
+    /// Progress is reported through `events`.
     fn connect(
         &self,
         grant: &AgentTokenResponse,
         media: &HtmlElement,
         events: EventSink,
+        local: Option<LocalMedia>,
     ) -> Box<dyn Connection>;
 }
 
@@ -91,7 +94,11 @@ impl Connector for Unavailable {
         _grant: &AgentTokenResponse,
         _media: &HtmlElement,
         events: EventSink,
+        local: Option<LocalMedia>,
     ) -> Box<dyn Connection> {
+        if let Some(local) = local {
+            local.stop();
+        }
         events.emit(ConnectionEvent::Failed(ConnectFailure::MediaUnavailable));
         Box::new(NoConnection)
     }
@@ -180,8 +187,14 @@ impl Connector for RoomConnector {
         grant: &AgentTokenResponse,
         media: &HtmlElement,
         events: EventSink,
+        local: Option<LocalMedia>,
     ) -> Box<dyn Connection> {
         let state = Rc::new(RefCell::new(State::default()));
+        // Joining again without the preview: the remembered speaker.
+        let speaker = match &local {
+            Some(l) => l.speaker.clone(),
+            None => crate::web::video::remembered_speaker(),
+        };
         let options = ConnectOptions {
             token: grant.token.clone(),
             provider: grant.provider,
@@ -189,6 +202,7 @@ impl Connector for RoomConnector {
             signaling_url: grant.signaling_url.clone(),
             ice: grant.ice.clone(),
             assets_base: self.assets_base.clone(),
+            local,
         };
         let strings = self.manager.strings();
         let customer = grant
@@ -199,7 +213,7 @@ impl Connector for RoomConnector {
         spawn_local(async move {
             let (to, sink_events) = (weak.clone(), events.clone());
             let sink = Rc::new(move |event| on_event(&to, &sink_events, event));
-            let connected = Room::connect(options, Capture::start(), sink).await;
+            let connected = Room::connect(options, sink).await;
             let Some(state) = weak.upgrade() else { return };
             let room = match connected {
                 Ok(room) => room,
@@ -222,6 +236,7 @@ impl Connector for RoomConnector {
                 names: Names::Customer { name: customer },
             };
             let call = Call::new(room, &media, setup, || {});
+            call.route_to(speaker);
             let pending = {
                 let mut st = state.borrow_mut();
                 st.call = Some(call);

@@ -60,6 +60,18 @@ const CSS: &str = "\
 .c2v-media .ctv-announce{margin:var(--paste-space-30) 0 0;min-height:1.4em}\
 .c2v-media .ctv-error{color:var(--paste-color-text-error)}\
 .c2v-media .ctv-banner{display:none!important}\
+.c2v-prejoin:empty{display:none}\
+.ctv-prejoin{display:grid;gap:var(--paste-space-30);max-width:28rem}\
+.ctv-preview{width:100%;aspect-ratio:4/3;object-fit:cover;transform:scaleX(-1);background:var(--paste-color-background-inverse);border-radius:var(--paste-border-radius-20)}\
+.ctv-meter{display:flex;gap:var(--paste-space-20);height:var(--paste-space-30)}\
+.ctv-meter-step{flex:1;border-radius:var(--paste-border-radius-20);background:var(--paste-color-background-strong)}\
+.ctv-meter-step[data-on=true]{background:var(--c2v-accent,var(--paste-color-background-primary))}\
+.ctv-pickers{display:grid;gap:var(--paste-space-30)}\
+.ctv-picker{display:grid;gap:var(--paste-space-20)}\
+.ctv-picker-label{font-weight:var(--paste-font-weight-semibold)}\
+.ctv-select{font:inherit;min-height:44px;padding:var(--paste-space-20) var(--paste-space-30);background:var(--paste-color-background-body);color:var(--paste-color-text);border:1px solid var(--paste-color-border);border-radius:var(--paste-border-radius-20)}\
+.ctv-prejoin-notices p{margin:0}\
+.c2v-media .ctv-devices{margin-top:var(--paste-space-30);padding:var(--paste-space-30);background:var(--paste-color-background-body);color:var(--paste-color-text);border-radius:var(--paste-border-radius-30)}\
 .c2v-rating{border-top:1px solid var(--paste-color-border-weak);padding-top:var(--paste-space-30)}\
 .c2v-rating p{margin:0 0 var(--paste-space-20)}\
 .c2v-rating-comment{white-space:pre-wrap;font-style:italic}";

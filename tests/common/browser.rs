@@ -3,6 +3,7 @@
 use super::{json, manager, FlexDouble, ENABLED};
 use chat_to_video::api::AgentTokenResponse;
 use chat_to_video::web::connector::{Connection, ConnectionEvent, Connector, EventSink};
+use chat_to_video::web::video::LocalMedia;
 use chat_to_video::web::{dom, Plugin};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,6 +29,13 @@ pub fn button_in(root: &HtmlElement, selector: &str) -> HtmlButtonElement {
 
 pub fn is_shown(el: &Element) -> bool {
     !el.has_attribute("hidden")
+}
+
+/// Clicks the tab's Join once it is enabled (the pre-join preview has its tracks).
+pub async fn join_when_ready(root: &HtmlElement) {
+    let join = button_in(root, "button.c2v-join");
+    assert!(super::until(|| !join.disabled()).await, "Join enabled");
+    join.click();
 }
 
 pub fn make_plugin(flex: &FlexDouble, strings: &str) -> Plugin {
@@ -57,7 +65,12 @@ impl Connector for Scripted {
         grant: &AgentTokenResponse,
         media: &HtmlElement,
         events: EventSink,
+        local: Option<LocalMedia>,
     ) -> Box<dyn Connection> {
+        // The pre-join screen's tracks are the connection's: nothing publishes them here.
+        if let Some(local) = local {
+            local.stop();
+        }
         self.log
             .borrow_mut()
             .push(format!("connect {} {}", grant.room_sid, grant.token));

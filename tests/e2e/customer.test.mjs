@@ -196,7 +196,9 @@ test("twilio mode: the real twilio-video SDK loads, captures the fake devices, a
       ].includes(status),
       status,
     );
-    assert.equal(await page.$eval('[data-role="join"]', (b) => b.disabled), false, "the person can try again");
+    // The person can try again, once the pre-join preview has its tracks again.
+    await page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
+    assert.ok(await page.$('video[data-role="preview"]'), "the preview is back");
     const sdk = await page.evaluate(async () => {
       const tracks = await window.Twilio.Video.createLocalTracks({ audio: true, video: true });
       const kinds = tracks.map((t) => `${t.kind}:${t.mediaStreamTrack.readyState}`).sort();

@@ -1,5 +1,6 @@
-// The call's look, photographed: the customer page on a phone (the wait, the call, the agent's
-// shared screen, the rating) and the agent's Video Room tab in a call and sharing, each in the light and the dark scheme (Flex's theme
+// The call's look, photographed: the customer page on a phone (the wait with its pre-join
+// preview, the agent there and Join ready, the call, the agent's shared screen, the rating) and the agent's Video Room tab
+// before Join (its preview and device lists) and in a call and sharing, each in the light and the dark scheme (Flex's theme
 // for the tab), into docs/screenshots/look-*.png (the README's pictures). Needs the build
 // (`cargo xtask build`); run `npm run screenshots` in tests/e2e.
 import path from "node:path";
@@ -10,6 +11,13 @@ const OUT = process.env.SCREENSHOTS_DIR ?? path.join(repoRoot, "docs/screenshots
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 const DESK = { viewport: { width: 900, height: 700 }, deviceScaleFactor: 1 };
 const shot = (page, name, locator) => (locator ? page.locator(locator) : page).screenshot({ path: path.join(OUT, `look-${name}.png`) });
+
+/** The pre-join preview has decoded a frame. */
+const previewPlays = (page) =>
+  page.waitForFunction(() => {
+    const v = document.querySelector('video[data-role="preview"]');
+    return Boolean(v && !v.hidden && v.videoWidth > 0);
+  });
 
 const browser = await launchVideoChromium();
 const host = await startSandbox({ BRAND_NAME: "Owl Shoes", BRAND_LOGO_URL: "/sandbox/common/demo-logo.svg", BRAND_ACCENT_COLOR: "#0263e0" });
@@ -25,9 +33,14 @@ try {
       const page = customer.page;
       await page.getByRole("img", { name: "Owl Shoes" }).waitFor();
       await page.waitForSelector('[data-role="wait-status"]:text-matches("Waiting for .+ to join")');
+      await previewPlays(page);
       await shot(page, `customer-wait-${scheme}`);
+      await previewPlays(agent.page);
+      await shot(agent.page, `desk-prejoin-${scheme}`, ".c2v-tab");
       await agent.page.click("button.c2v-join");
       await page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
+      await page.getByRole("meter", { name: "Microphone level" }).waitFor();
+      await shot(page, `customer-prejoin-${scheme}`);
       await page.getByRole("button", { name: "Join Video Room" }).click();
       await waitForRemoteVideo(page);
       await waitForRemoteVideo(agent.page);

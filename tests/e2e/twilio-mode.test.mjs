@@ -10,7 +10,7 @@ import path from "node:path";
 import { test } from "node:test";
 import vm from "node:vm";
 import { paths, repoRoot } from "./harness.mjs";
-import { callFunction, sandboxPerFile, setUpChat, text } from "./video-fixture.mjs";
+import { callFunction, sandboxPerFile, setUpChat, text, waitFor } from "./video-fixture.mjs";
 
 const FAKES = path.join(repoRoot, "tests/e2e/fixtures/twilio-fakes.js");
 const ctx = sandboxPerFile();
@@ -379,6 +379,37 @@ test("twilio mode: connect asks for network quality, and each participant's leve
       return [room.__local.__count(), [...room.participants.values()][0].__count()];
     });
     assert.deepEqual(left, [0, 0], "leaving removes the network quality listeners");
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: Join publishes the pre-join tracks, and switching the microphone in the call republishes it under its name", async () => {
+  const chat = await setUpChat(ctx.host, "tw-devices");
+  await agentJoins(chat);
+  const t = await twilioPage(chat);
+  try {
+    await t.page.waitForFunction(() => document.querySelector('video[data-role="preview"]')?.videoWidth > 0);
+    const previewed = await t.page.$eval('video[data-role="preview"]', (v) => v.srcObject.getVideoTracks()[0].id);
+    await join(t.page);
+    const published = () =>
+      t.fake(() =>
+        window.__twilioFake.video
+          .room()
+          .published.map((p) => [p.track.name, p.track.mediaStreamTrack.label, p.track.mediaStreamTrack.readyState]),
+      );
+    // The connect's own tracks are the preview's (connect options carry them, not publishTrack).
+    const cameraId = await t.page.$eval('video[data-role="local-video"]', (v) => v.srcObject.getVideoTracks()[0].id);
+    assert.equal(cameraId, previewed, "the call sends the preview's camera track");
+    assert.deepEqual(await published(), []);
+
+    await t.page.getByRole("button", { name: "Devices" }).click();
+    await t.page.waitForFunction(() => document.querySelectorAll('[data-role="microphone-choice"] option').length === 3);
+    await t.page.selectOption('[data-role="microphone-choice"]', { label: "Fake Audio Input 1" });
+    await waitFor(async () => (await published()).length === 1, "the new microphone is published");
+    assert.deepEqual(await published(), [["microphone", "Fake Audio Input 1", "live"]]);
+    const local = await t.page.$eval('video[data-role="local-video"]', (v) => v.srcObject.getAudioTracks().map((a) => [a.label, a.readyState]));
+    assert.deepEqual(local, [["Fake Audio Input 1", "live"]], "the old microphone is stopped and gone");
   } finally {
     await t.close();
   }

@@ -13,13 +13,18 @@ import { BUNDLE_URL_PATH, serveShellPage, serviceConfiguration } from "./shell-p
 
 export const FUNCTIONS = "/features/chat-to-video-escalation";
 
-/** Chromium as the harness launches it, plus what screen sharing needs in headless mode. */
-export function launchVideoChromium() {
+/**
+ * Chromium as the harness launches it, plus what screen sharing needs in headless mode.
+ * `deviceCount`: that many fake cameras, and that many fake microphones and speakers besides
+ * the "default" ones (Chromium's `device-count`).
+ */
+export function launchVideoChromium({ deviceCount } = {}) {
+  const fake = "--use-fake-device-for-media-stream";
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: [
-      ...CHROMIUM_ARGS,
+      ...CHROMIUM_ARGS.map((a) => (a === fake && deviceCount ? `${fake}=device-count=${deviceCount}` : a)),
       "--autoplay-policy=no-user-gesture-required",
       "--auto-select-desktop-capture-source=Entire screen",
       "--enable-usermedia-screen-capturing",
@@ -44,10 +49,10 @@ export async function startSandbox(env = {}) {
  * One sandbox host and one Chromium for the test file, started before its first test and
  * stopped after its last: `ctx.host`, `ctx.browser`.
  */
-export function sandboxPerFile(env = {}) {
+export function sandboxPerFile(env = {}, chromiumOptions = {}) {
   const ctx = { host: undefined, browser: undefined };
   before(async () => {
-    ctx.browser = await launchVideoChromium();
+    ctx.browser = await launchVideoChromium(chromiumOptions);
     ctx.host = await startSandbox(env);
   });
   after(async () => {

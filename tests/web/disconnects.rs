@@ -81,7 +81,7 @@ async fn the_tab_names_every_disconnect_reason_and_records_what_it_means() {
             assert!(is_shown(&new_link), "{reason:?}: a new link is offered");
         } else {
             assert!(
-                is_shown(&join) && !join.disabled(),
+                is_shown(&join) && until(|| !join.disabled()).await,
                 "{reason:?}: can rejoin"
             );
         }
@@ -143,7 +143,7 @@ async fn reason_texts_follow_manager_strings_and_refusals_name_their_reason() {
     assert!(el.query_selector("b").unwrap().is_none(), "as text");
 
     // A Join the service refuses, with its reason: the overridden text, as an error.
-    button_in(&el, "button.c2v-join").click();
+    join_when_ready(&el).await;
     assert!(until(|| fetch.count() == 3).await);
     fetch.respond(2, 200, TOKEN_OK);
     assert!(until(|| scripted.sinks.borrow().len() == 2).await);

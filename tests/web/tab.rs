@@ -26,6 +26,7 @@ async fn tab_joins_connects_and_guards_wrapup() {
     assert!(is_shown(&join) && !is_shown(&leave));
     assert_eq!(guard(&p, "CompleteTask", "WT0010"), None);
 
+    assert!(until(|| !join.disabled()).await);
     join.click();
     assert!(until(|| fetch.count() == 1).await);
     assert_eq!(fetch.url(0), format!("{FUNCTIONS}agent-get-token"));
@@ -127,7 +128,7 @@ async fn one_room_per_agent_and_unmount_leaves_the_room() {
         JsValue::UNDEFINED,
     );
 
-    button_in(&first_el, "button.c2v-join").click();
+    join_when_ready(&first_el).await;
     assert!(until(|| fetch.count() == 1).await);
     fetch.respond(0, 200, TOKEN_OK);
     assert!(until(|| media.sinks.borrow().len() == 1).await);
@@ -136,7 +137,7 @@ async fn one_room_per_agent_and_unmount_leaves_the_room() {
     fetch.respond(1, 200, r#"{"success":true}"#);
 
     // The other task's Join is refused with the text, and sends nothing.
-    button_in(&second_el, "button.c2v-join").click();
+    join_when_ready(&second_el).await;
     tick().await;
     let error = find(&second_el, ".c2v-error");
     assert!(is_shown(&error));
@@ -168,7 +169,7 @@ async fn one_room_per_agent_and_unmount_leaves_the_room() {
     assert_eq!(fetch.count(), 3);
 
     // Now the other task may join.
-    button_in(&second_el, "button.c2v-join").click();
+    join_when_ready(&second_el).await;
     assert!(until(|| fetch.count() == 4).await);
     assert_eq!(fetch.url(3), format!("{FUNCTIONS}agent-get-token"));
     drop(second);
@@ -189,7 +190,7 @@ async fn without_media_the_tab_says_so_and_never_claims_connected() {
         chat_task("WT0030", VIDEO_TASK),
         JsValue::UNDEFINED,
     );
-    button_in(&el, "button.c2v-join").click();
+    join_when_ready(&el).await;
     assert!(until(|| fetch.count() == 1).await);
     let root = find(&el, ".c2v-tab");
     assert_eq!(
@@ -221,7 +222,7 @@ async fn token_failure_is_reported_without_attribute_writes() {
         chat_task("WT0040", VIDEO_TASK),
         JsValue::UNDEFINED,
     );
-    button_in(&el, "button.c2v-join").click();
+    join_when_ready(&el).await;
     assert!(until(|| fetch.count() == 1).await);
     assert_eq!(
         guard(&p, "WrapupTask", "WT0040").as_deref(),
@@ -246,7 +247,7 @@ async fn token_failure_is_reported_without_attribute_writes() {
         chat_task("WT0041", r#"{"videoRoomSid":"RM9"}"#),
         JsValue::UNDEFINED,
     );
-    button_in(&el2, "button.c2v-join").click();
+    join_when_ready(&el2).await;
     tick().await;
     assert_eq!(
         find(&el2, ".c2v-error").text_content().as_deref(),

@@ -8,7 +8,9 @@ use crate::api::{param, Endpoint, VideoTokenResponse};
 use crate::customer::CodeAnswer;
 use crate::web::read;
 use crate::web::video::call::{Call, CallSetup, Controls, Names};
-use crate::web::video::{Capture, ConnectOptions, DisconnectReason, Room, VideoEvent};
+use crate::web::video::{
+    remembered_speaker, ConnectOptions, DisconnectReason, LocalMedia, Room, VideoEvent,
+};
 use std::rc::{Rc, Weak};
 use wasm_bindgen_futures::spawn_local;
 
@@ -17,10 +19,22 @@ impl Page {
         let Some(code) = self.code.borrow().clone() else {
             return;
         };
+        // The preview's tracks go to the call: no second getUserMedia (without a preview,
+        // taking the seat back, the call captures the remembered devices).
+        let local = match self
+            .waiting
+            .borrow()
+            .as_ref()
+            .and_then(|w| w.prejoin.as_ref())
+        {
+            Some(prejoin) => match prejoin.take() {
+                Some(local) => Some(local),
+                None => return,
+            },
+            None => None,
+        };
         self.set_wait_status(self.words.connecting, false);
         let weak = Rc::downgrade(self);
-        // The camera starts while the token is asked for; a refusal drops (and stops) it.
-        let capture = Capture::start();
         spawn_local(async move {
             let seat = seat::held(&code);
             let mut params = vec![(param::CODE, code.clone())];
@@ -34,9 +48,14 @@ impl Page {
             let grant = match answer {
                 Ok(grant) => grant,
                 Err(ApiError::Answer(CodeAnswer::AgentNotConnected)) => {
-                    return page.set_wait_status(page.words.agent_not_connected, false)
+                    local.iter().for_each(LocalMedia::stop);
+                    page.show_wait();
+                    return page.set_wait_status(page.words.agent_not_connected, false);
                 }
-                Err(e) => return page.refused(code, e),
+                Err(e) => {
+                    local.iter().for_each(LocalMedia::stop);
+                    return page.refused(code, e);
+                }
             };
             seat::keep(&code, grant.seat);
             *page.ticket.borrow_mut() = Some(grant.feedback_ticket.clone());
@@ -51,12 +70,16 @@ impl Page {
                 signaling_url: grant.signaling_url,
                 ice: grant.ice,
                 assets_base: api::origin(),
+                local,
             };
+            let speaker = options
+                .local
+                .as_ref()
+                .map_or_else(remembered_speaker, |l| l.speaker.clone());
             let events_to: Weak<Page> = Rc::downgrade(&page);
             drop(page);
             let connected = Room::connect(
                 options,
-                capture,
                 Rc::new(move |event| {
                     if let Some(page) = events_to.upgrade() {
                         page.on_room(event);
@@ -66,7 +89,7 @@ impl Page {
             .await;
             let Some(page) = weak.upgrade() else { return };
             match connected {
-                Ok(room) => page.in_call(room, names),
+                Ok(room) => page.in_call(room, names, speaker),
                 Err(e) => {
                     page.show_wait();
                     page.set_wait_status(&page.error_text(&e), true);
@@ -75,7 +98,7 @@ impl Page {
         });
     }
 
-    pub(super) fn in_call(self: &Rc<Self>, room: Room, names: Names) {
+    pub(super) fn in_call(self: &Rc<Self>, room: Room, names: Names, speaker: Option<String>) {
         let early: Vec<VideoEvent> = self.pending.borrow_mut().drain(..).collect();
         self.reset();
         let s = self.section("in-call");
@@ -95,6 +118,7 @@ impl Page {
                 page.ended(None);
             }
         });
+        call.route_to(speaker);
         let _ = call.first_control().focus();
         *self.call.borrow_mut() = Some(call);
         for event in early {

@@ -26,6 +26,7 @@ use crate::web::dom::Listener;
 use crate::web::dom::{clear, el, set_role, text};
 use crate::web::mounted::{Component, Mounted};
 use crate::web::video::call::Call;
+use crate::web::video::prejoin::PreJoinScreen;
 use crate::web::video::{media, VideoEvent};
 use live::Subscription;
 use std::cell::{Cell, RefCell};
@@ -83,6 +84,13 @@ impl Drop for CustomerPage {
 struct Waiting {
     status: HtmlElement,
     join: HtmlButtonElement,
+    /// The camera preview, meter and device lists; Join takes its tracks. None when taking
+    /// the seat back from another tab: that joins at once, with the remembered devices.
+    prejoin: Option<PreJoinScreen>,
+    /// The agent is here: Join can work (once the preview is ready).
+    agent_here: Cell<bool>,
+    /// Focus goes to Join once it can be clicked.
+    focus_join: Cell<bool>,
 }
 
 struct Page {

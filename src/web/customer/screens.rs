@@ -112,7 +112,7 @@ impl Page {
         let weak = Rc::downgrade(self);
         let (back, listener) = action(self.words.use_this_tab, "rejoin", move || {
             if let Some(page) = weak.upgrade() {
-                page.show_wait();
+                page.show_wait_with(false);
                 page.set_wait_status(page.words.connecting, false);
                 page.join();
             }

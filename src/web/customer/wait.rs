@@ -10,6 +10,8 @@ use crate::customer::Wait;
 use crate::session::EndReason;
 use crate::web::dom::{action, el, set_role, text};
 use crate::web::read;
+use crate::web::video::prejoin::PreJoinScreen;
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 
@@ -52,8 +54,13 @@ impl Page {
         });
     }
 
-    /// The waiting screen, for the code the page holds.
+    /// The waiting screen, for the code the page holds, with the pre-join screen.
     pub(super) fn show_wait(self: &Rc<Self>) {
+        self.show_wait_with(true);
+    }
+
+    /// The waiting screen, with the pre-join screen or (`preview: false`) without.
+    pub(super) fn show_wait_with(self: &Rc<Self>, preview: bool) {
         let code = self.code.borrow().clone().unwrap_or_default();
         self.reset();
         let s = self.section("waiting");
@@ -76,15 +83,47 @@ impl Page {
         });
         join.set_disabled(true);
         let _ = s.append_child(&status);
+        let weak = Rc::downgrade(self);
+        let prejoin = preview.then(|| {
+            PreJoinScreen::new(&s, self.strings.clone(), move || {
+                if let Some(page) = weak.upgrade() {
+                    page.refresh_join();
+                }
+            })
+        });
         let _ = s.append_child(&join);
         self.listeners.borrow_mut().push(listener);
-        *self.waiting.borrow_mut() = Some(Waiting { status, join });
+        *self.waiting.borrow_mut() = Some(Waiting {
+            status,
+            join,
+            prejoin,
+            agent_here: Cell::new(false),
+            focus_join: Cell::new(false),
+        });
     }
 
     pub(super) fn set_wait_status(&self, words: &str, can_join: bool) {
         if let Some(w) = self.waiting.borrow().as_ref() {
             w.status.set_text_content(Some(words));
-            w.join.set_disabled(!can_join);
+            w.agent_here.set(can_join);
+        }
+        self.refresh_join();
+    }
+
+    /// Join works once the agent is here and the preview is not starting a track; it says
+    /// what joining now goes without.
+    fn refresh_join(&self) {
+        if let Ok(Some(w)) = self.waiting.try_borrow().as_deref() {
+            let ready = w.prejoin.as_ref().is_none_or(PreJoinScreen::can_join);
+            w.join.set_disabled(!(w.agent_here.get() && ready));
+            let label = w
+                .prejoin
+                .as_ref()
+                .map_or(self.words.join, PreJoinScreen::join_text);
+            crate::web::dom::set_text(&w.join, label);
+            if !w.join.disabled() && w.focus_join.replace(false) {
+                let _ = w.join.focus();
+            }
         }
     }
 
@@ -98,18 +137,14 @@ impl Page {
                 }
                 Wait::AgentHere { agent } => {
                     self.header.set_agent(Some(&agent));
-                    let was_disabled = self
-                        .waiting
-                        .borrow()
-                        .as_ref()
-                        .is_some_and(|w| w.join.disabled());
-                    self.set_wait_status(&self.words.agent_here(&agent), true);
-                    // The agent arrived: Join is the next thing to do.
-                    if was_disabled {
-                        if let Some(w) = self.waiting.borrow().as_ref() {
-                            let _ = w.join.focus();
+                    // The agent arrived: Join is the next thing to do (focused once it can
+                    // be clicked: the preview may still be starting).
+                    if let Some(w) = self.waiting.borrow().as_ref() {
+                        if !w.agent_here.get() {
+                            w.focus_join.set(true);
                         }
                     }
+                    self.set_wait_status(&self.words.agent_here(&agent), true);
                 }
             },
             LiveUpdate::Removed => {

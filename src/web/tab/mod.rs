@@ -20,6 +20,7 @@ use super::http::InFlight;
 use super::mounted::Component;
 use super::room_claim::{self, Owner};
 use super::style::StyleGuard;
+use super::video::prejoin::PreJoinScreen;
 use crate::api::AgentTokenResponse;
 use crate::notifications::RATING_RECEIVED;
 use crate::room_state::Phase;
@@ -48,6 +49,12 @@ struct State {
     new_link_sent: bool,
     grant: Option<AgentTokenResponse>,
     connection: Option<Box<dyn Connection>>,
+    /// The camera preview, meter and device lists while Join is offered; Join takes its tracks.
+    prejoin: RefCell<Option<PreJoinScreen>>,
+    /// This state, for the preview to tell the tab that Join's text or state changed.
+    me: std::rc::Weak<RefCell<State>>,
+    /// Focus goes to Join once the preview lets it be clicked.
+    focus_join: std::cell::Cell<bool>,
     _live: LiveComponent,
 }
 
@@ -86,21 +93,26 @@ impl VideoTab {
         let view = View::build(&ctx.manager.strings(), parent);
         super::style::set_theme(&view.root, ctx.manager.dark_theme(), ctx.config.accent());
 
-        let state = Rc::new(RefCell::new(State {
-            ctx,
-            owner: Owner::next(),
-            phase: Phase::Idle,
-            task: task_facts(task),
-            conversation: conversation.clone(),
-            view,
-            attempt: 0,
-            request: None,
-            sending: None,
-            new_link_sent: false,
-            grant: None,
-            connection: None,
-            _live: LiveComponent::new(),
-        }));
+        let state = Rc::new_cyclic(|me| {
+            RefCell::new(State {
+                ctx,
+                owner: Owner::next(),
+                phase: Phase::Idle,
+                task: task_facts(task),
+                conversation: conversation.clone(),
+                view,
+                attempt: 0,
+                request: None,
+                sending: None,
+                new_link_sent: false,
+                grant: None,
+                connection: None,
+                prejoin: RefCell::new(None),
+                me: me.clone(),
+                focus_join: std::cell::Cell::new(false),
+                _live: LiveComponent::new(),
+            })
+        });
         render(&state.borrow());
 
         let listeners = {
@@ -157,6 +169,7 @@ impl Drop for VideoTab {
         st.request = None;
         st.sending = None;
         st.connection = None;
+        st.prejoin.borrow_mut().take();
         room_claim::release(st.owner);
         st.view.root.remove();
     }

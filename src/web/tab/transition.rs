@@ -93,7 +93,12 @@ pub(super) fn apply(state: &Rc<RefCell<State>>, event: Event) {
             st.request = None;
             if let Some(grant) = st.grant.take() {
                 let events = sink(Rc::downgrade(state), st.attempt);
-                let connection = st.ctx.connector.connect(&grant, &st.view.media, events);
+                // The preview's tracks go to the call: no second getUserMedia.
+                let local = st.prejoin.borrow_mut().take().and_then(|p| p.take());
+                let connection = st
+                    .ctx
+                    .connector
+                    .connect(&grant, &st.view.media, events, local);
                 st.connection = Some(connection);
             }
         }
@@ -130,6 +135,8 @@ fn move_focus(st: &State, from: Phase) {
         _ => None,
     };
     if let Some(b) = target {
+        // Join waits for the preview's tracks: it takes focus once it can be clicked.
+        st.focus_join.set(b == &v.join && b.disabled());
         let _ = b.focus();
     }
 }

@@ -6,6 +6,7 @@ use super::State;
 use crate::room_state::Phase;
 use crate::strings::{Strings, Text};
 use crate::web::dom;
+use crate::web::video::prejoin::PreJoinScreen;
 use web_sys::{HtmlButtonElement, HtmlElement};
 
 pub(super) struct View {
@@ -13,6 +14,8 @@ pub(super) struct View {
     status: HtmlElement,
     error: HtmlElement,
     pub(super) media: HtmlElement,
+    /// Where the pre-join screen goes while Join is offered.
+    pub(super) prejoin: HtmlElement,
     pub(super) join: HtmlButtonElement,
     pub(super) leave: HtmlButtonElement,
     pub(super) end_all: HtmlButtonElement,
@@ -37,6 +40,7 @@ impl View {
         let error = dom::el("p", "c2v-error");
         dom::set_attr(&error, "role", "alert");
         let media = dom::el("div", "c2v-media");
+        let prejoin = dom::el("div", "c2v-prejoin");
         let actions = dom::el("div", "c2v-actions");
         let join = dom::button("c2v-join", strings.get(Text::JoinVideoRoom));
         let leave = dom::button("c2v-leave", strings.get(Text::Disconnect));
@@ -54,7 +58,7 @@ impl View {
         dom::append(&rating, &score);
         dom::append(&rating, &comment);
         for child in [
-            &status, &error, &summary, &media, &actions, &notice, &rating,
+            &status, &error, &summary, &media, &prejoin, &actions, &notice, &rating,
         ] {
             dom::append(&root, child);
         }
@@ -64,6 +68,7 @@ impl View {
             status,
             error,
             media,
+            prejoin,
             join,
             leave,
             end_all,
@@ -104,7 +109,8 @@ pub(super) fn render(st: &State) {
 
     // The call's controls, or, once the session is over, the way to a new one.
     let live = !summary;
-    v.join.set_disabled(!st.phase.can_join());
+    show_prejoin(st, live && st.phase == Phase::Idle);
+    render_join(st);
     dom::set_shown(
         &v.join,
         live && !st.phase.can_leave() && !st.phase.offers_new_link(),
@@ -153,4 +159,42 @@ pub(super) fn render(st: &State) {
     dom::set_text(&v.comment, comment.unwrap_or(""));
     dom::set_shown(&v.comment, comment.is_some());
     dom::set_shown(&v.rating, line.is_some());
+}
+
+/// The pre-join screen before the first Join (kept while that Join is on its way, for its
+/// tracks); gone, with its camera, after it (joining again captures the remembered devices:
+/// the camera does not come back on by itself after a call) or once the task wraps.
+fn show_prejoin(st: &State, offered: bool) {
+    let mut prejoin = st.prejoin.borrow_mut();
+    if offered && prejoin.is_none() {
+        let me = st.me.clone();
+        *prejoin = Some(PreJoinScreen::new(
+            &st.view.prejoin,
+            st.ctx.manager.strings(),
+            move || {
+                if let Some(state) = me.upgrade() {
+                    if let Ok(st) = state.try_borrow() {
+                        render_join(&st);
+                    }
+                }
+            },
+        ));
+    } else if !offered && !st.phase.holds_room() {
+        prejoin.take();
+    }
+}
+
+/// Join: enabled when the phase allows and the preview is not starting a track; it says what
+/// joining now goes without.
+fn render_join(st: &State) {
+    let v = &st.view;
+    let prejoin = st.prejoin.borrow();
+    let ready = prejoin.as_ref().is_none_or(|p| p.can_join());
+    v.join.set_disabled(!st.phase.can_join() || !ready);
+    if !v.join.disabled() && st.focus_join.replace(false) {
+        let _ = v.join.focus();
+    }
+    if let Some(p) = prejoin.as_ref() {
+        dom::set_text(&v.join, p.join_text());
+    }
 }

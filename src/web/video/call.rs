@@ -4,6 +4,8 @@
 //! screen) is said in a live region, and in the picture while nobody is there. Every text is the
 //! strings table's.
 
+mod devices;
+
 use super::table::Table;
 use super::view::CallView;
 use super::{Room, TrackName, VideoError, VideoEvent};
@@ -80,6 +82,8 @@ pub struct Call {
     banner: HtmlElement,
     announce: HtmlElement,
     error: HtmlElement,
+    /// The Devices control and its lists.
+    devices: devices::CallDevices,
     strings: Strings,
     names: Names,
     /// Remote participants by sid: their name and whether they are the other party.
@@ -183,13 +187,15 @@ impl Call {
         );
         set_shown(&screen, wanted.screen_share);
         set_shown(&leave_b, wanted.leave);
-        for b in [&mute, &camera, &screen, &leave_b] {
+        let (devices, l_devices) = devices::CallDevices::new(strings.get(devices::LABEL));
+        for b in [&mute, &camera, &screen, &devices.button, &leave_b] {
             let _ = controls.append_child(b);
         }
         let _ = root.append_child(&banner);
         let _ = root.append_child(view.element());
         let _ = root.append_child(&announce);
         let _ = root.append_child(&controls);
+        let _ = root.append_child(&devices.panel);
         let _ = root.append_child(&error);
         let _ = parent.append_child(&root);
         let call = Rc::new(Call {
@@ -202,11 +208,12 @@ impl Call {
             banner,
             announce,
             error,
+            devices,
             strings,
             names,
             present: RefCell::new(Table::default()),
             other_left: Cell::new(false),
-            listeners: RefCell::new(vec![l_mute, l_camera, l_screen, l_leave]),
+            listeners: RefCell::new(vec![l_mute, l_camera, l_screen, l_leave, l_devices]),
         });
         call.refresh();
         call.wire();
@@ -229,7 +236,9 @@ impl Call {
             }
         };
         // Replace the placeholder listeners with ones that reach this call.
+        let devices = self.wire_devices();
         let mut listeners = self.listeners.borrow_mut();
+        listeners[4] = devices;
         listeners[0] = Listener::new(
             &self.mute,
             "click",
@@ -384,6 +393,9 @@ impl Call {
             if let Some((name, _)) = self.present.borrow().get(sid) {
                 self.view.borrow_mut().name_tile(sid, name);
             }
+        }
+        if let VideoEvent::TrackAdded { .. } = event {
+            self.route_new_media();
         }
         match event {
             VideoEvent::Reconnecting => set_shown(&self.banner, true),

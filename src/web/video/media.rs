@@ -47,44 +47,6 @@ pub async fn user_media(video: bool, audio: bool) -> Result<MediaStream, VideoEr
     captured(ask_user_media(video, audio)?).await
 }
 
-/// Camera and microphone asked for ahead of the call, so capturing overlaps whatever comes
-/// first (the token request, the SDK's script); the call takes the stream with
-/// [`Capture::stream`]. Dropped without that (the token was refused), whatever it captured is
-/// stopped as soon as it arrives, so the camera does not stay on.
-#[must_use = "dropping the capture stops the camera it started"]
-pub struct Capture {
-    asked: Option<Result<js_sys::Promise, VideoError>>,
-}
-
-impl Capture {
-    /// Asks for camera and microphone now.
-    pub fn start() -> Capture {
-        Capture {
-            asked: Some(ask_user_media(true, true)),
-        }
-    }
-
-    /// The captured stream, or why there is none.
-    pub async fn stream(mut self) -> Result<MediaStream, VideoError> {
-        match self.asked.take() {
-            Some(asked) => captured(asked?).await,
-            None => Err(VideoError::Unsupported),
-        }
-    }
-}
-
-impl Drop for Capture {
-    fn drop(&mut self) {
-        if let Some(Ok(promise)) = self.asked.take() {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(stream) = captured(promise).await {
-                    stop_stream(&stream);
-                }
-            });
-        }
-    }
-}
-
 /// Asks for a screen (or window or tab). `Ok(None)`: the person closed the picker, which is
 /// not an error.
 pub async fn display_media() -> Result<Option<MediaStreamTrack>, VideoError> {

@@ -6,8 +6,12 @@
 //! Dropping a [`Room`] disconnects it and stops every local track.
 
 pub mod call;
+mod devices;
 pub mod media;
+mod meter;
+mod pickers;
 pub mod pip;
+pub mod prejoin;
 pub mod quality_view;
 #[cfg(feature = "sandbox")]
 mod sandbox;
@@ -24,7 +28,6 @@ use crate::network_quality::Quality;
 pub use crate::protocol::{DisconnectReason, TrackName};
 use crate::strings::Text;
 use crate::web::dom::Listener;
-pub use media::Capture;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
@@ -122,6 +125,62 @@ pub struct ConnectOptions {
     pub ice: IceConfig,
     /// Where `/vendor/twilio-video.min.js` is served from (twilio mode only).
     pub assets_base: String,
+    /// The tracks the pre-join screen captured: the call publishes these (no second
+    /// `getUserMedia` on Join) and stops them when it ends, or fails to start. `None` (joining
+    /// again from the tab, where no preview is shown): the remembered devices are captured.
+    pub local: Option<LocalMedia>,
+}
+
+/// The speaker remembered on this browser, where audio can be routed.
+pub fn remembered_speaker() -> Option<String> {
+    devices::can_route_output()
+        .then(|| devices::remembered(crate::devices::Kind::Speaker))
+        .flatten()
+        .map(|r| r.device_id)
+}
+
+/// What the person joins with, from the pre-join screen.
+#[derive(Debug, Clone, Default)]
+pub struct LocalMedia {
+    pub microphone: Option<MediaStreamTrack>,
+    pub camera: Option<MediaStreamTrack>,
+    /// The chosen speaker (`setSinkId`), `None`: the browser's default.
+    pub speaker: Option<String>,
+}
+
+impl LocalMedia {
+    /// The pre-join screen's tracks, or the remembered devices captured now.
+    async fn take_or_capture(local: &Option<LocalMedia>) -> Result<LocalMedia, VideoError> {
+        if let Some(local) = local {
+            return Ok(local.clone());
+        }
+        let listed = devices::list().await;
+        let ask = |kind| {
+            let remembered = devices::remembered(kind);
+            let c = crate::devices::first_constraint(&listed, kind, remembered.as_ref());
+            // A browser that lists nothing before permission is asked anyway.
+            c.or_else(|| listed.is_empty().then_some(crate::devices::Constraint::Any))
+        };
+        let (audio, video) = (
+            ask(crate::devices::Kind::Microphone),
+            ask(crate::devices::Kind::Camera),
+        );
+        let captured = devices::capture(audio.as_ref(), video.as_ref())
+            .await
+            .map_err(devices::video_error)?;
+        Ok(LocalMedia {
+            microphone: captured.microphone,
+            camera: captured.camera,
+            speaker: None,
+        })
+    }
+
+    /// Stops both tracks (the camera light goes off).
+    pub fn stop(&self) {
+        for t in self.microphone.iter().chain(self.camera.iter()) {
+            t.stop();
+        }
+    }
 }
 
 pub type EventSink = Rc<dyn Fn(VideoEvent)>;
@@ -160,17 +219,12 @@ pub enum Room {
 }
 
 impl Room {
-    /// Connects with the camera and microphone `capture` started (at the click, so capturing
-    /// overlaps the token request). Events start after this returns.
-    pub async fn connect(
-        options: ConnectOptions,
-        capture: Capture,
-        events: EventSink,
-    ) -> Result<Room, VideoError> {
+    /// Connects with the pre-join screen's tracks. Events start after this returns.
+    pub async fn connect(options: ConnectOptions, events: EventSink) -> Result<Room, VideoError> {
         match options.provider {
             #[cfg(feature = "sandbox")]
             Provider::Sandbox => Ok(Room::Sandbox(
-                sandbox::SandboxRoom::connect(options, capture, events).await?,
+                sandbox::SandboxRoom::connect(options, events).await?,
             )),
             // The bundle released to Flex, where the host is always in twilio mode, has no mesh.
             #[cfg(not(feature = "sandbox"))]
@@ -178,7 +232,7 @@ impl Room {
                 "this build of the plugin has no sandbox calls".into(),
             )),
             Provider::Twilio => Ok(Room::Twilio(
-                twilio::TwilioRoom::connect(options, capture, events).await?,
+                twilio::TwilioRoom::connect(options, events).await?,
             )),
         }
     }
@@ -222,6 +276,30 @@ impl Room {
             #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.set_camera(enabled).await,
             Room::Twilio(r) => r.set_camera(enabled).await,
+        }
+    }
+
+    /// The device the local camera or microphone comes from (`None`: no such track).
+    pub fn device_in_use(&self, kind: crate::devices::Kind) -> Option<String> {
+        let track = match self {
+            #[cfg(feature = "sandbox")]
+            Room::Sandbox(r) => r.local_track(kind),
+            Room::Twilio(r) => r.local_track(kind),
+        };
+        track.map(|t| devices::device_of(&t))
+    }
+
+    /// Takes the camera or microphone from another device without leaving: the other side
+    /// keeps receiving. Nothing to do for a kind that is off.
+    pub async fn switch_device(
+        &self,
+        kind: crate::devices::Kind,
+        id: &str,
+    ) -> Result<(), VideoError> {
+        match self {
+            #[cfg(feature = "sandbox")]
+            Room::Sandbox(r) => r.switch_device(kind, id).await,
+            Room::Twilio(r) => r.switch_device(kind, id).await,
         }
     }
 

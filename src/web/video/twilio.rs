@@ -6,9 +6,10 @@ mod bindings;
 
 use super::table::Table;
 use super::{
-    emit, media, on_share_ended, Capture, ConnectOptions, DisconnectReason, EventSink, TrackName,
+    devices, emit, media, on_share_ended, ConnectOptions, DisconnectReason, EventSink, TrackName,
     VideoError, VideoEvent,
 };
+use crate::devices::{Constraint, Kind};
 use crate::network_quality::Quality;
 use crate::web::emitter::SdkListener;
 use bindings::{
@@ -20,6 +21,14 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, MediaStreamTrack};
+
+/// A failed connect stops the tracks it was handed.
+fn stopping(local: &Option<super::LocalMedia>, e: VideoError) -> VideoError {
+    if let Some(local) = local {
+        local.stop();
+    }
+    e
+}
 
 struct Inner {
     video: Video,
@@ -41,39 +50,40 @@ pub struct TwilioRoom {
 }
 
 impl TwilioRoom {
-    pub async fn connect(
-        options: ConnectOptions,
-        capture: Capture,
-        events: EventSink,
-    ) -> Result<Self, VideoError> {
-        // The SDK's script loads while the camera starts.
-        let video = load(&options.assets_base).await?;
-        if !video.is_supported() {
-            return Err(VideoError::Unsupported);
-        }
-        let captured = capture.stream().await?;
+    pub async fn connect(options: ConnectOptions, events: EventSink) -> Result<Self, VideoError> {
+        let video = match load(&options.assets_base).await {
+            Ok(video) if video.is_supported() => video,
+            Ok(_) => return Err(stopping(&options.local, VideoError::Unsupported)),
+            Err(e) => return Err(stopping(&options.local, e)),
+        };
+        let captured = super::LocalMedia::take_or_capture(&options.local).await?;
+        let captured = Some(captured);
         let stream =
-            MediaStream::new_with_stream(&captured).map_err(|_| VideoError::Unsupported)?;
+            MediaStream::new().map_err(|_| stopping(&captured, VideoError::Unsupported))?;
         let mut tracks = Vec::new();
-        let mut wrap = |kind: &str,
+        let mut wrap = |track: &Option<MediaStreamTrack>,
                         name: TrackName|
          -> Result<Option<(MediaStreamTrack, LocalTrack)>, VideoError> {
-            let Some(t) = media::first_track(&captured, kind) else {
+            let Some(t) = track.clone() else {
                 return Ok(None);
             };
+            stream.add_track(&t);
             let local = local_track(&video, &t, name)?;
             tracks.push(JsValue::from(&local));
             Ok(Some((t, local)))
         };
         let (microphone, camera) = match (
-            wrap("audio", TrackName::Microphone),
-            wrap("video", TrackName::Camera),
+            wrap(
+                &captured.as_ref().and_then(|c| c.microphone.clone()),
+                TrackName::Microphone,
+            ),
+            wrap(
+                &captured.as_ref().and_then(|c| c.camera.clone()),
+                TrackName::Camera,
+            ),
         ) {
             (Ok(m), Ok(c)) => (m, c),
-            (Err(e), _) | (_, Err(e)) => {
-                media::stop_stream(&captured);
-                return Err(e);
-            }
+            (Err(e), _) | (_, Err(e)) => return Err(stopping(&captured, e)),
         };
         let connect_options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(
@@ -102,10 +112,7 @@ impl TwilioRoom {
         };
         let room: SdkRoom = match connected {
             Ok(room) => room.unchecked_into(),
-            Err(e) => {
-                media::stop_stream(&captured);
-                return Err(sdk_error(&e));
-            }
+            Err(e) => return Err(stopping(&captured, sdk_error(&e))),
         };
         let inner = Rc::new(Inner {
             video,
@@ -171,6 +178,54 @@ impl TwilioRoom {
             inner.room.local_participant().unpublish_track(&local);
             local.stop();
             inner.stream.remove_track(&track);
+        }
+        Ok(())
+    }
+
+    /// The running camera or microphone track.
+    pub fn local_track(&self, kind: Kind) -> Option<MediaStreamTrack> {
+        let slot = match kind {
+            Kind::Microphone => &self.inner.microphone,
+            Kind::Camera => &self.inner.camera,
+            Kind::Speaker => return None,
+        };
+        slot.borrow().as_ref().map(|(t, _)| media::same_track(t))
+    }
+
+    /// Takes `kind` from device `id`: the new track is published under the same name, then
+    /// the old one unpublished and stopped. (`LocalTrack.restart` rejects tracks built from a
+    /// `MediaStreamTrack`, as these are: only `createLocalTracks` ones may restart.) A muted
+    /// microphone stays muted; with the camera off there is nothing to switch.
+    pub async fn switch_device(&self, kind: Kind, id: &str) -> Result<(), VideoError> {
+        let inner = &self.inner;
+        let (slot, name) = match kind {
+            Kind::Microphone => (&inner.microphone, TrackName::Microphone),
+            Kind::Camera => (&inner.camera, TrackName::Camera),
+            Kind::Speaker => return Ok(()),
+        };
+        let Some(enabled) = slot.borrow().as_ref().map(|(t, _)| t.enabled()) else {
+            return Ok(());
+        };
+        let track = devices::capture_one(kind, &Constraint::for_id(id)).await?;
+        if inner.closed.get() || slot.borrow().is_none() {
+            track.stop();
+            return Ok(());
+        }
+        let local = local_track(&inner.video, &track, name)?;
+        local.enable(enabled);
+        if let Err(e) = JsFuture::from(inner.room.local_participant().publish_track(&local)).await {
+            local.stop();
+            track.stop();
+            return Err(sdk_error(&e));
+        }
+        let old = slot
+            .borrow_mut()
+            .replace((media::same_track(&track), local));
+        inner.stream.add_track(&track);
+        if let Some((old_track, old_local)) = old {
+            inner.room.local_participant().unpublish_track(&old_local);
+            old_local.stop();
+            inner.stream.remove_track(&old_track);
         }
         Ok(())
     }

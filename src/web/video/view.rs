@@ -15,7 +15,7 @@ use crate::web::dom::{el, set_role, set_shown, text};
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{HtmlElement, HtmlVideoElement, MediaStream, MediaStreamTrack};
 
-fn video(role: &str, muted: bool) -> HtmlVideoElement {
+pub(super) fn video(role: &str, muted: bool) -> HtmlVideoElement {
     let v: HtmlVideoElement = el("video", "ctv-video").unchecked_into();
     v.set_autoplay(true);
     v.set_muted(muted);
@@ -24,7 +24,7 @@ fn video(role: &str, muted: bool) -> HtmlVideoElement {
     v
 }
 
-fn play(v: &HtmlVideoElement) {
+pub(super) fn play(v: &HtmlVideoElement) {
     // Autoplay may be refused until the page has been interacted with; the click that
     // joined normally counts. A refused play() is not an error worth surfacing.
     if let Ok(p) = v.play() {

@@ -2,8 +2,9 @@
 //! the screen share, and publishing them to every peer with the track messages that name them.
 
 use super::{Inner, Local, Peer, Phase, SandboxRoom};
+use crate::devices::{Constraint, Kind};
 use crate::protocol::{ClientMessage, TrackChange};
-use crate::web::video::{media, on_share_ended, TrackName, VideoError};
+use crate::web::video::{devices, media, on_share_ended, TrackName, VideoError};
 use web_sys::{MediaStream, MediaStreamTrack};
 
 impl Local {
@@ -90,6 +91,44 @@ impl SandboxRoom {
                 inner.local.stream.remove_track(&track);
             }
         }
+        Ok(())
+    }
+
+    /// The running camera or microphone track.
+    pub fn local_track(&self, kind: Kind) -> Option<MediaStreamTrack> {
+        match kind {
+            Kind::Microphone => self.inner.local.microphone.borrow().clone(),
+            Kind::Camera => self.inner.local.camera.borrow().clone(),
+            Kind::Speaker => None,
+        }
+    }
+
+    /// Takes `kind` from device `id` and sends it in place of the running track
+    /// (`replaceTrack`: no renegotiation, the other side keeps receiving). A muted microphone
+    /// stays muted; with the camera off there is nothing to switch.
+    pub async fn switch_device(&self, kind: Kind, id: &str) -> Result<(), VideoError> {
+        let (slot, name) = match kind {
+            Kind::Microphone => (&self.inner.local.microphone, TrackName::Microphone),
+            Kind::Camera => (&self.inner.local.camera, TrackName::Camera),
+            Kind::Speaker => return Ok(()),
+        };
+        let Some(old) = slot.borrow().clone() else {
+            return Ok(());
+        };
+        let track = devices::capture_one(kind, &Constraint::for_id(id)).await?;
+        let inner = &self.inner;
+        if inner.phase.get() == Phase::Closed || slot.borrow().is_none() {
+            track.stop();
+            return Ok(());
+        }
+        track.set_enabled(old.enabled());
+        for peer in inner.peers.borrow().values() {
+            peer.replace(name, &track);
+        }
+        inner.local.stream.remove_track(&old);
+        inner.local.stream.add_track(&track);
+        *slot.borrow_mut() = Some(track);
+        old.stop();
         Ok(())
     }
 

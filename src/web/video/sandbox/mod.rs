@@ -15,8 +15,7 @@ mod socket;
 
 use super::table::Table;
 use super::{
-    emit, media, Capture, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError,
-    VideoEvent,
+    emit, media, ConnectOptions, DisconnectReason, EventSink, TrackName, VideoError, VideoEvent,
 };
 use crate::protocol::ClientMessage;
 use crate::web::dom::{Listener, Timer};
@@ -80,19 +79,18 @@ fn rtc_config(options: &ConnectOptions) -> RtcConfiguration {
 }
 
 impl SandboxRoom {
-    pub async fn connect(
-        options: ConnectOptions,
-        capture: Capture,
-        events: EventSink,
-    ) -> Result<Self, VideoError> {
+    pub async fn connect(options: ConnectOptions, events: EventSink) -> Result<Self, VideoError> {
         let url = options
             .signaling_url
             .clone()
             .ok_or_else(|| VideoError::Other("no signaling URL".into()))?;
-        let captured = capture.stream().await?;
-        let stream = MediaStream::new().map_err(|_| VideoError::Unsupported)?;
-        let microphone = media::first_track(&captured, "audio");
-        let camera = media::first_track(&captured, "video");
+        let captured = super::LocalMedia::take_or_capture(&options.local).await?;
+        let stream = MediaStream::new().map_err(|e| {
+            captured.stop();
+            VideoError::Other(media::error_name(&e))
+        })?;
+        let microphone = captured.microphone.clone();
+        let camera = captured.camera.clone();
         for t in microphone.iter().chain(camera.iter()) {
             stream.add_track(t);
         }

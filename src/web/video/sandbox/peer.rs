@@ -145,6 +145,21 @@ impl Peer {
         self.senders.borrow_mut().push((name, sender));
     }
 
+    /// Sends `track` in place of the one sent as `name`, without renegotiating (a device
+    /// switch: the other side keeps receiving on the same transceiver).
+    pub fn replace(&self, name: TrackName, track: &MediaStreamTrack) {
+        for (n, sender) in self.senders.borrow().iter() {
+            if *n == name {
+                let done = sender.replace_track(Some(track));
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(e) = wasm_bindgen_futures::JsFuture::from(done).await {
+                        web_sys::console::warn_2(&"replaceTrack failed".into(), &e);
+                    }
+                });
+            }
+        }
+    }
+
     /// Stops sending a local track (renegotiates).
     pub fn remove(&self, name: TrackName) {
         let removed: Vec<RtcRtpSender> = {
