@@ -109,6 +109,7 @@ export const ICONS = {
   StopScreenShareIcon: "STOP_SCREEN_SHARE",
   LogOutIcon: "LEAVE",
   ProductVideoIcon: "VIDEO_CALL",
+  UserIcon: "BLUR",
 };
 
 /** The `d` of each path of a Paste icon (all drawn in currentColor, viewBox 0 0 20 20). */

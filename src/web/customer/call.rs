@@ -84,6 +84,7 @@ impl Page {
                 leave: true,
             },
             names,
+            assets_base: api::origin(),
         };
         let call = Call::new(room, &s, setup, move || {
             if let Some(page) = weak.upgrade() {

@@ -5,6 +5,7 @@
 //!
 //! Dropping a [`Room`] disconnects it and stops every local track.
 
+pub mod blur;
 pub mod call;
 pub mod media;
 mod sandbox;
@@ -194,6 +195,23 @@ impl Room {
         match self {
             Room::Sandbox(r) => r.set_camera(enabled).await,
             Room::Twilio(r) => r.set_camera(enabled).await,
+        }
+    }
+
+    /// Whether the camera is sent blurred.
+    pub fn blurring(&self) -> bool {
+        match self {
+            Room::Sandbox(r) => r.blurring(),
+            Room::Twilio(r) => r.blurring(),
+        }
+    }
+
+    /// Sends the camera through `processor` (background blurred), or as is with `None`. The
+    /// self view follows; without a camera nothing changes.
+    pub fn set_blur(&self, processor: Option<&blur::Processor>) -> Result<(), VideoError> {
+        match self {
+            Room::Sandbox(r) => r.set_blur(processor),
+            Room::Twilio(r) => r.set_blur(processor),
         }
     }
 

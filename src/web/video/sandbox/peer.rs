@@ -138,6 +138,20 @@ impl Peer {
         self.senders.borrow_mut().push((name, sender));
     }
 
+    /// Sends `track` in place of what the `name` sender sends (no renegotiation).
+    pub fn replace(&self, name: TrackName, track: &MediaStreamTrack) {
+        for (n, sender) in self.senders.borrow().iter() {
+            if *n == name {
+                let replaced = sender.replace_track(Some(track));
+                spawn_local(async move {
+                    if let Err(e) = JsFuture::from(replaced).await {
+                        warn("replacing a track failed", &e);
+                    }
+                });
+            }
+        }
+    }
+
     /// Stops sending a local track (renegotiates).
     pub fn remove(&self, name: TrackName) {
         let removed: Vec<RtcRtpSender> = {
