@@ -2,7 +2,7 @@
 // the toggle is in both call bars, off by default; turning it on fetches the library from the
 // host (and nothing of it before), the camera's sender carries the canvas's blurred track and
 // the other side decodes a softer picture; off sends the camera again; the choice survives a
-// reload; a library that does not load leaves the camera as it is and says so; the bar passes axe
+// reload; a library or model that does not load leaves the camera as it is and says so; the bar passes axe
 // in light and dark with the toggle on.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -174,10 +174,13 @@ test("the customer's choice survives a reload: the next join starts blurred", as
   }
 });
 
-test("a library that does not load leaves the camera as it is and says so", async () => {
-  const chat = await setUpChat(ctx.host, "carol");
+for (const [what, file] of [
+  ["library", "twilio-video-processors.min.js"],
+  ["model", "selfie_segmentation_landscape.tflite"],
+]) test(`a ${what} that does not load leaves the camera as it is and says so`, async () => {
+  const chat = await setUpChat(ctx.host, `carol-${what}`);
   const { agent, customer } = await meet(ctx.browser, ctx.host, chat, async (page) => {
-    await page.route(`**${LIBRARY}twilio-video-processors.min.js`, (route) => route.fulfill({ status: 404, body: "" }));
+    await page.route(`**${LIBRARY}${file}`, (route) => route.fulfill({ status: 404, body: "" }));
   });
   try {
     await customer.page.click(TOGGLE);

@@ -96,9 +96,31 @@ pub async fn load(base: &str) -> Result<Processor, Failure> {
         .map_err(|_| Failure::Model)?
         .unchecked_into();
     let loaded = processor.load_model().map_err(|_| Failure::Model)?;
-    JsFuture::from(loaded).await.map_err(|e| {
+    let warn = |e: JsValue| {
         web_sys::console::warn_2(&"background blur: the model did not load".into(), &e);
         Failure::Model
-    })?;
+    };
+    JsFuture::from(loaded).await.map_err(warn)?;
+    // `loadModel` resolves even when the model was not there; the first frame tells.
+    if let Some(probe) = probe_frame() {
+        let output: HtmlCanvasElement = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into().ok())
+            .ok_or(Failure::Pipeline)?;
+        let frame = processor.process_frame(&probe, &output).map_err(warn)?;
+        JsFuture::from(frame).await.map_err(warn)?;
+    }
     Ok(processor)
+}
+
+/// A blank 64 × 48 `OffscreenCanvas` (the input the library hands its worker as it is), where
+/// the browser has one.
+fn probe_frame() -> Option<JsValue> {
+    let window: JsValue = web_sys::window()?.into();
+    let class = js_sys::Reflect::get(&window, &"OffscreenCanvas".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    js_sys::Reflect::construct(&class, &js_sys::Array::of2(&64.into(), &48.into())).ok()
 }

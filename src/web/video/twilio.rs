@@ -4,12 +4,12 @@
 
 mod bindings;
 
+use super::blur::Processor;
 use super::{
     emit, media, on_share_ended, ConnectOptions, DisconnectReason, EventSink, TrackName,
     VideoError, VideoEvent,
 };
 use crate::web::emitter::SdkListener;
-use super::blur::Processor;
 use bindings::{
     bandwidth_profile, load, local_track, name_of, processor_options, sdk_error, LocalTrack,
     Participant, Publication, RemoteTrack, SdkRoom, Video,

@@ -72,7 +72,11 @@ impl Call {
     pub(super) fn apply_blur(self: &Rc<Self>) {
         self.blur.refresh(&self.strings);
         let room = &self.room;
-        match rules::step(self.blur.wanted.get(), room.blurring(), room.camera_enabled()) {
+        match rules::step(
+            self.blur.wanted.get(),
+            room.blurring(),
+            room.camera_enabled(),
+        ) {
             Step::Nothing => return,
             Step::Unblur => {
                 let _ = room.set_blur(None);
@@ -107,8 +111,11 @@ impl Call {
     fn blurred(&self, loaded: Result<Processor, Failure>) -> Result<(), Failure> {
         let processor = loaded?;
         *self.blur.processor.borrow_mut() = Some(processor.clone());
-        if rules::step(self.blur.wanted.get(), self.room.blurring(), self.room.camera_enabled())
-            != Step::Blur
+        if rules::step(
+            self.blur.wanted.get(),
+            self.room.blurring(),
+            self.room.camera_enabled(),
+        ) != Step::Blur
         {
             return Ok(());
         }
@@ -129,6 +136,8 @@ impl Call {
     }
 
     fn show_local(&self) {
-        self.view.borrow().set_local(Some(&self.room.local_stream()));
+        self.view
+            .borrow()
+            .set_local(Some(&self.room.local_stream()));
     }
 }

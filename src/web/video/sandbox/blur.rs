@@ -47,7 +47,9 @@ impl Pipeline {
         let _ = video.set_attribute("playsinline", "");
         video.set_src_object(Some(&source));
         let _ = video.play();
-        let captured = canvas.capture_stream_with_frame_request_rate(f64::from(FPS)).ok()?;
+        let captured = canvas
+            .capture_stream_with_frame_request_rate(f64::from(FPS))
+            .ok()?;
         let output: MediaStreamTrack = captured.get_video_tracks().get(0).dyn_into().ok()?;
         let running = Rc::new(Cell::new(true));
         let (flag, v, p) = (running.clone(), video.clone(), processor.clone());

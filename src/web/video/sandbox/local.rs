@@ -2,8 +2,8 @@
 //! the screen share, and publishing them to every peer with the track messages that name them.
 
 use super::{blur, Inner, Local, Peer, Phase, SandboxRoom};
-use crate::web::video::blur::Processor;
 use crate::protocol::{ClientMessage, TrackChange};
+use crate::web::video::blur::Processor;
 use crate::web::video::{media, on_share_ended, TrackName, VideoError};
 use web_sys::{MediaStream, MediaStreamTrack};
 
