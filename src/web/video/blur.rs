@@ -114,13 +114,21 @@ pub async fn load(base: &str) -> Result<Processor, Failure> {
     Ok(processor)
 }
 
-/// A blank 64 × 48 `OffscreenCanvas` (the input the library hands its worker as it is), where
-/// the browser has one.
+/// A blank 64 × 48 `OffscreenCanvas` with a `2d` context (the input the library hands its
+/// worker as a bitmap), where the browser has one.
 fn probe_frame() -> Option<JsValue> {
     let window: JsValue = web_sys::window()?.into();
     let class = js_sys::Reflect::get(&window, &"OffscreenCanvas".into())
         .ok()?
         .dyn_into::<js_sys::Function>()
         .ok()?;
-    js_sys::Reflect::construct(&class, &js_sys::Array::of2(&64.into(), &48.into())).ok()
+    let canvas =
+        js_sys::Reflect::construct(&class, &js_sys::Array::of2(&64.into(), &48.into())).ok()?;
+    // Without a context it cannot be turned into the bitmap the worker gets.
+    let context: js_sys::Function = js_sys::Reflect::get(&canvas, &"getContext".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    context.call1(&canvas, &"2d".into()).ok()?;
+    Some(canvas)
 }
