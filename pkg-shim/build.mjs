@@ -2,12 +2,14 @@
 // `.wasm` inside (deflated, see embed-wasm.mjs), React and Flex taken from the page
 // (`window.React`, `window.Twilio.Flex`). Fails, leaving no bundle, if React or Flex
 // would be bundled, if anything could load the `.wasm` from elsewhere, or if the
-// bundle's gzip -9 size is over the budget in package.json.
+// bundle's gzip -9 size is over the budget in package.json. Refuses the background blur library
+// (`@twilio/video-processors`): the host serves it and the page loads it only when blur is on.
 // `--release` builds the bundle released to Flex (where the host is always in twilio mode): it
 // embeds target/wasm/release's module (built without the `sandbox` feature) and fails if that
 // module holds the sandbox's WebRTC mesh.
 // Usage: node build.mjs [--release] [--wasm-dir dir (wasm-bindgen's output to embed)] [--outfile path]
 //          [--gzip-budget bytes (only lower than package.json's)]
+//          [--entry file (another entry point, to check these guards; default src/index.ts)]
 import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -69,7 +71,7 @@ function gzipBudget(configured, requested) {
 const embedded = new Map();
 const result = await build({
   absWorkingDir: here,
-  entryPoints: ["src/index.ts"],
+  entryPoints: [option("--entry") ?? "src/index.ts"],
   tsconfig: "tsconfig.json",
   outfile,
   bundle: true,
@@ -90,6 +92,13 @@ const result = await build({
 });
 
 const inputs = Object.keys(result.metafile.inputs);
+const processors = inputs.filter((p) => /node_modules[\\/]@twilio[\\/]video-processors[\\/]/.test(p));
+if (processors.length > 0) {
+  await fail(
+    `the background blur library was bundled:\n  ${processors.join("\n  ")}\n` +
+      "the host serves it (vendor/video-processors/) and the page loads it only when blur is turned on",
+  );
+}
 const bundled = inputs.filter((p) => /node_modules[\\/](react|react-dom|@twilio)[\\/]/.test(p));
 if (bundled.length > 0) {
   await fail(`React or Flex was bundled instead of taken from the page:\n  ${bundled.join("\n  ")}`);
@@ -120,6 +129,8 @@ const forbidden = {
   "import.meta": "it would try to load the .wasm from elsewhere",
   // Inflating and compiling need no worker: DecompressionStream and WebAssembly.compile are the browser's.
   "new Worker(": "it would start a worker",
+  // The blur library's model name: its code, however it got in, is served by the host instead.
+  selfie_segmentation: "it holds the background blur library, which the host serves (vendor/video-processors/)",
 };
 for (const [needle, why] of Object.entries(forbidden)) {
   if (code.includes(needle)) await fail(`the bundle contains "${needle}": ${why}`);

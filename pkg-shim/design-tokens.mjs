@@ -110,6 +110,7 @@ export const ICONS = {
   LogOutIcon: "LEAVE",
   ProductVideoIcon: "VIDEO_CALL",
   ProductSettingsIcon: "SETTINGS",
+  UserIcon: "BLUR",
 };
 
 /** The `d` of each path of a Paste icon (all drawn in currentColor, viewBox 0 0 20 20). */

@@ -8,6 +8,7 @@ mod wire_enum;
 
 pub mod api;
 pub mod attributes;
+pub mod blur;
 pub mod brand;
 pub mod code;
 pub mod config;

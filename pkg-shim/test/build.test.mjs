@@ -109,3 +109,18 @@ test("the bundle released to Flex is held to the performance budget, which the c
   assert.match(run.stderr, new RegExp(`--gzip-budget takes a whole number of bytes from 1 to ${budget} `));
   assert.equal(await exists(outfile), false);
 });
+
+test("the background blur library is refused, imported or pasted in, and no bundle is left", async () => {
+  const imported = path.join(dir, "with-blur-library.js");
+  const run = await runBuild("--outfile", imported, "--entry", "test/fixtures/with-blur-library.ts");
+  assert.equal(run.code, 1, run.stdout);
+  assert.match(run.stderr, /the background blur library was bundled:\n {2}.*node_modules\/@twilio\/video-processors\//);
+  assert.match(run.stderr, /the host serves it \(vendor\/video-processors\/\)/);
+  assert.equal(await exists(imported), false);
+
+  const pasted = path.join(dir, "with-blur-model-name.js");
+  const again = await runBuild("--outfile", pasted, "--entry", "test/fixtures/with-blur-model-name.ts");
+  assert.equal(again.code, 1, again.stdout);
+  assert.match(again.stderr, /the bundle contains "selfie_segmentation": it holds the background blur library/);
+  assert.equal(await exists(pasted), false);
+});

@@ -5,6 +5,10 @@
 //! `pkg-shim/package.json`). What a Flex release points at when the host serves the plugin
 //! itself (`cargo xtask deploy`).
 //!
+//! The background blur library's folder (`/vendor/video-processors/`) is fetched by the plugin
+//! from inside Flex, another origin: its model, WebAssembly and workers are read with `fetch`,
+//! so those answers allow any origin (they are public files, sent without credentials).
+//!
 //! A version's bundle never changes, so against Twilio it is cached for a year, immutably. The
 //! sandbox rebuilds the same version during development, so there it is revalidated each time.
 
@@ -45,6 +49,12 @@ pub fn is_versioned_bundle(path: &str) -> bool {
     }
 }
 
+/// Whether `path` is in the folder of the background blur library's files.
+pub fn is_cross_origin_asset(path: &str) -> bool {
+    path.strip_prefix(chat_to_video::blur::ASSETS_DIR)
+        .is_some_and(|rest| !rest.is_empty())
+}
+
 /// The static files, with the caching a versioned bundle gets in `mode`.
 pub fn with_bundle_caching(assets: Assets, mode: Mode) -> Assets {
     let cache = match mode {
@@ -53,14 +63,17 @@ pub fn with_bundle_caching(assets: Assets, mode: Mode) -> Assets {
     };
     BoxCloneSyncService::new(tower::service_fn(move |request: Request| {
         let versioned = is_versioned_bundle(request.uri().path());
+        let cross_origin = versioned || is_cross_origin_asset(request.uri().path());
         let files = assets.clone();
         async move {
             let mut response = files.oneshot(request).await?;
             let ok =
                 response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+            let headers = response.headers_mut();
             if versioned && ok {
-                let headers = response.headers_mut();
                 headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            }
+            if cross_origin && ok {
                 headers.insert(
                     header::ACCESS_CONTROL_ALLOW_ORIGIN,
                     HeaderValue::from_static("*"),
@@ -73,7 +86,25 @@ pub fn with_bundle_caching(assets: Assets, mode: Mode) -> Assets {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_versioned_bundle, segment};
+    use super::{is_cross_origin_asset, is_versioned_bundle, segment};
+
+    #[test]
+    fn only_files_in_the_blur_library_folder_are_for_other_origins() {
+        assert!(is_cross_origin_asset(
+            "/vendor/video-processors/twilio-video-processors.min.js"
+        ));
+        assert!(is_cross_origin_asset(
+            "/vendor/video-processors/tflite-simd-1-0-0.wasm"
+        ));
+        for other in [
+            "/vendor/video-processors/",
+            "/vendor/twilio-video.min.js",
+            "/features/chat-to-video/index.html",
+            "/x/vendor/video-processors/a.js",
+        ] {
+            assert!(!is_cross_origin_asset(other), "{other}");
+        }
+    }
 
     #[test]
     fn only_plain_names_and_versions_count() {

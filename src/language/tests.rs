@@ -27,7 +27,11 @@ fn tags_are_the_primary_bcp47_tags() {
 }
 
 /// Every text the customer's call screen shows.
-const CALL_SCREEN: [Text; 64] = [
+const CALL_SCREEN: [Text; 68] = [
+    Text::BlurBackground,
+    Text::StopBlur,
+    Text::BlurHint,
+    Text::BlurFailed,
     Text::Mute,
     Text::Unmute,
     Text::StopCamera,

@@ -210,6 +210,7 @@ impl Connector for RoomConnector {
             .clone()
             .unwrap_or_else(|| strings.get(Text::Customer).to_owned());
         let (weak, media) = (Rc::downgrade(&state), media.clone());
+        let assets_base = self.assets_base.clone();
         spawn_local(async move {
             let (to, sink_events) = (weak.clone(), events.clone());
             let sink = Rc::new(move |event| on_event(&to, &sink_events, event));
@@ -234,6 +235,7 @@ impl Connector for RoomConnector {
                     picture_in_picture: true,
                 },
                 names: Names::Customer { name: customer },
+                assets_base,
             };
             let call = Call::new(room, &media, setup, || {});
             call.route_to(speaker);

@@ -4,13 +4,16 @@
 // baseline measured in the same run: two bare RTCPeerConnections in one page of their own
 // connecting and decoding the same fake camera. And the customer page's transfer, gzip, as the
 // host serves it: every file the page loaded before Join (HTML, CSS, scripts, the module, JSON).
+// And what background blur costs per frame: the library as the host serves it, `processFrame` on
+// the fake camera's frames, timed with performance.now() (segmentation in its worker and the blur).
 //
-//   node bench-video.mjs [--runs 5]
+//   node bench-video.mjs [--runs 5] [--blur-frames 100]
 //
 // Prints, besides a readable summary, three machine lines:
 //   join-to-first-frame-ms <median> <worst> <run1> <run2> …
 //   bare-peer-connections-ms <median> <worst> <run1> <run2> …
 //   customer-page-gzip-bytes <total> <file>=<bytes> …
+//   blur-ms-per-frame <mean> <median> <worst> <frames> <width>x<height> <context>
 import http from "node:http";
 import { launchVideoChromium, openAgent, openCustomer, setUpChat, startSandbox } from "./video-fixture.mjs";
 
@@ -151,6 +154,57 @@ const median = (xs) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+const framesArg = process.argv.indexOf("--blur-frames");
+const BLUR_FRAMES = framesArg > 0 ? Number(process.argv[framesArg + 1]) : 100;
+if (!Number.isInteger(BLUR_FRAMES) || BLUR_FRAMES < 1) throw new Error("--blur-frames needs a positive integer");
+
+/**
+ * In a page of the host: the fake camera in a <video>, a blur processor from the host's copy of
+ * the library, 10 frames to warm up, then `frames` frames timed one by one.
+ */
+async function blurCost(browser, host, frames) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${host.url}/features/chat-to-video/index.html`);
+    await page.addScriptTag({ url: `${host.url}/vendor/video-processors/twilio-video-processors.min.js` });
+    return await page.evaluate(async ({ assetsPath, frames }) => {
+      const { GaussianBlurBackgroundProcessor, isSupported } = window.Twilio.VideoProcessors;
+      if (!isSupported) throw new Error("the blur library says this browser is not supported");
+      const video = document.createElement("video");
+      video.muted = true;
+      video.srcObject = await navigator.mediaDevices.getUserMedia({ video: true });
+      await video.play();
+      const processor = new GaussianBlurBackgroundProcessor({ assetsPath });
+      await processor.loadModel();
+      const out = document.createElement("canvas");
+      out.width = video.videoWidth;
+      out.height = video.videoHeight;
+      const next = () => new Promise((r) => video.requestVideoFrameCallback(() => r()));
+      for (let i = 0; i < 10; i++) {
+        await next();
+        await processor.processFrame(video, out);
+      }
+      const times = [];
+      for (let i = 0; i < frames; i++) {
+        await next();
+        const t0 = performance.now();
+        await processor.processFrame(video, out);
+        times.push(performance.now() - t0);
+      }
+      const probe = document.createElement("canvas");
+      return {
+        times,
+        width: video.videoWidth,
+        height: video.videoHeight,
+        context: probe.getContext("webgl2") ? "webgl2" : "2d",
+      };
+    }, { assetsPath: `${host.url}/vendor/video-processors/`, frames });
+  } finally {
+    await context.close();
+  }
+}
+
 const browser = await launchVideoChromium();
 const host = await startSandbox();
 const times = [];
@@ -227,9 +281,22 @@ try {
   console.log(`\nJoin → first decoded remote frame over ${RUNS} runs: median ${med} ms, worst ${worst} ms (budget: median ≤ 200 ms); ${(med / bareMedian).toFixed(2)}× the bare baseline`);
   console.log(`customer page transfer, gzip: ${total} B (${(total / 1024).toFixed(1)} KiB; budget 100,000 B)`);
   for (const [file, b] of sizes) console.log(`  ${file}: ${b} B`);
+  const blur = await blurCost(browser, host, BLUR_FRAMES);
+  const frameTimes = [...blur.times].sort((a, b) => a - b);
+  const ms = (x) => x.toFixed(1);
+  const mean = frameTimes.reduce((a, b) => a + b, 0) / frameTimes.length;
+  const frameMedian = frameTimes[Math.floor(frameTimes.length / 2)];
+  const frameWorst = frameTimes[frameTimes.length - 1];
+  console.log(
+    `background blur, processFrame per ${blur.width}x${blur.height} frame over ${frameTimes.length} frames (${blur.context}): ` +
+      `mean ${ms(mean)} ms, median ${ms(frameMedian)} ms, worst ${ms(frameWorst)} ms`,
+  );
   console.log(`join-to-first-frame-ms ${med} ${worst} ${times.join(" ")}`);
   console.log(`bare-peer-connections-ms ${bareMedian} ${Math.round(Math.max(...bares.map((b) => b.total)))} ${bares.map((b) => Math.round(b.total)).join(" ")}`);
   console.log(`customer-page-gzip-bytes ${total} ${sizes.map(([f, b]) => `${f}=${b}`).join(" ")}`);
+  console.log(
+    `blur-ms-per-frame ${ms(mean)} ${ms(frameMedian)} ${ms(frameWorst)} ${frameTimes.length} ${blur.width}x${blur.height} ${blur.context}`,
+  );
 } finally {
   await browser.close();
   await host.stop();

@@ -57,7 +57,8 @@ test("the fakes answer only to names the pinned twilio-video and twilio-sync .d.
   }
   for (const e of v.participantEvents) assert.ok(participantBase.includes(`on(event: '${e}'`), `Participant emits '${e}'`);
   const localTrack = (await tsdef("LocalVideoTrack.d.ts")) + (await tsdef("LocalAudioTrack.d.ts"));
-  for (const name of v.localTrack) assert.ok(declares(localTrack, name), `LocalTrack.${name}`);
+  const videoTrack = await tsdef("VideoTrack.d.ts");
+  for (const name of v.localTrack) assert.ok(declares(localTrack, name) || declares(videoTrack, name), `LocalTrack.${name}`);
   const participant = (await tsdef("Participant.d.ts")) + (await tsdef("RemoteParticipant.d.ts"));
   for (const name of v.participant) {
     assert.ok(declares(participant, name) || name === "on" || name === "removeListener", `RemoteParticipant.${name}`);
@@ -74,6 +75,9 @@ test("the fakes answer only to names the pinned twilio-video and twilio-sync .d.
   const profile = block(types, "export interface BandwidthProfileOptions") + block(types, "export interface VideoBandwidthProfileOptions");
   for (const name of v.bandwidthProfile) assert.ok(declares(profile, name), `bandwidth profile option ${name}`);
   for (const value of v.values) assert.ok(types.includes(`'${value}'`), `bandwidth profile value '${value}'`);
+  const addProcessor = block(types, "export interface AddProcessorOptions");
+  for (const name of v.addProcessorOptions) assert.ok(declares(addProcessor, name), `AddProcessorOptions.${name}`);
+  for (const value of ["videoframe", "canvas"]) assert.ok(addProcessor.includes(`'${value}'`), `inputFrameBufferType '${value}'`);
 
   const y = s.sync;
   assert.equal(JSON.parse(await sdkFile("twilio-sync", "package.json")).version, y.version);
@@ -124,8 +128,11 @@ async function twilioPage(chat, { data = sessionData(chat), participants = [] } 
   if (process.env.TWILIO_FAKE_DEBUG) page.on("console", (m) => console.log("page:", m.type(), m.text()));
   const syncTokens = [];
   const vendor = [];
+  const blurLibrary = [];
   page.on("request", (r) => {
-    if (r.url().includes("/vendor/")) vendor.push(new URL(r.url()).pathname);
+    const { pathname } = new URL(r.url());
+    if (pathname.startsWith("/vendor/video-processors/")) blurLibrary.push(pathname);
+    else if (pathname.startsWith("/vendor/")) vendor.push(pathname);
   });
   for (const endpoint of ["client-get-sync-token", "client-get-video-token"]) {
     await page.route(`**/${endpoint}`, async (route) => {
@@ -144,6 +151,7 @@ async function twilioPage(chat, { data = sessionData(chat), participants = [] } 
   return {
     page,
     syncTokens,
+    blurLibrary,
     fake,
     async close() {
       assert.deepEqual(await fake(() => window.__twilioFake.violations), [], "the page used only what the SDKs declare");
@@ -410,6 +418,50 @@ test("twilio mode: Join publishes the pre-join tracks, and switching the microph
     assert.deepEqual(await published(), [["microphone", "Fake Audio Input 1", "live"]]);
     const local = await t.page.$eval('video[data-role="local-video"]', (v) => v.srcObject.getAudioTracks().map((a) => [a.label, a.readyState]));
     assert.deepEqual(local, [["Fake Audio Input 1", "live"]], "the old microphone is stopped and gone");
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: blur adds the real blur processor to the camera's LocalVideoTrack, the self view shows its output, off removes it", async () => {
+  const chat = await setUpChat(ctx.host, "tw-blur");
+  await agentJoins(chat);
+  const t = await twilioPage(chat);
+  try {
+    await join(t.page);
+    const toggle = '[data-role="blur"]';
+    assert.equal(await t.page.$eval(toggle, (b) => b.getAttribute("aria-pressed")), "false");
+    assert.deepEqual(t.blurLibrary, [], "nothing of the library before the toggle");
+    await t.page.click(toggle);
+    await t.page.waitForFunction((sel) => {
+      const b = document.querySelector(sel);
+      return b?.getAttribute("aria-pressed") === "true" && !b.disabled;
+    }, toggle, { timeout: 20_000 });
+    assert.equal(await text(t.page, '[data-role="call-error"]'), "");
+    assert.ok(t.blurLibrary.includes("/vendor/video-processors/twilio-video-processors.min.js"), t.blurLibrary.join());
+    const added = await t.fake(() =>
+      window.__twilioFake.video.processors.map((p) => ({
+        options: p.options,
+        blur: p.processor instanceof window.Twilio.VideoProcessors.GaussianBlurBackgroundProcessor,
+      })),
+    );
+    assert.deepEqual(added, [{ options: { inputFrameBufferType: "videoframe", outputFrameBufferContextType: "bitmaprenderer" }, blur: true }]);
+    await t.page.waitForFunction(() => window.__twilioFake.video.processors[0].frames >= 3, null, { timeout: 20_000 });
+    assert.equal(await t.fake(() => window.__twilioFake.video.processors[0].errors), 0, "processFrame ran without errors");
+    const processedId = await t.fake(() => {
+      const v = document.querySelector('video[data-role="local-video"]').srcObject.getVideoTracks()[0];
+      return v instanceof CanvasCaptureMediaStreamTrack ? v.id : null;
+    });
+    assert.ok(processedId, "the self view shows the processor's output");
+
+    await t.page.click(toggle);
+    await t.page.waitForFunction((sel) => document.querySelector(sel)?.getAttribute("aria-pressed") === "false", toggle);
+    assert.equal(await t.fake(() => window.__twilioFake.video.processors[0].removed), true, "removeProcessor with the same processor");
+    assert.equal(
+      await t.fake(() => document.querySelector('video[data-role="local-video"]').srcObject.getVideoTracks()[0] instanceof CanvasCaptureMediaStreamTrack),
+      false,
+      "the self view shows the camera again",
+    );
   } finally {
     await t.close();
   }

@@ -288,7 +288,8 @@ impl Series {
 
 /// Runs the video benchmark (tests/e2e/bench-video.mjs): Join → first decoded remote frame
 /// in a sandbox room (with its phases, which the benchmark prints) against two bare
-/// `RTCPeerConnection`s in one page, and the customer page's gzip transfer as the host serves it.
+/// `RTCPeerConnection`s in one page, the customer page's gzip transfer as the host serves it, and
+/// background blur's `processFrame` time per frame.
 fn join_to_first_frame(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Figure>> {
     let output = Cmd::new("node")
         .args(["bench-video.mjs", "--runs", LOAD_RUNS])
@@ -324,7 +325,15 @@ fn join_to_first_frame(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Fig
     budgets::measure(budgets, budgets::CUSTOMER_PAGE_GZIP, total as f64);
     let join_median: f64 = median.parse().map_err(|_| unexpected())?;
     budgets::measure(budgets, budgets::JOIN_TO_FRAME, join_median);
+    let blur = line("blur-ms-per-frame ")?;
+    let [mean, median_frame, worst_frame, frames, size, context] = blur.as_slice() else {
+        return Err(unexpected());
+    };
     Ok(vec![
+        figure(
+            &format!("background blur, ms per {size} frame ({context}, {frames} frames)"),
+            format!("mean {mean} ms, median {median_frame} ms, worst {worst_frame} ms"),
+        ),
         figure(
             &format!("Join → first remote frame, median of {}", runs.len()),
             format!("{median} ms"),

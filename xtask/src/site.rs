@@ -47,6 +47,16 @@ const STEPS: &[Step] = &[
     // Browser SDKs and React 17 (as Flex 2 ships it) from the npm lockfile.
     Step::File { from: "node_modules/twilio-video/dist/twilio-video.min.js", to: "vendor/twilio-video.min.js" },
     Step::File { from: "node_modules/twilio-sync/builds/twilio-sync.min.js", to: "vendor/twilio-sync.min.js" },
+    // Background blur (`@twilio/video-processors`): the script, its workers, TensorFlow Lite's
+    // WebAssembly (with and without SIMD) and the segmentation model. Fetched only when someone
+    // turns blur on (`src/blur.rs`), never part of a page or the bundle.
+    Step::File { from: "node_modules/@twilio/video-processors/dist/build/twilio-video-processors.min.js", to: "vendor/video-processors/twilio-video-processors.min.js" },
+    Step::File { from: "node_modules/@twilio/video-processors/dist/build/twilio-gaussian-blur-background-processor-pipeline-worker.js", to: "vendor/video-processors/twilio-gaussian-blur-background-processor-pipeline-worker.js" },
+    Step::File { from: "node_modules/@twilio/video-processors/dist/build/tflite-1-0-0.js", to: "vendor/video-processors/tflite-1-0-0.js" },
+    Step::File { from: "node_modules/@twilio/video-processors/dist/build/tflite-1-0-0.wasm", to: "vendor/video-processors/tflite-1-0-0.wasm" },
+    Step::File { from: "node_modules/@twilio/video-processors/dist/build/tflite-simd-1-0-0.js", to: "vendor/video-processors/tflite-simd-1-0-0.js" },
+    Step::File { from: "node_modules/@twilio/video-processors/dist/build/tflite-simd-1-0-0.wasm", to: "vendor/video-processors/tflite-simd-1-0-0.wasm" },
+    Step::File { from: "node_modules/@twilio/video-processors/dist/build/selfie_segmentation_landscape.tflite", to: "vendor/video-processors/selfie_segmentation_landscape.tflite" },
     Step::File { from: "node_modules/react/umd/react.production.min.js", to: "vendor/react.production.min.js" },
     Step::File { from: "node_modules/react-dom/umd/react-dom.production.min.js", to: "vendor/react-dom.production.min.js" },
 ];
@@ -227,9 +237,15 @@ mod tests {
             let Some(rest) = from.strip_prefix("node_modules/") else {
                 continue;
             };
-            let package = rest.split('/').next().unwrap_or_default();
+            let mut parts = rest.split('/');
+            let first = parts.next().unwrap_or_default();
+            let package = if first.starts_with('@') {
+                [first, parts.next().unwrap_or_default()].join("/")
+            } else {
+                first.to_owned()
+            };
             assert!(
-                pinned.contains_key(package),
+                pinned.contains_key(&package),
                 "{from}: {package} is not in package.json"
             );
         }

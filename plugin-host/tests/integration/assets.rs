@@ -149,3 +149,37 @@ async fn a_versioned_bundle_is_cached_immutably_against_twilio_and_revalidated_i
         }
     }
 }
+
+/// The background blur library's files are fetched by the plugin from inside Flex (another
+/// origin): they allow any origin; the customer page's files do not need to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_blur_library_folder_allows_other_origins() {
+    let svc = InProcess::start(&[], &[]).await;
+    let site = svc.state.settings.assets_dir.clone();
+    let dir = site.join("vendor/video-processors");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("tflite-1-0-0.wasm"), b"\0asm").unwrap();
+    std::fs::write(site.join("page.js"), "1").unwrap();
+    let resp = svc
+        .http
+        .get(svc.url("/vendor/video-processors/tflite-1-0-0.wasm"))
+        .header("origin", "https://flex.twilio.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["access-control-allow-origin"], "*");
+    assert_eq!(resp.headers()["content-type"], "application/wasm");
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"\0asm");
+    let resp = svc.http.get(svc.url("/page.js")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+    let resp = svc
+        .http
+        .get(svc.url("/vendor/video-processors/missing.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+}

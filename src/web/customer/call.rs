@@ -112,6 +112,7 @@ impl Page {
                 picture_in_picture: false,
             },
             names,
+            assets_base: api::origin(),
         };
         let call = Call::new(room, &s, setup, move || {
             if let Some(page) = weak.upgrade() {

@@ -4,6 +4,7 @@
 //! screen) is said in a live region, and in the picture while nobody is there. Every text is the
 //! strings table's.
 
+mod blur;
 mod devices;
 
 use super::table::Table;
@@ -69,6 +70,8 @@ pub struct CallSetup {
     pub waiting: String,
     pub controls: Controls,
     pub names: Names,
+    /// Where optional libraries (background blur) are served from.
+    pub assets_base: String,
 }
 
 #[must_use = "dropping the call leaves the room and removes its screen"]
@@ -79,6 +82,7 @@ pub struct Call {
     mute: HtmlButtonElement,
     camera: HtmlButtonElement,
     screen: HtmlButtonElement,
+    blur: blur::BlurToggle,
     banner: HtmlElement,
     announce: HtmlElement,
     error: HtmlElement,
@@ -135,6 +139,7 @@ impl Call {
             waiting,
             controls: wanted,
             names,
+            assets_base,
         } = setup;
         let root = el("section", "ctv-in-call");
         let _ = root.set_attribute("aria-label", strings.get(Text::VideoCall));
@@ -185,10 +190,18 @@ impl Call {
             paste::LEAVE,
             leave,
         );
+        let blur = blur::BlurToggle::new(&strings, assets_base);
         set_shown(&screen, wanted.screen_share);
         set_shown(&leave_b, wanted.leave);
         let (devices, l_devices) = devices::CallDevices::new(strings.get(devices::LABEL));
-        for b in [&mute, &camera, &screen, &devices.button, &leave_b] {
+        for b in [
+            &mute,
+            &camera,
+            &blur.button,
+            &screen,
+            &devices.button,
+            &leave_b,
+        ] {
             let _ = controls.append_child(b);
         }
         let _ = root.append_child(&banner);
@@ -205,6 +218,7 @@ impl Call {
             mute,
             camera,
             screen,
+            blur,
             banner,
             announce,
             error,
@@ -217,6 +231,7 @@ impl Call {
         });
         call.refresh();
         call.wire();
+        call.wire_blur();
         call
     }
 
@@ -258,6 +273,7 @@ impl Call {
                     c.report(result.err().map(|e| c.error_text(&e)).as_deref());
                     c.view.borrow().set_local(Some(&c.room.local_stream()));
                     c.refresh();
+                    c.apply_blur();
                 });
             }),
         );

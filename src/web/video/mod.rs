@@ -5,6 +5,7 @@
 //!
 //! Dropping a [`Room`] disconnects it and stops every local track.
 
+pub mod blur;
 pub mod call;
 mod devices;
 pub mod media;
@@ -300,6 +301,25 @@ impl Room {
             #[cfg(feature = "sandbox")]
             Room::Sandbox(r) => r.switch_device(kind, id).await,
             Room::Twilio(r) => r.switch_device(kind, id).await,
+        }
+    }
+
+    /// Whether the camera is sent blurred.
+    pub fn blurring(&self) -> bool {
+        match self {
+            #[cfg(feature = "sandbox")]
+            Room::Sandbox(r) => r.blurring(),
+            Room::Twilio(r) => r.blurring(),
+        }
+    }
+
+    /// Sends the camera through `processor` (background blurred), or as is with `None`. The
+    /// self view follows; without a camera nothing changes.
+    pub fn set_blur(&self, processor: Option<&blur::Processor>) -> Result<(), VideoError> {
+        match self {
+            #[cfg(feature = "sandbox")]
+            Room::Sandbox(r) => r.set_blur(processor),
+            Room::Twilio(r) => r.set_blur(processor),
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod bindings;
 
+use super::blur::Processor;
 use super::table::Table;
 use super::{
     devices, emit, media, on_share_ended, ConnectOptions, DisconnectReason, EventSink, TrackName,
@@ -13,8 +14,8 @@ use crate::devices::{Constraint, Kind};
 use crate::network_quality::Quality;
 use crate::web::emitter::SdkListener;
 use bindings::{
-    bandwidth_profile, load, local_track, name_of, network_quality, sdk_error, LocalTrack,
-    Participant, Publication, RemoteTrack, SdkRoom, Video,
+    bandwidth_profile, load, local_track, name_of, network_quality, processor_options, sdk_error,
+    LocalTrack, Participant, Publication, RemoteTrack, SdkRoom, Video,
 };
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -37,6 +38,8 @@ struct Inner {
     stream: MediaStream,
     microphone: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
     camera: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
+    /// While blur is on: the processor on the camera and its output in the self view.
+    blurred: RefCell<Option<(Processor, Option<MediaStreamTrack>)>>,
     screen: RefCell<Option<(MediaStreamTrack, LocalTrack, crate::web::dom::Listener)>>,
     listeners: RefCell<Vec<SdkListener>>,
     /// Each remote participant's `networkQualityLevelChanged` listener, by sid.
@@ -121,6 +124,7 @@ impl TwilioRoom {
             stream,
             microphone: RefCell::new(microphone),
             camera: RefCell::new(camera),
+            blurred: RefCell::new(None),
             screen: RefCell::new(None),
             listeners: RefCell::new(Vec::new()),
             quality_listeners: RefCell::default(),
@@ -175,6 +179,7 @@ impl TwilioRoom {
             inner.stream.add_track(&track);
             *inner.camera.borrow_mut() = Some((track, local));
         } else if let Some((track, local)) = inner.camera.borrow_mut().take() {
+            inner.unblur(&track, &local);
             inner.room.local_participant().unpublish_track(&local);
             local.stop();
             inner.stream.remove_track(&track);
@@ -230,6 +235,37 @@ impl TwilioRoom {
         Ok(())
     }
 
+    pub fn blurring(&self) -> bool {
+        self.inner.blurred.borrow().is_some()
+    }
+
+    /// Adds `processor` to the camera's `LocalVideoTrack` (the SDK sends its output), or
+    /// (`None`) removes it. Without a camera: `Ok`, nothing changes.
+    pub fn set_blur(&self, processor: Option<&Processor>) -> Result<(), VideoError> {
+        let inner = &self.inner;
+        let camera = inner.camera.borrow();
+        let Some((track, local)) = camera.as_ref() else {
+            return Ok(());
+        };
+        let Some(processor) = processor else {
+            inner.unblur(track, local);
+            return Ok(());
+        };
+        if self.blurring() {
+            return Ok(());
+        }
+        local
+            .add_processor(processor, &processor_options())
+            .map_err(|e| VideoError::Other(media::error_name(&e)))?;
+        let processed = local.processed_track();
+        if let Some(output) = processed.as_ref() {
+            inner.stream.remove_track(track);
+            inner.stream.add_track(output);
+        }
+        *inner.blurred.borrow_mut() = Some((processor.clone(), processed));
+        Ok(())
+    }
+
     pub fn sharing_screen(&self) -> bool {
         self.inner.screen.borrow().is_some()
     }
@@ -259,6 +295,18 @@ impl TwilioRoom {
 }
 
 impl Inner {
+    /// Removes the blur processor from the camera, and its output from the self view.
+    fn unblur(&self, camera: &MediaStreamTrack, local: &LocalTrack) {
+        let Some((processor, processed)) = self.blurred.borrow_mut().take() else {
+            return;
+        };
+        let _ = local.remove_processor(&processor);
+        if let Some(output) = processed {
+            self.stream.remove_track(&output);
+            self.stream.add_track(camera);
+        }
+    }
+
     fn stop_screen(&self) -> bool {
         let Some((track, local, _ended)) = self.screen.borrow_mut().take() else {
             return false;
@@ -462,6 +510,7 @@ impl Inner {
         drop(listeners);
         self.quality_listeners.borrow_mut().clear();
         self.stop_screen();
+        self.blurred.borrow_mut().take();
         for slot in [&self.microphone, &self.camera] {
             if let Some((_, local)) = slot.borrow_mut().take() {
                 local.stop();

@@ -209,11 +209,20 @@ impl Call {
         }
         let call = self.clone();
         spawn_local(async move {
+            // Blur runs on the camera's track: it is taken off the old camera and put on the
+            // new one (the choice stays as it was).
+            let reblur = kind == Kind::Camera && call.room.blurring();
+            if reblur {
+                let _ = call.room.set_blur(None);
+            }
             let result = call.room.switch_device(kind, &id).await;
             call.report(result.err().map(|e| call.error_text(&e)).as_deref());
             call.view
                 .borrow()
                 .set_local(Some(&call.room.local_stream()));
+            if reblur {
+                call.apply_blur();
+            }
             call.relist(false);
         });
     }

@@ -1,9 +1,10 @@
 //! The sandbox room's local media: the captured camera and microphone, mute, camera off and on,
 //! the screen share, and publishing them to every peer with the track messages that name them.
 
-use super::{Inner, Local, Peer, Phase, SandboxRoom};
+use super::{blur, Inner, Local, Peer, Phase, SandboxRoom};
 use crate::devices::{Constraint, Kind};
 use crate::protocol::{ClientMessage, TrackChange};
+use crate::web::video::blur::Processor;
 use crate::web::video::{devices, media, on_share_ended, TrackName, VideoError};
 use web_sys::{MediaStream, MediaStreamTrack};
 
@@ -13,7 +14,7 @@ impl Local {
         if let Some(t) = self.microphone.borrow().clone() {
             all.push((TrackName::Microphone, t, media::same_stream(&self.stream)));
         }
-        if let Some(t) = self.camera.borrow().clone() {
+        if let Some(t) = self.sent_camera() {
             all.push((TrackName::Camera, t, media::same_stream(&self.stream)));
         }
         if let Some((t, _)) = self.screen.borrow().as_ref() {
@@ -26,7 +27,26 @@ impl Local {
         all
     }
 
+    /// What the camera's sender carries: the blurred picture while blur is on.
+    fn sent_camera(&self) -> Option<MediaStreamTrack> {
+        match self.blurred.borrow().as_ref() {
+            Some(p) => Some(media::same_track(&p.output)),
+            None => self.camera.borrow().clone(),
+        }
+    }
+
+    /// Ends blur: the self view and the stream carry `camera` again (if it is still on).
+    fn unblur(&self) -> Option<blur::Pipeline> {
+        let pipeline = self.blurred.borrow_mut().take()?;
+        self.stream.remove_track(&pipeline.output);
+        if let Some(camera) = self.camera.borrow().as_ref() {
+            self.stream.add_track(camera);
+        }
+        Some(pipeline)
+    }
+
     pub(super) fn stop(&self) {
+        self.blurred.borrow_mut().take();
         media::stop_stream(&self.stream);
         self.microphone.borrow_mut().take();
         self.camera.borrow_mut().take();
@@ -84,6 +104,7 @@ impl SandboxRoom {
             *inner.local.camera.borrow_mut() = Some(media::same_track(&track));
             inner.publish(TrackName::Camera, &track, &inner.local.stream);
         } else {
+            drop(inner.local.unblur());
             let track = inner.local.camera.borrow_mut().take();
             if let Some(track) = track {
                 inner.unpublish(TrackName::Camera);
@@ -129,6 +150,39 @@ impl SandboxRoom {
         inner.local.stream.add_track(&track);
         *slot.borrow_mut() = Some(track);
         old.stop();
+        Ok(())
+    }
+
+    pub fn blurring(&self) -> bool {
+        self.inner.local.blurred.borrow().is_some()
+    }
+
+    /// Blurs the camera with `processor`, or (`None`) sends it as is again. Without a camera
+    /// there is nothing to blur: `Ok` and nothing changes.
+    pub fn set_blur(&self, processor: Option<&Processor>) -> Result<(), VideoError> {
+        let local = &self.inner.local;
+        let Some(camera) = local.camera.borrow().clone() else {
+            return Ok(());
+        };
+        let sent = match processor {
+            Some(_) if self.blurring() => return Ok(()),
+            Some(p) => {
+                let pipeline = blur::Pipeline::start(&camera, p)
+                    .ok_or_else(|| VideoError::Other("canvas".into()))?;
+                let output = media::same_track(&pipeline.output);
+                local.stream.remove_track(&camera);
+                local.stream.add_track(&output);
+                *local.blurred.borrow_mut() = Some(pipeline);
+                output
+            }
+            None => match local.unblur() {
+                Some(_stopped) => camera,
+                None => return Ok(()),
+            },
+        };
+        for peer in self.inner.peers.borrow().values() {
+            peer.replace(TrackName::Camera, &sent);
+        }
         Ok(())
     }
 

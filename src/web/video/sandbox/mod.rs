@@ -7,6 +7,7 @@
 //! Here: joining, the socket, the peers and closing; local media is in [`local`], and what
 //! signaling says is handled in [`messages`].
 
+mod blur;
 mod local;
 mod messages;
 mod peer;
@@ -44,6 +45,8 @@ struct Local {
     stream: MediaStream,
     microphone: RefCell<Option<MediaStreamTrack>>,
     camera: RefCell<Option<MediaStreamTrack>>,
+    /// While blur is on: the blurred picture sent in the camera's place.
+    blurred: RefCell<Option<blur::Pipeline>>,
     screen_stream: MediaStream,
     screen: RefCell<Option<(MediaStreamTrack, Listener)>>,
 }
@@ -98,6 +101,7 @@ impl SandboxRoom {
             stream,
             microphone: RefCell::new(microphone),
             camera: RefCell::new(camera),
+            blurred: RefCell::new(None),
             screen_stream: MediaStream::new().map_err(|_| VideoError::Unsupported)?,
             screen: RefCell::new(None),
         };

@@ -145,15 +145,14 @@ impl Peer {
         self.senders.borrow_mut().push((name, sender));
     }
 
-    /// Sends `track` in place of the one sent as `name`, without renegotiating (a device
-    /// switch: the other side keeps receiving on the same transceiver).
+    /// Sends `track` in place of what the `name` sender sends (no renegotiation).
     pub fn replace(&self, name: TrackName, track: &MediaStreamTrack) {
         for (n, sender) in self.senders.borrow().iter() {
             if *n == name {
-                let done = sender.replace_track(Some(track));
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = wasm_bindgen_futures::JsFuture::from(done).await {
-                        web_sys::console::warn_2(&"replaceTrack failed".into(), &e);
+                let replaced = sender.replace_track(Some(track));
+                spawn_local(async move {
+                    if let Err(e) = JsFuture::from(replaced).await {
+                        warn("replacing a track failed", &e);
                     }
                 });
             }

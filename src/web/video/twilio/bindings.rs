@@ -42,6 +42,17 @@ extern "C" {
     pub fn enable(this: &LocalTrack, enabled: bool);
     #[wasm_bindgen(method)]
     pub fn stop(this: &LocalTrack);
+    #[wasm_bindgen(method, catch, js_name = addProcessor)]
+    pub fn add_processor(
+        this: &LocalTrack,
+        processor: &JsValue,
+        options: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = removeProcessor)]
+    pub fn remove_processor(this: &LocalTrack, processor: &JsValue) -> Result<JsValue, JsValue>;
+    /// The processor's output while one is added, else `null`.
+    #[wasm_bindgen(method, getter, js_name = processedTrack)]
+    pub fn processed_track(this: &LocalTrack) -> Option<MediaStreamTrack>;
 
     pub type Participant;
     #[wasm_bindgen(method, getter)]
@@ -133,6 +144,21 @@ pub fn sdk_error(e: &JsValue) -> VideoError {
         Some(reason) => VideoError::Refused(reason),
         None => VideoError::Other(media::error_name(e)),
     }
+}
+
+/// `addProcessor`'s options for this browser ([`crate::blur::frame_buffers`]).
+pub fn processor_options() -> js_sys::Object {
+    let window = web_sys::window().map(JsValue::from).unwrap_or_default();
+    let has = js_sys::Reflect::has(&window, &"MediaStreamTrackProcessor".into()).unwrap_or(false);
+    let (input, output) = crate::blur::frame_buffers(has);
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"inputFrameBufferType".into(), &input.into());
+    let _ = js_sys::Reflect::set(
+        &options,
+        &"outputFrameBufferContextType".into(),
+        &output.into(),
+    );
+    options
 }
 
 /// Wraps a captured track as a named SDK track (`LocalAudioTrack`/`LocalVideoTrack`).

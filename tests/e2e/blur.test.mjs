@@ -1,0 +1,197 @@
+// Background blur in the sandbox, in headless Chromium with the fake camera (a moving pattern):
+// the toggle is in both call bars, off by default; turning it on fetches the library from the
+// host (and nothing of it before), the camera's sender carries the canvas's blurred track and
+// the other side decodes a softer picture; off sends the camera again; the choice survives a
+// reload; a library or model that does not load leaves the camera as it is and says so; the bar passes axe
+// in light and dark with the toggle on.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { assertAccessible } from "./axe.mjs";
+import { meet, requestsSeen, sandboxPerFile, setUpChat, text, waitFor, waitForRemoteVideo } from "./video-fixture.mjs";
+
+const ctx = sandboxPerFile();
+const TOGGLE = '[data-role="blur"]';
+const LIBRARY = "/vendor/video-processors/";
+const FAILED = "Background blur could not start; your camera is shown as is. Try again later.";
+
+/** Every request `page` makes to the blur library's folder, from before it loads. */
+function recordLibraryRequests(page) {
+  const seen = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith(LIBRARY)) seen.push(url.pathname.slice(LIBRARY.length));
+  });
+  return seen;
+}
+
+/** What the page's peer connections send as video: "canvas" (blurred) or "camera". */
+function sentVideo(page) {
+  return page.evaluate(() => {
+    const kinds = [];
+    for (const pc of window.__peerConnections ?? []) {
+      if (pc.connectionState === "closed") continue;
+      for (const s of pc.getSenders()) {
+        if (s.track?.kind !== "video" || s.track.readyState !== "live") continue;
+        kinds.push(s.track instanceof CanvasCaptureMediaStreamTrack ? "canvas" : "camera");
+      }
+    }
+    return kinds.join(",");
+  });
+}
+
+/**
+ * Sharpness of the other side's decoded picture: the mean absolute difference between
+ * horizontally neighbouring pixels (green channel) over the frame. Blurring lowers it.
+ */
+function remoteSharpness(page) {
+  return page.evaluate(() => {
+    const v = document.querySelector('video[data-role="remote-video"]');
+    if (!v || v.videoWidth === 0) return 0;
+    const c = document.createElement("canvas");
+    c.width = v.videoWidth;
+    c.height = v.videoHeight;
+    const g = c.getContext("2d", { willReadFrequently: true });
+    g.drawImage(v, 0, 0);
+    const { data, width, height } = g.getImageData(0, 0, c.width, c.height);
+    let sum = 0;
+    let n = 0;
+    for (let y = 0; y < height; y += 2) {
+      for (let x = 0; x + 1 < width; x += 1) {
+        const i = (y * width + x) * 4 + 1;
+        sum += Math.abs(data[i] - data[i + 4]);
+        n += 1;
+      }
+    }
+    return sum / n;
+  });
+}
+
+/** The median of `count` sharpness samples a frame or so apart (the pattern moves). */
+async function sharpness(page, count = 5) {
+  const samples = [];
+  for (let i = 0; i < count; i += 1) {
+    samples.push(await remoteSharpness(page));
+    await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => r(true))));
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(count / 2)];
+}
+
+const pressed = (page) => page.$eval(TOGGLE, (b) => b.getAttribute("aria-pressed"));
+const settled = (page) => page.waitForFunction((sel) => document.querySelector(sel)?.disabled === false, TOGGLE);
+
+test("blur on sends the blurred canvas, the other side sees it softer, off sends the camera again", async () => {
+  const chat = await setUpChat(ctx.host, "alice");
+  let agentRequests;
+  let customerRequests;
+  const { agent, customer } = await meet(
+    ctx.browser,
+    ctx.host,
+    chat,
+    async (page) => {
+      customerRequests = recordLibraryRequests(page);
+    },
+    async (page) => {
+      agentRequests = recordLibraryRequests(page);
+    },
+  );
+  try {
+    for (const page of [agent.page, customer.page]) {
+      assert.equal(await page.$eval(TOGGLE, (b) => b.hidden), false, "the toggle is offered");
+      assert.equal(await pressed(page), "false", "off by default");
+      assert.equal(await text(page, TOGGLE), "Blur background");
+      assert.match(await page.$eval(TOGGLE, (b) => b.title), /^Blur what is behind you/);
+      assert.equal(await sentVideo(page), "camera");
+      await requestsSeen(page);
+    }
+    assert.deepEqual(agentRequests, [], "nothing of the library before the toggle");
+    assert.deepEqual(customerRequests, [], "nothing of the library before the toggle");
+
+    const sharp = await sharpness(customer.page);
+    assert.ok(sharp > 0, `the customer decodes the agent's camera (sharpness ${sharp})`);
+
+    await agent.page.click(TOGGLE);
+    await settled(agent.page);
+    assert.equal(await text(agent.page, '[data-role="call-error"]'), "", "no error");
+    assert.equal(await pressed(agent.page), "true");
+    assert.equal(await text(agent.page, TOGGLE), "Stop blur");
+    await waitFor(async () => (await sentVideo(agent.page)) === "canvas", "the agent sends the blurred canvas");
+    for (const file of ["twilio-video-processors.min.js", "selfie_segmentation_landscape.tflite"]) {
+      assert.ok(agentRequests.includes(file), `${file} fetched after the toggle: ${agentRequests}`);
+    }
+    assert.ok(agentRequests.some((f) => /^tflite(-simd)?-1-0-0\.wasm$/.test(f)), `TensorFlow Lite fetched: ${agentRequests}`);
+    assert.deepEqual(customerRequests, [], "the customer fetched nothing of it");
+    // The self view shows what is sent.
+    assert.equal(
+      await agent.page.$eval('video[data-role="local-video"]', (v) => v.srcObject.getVideoTracks()[0] instanceof CanvasCaptureMediaStreamTrack),
+      true,
+    );
+    let blurred;
+    await waitFor(async () => {
+      blurred = await sharpness(customer.page);
+      return blurred < sharp * 0.6;
+    }, `the customer's picture of the agent softens (sharp ${sharp})`, 20_000);
+
+    await assertAccessible(agent.page, "the agent's call bar with blur on", { scope: ".ctv-in-call" });
+
+    await agent.page.click(TOGGLE);
+    await waitFor(async () => (await sentVideo(agent.page)) === "camera", "the agent sends the camera again");
+    assert.equal(await pressed(agent.page), "false");
+    await waitFor(async () => (await sharpness(customer.page)) > sharp * 0.8, `sharp again (blurred ${blurred}, sharp ${sharp})`, 20_000);
+    assert.equal(await agent.page.evaluate(() => localStorage.getItem("ctv.blur")), null, "off is remembered as no key");
+    assert.deepEqual(agent.errors, []);
+    assert.deepEqual(customer.errors, []);
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("the customer's choice survives a reload: the next join starts blurred", async () => {
+  const chat = await setUpChat(ctx.host, "bob");
+  const { agent, customer } = await meet(ctx.browser, ctx.host, chat);
+  try {
+    await customer.page.click(TOGGLE);
+    await settled(customer.page);
+    assert.equal(await pressed(customer.page), "true");
+    await waitFor(async () => (await sentVideo(customer.page)) === "canvas", "the customer sends the blurred canvas");
+    assert.equal(await customer.page.evaluate(() => localStorage.getItem("ctv.blur")), "on");
+    await assertAccessible(customer.page, "the customer's call bar with blur on", { scope: ".ctv-in-call" });
+
+    await customer.page.reload();
+    await customer.page.waitForFunction(() => document.querySelector('[data-role="join"]')?.disabled === false);
+    await customer.page.click('[data-role="join"]');
+    await waitForRemoteVideo(customer.page);
+    assert.equal(await pressed(customer.page), "true", "remembered");
+    await waitFor(async () => (await sentVideo(customer.page)) === "canvas", "blurred from the start after the reload");
+
+    await customer.page.click(TOGGLE);
+    await waitFor(async () => (await sentVideo(customer.page)) === "camera", "the camera again");
+    assert.equal(await customer.page.evaluate(() => localStorage.getItem("ctv.blur")), null);
+    assert.deepEqual(customer.errors, []);
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+for (const [what, file] of [
+  ["library", "twilio-video-processors.min.js"],
+  ["model", "selfie_segmentation_landscape.tflite"],
+]) test(`a ${what} that does not load leaves the camera as it is and says so`, async () => {
+  const chat = await setUpChat(ctx.host, `carol-${what}`);
+  const { agent, customer } = await meet(ctx.browser, ctx.host, chat, async (page) => {
+    await page.route(`**${LIBRARY}${file}`, (route) => route.fulfill({ status: 404, body: "" }));
+  });
+  try {
+    await customer.page.click(TOGGLE);
+    await customer.page.waitForSelector(`[data-role="call-error"]:text-is("${FAILED}")`, { timeout: 20_000 });
+    await settled(customer.page);
+    assert.equal(await pressed(customer.page), "false", "the toggle is off again");
+    assert.equal(await customer.page.$eval(TOGGLE, (b) => b.hidden), false, "and still there, to try later");
+    assert.equal(await sentVideo(customer.page), "camera");
+    assert.equal(await customer.page.evaluate(() => localStorage.getItem("ctv.blur")), null, "not remembered as on");
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
