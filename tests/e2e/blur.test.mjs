@@ -9,7 +9,8 @@ import { test } from "node:test";
 import { assertAccessible } from "./axe.mjs";
 import { meet, requestsSeen, sandboxPerFile, setUpChat, text, waitFor, waitForRemoteVideo } from "./video-fixture.mjs";
 
-const ctx = sandboxPerFile();
+// Three fake cameras: fake_device_0 and fake_device_2 send frames (fake_device_1 is a depth camera).
+const ctx = sandboxPerFile({}, { deviceCount: 3 });
 const TOGGLE = '[data-role="blur"]';
 const LIBRARY = "/vendor/video-processors/";
 const FAILED = "Background blur could not start; your camera is shown as is. Try again later.";
@@ -74,6 +75,32 @@ async function sharpness(page, count = 5) {
     await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => r(true))));
   }
   return samples.sort((a, b) => a - b)[Math.floor(count / 2)];
+}
+
+/** The live video tracks the page's peer connections send: their ids, and whether each is a canvas's. */
+function sentVideoTracks(page) {
+  return page.evaluate(() =>
+    (window.__peerConnections ?? [])
+      .filter((pc) => pc.connectionState !== "closed")
+      .flatMap((pc) => pc.getSenders())
+      .filter((s) => s.track?.kind === "video" && s.track.readyState === "live")
+      .map((s) => ({ id: s.track.id, canvas: s.track instanceof CanvasCaptureMediaStreamTrack })),
+  );
+}
+
+/** A coarse picture of the other side's decoded frame: the mean green of each cell of an 8 × 6 grid. */
+function remoteCells(page) {
+  return page.evaluate(() => {
+    const v = document.querySelector('video[data-role="remote-video"]');
+    if (!v || v.videoWidth === 0) return [];
+    const c = document.createElement("canvas");
+    c.width = 8;
+    c.height = 6;
+    const g = c.getContext("2d", { willReadFrequently: true });
+    g.drawImage(v, 0, 0, 8, 6);
+    const { data } = g.getImageData(0, 0, 8, 6);
+    return Array.from({ length: 48 }, (_, i) => data[i * 4 + 1]);
+  });
 }
 
 const pressed = (page) => page.$eval(TOGGLE, (b) => b.getAttribute("aria-pressed"));
@@ -190,6 +217,52 @@ for (const [what, file] of [
     assert.equal(await customer.page.$eval(TOGGLE, (b) => b.hidden), false, "and still there, to try later");
     assert.equal(await sentVideo(customer.page), "camera");
     assert.equal(await customer.page.evaluate(() => localStorage.getItem("ctv.blur")), null, "not remembered as on");
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("a camera switched while blurred stays blurred: the new camera goes through the blur and the picture keeps moving", async () => {
+  const chat = await setUpChat(ctx.host, "dave");
+  const { agent, customer } = await meet(ctx.browser, ctx.host, chat);
+  try {
+    const page = customer.page;
+    await page.click(TOGGLE);
+    await settled(page);
+    await waitFor(async () => (await sentVideo(page)) === "canvas", "the customer sends the blurred canvas");
+
+    const [before] = await sentVideoTracks(page);
+    assert.equal(before.canvas, true);
+    await page.getByRole("button", { name: "Devices" }).click();
+    const panel = page.locator('[data-role="device-settings"]');
+    await panel.waitFor();
+    await waitFor(
+      () => page.$$eval('[data-role="device-settings"] [data-role="camera-choice"] option', (os) => os.length === 3),
+      "the in-call camera list",
+    );
+    await panel.locator('[data-role="camera-choice"]').selectOption({ label: "fake_device_2" });
+    await waitFor(
+      async () => (await page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput") ?? "{}").label)) === "fake_device_2",
+      "the switch to fake_device_2 is stored",
+    );
+    // Still blurred, on both counts: what the toggle says and what the peer connection sends,
+    // which is a new canvas track (the blur restarted on the new camera), never the raw camera.
+    await waitFor(async () => {
+      const [now] = await sentVideoTracks(page);
+      return now?.canvas && now.id !== before.id && !(await page.$eval(TOGGLE, (b) => b.disabled));
+    }, "a new blurred canvas is sent after the switch");
+    assert.equal(await pressed(page), "true");
+    assert.equal(await text(page, '[data-role="call-error"]'), "", "no error");
+    // The blur runs on a live camera: the agent's picture of the customer keeps changing (a
+    // pipeline left on the stopped camera would freeze on its last frame).
+    const first = await remoteCells(agent.page);
+    assert.equal(first.length, 48, "the agent decodes the customer's video");
+    await waitFor(async () => {
+      const now = await remoteCells(agent.page);
+      return now.some((g, i) => Math.abs(g - first[i]) > 2);
+    }, "the agent's picture of the customer moves after the switch");
+    assert.deepEqual(customer.errors, []);
   } finally {
     await agent.close();
     await customer.close();
