@@ -26,25 +26,18 @@ fn devices() -> Result<MediaDevices, VideoError> {
         .map_err(|_| VideoError::Unsupported)
 }
 
-fn ask_user_media(video: bool, audio: bool) -> Result<js_sys::Promise, VideoError> {
+/// Asks for camera and/or microphone.
+pub async fn user_media(video: bool, audio: bool) -> Result<MediaStream, VideoError> {
     let constraints = MediaStreamConstraints::new();
     constraints.set_video_bool(video);
     constraints.set_audio_bool(audio);
-    devices()?
+    let promise = devices()?
         .get_user_media_with_constraints(&constraints)
-        .map_err(|e| VideoError::Devices(error_name(&e)))
-}
-
-async fn captured(promise: js_sys::Promise) -> Result<MediaStream, VideoError> {
+        .map_err(|e| VideoError::Devices(error_name(&e)))?;
     let stream = JsFuture::from(promise)
         .await
         .map_err(|e| VideoError::Devices(error_name(&e)))?;
     Ok(stream.unchecked_into())
-}
-
-/// Asks for camera and/or microphone.
-pub async fn user_media(video: bool, audio: bool) -> Result<MediaStream, VideoError> {
-    captured(ask_user_media(video, audio)?).await
 }
 
 /// Asks for a screen (or window or tab). `Ok(None)`: the person closed the picker, which is
