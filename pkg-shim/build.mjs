@@ -16,7 +16,7 @@ import path from "node:path";
 import { readFile, rm } from "node:fs/promises";
 import { gzipSync, inflateRawSync } from "node:zlib";
 import { deflatedWasm } from "./embed-wasm.mjs";
-import { customerPageExports, sandboxMeshImports } from "./plugin-exports.mjs";
+import { customerPageExports, sandboxMeshCalls } from "./plugin-exports.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const manifest = JSON.parse(await readFile(path.join(here, "package.json"), "utf8"));
@@ -114,16 +114,16 @@ if (customer.length > 0) {
       "build the plugin's module with `--no-default-features --features plugin` (cargo xtask build does)",
   );
 }
+const code = await readFile(outfile);
 if (release) {
-  const mesh = sandboxMeshImports(inflateRawSync(wasm.deflated));
+  const mesh = sandboxMeshCalls(code.toString());
   if (mesh.length > 0) {
     await fail(
-      `the embedded ${path.basename(wasmPath)} imports ${mesh.join(", ")}, the sandbox's WebRTC mesh, ` +
-        "which the bundle released to Flex must not hold: build its module with `--no-default-features --features plugin` (cargo xtask build does)",
+      `the bundle calls ${mesh.join(", ")}, the sandbox's WebRTC mesh, which the bundle released to Flex ` +
+        "must not hold: build its module with `--no-default-features --features plugin` (cargo xtask build does)",
     );
   }
 }
-const code = await readFile(outfile);
 const forbidden = {
   instantiateStreaming: "it would try to load the .wasm from elsewhere",
   "import.meta": "it would try to load the .wasm from elsewhere",

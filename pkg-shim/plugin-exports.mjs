@@ -11,10 +11,12 @@ export function customerPageExports(wasm) {
   return exports.filter((name) => CUSTOMER_PAGE_EXPORTS.includes(name));
 }
 
-// What the bundle released to Flex must not import: the sandbox's WebRTC mesh (cargo feature
-// `sandbox`), which only the sandbox host's desk uses. wasm-bindgen names each imported method
-// `__wbg_<name>_<hash>`; in the plugin, only the mesh calls these `RTCPeerConnection` methods
-// (the twilio-video SDK makes its own peer connections).
+// What the bundle released to Flex must not call: the sandbox's WebRTC mesh (cargo feature
+// `sandbox`), which only the sandbox host's desk uses. Every method the module calls is a
+// function of wasm-bindgen's glue (`arg0.setRemoteDescription(arg1)`); the module's own import
+// names say nothing (the build shortens them, xtask/src/imports.rs). In the plugin, only the
+// mesh calls these `RTCPeerConnection` methods (the twilio-video SDK makes its own peer
+// connections, in its own script).
 
 /**
  * `RTCPeerConnection` methods only the sandbox's mesh calls (it makes offers and answers with
@@ -22,8 +24,7 @@ export function customerPageExports(wasm) {
  */
 export const SANDBOX_MESH_METHODS = ["setRemoteDescription", "addIceCandidate"];
 
-/** The imports of `wasm` (the module's bytes) that call the sandbox's mesh; empty when none. */
-export function sandboxMeshImports(wasm) {
-  const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm)).map((i) => i.name);
-  return imports.filter((name) => SANDBOX_MESH_METHODS.some((m) => name.startsWith(`__wbg_${m}_`)));
+/** The mesh's methods that `js` (the glue, or a bundle holding it) calls; empty when none. */
+export function sandboxMeshCalls(js) {
+  return SANDBOX_MESH_METHODS.filter((m) => js.includes(`.${m}(`));
 }

@@ -5,11 +5,17 @@ use std::fs;
 
 use crate::cmd::{Cmd, Error, Result};
 use crate::entries::{check_names, Entry, ENTRIES};
+use crate::imports;
 use crate::site;
+use crate::tools::BROWSER_TOOLCHAIN;
 use crate::workspace::{cargo, Workspace};
 
 const CRATE: &str = "chat-to-video";
 const WASM_PROFILE: &str = "wasm-release";
+/// With `-Zbuild-std`: panics abort without a message (`immediate-abort`), `{:?}` writes
+/// nothing (the browser build shows no `Debug` output) and panics keep no source locations.
+const BROWSER_RUSTFLAGS: &str =
+    "-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none";
 
 /// Which cargo profile the host is built with.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -106,10 +112,20 @@ pub fn wasm(ws: &Workspace) -> Result<()> {
 }
 
 fn wasm_entry(ws: &Workspace, entry: &Entry) -> Result<()> {
-    Cmd::new(cargo())
-        .args(["build", "--lib", "--target", "wasm32-unknown-unknown"])
+    // The standard library is built with the module, with panics that abort at once: no
+    // panic message is formatted, so neither core's formatting machinery nor the messages and
+    // source locations of panics are in the module (about a tenth of it, docs/performance.md).
+    // A panic is a trap (`RuntimeError: unreachable`) either way: `panic = "abort"` is set.
+    Cmd::new("rustup")
+        .args(["run", BROWSER_TOOLCHAIN, "cargo", "build", "--lib"])
+        .args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "-Zbuild-std=std,panic_abort",
+        ])
         .args(["--profile", WASM_PROFILE, "-p", CRATE])
         .args(["--no-default-features", "--features", entry.features])
+        .env("RUSTFLAGS", BROWSER_RUSTFLAGS)
         .dir(&ws.root)
         .run()?;
     let raw = raw_wasm(ws, entry);
@@ -145,6 +161,11 @@ fn wasm_entry(ws: &Workspace, entry: &Entry) -> Result<()> {
         .arg(&optimised)
         .run()?;
     fs::rename(&optimised, &wasm)?;
+    let (short, renamed) = imports::minify(&fs::read(&wasm)?)?;
+    fs::write(&wasm, short)?;
+    let glue = pkg.join("chat_to_video.js");
+    let rewritten = imports::rewrite_glue(&fs::read_to_string(&glue)?, &renamed)?;
+    fs::write(&glue, rewritten)?;
     Ok(())
 }
 

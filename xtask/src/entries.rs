@@ -3,6 +3,7 @@
 //! neither holds a module that belongs to the other entry, nor core's float formatting.
 
 use crate::cmd::{Error, Result};
+use crate::wasm_bytes::Reader;
 
 /// One browser module: the features it is built with, the directory its raw build is kept in
 /// (under `target/wasm/raw`), where wasm-bindgen's output goes (repository-relative) and which
@@ -123,100 +124,51 @@ pub fn function_names(wasm: &[u8]) -> Result<Vec<String>> {
     if wasm.get(..4) != Some(b"\0asm") {
         return Err(bad());
     }
-    let mut r = Reader { bytes: wasm, at: 8 };
+    let mut r = Reader::new(wasm, 8);
     let mut names = Vec::new();
-    while r.at < wasm.len() {
+    while !r.done() {
         let id = r.byte().ok_or_else(bad)?;
         let size = r.leb().ok_or_else(bad)?;
-        let end = r.at.checked_add(size).filter(|&e| e <= wasm.len());
-        let end = end.ok_or_else(bad)?;
-        if id == 0 && r.name().as_deref() == Some("name") {
-            while r.at < end {
-                let sub = r.byte().ok_or_else(bad)?;
-                let sub_end = r.leb().map(|n| r.at + n).ok_or_else(bad)?;
-                if sub == 1 {
-                    for _ in 0..r.leb().ok_or_else(bad)? {
-                        r.leb().ok_or_else(bad)?;
-                        names.push(r.name().ok_or_else(bad)?);
-                    }
+        let mut section = Reader::new(r.take(size).ok_or_else(bad)?, 0);
+        if id != 0 || section.name().as_deref() != Some("name") {
+            continue;
+        }
+        while !section.done() {
+            let sub = section.byte().ok_or_else(bad)?;
+            let size = section.leb().ok_or_else(bad)?;
+            let mut sub_section = Reader::new(section.take(size).ok_or_else(bad)?, 0);
+            if sub == 1 {
+                for _ in 0..sub_section.leb().ok_or_else(bad)? {
+                    sub_section.leb().ok_or_else(bad)?;
+                    names.push(sub_section.name().ok_or_else(bad)?);
                 }
-                r.at = sub_end;
             }
         }
-        r.at = end;
     }
     Ok(names)
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn byte(&mut self) -> Option<u8> {
-        let b = *self.bytes.get(self.at)?;
-        self.at += 1;
-        Some(b)
-    }
-
-    fn leb(&mut self) -> Option<usize> {
-        let mut value = 0usize;
-        for shift in (0..35).step_by(7) {
-            let b = self.byte()?;
-            value |= usize::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Some(value);
-            }
-        }
-        None
-    }
-
-    fn name(&mut self) -> Option<String> {
-        let len = self.leb()?;
-        let text = self.bytes.get(self.at..self.at.checked_add(len)?)?;
-        self.at += len;
-        String::from_utf8(text.to_vec()).ok()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn leb(mut n: usize, out: &mut Vec<u8>) {
-        loop {
-            let b = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                out.push(b);
-                return;
-            }
-            out.push(b | 0x80);
-        }
-    }
-
-    fn string(s: &str, out: &mut Vec<u8>) {
-        leb(s.len(), out);
-        out.extend_from_slice(s.as_bytes());
-    }
+    use crate::wasm_bytes::{push_leb, push_name};
 
     /// A module with only a name section naming `functions`.
     fn module_naming(functions: &[&str]) -> Vec<u8> {
         let mut map = Vec::new();
-        leb(functions.len(), &mut map);
+        push_leb(functions.len(), &mut map);
         for (i, f) in functions.iter().enumerate() {
-            leb(i, &mut map);
-            string(f, &mut map);
+            push_leb(i, &mut map);
+            push_name(f, &mut map);
         }
         let mut section = Vec::new();
-        string("name", &mut section);
+        push_name("name", &mut section);
         section.push(1);
-        leb(map.len(), &mut section);
+        push_leb(map.len(), &mut section);
         section.extend(map);
         let mut wasm = b"\0asm\x01\0\0\0".to_vec();
         wasm.push(0);
-        leb(section.len(), &mut wasm);
+        push_leb(section.len(), &mut wasm);
         wasm.extend(section);
         wasm
     }

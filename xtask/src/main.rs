@@ -8,6 +8,7 @@ mod build;
 mod cmd;
 mod deploy;
 mod entries;
+mod imports;
 mod mutants;
 mod run;
 mod site;
@@ -15,6 +16,7 @@ mod skips;
 mod suites;
 mod testing;
 mod tools;
+mod wasm_bytes;
 mod workspace;
 
 use std::process::ExitCode;

@@ -23,6 +23,7 @@ const CARGO_MUTANTS_VERSION: &str = "27.1.0";
 pub fn ensure_build_tools(ws: &Workspace) -> Result<()> {
     put_cargo_bin_on_path();
     ensure_wasm_target()?;
+    ensure_browser_toolchain()?;
     ensure_wasm_bindgen(ws)?;
     ensure_npm_packages(ws)
 }
@@ -69,6 +70,51 @@ fn ensure_target(target: &str) -> Result<()> {
         return Ok(());
     }
     Cmd::new("rustup").args(["target", "add", target]).run()
+}
+
+/// The toolchain the browser modules are built with: a nightly, for `-Zbuild-std` with
+/// panics that abort at once (`xtask/src/build.rs`), with the standard library's sources.
+pub const BROWSER_TOOLCHAIN: &str = "nightly";
+
+fn ensure_browser_toolchain() -> Result<()> {
+    let installed = Cmd::new("rustup")
+        .args(["run", BROWSER_TOOLCHAIN, "rustc", "--version"])
+        .output()
+        .is_some();
+    if !installed {
+        return Cmd::new("rustup")
+            .args([
+                "toolchain",
+                "install",
+                BROWSER_TOOLCHAIN,
+                "--profile",
+                "minimal",
+            ])
+            .args(["--component", "rust-src"])
+            .run();
+    }
+    let components = Cmd::new("rustup")
+        .args([
+            "component",
+            "list",
+            "--installed",
+            "--toolchain",
+            BROWSER_TOOLCHAIN,
+        ])
+        .output()
+        .unwrap_or_default();
+    if components.lines().any(|line| line.starts_with("rust-src")) {
+        return Ok(());
+    }
+    Cmd::new("rustup")
+        .args([
+            "component",
+            "add",
+            "rust-src",
+            "--toolchain",
+            BROWSER_TOOLCHAIN,
+        ])
+        .run()
 }
 
 /// What the static host needs: the musl target and a C compiler for it.
