@@ -103,7 +103,10 @@ pub fn app(state: AppState) -> Router {
     let edge = state.settings.edge;
     let mut router = routes
         .fallback_service(crate::plugin_bundle::with_bundle_caching(
-            crate::assets::service(&state.settings.assets_dir),
+            crate::customer_module::for_mode(
+                crate::assets::service(&state.settings.assets_dir),
+                state.mode(),
+            ),
             state.mode(),
         ))
         .with_state(state);

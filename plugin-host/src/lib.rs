@@ -7,6 +7,7 @@ pub mod client_address;
 pub mod clock;
 pub mod config;
 pub mod custom_data;
+pub mod customer_module;
 pub mod edge;
 pub mod functions;
 pub mod observe;

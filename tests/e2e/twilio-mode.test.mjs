@@ -134,6 +134,15 @@ async function twilioPage(chat, { data = sessionData(chat), participants = [] } 
     if (pathname.startsWith("/vendor/video-processors/")) blurLibrary.push(pathname);
     else if (pathname.startsWith("/vendor/")) vendor.push(pathname);
   });
+  // The module a twilio-mode host serves in place of the sandbox's (plugin-host/src/customer_module.rs):
+  // the build without the sandbox's mesh, what real customers run.
+  const modules = [];
+  await page.route(/\/features\/chat-to-video\/chat_to_video(\.js|_bg\.wasm)$/, (route) => {
+    const url = new URL(route.request().url());
+    url.pathname = url.pathname.replace("/features/chat-to-video/", "/features/chat-to-video/twilio/");
+    modules.push(url.pathname);
+    return route.continue({ url: url.toString() });
+  });
   for (const endpoint of ["client-get-sync-token", "client-get-video-token"]) {
     await page.route(`**/${endpoint}`, async (route) => {
       const response = await route.fetch();
@@ -156,6 +165,11 @@ async function twilioPage(chat, { data = sessionData(chat), participants = [] } 
     async close() {
       assert.deepEqual(await fake(() => window.__twilioFake.violations), [], "the page used only what the SDKs declare");
       assert.deepEqual(vendor, [], "with the SDKs present no script is loaded");
+      assert.deepEqual(
+        modules.sort(),
+        ["/features/chat-to-video/twilio/chat_to_video.js", "/features/chat-to-video/twilio/chat_to_video_bg.wasm"],
+        "the page ran the module a twilio-mode host serves",
+      );
       assert.deepEqual(errors, []);
       await context.close();
     },
@@ -179,6 +193,13 @@ async function join(page) {
   await page.click('[data-role="join"]');
   await page.waitForSelector('[data-role="leave"]', { timeout: 15_000 });
 }
+
+test("the module a twilio-mode host serves the customer page has no sandbox mesh; the sandbox's has", async () => {
+  const glue = async (dir) => (await fetch(`${ctx.host.url}/features/chat-to-video/${dir}chat_to_video.js`)).text();
+  const meshCalls = (js) => ["setRemoteDescription", "addIceCandidate"].filter((m) => js.includes(`.${m}(`));
+  assert.deepEqual(meshCalls(await glue("twilio/")), []);
+  assert.deepEqual(meshCalls(await glue("")), ["setRemoteDescription", "addIceCandidate"]);
+});
 
 test("twilio mode: the wait opens the session document with open_existing", async () => {
   const chat = await setUpChat(ctx.host, "tw-open");

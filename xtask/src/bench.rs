@@ -149,11 +149,16 @@ fn sizes(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Figure>> {
     let page = ws.site().join("features/chat-to-video");
     if page.join("index.html").is_file() {
         let mut total = 0;
-        for file in ["index.html", "chat_to_video.js", "chat_to_video_bg.wasm"] {
+        // As a twilio-mode host serves it: the module's build without the mesh.
+        for file in [
+            "index.html",
+            "twilio/chat_to_video.js",
+            "twilio/chat_to_video_bg.wasm",
+        ] {
             total += raw_and_gzip(&page.join(file))?.1;
         }
         out.push(figure(
-            "customer page transfer, gzip (HTML+JS+WASM)",
+            "customer page as a twilio-mode host serves it, gzip -9 (HTML+JS+WASM)",
             kb(total),
         ));
     } else {
@@ -323,6 +328,10 @@ fn join_to_first_frame(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Fig
         .and_then(|t| t.parse().ok())
         .ok_or_else(unexpected)?;
     budgets::measure(budgets, budgets::CUSTOMER_PAGE_GZIP, total as f64);
+    let sandbox_page: u64 = line("customer-page-sandbox-gzip-bytes ")?
+        .first()
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(unexpected)?;
     let join_median: f64 = median.parse().map_err(|_| unexpected())?;
     budgets::measure(budgets, budgets::JOIN_TO_FRAME, join_median);
     let blur = line("blur-ms-per-frame ")?;
@@ -348,8 +357,12 @@ fn join_to_first_frame(ws: &Workspace, budgets: &mut [Budget]) -> Result<Vec<Fig
             ),
         ),
         figure(
-            "customer page as served, gzip (every file it loads before Join)",
+            "customer page as a twilio-mode host serves it, gzip (every file it loads before Join)",
             kb(total),
+        ),
+        figure(
+            "  the same page as the sandbox serves it (its module has the mesh)",
+            kb(sandbox_page),
         ),
     ])
 }

@@ -30,7 +30,8 @@ pub fn all() -> Vec<Budget> {
 }
 
 pub const BUNDLE_GZIP: &str = "plugin bundle, gzip -9";
-pub const CUSTOMER_PAGE_GZIP: &str = "customer page total transfer, gzip";
+pub const CUSTOMER_PAGE_GZIP: &str =
+    "customer page total transfer, gzip (as a twilio-mode host serves it)";
 pub const LONGEST_TASK: &str = "longest main-thread task of our plugin's start-up (median)";
 pub const FIRST_CLICK_WAVES: &str = "generate-unique-code, sequential Twilio waves, first click";
 pub const REPEAT_CLICK_WAVES: &str = "generate-unique-code, sequential Twilio waves, repeat click";

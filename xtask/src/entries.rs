@@ -18,8 +18,8 @@ pub struct Entry {
 }
 
 /// The Flex plugin with the sandbox's mesh (embedded in the bundle the sandbox desk loads), the
-/// plugin released to Flex (twilio mode only: no mesh), and the customer page (served by the
-/// host).
+/// plugin released to Flex (twilio mode only: no mesh), the customer page a sandbox host serves
+/// (with the mesh) and the one a twilio-mode host serves, which real customers get (no mesh).
 pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "plugin",
@@ -37,9 +37,16 @@ pub const ENTRIES: &[Entry] = &[
     },
     Entry {
         name: "customer page",
-        features: "customer",
+        features: "customer,sandbox",
         key: "customer",
         out_dir: "target/wasm/customer",
+        foreign: PLUGIN_ONLY,
+    },
+    Entry {
+        name: "customer page for twilio mode",
+        features: "customer",
+        key: "customer-twilio",
+        out_dir: "target/wasm/customer-twilio",
         foreign: &[
             "button",
             "connector",
@@ -50,8 +57,23 @@ pub const ENTRIES: &[Entry] = &[
             "plugin",
             "room_claim",
             "tab",
+            "video::sandbox",
+            "video::wire",
         ],
     },
+];
+
+/// The plugin's modules below `chat_to_video::web`, which no customer page holds.
+const PLUGIN_ONLY: &[&str] = &[
+    "button",
+    "connector",
+    "context",
+    "error",
+    "flex",
+    "invite",
+    "plugin",
+    "room_claim",
+    "tab",
 ];
 
 /// Fails, naming a few, when any function of `wasm` (a module with its name section) belongs
@@ -195,8 +217,8 @@ mod tests {
 
     #[test]
     fn the_plugin_refuses_customer_page_code() {
-        let [plugin, release, customer] = ENTRIES else {
-            panic!("three entries")
+        let [plugin, release, customer, customer_twilio] = ENTRIES else {
+            panic!("four entries")
         };
         let err = check_names(plugin, &module_naming(&["f", CUSTOMER_FN])).unwrap_err();
         assert!(
@@ -219,7 +241,15 @@ mod tests {
             );
             assert!(check_names(plugin, &module_naming(&[mesh])).is_ok());
             assert!(check_names(customer, &module_naming(&[mesh])).is_ok());
+            // The page a twilio-mode host serves to real customers has no mesh either.
+            assert!(check_names(customer_twilio, &module_naming(&["f", mesh])).is_err());
         }
+        assert!(check_names(
+            customer_twilio,
+            &module_naming(&[VIDEO_CONNECTOR, CUSTOMER_FN])
+        )
+        .is_ok());
+        assert!(check_names(customer_twilio, &module_naming(&[TAB_IMPL])).is_err());
     }
 
     #[test]

@@ -42,6 +42,10 @@ const STEPS: &[Step] = &[
     // the plugin's code); the plugin's travels inside the bundle.
     Step::Minified { from: "target/wasm/customer/chat_to_video.js", to: "features/chat-to-video/chat_to_video.js" },
     Step::File { from: "target/wasm/customer/chat_to_video_bg.wasm", to: "features/chat-to-video/chat_to_video_bg.wasm" },
+    // The same page's module without the sandbox's mesh, which a twilio-mode host serves in
+    // its place (plugin-host/src/customer_module.rs): what real customers load.
+    Step::Minified { from: "target/wasm/customer-twilio/chat_to_video.js", to: "features/chat-to-video/twilio/chat_to_video.js" },
+    Step::File { from: "target/wasm/customer-twilio/chat_to_video_bg.wasm", to: "features/chat-to-video/twilio/chat_to_video_bg.wasm" },
     // The Flex plugin bundle, as Flex would load it.
     Step::File { from: "pkg-shim/dist/plugin-chat-to-video.js", to: "plugins/plugin-chat-to-video.js" },
     // Browser SDKs and React 17 (as Flex 2 ships it) from the npm lockfile.

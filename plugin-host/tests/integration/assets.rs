@@ -95,25 +95,27 @@ fn crc32(data: &[u8]) -> u32 {
 
 /// `/plugins/{plugin}/{version}/bundle.js`: the site's copy of that version, immutable against
 /// Twilio, revalidated in the sandbox (where a version is rebuilt during development).
+/// What a host with Twilio credentials is started with (the values are never used here).
+const TWILIO_ENV: [(&str, &str); 6] = [
+    ("ACCOUNT_SID", "AC00000000000000000000000000000001"),
+    ("AUTH_TOKEN", "token"),
+    ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
+    ("TWILIO_API_SECRET", "secret"),
+    (
+        "VIDEO_SYNC_SERVICE_SID",
+        "IS00000000000000000000000000000001",
+    ),
+    (
+        "TWILIO_FLEX_WORKSPACE_SID",
+        "WS00000000000000000000000000000001",
+    ),
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_versioned_bundle_is_cached_immutably_against_twilio_and_revalidated_in_the_sandbox() {
-    let twilio_env = [
-        ("ACCOUNT_SID", "AC00000000000000000000000000000001"),
-        ("AUTH_TOKEN", "token"),
-        ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
-        ("TWILIO_API_SECRET", "secret"),
-        (
-            "VIDEO_SYNC_SERVICE_SID",
-            "IS00000000000000000000000000000001",
-        ),
-        (
-            "TWILIO_FLEX_WORKSPACE_SID",
-            "WS00000000000000000000000000000001",
-        ),
-    ];
     for (env, cache) in [
         (&[][..], plugin_host::plugin_bundle::REVALIDATE),
-        (&twilio_env[..], plugin_host::plugin_bundle::IMMUTABLE),
+        (&TWILIO_ENV[..], plugin_host::plugin_bundle::IMMUTABLE),
     ] {
         let svc = InProcess::start(&[], env).await;
         let dir = svc
@@ -147,6 +149,48 @@ async fn a_versioned_bundle_is_cached_immutably_against_twilio_and_revalidated_i
             assert_eq!(resp.status(), 404, "{missing}");
             assert!(resp.headers().get("cache-control").is_none());
         }
+    }
+}
+
+/// The customer page asks for the same module URLs in either mode; a twilio-mode host answers
+/// with the build without the sandbox's mesh (`twilio/`), glue and module together, gzipped
+/// where a `.gz` is there; the sandbox answers with its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_twilio_mode_host_serves_the_customer_page_module_without_the_mesh() {
+    for (env, served) in [(&[][..], "sandbox"), (&TWILIO_ENV[..], "twilio")] {
+        let svc = InProcess::start(&[], env).await;
+        let page = svc.state.settings.assets_dir.join("features/chat-to-video");
+        std::fs::create_dir_all(page.join("twilio")).unwrap();
+        for file in ["chat_to_video.js", "chat_to_video_bg.wasm", "index.html"] {
+            std::fs::write(page.join(file), format!("sandbox {file}")).unwrap();
+            std::fs::write(page.join("twilio").join(file), format!("twilio {file}")).unwrap();
+        }
+        let gz = |build: &str| stored_gzip(format!("{build} gz").as_bytes());
+        std::fs::write(page.join("chat_to_video_bg.wasm.gz"), gz("sandbox")).unwrap();
+        std::fs::write(page.join("twilio/chat_to_video_bg.wasm.gz"), gz("twilio")).unwrap();
+        for file in ["chat_to_video.js", "chat_to_video_bg.wasm"] {
+            let url = svc.url(&format!("/features/chat-to-video/{file}?v=1"));
+            let resp = svc.http.get(&url).send().await.unwrap();
+            assert_eq!(resp.status(), 200, "{file}");
+            assert_eq!(resp.text().await.unwrap(), format!("{served} {file}"));
+        }
+        let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+        let resp = raw
+            .get(svc.url("/features/chat-to-video/chat_to_video_bg.wasm"))
+            .header("accept-encoding", "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.headers()["content-encoding"], "gzip");
+        assert_eq!(resp.bytes().await.unwrap().as_ref(), &gz(served)[..]);
+        // Nothing else is swapped.
+        let resp = svc
+            .http
+            .get(svc.url("/features/chat-to-video/index.html"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.text().await.unwrap(), "sandbox index.html");
     }
 }
 
