@@ -151,14 +151,17 @@ function throttleTests() {
 
       await tc("qdisc", "add", "dev", "lo", "root", ...SHAPING);
       shaped = true;
+      const throttledAt = Date.now();
       const throttled = await each(
         "below what it was, at most below average, while throttled",
         20_000,
         (q, i) => q.level < open[i].level && q.level <= 2,
       );
 
+      const fell = (Date.now() - throttledAt) / 1000;
       await tc("qdisc", "del", "dev", "lo", "root");
       shaped = false;
+      const liftedAt = Date.now();
       // The sender's bandwidth estimate climbs back a few percent a second: "average" again
       // takes some 15 s, excellent some 35 s.
       const lifted = await each(
@@ -167,6 +170,8 @@ function throttleTests() {
         (q, i) => q.level >= 3 && q.level > throttled[i].level,
       );
 
+      const rose = (Date.now() - liftedAt) / 1000;
+      t.diagnostic(`all four fell within ${fell.toFixed(1)} s of the throttle and rose within ${rose.toFixed(1)} s of lifting it`);
       indicators.forEach(([who], i) =>
         t.diagnostic(`${who}: ${open[i].level} open, ${throttled[i].level} throttled, ${lifted[i].level} lifted`),
       );
