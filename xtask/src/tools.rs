@@ -217,17 +217,20 @@ fn ensure_namespace_tools() -> Result<()> {
     )
 }
 
-/// Installs the Debian package of each `(program, package)` whose program is not on PATH.
-fn apt_install(wanted: &[(&str, &str)], for_what: &str) -> Result<()> {
-    let mut missing: Vec<&str> = Vec::new();
-    for (_, package) in wanted
-        .iter()
-        .filter(|(program, _)| which(program).is_none())
-    {
+/// The packages of the programs `found` does not find, each once (one package may have several).
+fn missing_packages<'a>(wanted: &[(&str, &'a str)], found: impl Fn(&str) -> bool) -> Vec<&'a str> {
+    let mut missing = Vec::new();
+    for (_, package) in wanted.iter().filter(|(program, _)| !found(program)) {
         if !missing.contains(package) {
-            missing.push(package);
+            missing.push(*package);
         }
     }
+    missing
+}
+
+/// Installs the Debian package of each `(program, package)` whose program is not on PATH.
+fn apt_install(wanted: &[(&str, &str)], for_what: &str) -> Result<()> {
+    let missing = missing_packages(wanted, |program| which(program).is_some());
     if missing.is_empty() {
         return Ok(());
     }
@@ -250,7 +253,26 @@ fn apt_install(wanted: &[(&str, &str)], for_what: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::wasm_bindgen_version_in;
+    use super::{missing_packages, wasm_bindgen_version_in};
+
+    #[test]
+    fn names_each_missing_package_once() {
+        let wanted = [
+            ("unshare", "util-linux"),
+            ("ip", "iproute2"),
+            ("tc", "iproute2"),
+        ];
+        assert_eq!(
+            missing_packages(&wanted, |_| false),
+            ["util-linux", "iproute2"]
+        );
+        assert_eq!(
+            missing_packages(&wanted, |p| p == "ip"),
+            ["util-linux", "iproute2"]
+        );
+        assert_eq!(missing_packages(&wanted, |p| p != "tc"), ["iproute2"]);
+        assert!(missing_packages(&wanted, |_| true).is_empty());
+    }
 
     #[test]
     fn finds_the_locked_wasm_bindgen_version() {
