@@ -139,6 +139,9 @@ pub fn test(ws: &Workspace) -> Result<()> {
             .args(["--test", "--test-reporter=spec", "test/"])
             .dir(&ws.path("pkg-shim"));
         suite(&mut report, SHELL, shell, suites::node_test);
+        // Every file once, network-throttle.test.mjs among them: it re-executes itself in a
+        // network namespace of its own (`unshare -n`, its loopback shaped by `tc`), and the
+        // runner reads its results as any other file's.
         let e2e = Cmd::new("node")
             .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
             // A test that hangs fails instead of holding the run.

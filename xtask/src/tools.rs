@@ -1,7 +1,9 @@
 //! Installs what a fresh machine of this kind lacks: the wasm32 and musl targets, wasm-pack and
 //! wasm-bindgen-cli at pinned versions, the npm packages from the lockfile, Debian's musl-tools
-//! (a C compiler for the static host's bundled SQLite and ring), and Debian's chromium and
-//! chromium-driver. Each is installed only when missing.
+//! (a C compiler for the static host's bundled SQLite and ring), Debian's chromium and
+//! chromium-driver, and the network namespace tools the throttling browser test shapes its own
+//! loopback with (util-linux's `unshare`, iproute2's `ip` and `tc`). Each is installed only when
+//! missing.
 
 use std::fs;
 use std::path::PathBuf;
@@ -28,11 +30,14 @@ pub fn ensure_build_tools(ws: &Workspace) -> Result<()> {
     ensure_npm_packages(ws)
 }
 
-/// What `test` needs: the build tools, wasm-pack, and a headless browser with its driver.
+/// What `test` needs: the build tools, wasm-pack, a headless browser with its driver, and
+/// what `tests/e2e/network-throttle.test.mjs` runs the host and browser in a network namespace
+/// with (its loopback shaped by `tc`).
 pub fn ensure_test_tools(ws: &Workspace) -> Result<()> {
     ensure_build_tools(ws)?;
     ensure_wasm_pack()?;
-    ensure_chromium()
+    ensure_chromium()?;
+    ensure_namespace_tools()
 }
 
 /// `cargo install` puts binaries in $CARGO_HOME/bin; make sure we find them there.
@@ -247,14 +252,31 @@ fn ensure_chromium() -> Result<()> {
     )
 }
 
+fn ensure_namespace_tools() -> Result<()> {
+    apt_install(
+        &[
+            ("unshare", "util-linux"),
+            ("ip", "iproute2"),
+            ("tc", "iproute2"),
+        ],
+        "the browser tests of a throttled network",
+    )
+}
+
+/// The packages of the programs `found` does not find, each once (one package may have several).
+fn missing_packages<'a>(wanted: &[(&str, &'a str)], found: impl Fn(&str) -> bool) -> Vec<&'a str> {
+    let mut missing = Vec::new();
+    for (_, package) in wanted.iter().filter(|(program, _)| !found(program)) {
+        if !missing.contains(package) {
+            missing.push(*package);
+        }
+    }
+    missing
+}
+
 /// Installs the Debian package of each `(program, package)` whose program is not on PATH.
 fn apt_install(wanted: &[(&str, &str)], for_what: &str) -> Result<()> {
-    let missing: Vec<&str> = wanted
-        .iter()
-        .copied()
-        .filter(|(program, _)| which(program).is_none())
-        .map(|(_, package)| package)
-        .collect();
+    let missing = missing_packages(wanted, |program| which(program).is_some());
     if missing.is_empty() {
         return Ok(());
     }
@@ -277,7 +299,26 @@ fn apt_install(wanted: &[(&str, &str)], for_what: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::wasm_bindgen_version_in;
+    use super::{missing_packages, wasm_bindgen_version_in};
+
+    #[test]
+    fn names_each_missing_package_once() {
+        let wanted = [
+            ("unshare", "util-linux"),
+            ("ip", "iproute2"),
+            ("tc", "iproute2"),
+        ];
+        assert_eq!(
+            missing_packages(&wanted, |_| false),
+            ["util-linux", "iproute2"]
+        );
+        assert_eq!(
+            missing_packages(&wanted, |p| p == "ip"),
+            ["util-linux", "iproute2"]
+        );
+        assert_eq!(missing_packages(&wanted, |p| p != "tc"), ["iproute2"]);
+        assert!(missing_packages(&wanted, |_| true).is_empty());
+    }
 
     #[test]
     fn finds_the_locked_wasm_bindgen_version() {
