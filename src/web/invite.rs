@@ -8,6 +8,8 @@ use super::http::{post_form, HttpError};
 use super::read;
 use crate::api::{param, Endpoint, GenerateCodeResponse};
 use js_sys::{Object, Reflect};
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
@@ -46,13 +48,24 @@ pub struct Target<'a> {
 }
 
 /// Asks for the link and sends it. `still_wanted` is asked before sending: a component that
-/// went away while the link was being made sends nothing.
-pub async fn send(
+/// went away while the link was being made sends nothing. One body for the button and the tab
+/// (boxed, so it is not copied into each caller).
+pub fn send<'a>(
+    ctx: &'a Context,
+    target: Target<'a>,
+    replace: bool,
+    signal: Option<&'a AbortSignal>,
+    still_wanted: &'a dyn Fn() -> bool,
+) -> Pin<Box<dyn Future<Output = Result<GenerateCodeResponse, InviteError>> + 'a>> {
+    Box::pin(send_now(ctx, target, replace, signal, still_wanted))
+}
+
+async fn send_now(
     ctx: &Context,
     target: Target<'_>,
     replace: bool,
     signal: Option<&AbortSignal>,
-    still_wanted: impl Fn() -> bool,
+    still_wanted: &dyn Fn() -> bool,
 ) -> Result<GenerateCodeResponse, InviteError> {
     let task_sid = target.task_sid.ok_or(InviteError::NoTask)?;
     let (url, token) = ctx

@@ -94,9 +94,8 @@ pub(super) fn send_new_link(weak: &Weak<RefCell<State>>) {
             conversation: &conversation,
             conversation_sid: conversation_sid.as_deref(),
         };
-        let alive = weak.clone();
-        let sent = invite::send(&ctx, target, true, signal.as_ref(), move || {
-            alive.upgrade().is_some()
+        let sent = invite::send(&ctx, target, true, signal.as_ref(), &|| {
+            weak.upgrade().is_some()
         })
         .await;
         let Some(state) = weak.upgrade() else { return };
