@@ -7,7 +7,7 @@ use super::view::render;
 use super::{Event, State};
 use crate::api::{param, Endpoint};
 use crate::attributes::VideoRoomState;
-use crate::rules::{complete_room_target, TaskFacts};
+use crate::rules::TaskFacts;
 use crate::session::EndReason;
 use crate::web::context::Context;
 use crate::web::flex;
@@ -121,24 +121,7 @@ pub(super) fn send_new_link(weak: &Weak<RefCell<State>>) {
 
 /// "End call for everyone": `complete-room` for the task (the room, the code, every page).
 pub(super) async fn end_session(ctx: Rc<Context>, task: TaskFacts) {
-    let (url, token) = match ctx.call(Endpoint::CompleteRoom) {
-        Ok(call) => call,
-        Err(e) => return flex::warn(e.describe(), &JsValue::UNDEFINED),
-    };
-    let task_sid = task.task_sid.clone().unwrap_or_default();
-    let mut fields = vec![
-        (param::TOKEN, token.as_str()),
-        (param::REASON, EndReason::EndedByAgent.as_str()),
-    ];
-    if !task_sid.is_empty() {
-        fields.push((param::TASK_SID, task_sid.as_str()));
-    }
-    if let Some((name, value)) = complete_room_target(&task.video) {
-        fields.push((name, value));
-    }
-    if let Err(e) = post_form(&url, &fields, None, read::success).await {
-        flex::warn("complete-room failed", &e.detail());
-    }
+    ctx.complete_room(&task, EndReason::EndedByAgent).await;
 }
 
 /// `update-video-state`: the server merges `videoRoom` into the task attributes. Not tied to
