@@ -95,7 +95,7 @@ fn stylesheet() -> String {
 pub fn set_theme(root: &web_sys::Element, dark: bool, accent: Option<(&str, &str)>) {
     super::dom::set_attr(root, "data-theme", if dark { "dark" } else { "light" });
     if let Some((accent, text)) = accent {
-        let style = format!("--c2v-accent:{accent};--c2v-accent-text:{text}");
+        let style = ["--c2v-accent:", accent, ";--c2v-accent-text:", text].concat();
         super::dom::set_attr(root, "style", &style);
     }
 }
