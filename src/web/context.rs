@@ -3,7 +3,7 @@
 
 use super::connector::Connector;
 use super::flex::{self, FlexApi, ManagerApi};
-use super::http::post_form;
+use super::http::{post_form_json, read_body};
 use crate::api::{param, Endpoint};
 use crate::config::Config;
 use crate::rules::{complete_room_target, TaskFacts};
@@ -71,7 +71,8 @@ impl Context {
             if let Some(target) = complete_room_target(&task.video) {
                 fields.push(target);
             }
-            if let Err(e) = post_form(&url, &fields, None, super::read::success).await {
+            let answer = post_form_json(&url, &fields, None).await;
+            if let Err(e) = read_body(answer, super::read::success) {
                 flex::warn("complete-room failed", &e.detail());
             }
         })

@@ -4,7 +4,7 @@
 //! both send it this way.
 
 use super::context::{CallError, Context};
-use super::http::{post_form, HttpError};
+use super::http::{post_form_json, read_body, HttpError};
 use super::read;
 use crate::api::{param, Endpoint, GenerateCodeResponse};
 use js_sys::{Object, Reflect};
@@ -75,9 +75,8 @@ async fn send_now(
     if replace {
         fields.push((param::REPLACE, "true"));
     }
-    let code: GenerateCodeResponse = post_form(&url, &fields, signal, read::generate_code)
-        .await
-        .map_err(InviteError::Http)?;
+    let answer = post_form_json(&url, &fields, signal).await;
+    let code = read_body(answer, read::generate_code).map_err(InviteError::Http)?;
     if code.full_url.is_empty() || code.unique_code.is_empty() {
         return Err(InviteError::BadAnswer);
     }
