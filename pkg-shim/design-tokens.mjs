@@ -3,7 +3,8 @@
 // from the package's light theme and its dark theme and writes them as CSS custom properties
 // (`--paste-<token name>`) for the customer page (`tokens.css`: light, and dark under
 // `prefers-color-scheme: dark`) and as Rust constants for the stylesheet inside Flex
-// (`src/web/tokens.rs`: light and dark, chosen by Flex's theme); and the paths of the Paste icons
+// (`src/web/tokens.rs`: those its stylesheet uses, light and, where it differs, dark, chosen by
+// Flex's theme); and the paths of the Paste icons
 // the call's controls use (`@twilio-paste/icons`) as Rust constants (`src/web/icons/paste.rs`).
 //
 //   node pkg-shim/design-tokens.mjs          # write the generated files
@@ -56,8 +57,8 @@ export const USED = [
 
 const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/(\D)(\d)/g, "$1-$2");
 
-function declarations(theme, indent) {
-  return USED.map((name) => {
+function declarations(theme, indent, names = USED) {
+  return names.map((name) => {
     const value = theme[name];
     if (value === undefined) throw new Error(`@twilio-paste/design-tokens has no ${name}`);
     return `${indent}--paste-${kebab(name)}: ${value};`;
@@ -81,20 +82,39 @@ export function css() {
   ].join("\n");
 }
 
-export function rust() {
-  const constant = (doc, name, theme) => [
+/** The stylesheet inside Flex (the `CSS` constant of src/web/style.rs). */
+export const FLEX_STYLESHEET = path.join(repo, "src/web/style.rs");
+
+/** The tokens (of [`USED`]) that a stylesheet's text names, in `USED`'s order. */
+export function usedBy(sheet) {
+  const named = new Set(sheet.match(/--paste-[a-z0-9-]+/g));
+  return USED.filter((name) => named.has(`--paste-${kebab(name)}`));
+}
+
+/**
+ * The Rust constants: light, every token the stylesheet inside Flex uses; dark, only those whose
+ * dark value differs (the dark rule sits on the same root, over the light one).
+ */
+export async function rust() {
+  const used = usedBy(await readFile(FLEX_STYLESHEET, "utf8"));
+  const constant = (doc, name, theme, names) => [
     `/// ${doc}`,
     `pub const ${name}: &str = "\\`,
-    ...declarations(theme, "").map((d) => `${d.replace(/"/g, '\\"').replace(/: /, ":")}\\`),
+    ...declarations(theme, "", names).map((d) => `${d.replace(/"/g, '\\"').replace(/: /, ":")}\\`),
     `";`,
   ];
   return [
     `//! Twilio Paste's design tokens for the stylesheet inside Flex, as CSS custom properties`,
-    `//! (\`--paste-<token>\`). ${HEADER}: do not edit.`,
+    `//! (\`--paste-<token>\`): the ones its stylesheet uses. ${HEADER}: do not edit.`,
     "",
-    ...constant("Paste's light theme.", "LIGHT", light),
+    ...constant("Paste's light theme.", "LIGHT", light, used),
     "",
-    ...constant("Paste's dark theme.", "DARK", dark),
+    ...constant(
+      "Paste's dark theme where it differs from the light one.",
+      "DARK",
+      dark,
+      used.filter((name) => dark[name] !== light[name]),
+    ),
     "",
   ].join("\n");
 }

@@ -33,3 +33,19 @@ test("every token the stylesheets use is generated, and every generated one is u
   for (const name of used) assert.ok(generated.has(name), `${name} is used but not generated`);
   for (const name of generated) assert.ok(used.has(name), `${name} is generated but never used`);
 });
+
+test("the stylesheet inside Flex carries only the tokens it uses, dark ones only where they differ", async () => {
+  const { LIGHT, DARK } = Object.fromEntries(
+    [...(await readFile(path.join(repo, "src/web/tokens.rs"), "utf8")).matchAll(/pub const (\w+): &str = "\\\n([^"]*)";/g)].map(
+      ([, name, body]) => [name, new Map(body.split(";\\\n").filter(Boolean).map((d) => d.split(/:(.*)/s).slice(0, 2)))],
+    ),
+  );
+  const css = await readFile(path.join(repo, "src/web/style.rs"), "utf8");
+  const used = new Set(css.match(/--paste-[a-z0-9-]+/g));
+  assert.deepEqual([...LIGHT.keys()].sort(), [...used].filter((n) => n.length > "--paste-".length).sort());
+  assert.ok(DARK.size > 0);
+  for (const [name, value] of DARK) {
+    assert.ok(LIGHT.has(name), `${name} is dark only`);
+    assert.notEqual(value, LIGHT.get(name), `${name} is the same in both themes`);
+  }
+});

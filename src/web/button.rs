@@ -188,9 +188,8 @@ async fn send_invite(weak: Weak<RefCell<State>>) {
         conversation: &conversation,
         conversation_sid: conversation_sid.as_deref(),
     };
-    let alive = weak.clone();
-    let result = invite::send(&ctx, target, false, signal.as_ref(), move || {
-        alive.upgrade().is_some()
+    let result = invite::send(&ctx, target, false, signal.as_ref(), &|| {
+        weak.upgrade().is_some()
     })
     .await;
     let Some(state) = weak.upgrade() else {

@@ -14,6 +14,7 @@ use crate::web::video::call::{Call, CallSetup, Controls, Names};
 use crate::web::video::{ConnectOptions, LocalMedia, Room, VideoError, VideoEvent};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlElement;
 
@@ -149,6 +150,24 @@ fn failure(e: &VideoError) -> ConnectFailure {
     }
 }
 
+/// The console line for a connection that could not be made: the kind of failure, with the
+/// browser's or the service's own word for it (no formatting machinery in the module).
+fn warn_failed(e: &VideoError) {
+    let (what, detail) = match e {
+        VideoError::Unsupported => ("this browser cannot do video calls", None),
+        VideoError::InsecureContext => ("video calls need a secure (https) page", None),
+        VideoError::Devices(name) => ("camera or microphone unavailable", Some(name.as_str())),
+        VideoError::Refused(reason) => (
+            "the video service refused the connection",
+            Some(reason.as_str()),
+        ),
+        VideoError::SdkUnavailable => ("the video library could not be loaded", None),
+        VideoError::Other(message) => ("video error", Some(message.as_str())),
+    };
+    let detail = detail.map_or(JsValue::UNDEFINED, JsValue::from_str);
+    crate::web::flex::warn(what, &detail);
+}
+
 fn on_event(weak: &Weak<RefCell<State>>, events: &EventSink, event: VideoEvent) {
     let Some(state) = weak.upgrade() else { return };
     let (call, closed) = {
@@ -219,7 +238,7 @@ impl Connector for RoomConnector {
             let room = match connected {
                 Ok(room) => room,
                 Err(e) => {
-                    web_sys::console::warn_1(&e.to_string().into());
+                    warn_failed(&e);
                     return events.emit(ConnectionEvent::Failed(failure(&e)));
                 }
             };

@@ -2,10 +2,20 @@
 //! and the media connector.
 
 use super::connector::Connector;
-use super::flex::{FlexApi, ManagerApi};
-use crate::api::Endpoint;
+use super::flex::{self, FlexApi, ManagerApi};
+use super::http::{post_form_json, read_body};
+use crate::api::{param, Endpoint};
 use crate::config::Config;
+use crate::rules::{complete_room_target, TaskFacts};
+use crate::session::EndReason;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// A future behind one pointer: a body shared by several callers is compiled once, not copied
+/// into each caller's state machine.
+pub type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
 pub struct Context {
     pub flex: FlexApi,
@@ -41,5 +51,30 @@ impl Context {
             .ok_or(CallError::NotConfigured)?;
         let token = self.manager.token().ok_or(CallError::NoFlexToken)?;
         Ok((url, token))
+    }
+
+    /// `complete-room` for `task`'s session (its document, else its room) with `reason`: the
+    /// room, the code and every open page end. Failures are logged.
+    pub fn complete_room<'a>(&'a self, task: &'a TaskFacts, reason: EndReason) -> Boxed<'a, ()> {
+        Box::pin(async move {
+            let (url, token) = match self.call(Endpoint::CompleteRoom) {
+                Ok(call) => call,
+                Err(e) => return flex::warn(e.describe(), &JsValue::UNDEFINED),
+            };
+            let mut fields = vec![
+                (param::TOKEN, token.as_str()),
+                (param::REASON, reason.as_str()),
+            ];
+            if let Some(task_sid) = task.task_sid.as_deref() {
+                fields.push((param::TASK_SID, task_sid));
+            }
+            if let Some(target) = complete_room_target(&task.video) {
+                fields.push(target);
+            }
+            let answer = post_form_json(&url, &fields, None).await;
+            if let Err(e) = read_body(answer, super::read::success) {
+                flex::warn("complete-room failed", &e.detail());
+            }
+        })
     }
 }

@@ -139,11 +139,21 @@ pub async fn post_form<T>(
     signal: Option<&AbortSignal>,
     read: fn(&JsValue) -> Read<T>,
 ) -> Result<T, HttpError> {
-    let value = post_form_json(url, fields, signal).await?;
-    read(&value).map_err(|e| HttpError::BadBody(e.into()))
+    read_body(post_form_json(url, fields, signal).await, read)
 }
 
-async fn post_form_json(
+/// An answer read with `read` ([`super::read`]): one that is not what was expected is
+/// [`HttpError::BadBody`]. With [`post_form_json`], the one request body for every answer type
+/// (no copy of the request's state machine per type).
+pub fn read_body<T>(
+    answer: Result<JsValue, HttpError>,
+    read: fn(&JsValue) -> Read<T>,
+) -> Result<T, HttpError> {
+    read(&answer?).map_err(|e| HttpError::BadBody(e.into()))
+}
+
+/// POSTs `fields` form-encoded to `url`: the JSON answer as it came.
+pub async fn post_form_json(
     url: &str,
     fields: &[(&str, &str)],
     signal: Option<&AbortSignal>,

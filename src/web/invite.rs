@@ -4,10 +4,12 @@
 //! both send it this way.
 
 use super::context::{CallError, Context};
-use super::http::{post_form, HttpError};
+use super::http::{post_form_json, read_body, HttpError};
 use super::read;
 use crate::api::{param, Endpoint, GenerateCodeResponse};
 use js_sys::{Object, Reflect};
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
@@ -46,13 +48,24 @@ pub struct Target<'a> {
 }
 
 /// Asks for the link and sends it. `still_wanted` is asked before sending: a component that
-/// went away while the link was being made sends nothing.
-pub async fn send(
+/// went away while the link was being made sends nothing. One body for the button and the tab
+/// (boxed, so it is not copied into each caller).
+pub fn send<'a>(
+    ctx: &'a Context,
+    target: Target<'a>,
+    replace: bool,
+    signal: Option<&'a AbortSignal>,
+    still_wanted: &'a dyn Fn() -> bool,
+) -> Pin<Box<dyn Future<Output = Result<GenerateCodeResponse, InviteError>> + 'a>> {
+    Box::pin(send_now(ctx, target, replace, signal, still_wanted))
+}
+
+async fn send_now(
     ctx: &Context,
     target: Target<'_>,
     replace: bool,
     signal: Option<&AbortSignal>,
-    still_wanted: impl Fn() -> bool,
+    still_wanted: &dyn Fn() -> bool,
 ) -> Result<GenerateCodeResponse, InviteError> {
     let task_sid = target.task_sid.ok_or(InviteError::NoTask)?;
     let (url, token) = ctx
@@ -62,9 +75,8 @@ pub async fn send(
     if replace {
         fields.push((param::REPLACE, "true"));
     }
-    let code: GenerateCodeResponse = post_form(&url, &fields, signal, read::generate_code)
-        .await
-        .map_err(InviteError::Http)?;
+    let answer = post_form_json(&url, &fields, signal).await;
+    let code = read_body(answer, read::generate_code).map_err(InviteError::Http)?;
     if code.full_url.is_empty() || code.unique_code.is_empty() {
         return Err(InviteError::BadAnswer);
     }

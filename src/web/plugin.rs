@@ -9,11 +9,9 @@ use super::connector::{default_connector, Connector};
 use super::context::Context;
 use super::error::PluginError;
 use super::flex::{self, payload_sids, task_facts, FlexApi, ManagerApi};
-use super::http::post_form;
 use super::mounted::Mounted;
 use super::room_claim;
 use super::tab::VideoTab;
-use crate::api::{param, Endpoint};
 use crate::config::Config;
 use crate::notifications::{self, WRAPUP_BLOCKED};
 use crate::rules::{blocks_action, complete_room_target, ends_session, HookTime, ACTION_HOOKS};
@@ -148,25 +146,8 @@ impl Plugin {
         let reason = action.as_string().as_deref().and_then(ends_session);
         let task = task_facts(&flex::get(&payload, "task"));
         wasm_bindgen_futures::future_to_promise(async move {
-            let target = complete_room_target(&task.video);
-            let (Some(reason), Some((name, value))) = (reason, target) else {
-                return Ok(JsValue::UNDEFINED);
-            };
-            match ctx.call(Endpoint::CompleteRoom) {
-                Err(e) => flex::warn(e.describe(), &JsValue::UNDEFINED),
-                Ok((url, token)) => {
-                    let mut fields = vec![
-                        (param::TOKEN, token.as_str()),
-                        (name, value),
-                        (param::REASON, reason.as_str()),
-                    ];
-                    if let Some(task_sid) = task.task_sid.as_deref() {
-                        fields.push((param::TASK_SID, task_sid));
-                    }
-                    if let Err(e) = post_form(&url, &fields, None, super::read::success).await {
-                        flex::warn("complete-room failed", &e.detail());
-                    }
-                }
+            if let (Some(reason), Some(_)) = (reason, complete_room_target(&task.video)) {
+                ctx.complete_room(&task, reason).await;
             }
             Ok(JsValue::UNDEFINED)
         })

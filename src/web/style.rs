@@ -76,8 +76,8 @@ const CSS: &str = "\
 .c2v-rating p{margin:0 0 var(--paste-space-20)}\
 .c2v-rating-comment{white-space:pre-wrap;font-style:italic}";
 
-/// The stylesheet with Paste's light tokens on every component root and its dark ones on a
-/// root in a dark Flex.
+/// The stylesheet with Paste's light tokens on every component root and, on a root in a dark
+/// Flex, its dark ones where they differ (only the tokens [`CSS`] uses: `pkg-shim/design-tokens.mjs`).
 fn stylesheet() -> String {
     let mut out = String::with_capacity(tokens::LIGHT.len() + tokens::DARK.len() + CSS.len() + 32);
     out.push_str(".c2v{");
@@ -95,7 +95,7 @@ fn stylesheet() -> String {
 pub fn set_theme(root: &web_sys::Element, dark: bool, accent: Option<(&str, &str)>) {
     super::dom::set_attr(root, "data-theme", if dark { "dark" } else { "light" });
     if let Some((accent, text)) = accent {
-        let style = format!("--c2v-accent:{accent};--c2v-accent-text:{text}");
+        let style = ["--c2v-accent:", accent, ";--c2v-accent-text:", text].concat();
         super::dom::set_attr(root, "style", &style);
     }
 }

@@ -16,7 +16,9 @@ pub fn icon(paths: &[(&str, bool)], size: u32) -> Element {
     let svg = doc
         .create_element_ns(Some(SVG_NS), "svg")
         .expect_throw("create_element_ns");
-    let size = size.to_string();
+    let mut size_text = String::new();
+    crate::decimal::push(&mut size_text, u64::from(size));
+    let size = size_text;
     set_attr(&svg, "viewBox", "0 0 20 20");
     set_attr(&svg, "width", &size);
     set_attr(&svg, "height", &size);

@@ -7,11 +7,11 @@ use super::view::render;
 use super::{Event, State};
 use crate::api::{param, Endpoint};
 use crate::attributes::VideoRoomState;
-use crate::rules::{complete_room_target, TaskFacts};
+use crate::rules::TaskFacts;
 use crate::session::EndReason;
 use crate::web::context::Context;
 use crate::web::flex;
-use crate::web::http::{post_form, HttpError, InFlight};
+use crate::web::http::{post_form_json, read_body, HttpError, InFlight};
 use crate::web::invite::{self, Target};
 use crate::web::read;
 use std::cell::RefCell;
@@ -30,27 +30,14 @@ pub(super) async fn fetch_token(
             flex::warn(e.describe(), &JsValue::UNDEFINED);
             Err(Event::TokenFailed)
         }
-        Ok((url, token)) => post_form(
-            &url,
-            &[(param::TOKEN, &token), (param::DOCUMENT_SID, &document)],
-            signal.as_ref(),
-            read::agent_token,
-        )
-        .await
-        .map_err(|e| match &e {
-            // The session is over: a retry cannot work.
-            HttpError::Status(r) if r.status == 403 => {
-                match r.reason.as_deref().and_then(EndReason::from_wire) {
-                    Some(reason) => Event::TokenRefused(reason),
-                    None => Event::TokenFailed,
-                }
-            }
-            HttpError::Aborted => Event::TokenFailed,
-            other => {
-                flex::warn(other.describe(), &other.detail());
-                Event::TokenFailed
-            }
-        }),
+        Ok((url, token)) => {
+            let fields = [
+                (param::TOKEN, token.as_str()),
+                (param::DOCUMENT_SID, &document),
+            ];
+            let answer = post_form_json(&url, &fields, signal.as_ref()).await;
+            read_body(answer, read::agent_token).map_err(token_failure)
+        }
     };
     let Some(state) = weak.upgrade() else {
         return;
@@ -64,6 +51,24 @@ pub(super) async fn fetch_token(
             apply(&state, Event::TokenReceived);
         }
         Err(event) => apply(&state, event),
+    }
+}
+
+/// What a failed `agent-get-token` means for the tab: a refusal that names why the session is
+/// over (a retry cannot work), or a failure worth trying again.
+fn token_failure(e: HttpError) -> Event {
+    match &e {
+        HttpError::Status(r) if r.status == 403 => {
+            match r.reason.as_deref().and_then(EndReason::from_wire) {
+                Some(reason) => Event::TokenRefused(reason),
+                None => Event::TokenFailed,
+            }
+        }
+        HttpError::Aborted => Event::TokenFailed,
+        other => {
+            flex::warn(other.describe(), &other.detail());
+            Event::TokenFailed
+        }
     }
 }
 
@@ -94,9 +99,8 @@ pub(super) fn send_new_link(weak: &Weak<RefCell<State>>) {
             conversation: &conversation,
             conversation_sid: conversation_sid.as_deref(),
         };
-        let alive = weak.clone();
-        let sent = invite::send(&ctx, target, true, signal.as_ref(), move || {
-            alive.upgrade().is_some()
+        let sent = invite::send(&ctx, target, true, signal.as_ref(), &|| {
+            weak.upgrade().is_some()
         })
         .await;
         let Some(state) = weak.upgrade() else { return };
@@ -122,24 +126,7 @@ pub(super) fn send_new_link(weak: &Weak<RefCell<State>>) {
 
 /// "End call for everyone": `complete-room` for the task (the room, the code, every page).
 pub(super) async fn end_session(ctx: Rc<Context>, task: TaskFacts) {
-    let (url, token) = match ctx.call(Endpoint::CompleteRoom) {
-        Ok(call) => call,
-        Err(e) => return flex::warn(e.describe(), &JsValue::UNDEFINED),
-    };
-    let task_sid = task.task_sid.clone().unwrap_or_default();
-    let mut fields = vec![
-        (param::TOKEN, token.as_str()),
-        (param::REASON, EndReason::EndedByAgent.as_str()),
-    ];
-    if !task_sid.is_empty() {
-        fields.push((param::TASK_SID, task_sid.as_str()));
-    }
-    if let Some((name, value)) = complete_room_target(&task.video) {
-        fields.push((name, value));
-    }
-    if let Err(e) = post_form(&url, &fields, None, read::success).await {
-        flex::warn("complete-room failed", &e.detail());
-    }
+    ctx.complete_room(&task, EndReason::EndedByAgent).await;
 }
 
 /// `update-video-state`: the server merges `videoRoom` into the task attributes. Not tied to
@@ -157,7 +144,8 @@ pub(super) async fn write_state(ctx: Rc<Context>, task_sid: String, state: Video
         (param::TASK_SID, task_sid.as_str()),
         (param::STATE, state.as_str()),
     ];
-    if let Err(e) = post_form(&url, &fields, None, read::success).await {
+    let answer = post_form_json(&url, &fields, None).await;
+    if let Err(e) = read_body(answer, read::success) {
         flex::warn("update-video-state failed", &e.detail());
     }
 }
