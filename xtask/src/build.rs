@@ -105,27 +105,42 @@ pub fn raw_wasm(ws: &Workspace, entry: &Entry) -> std::path::PathBuf {
 /// profile) → the check that it holds none of the other's code → wasm-bindgen `--target web` →
 /// wasm-opt `-Oz`, into the entry's directory (`target/wasm/pkg` for the plugin).
 pub fn wasm(ws: &Workspace) -> Result<()> {
+    let build_std = crate::tools::build_std_available();
+    if !build_std {
+        crate::cmd::announce(&format!(
+            "warning: building the browser modules with stable Rust (no {BROWSER_TOOLCHAIN} \
+             toolchain with rust-src): panics keep their messages, each module some 10 KB larger"
+        ));
+    }
     for entry in ENTRIES {
-        wasm_entry(ws, entry)?;
+        wasm_entry(ws, entry, build_std)?;
     }
     Ok(())
 }
 
-fn wasm_entry(ws: &Workspace, entry: &Entry) -> Result<()> {
+fn wasm_entry(ws: &Workspace, entry: &Entry, build_std: bool) -> Result<()> {
     // The standard library is built with the module, with panics that abort at once: no
     // panic message is formatted, so neither core's formatting machinery nor the messages and
     // source locations of panics are in the module (about a tenth of it, docs/performance.md).
     // A panic is a trap (`RuntimeError: unreachable`) either way: `panic = "abort"` is set.
-    Cmd::new("rustup")
-        .args(["run", BROWSER_TOOLCHAIN, "cargo", "build", "--lib"])
-        .args([
-            "--target",
-            "wasm32-unknown-unknown",
-            "-Zbuild-std=std,panic_abort",
-        ])
+    // Without the nightly toolchain and its sources, stable Rust builds the same code, larger.
+    let cargo_build = if build_std {
+        Cmd::new("rustup")
+            .args([
+                "run",
+                BROWSER_TOOLCHAIN,
+                "cargo",
+                "build",
+                "-Zbuild-std=std,panic_abort",
+            ])
+            .env("RUSTFLAGS", BROWSER_RUSTFLAGS)
+    } else {
+        Cmd::new(cargo()).arg("build")
+    };
+    cargo_build
+        .args(["--lib", "--target", "wasm32-unknown-unknown"])
         .args(["--profile", WASM_PROFILE, "-p", CRATE])
         .args(["--no-default-features", "--features", entry.features])
-        .env("RUSTFLAGS", BROWSER_RUSTFLAGS)
         .dir(&ws.root)
         .run()?;
     let raw = raw_wasm(ws, entry);

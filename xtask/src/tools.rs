@@ -81,13 +81,28 @@ fn ensure_target(target: &str) -> Result<()> {
 /// panics that abort at once (`xtask/src/build.rs`), with the standard library's sources.
 pub const BROWSER_TOOLCHAIN: &str = "nightly";
 
+/// Installs [`BROWSER_TOOLCHAIN`] with the standard library's sources when missing. A machine
+/// that cannot get it still builds, with stable Rust (see [`build_std_available`]).
 fn ensure_browser_toolchain() -> Result<()> {
+    if build_std_available() {
+        return Ok(());
+    }
     let installed = Cmd::new("rustup")
         .args(["run", BROWSER_TOOLCHAIN, "rustc", "--version"])
         .output()
         .is_some();
-    if !installed {
-        return Cmd::new("rustup")
+    let got = if installed {
+        Cmd::new("rustup")
+            .args([
+                "component",
+                "add",
+                "rust-src",
+                "--toolchain",
+                BROWSER_TOOLCHAIN,
+            ])
+            .run()
+    } else {
+        Cmd::new("rustup")
             .args([
                 "toolchain",
                 "install",
@@ -96,9 +111,21 @@ fn ensure_browser_toolchain() -> Result<()> {
                 "minimal",
             ])
             .args(["--component", "rust-src"])
-            .run();
+            .run()
+    };
+    if let Err(e) = got {
+        crate::cmd::announce(&format!(
+            "warning: no {BROWSER_TOOLCHAIN} toolchain with rust-src ({e}); the browser modules \
+             are built with stable Rust, some 10 KB larger each (docs/performance.md)"
+        ));
     }
-    let components = Cmd::new("rustup")
+    Ok(())
+}
+
+/// Whether [`BROWSER_TOOLCHAIN`] and its standard library's sources are installed, so the
+/// browser modules can be built with `-Zbuild-std`.
+pub fn build_std_available() -> bool {
+    Cmd::new("rustup")
         .args([
             "component",
             "list",
@@ -107,19 +134,7 @@ fn ensure_browser_toolchain() -> Result<()> {
             BROWSER_TOOLCHAIN,
         ])
         .output()
-        .unwrap_or_default();
-    if components.lines().any(|line| line.starts_with("rust-src")) {
-        return Ok(());
-    }
-    Cmd::new("rustup")
-        .args([
-            "component",
-            "add",
-            "rust-src",
-            "--toolchain",
-            BROWSER_TOOLCHAIN,
-        ])
-        .run()
+        .is_some_and(|list| list.lines().any(|line| line.starts_with("rust-src")))
 }
 
 /// What the static host needs: the musl target and a C compiler for it.
