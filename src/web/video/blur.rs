@@ -5,6 +5,8 @@
 
 use super::sdk;
 use crate::blur::{self, Failure, Features};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlCanvasElement;
@@ -28,6 +30,59 @@ extern "C" {
         input: &JsValue,
         output: &HtmlCanvasElement,
     ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Runs once, the first time the processor counts as stopped.
+type OnStop = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
+
+/// The processor as the camera uses it: an object that inherits from it (`Object.create`, so
+/// it is still the library's processor to whoever looks) with its own `processFrame`, which
+/// calls the processor's and counts the frames that fail, thrown or rejected. A processor that
+/// keeps failing ([`crate::blur::stopped`]) runs `on_stop` once; every frame resolves, so the
+/// caller's loop (the sandbox's, the SDK's) goes on until blur is taken off.
+pub struct Watched {
+    pub processor: Processor,
+    _process: Closure<dyn FnMut(JsValue, JsValue) -> JsValue>,
+}
+
+impl Watched {
+    pub fn new(processor: &Processor, on_stop: impl FnOnce() + 'static) -> Watched {
+        let failures = Rc::new(Cell::new(0));
+        let on_stop: OnStop = Rc::new(RefCell::new(Some(Box::new(on_stop))));
+        let note = move |drawn: bool| {
+            failures.set(if drawn { 0 } else { failures.get() + 1 });
+            if blur::stopped(failures.get()) {
+                if let Some(stop) = on_stop.borrow_mut().take() {
+                    stop();
+                }
+            }
+        };
+        let real = processor.clone();
+        let process = Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(
+            move |input: JsValue, output: JsValue| -> JsValue {
+                match real.process_frame(&input, output.unchecked_ref()) {
+                    Ok(frame) => {
+                        let note = note.clone();
+                        wasm_bindgen_futures::future_to_promise(async move {
+                            note(JsFuture::from(frame).await.is_ok());
+                            Ok(JsValue::UNDEFINED)
+                        })
+                        .into()
+                    }
+                    Err(_) => {
+                        note(false);
+                        JsValue::UNDEFINED
+                    }
+                }
+            },
+        );
+        let object: js_sys::Object = js_sys::Object::create(processor.unchecked_ref());
+        let _ = js_sys::Reflect::set(&object, &"processFrame".into(), process.as_ref());
+        Watched {
+            processor: object.unchecked_into(),
+            _process: process,
+        }
+    }
 }
 
 fn has(target: &JsValue, name: &str) -> bool {

@@ -158,9 +158,13 @@ impl Call {
 
     fn show_devices(&self) {
         let list = self.devices.list.borrow();
+        // With the camera off, its list shows the camera that comes back on.
         let in_use = |kind: Kind| match kind {
             Kind::Speaker => self.devices.speaker.borrow().clone(),
-            _ => self.room.device_in_use(kind),
+            _ => self.room.device_in_use(kind).or_else(|| {
+                pick(&list, kind, glue::remembered(kind).as_ref(), true)
+                    .map(|d| d.device_id.clone())
+            }),
         };
         if let Some(p) = self.devices.pickers.borrow().as_ref() {
             p.show(&list, in_use, self.devices.can_route, &self.strings);
