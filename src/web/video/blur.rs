@@ -38,8 +38,9 @@ type OnStop = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
 /// The processor as the camera uses it: an object that inherits from it (`Object.create`, so
 /// it is still the library's processor to whoever looks) with its own `processFrame`, which
 /// calls the processor's and counts the frames that fail, thrown or rejected. A processor that
-/// keeps failing ([`crate::blur::stopped`]) runs `on_stop` once; every frame resolves, so the
-/// caller's loop (the sandbox's, the SDK's) goes on until blur is taken off.
+/// keeps failing ([`crate::blur::stopped`]) runs `on_stop` once. Every frame answers a promise
+/// that resolves, thrown or not, so the caller's loop (the sandbox's, the SDK's) goes on until
+/// blur is taken off.
 pub struct Watched {
     pub processor: Processor,
     _process: Closure<dyn FnMut(JsValue, JsValue) -> JsValue>,
@@ -71,7 +72,7 @@ impl Watched {
                     }
                     Err(_) => {
                         note(false);
-                        JsValue::UNDEFINED
+                        js_sys::Promise::resolve(&JsValue::UNDEFINED).into()
                     }
                 }
             },
