@@ -104,6 +104,10 @@ function remoteCells(page) {
   });
 }
 
+/** The labels of the cameras capturing now (every track the page captured that is still live). */
+const liveCameras = (page) =>
+  page.evaluate(() => (window.__capturedTracks ?? []).filter((t) => t.kind === "video" && t.readyState === "live").map((t) => t.label));
+
 const pressed = (page) => page.$eval(TOGGLE, (b) => b.getAttribute("aria-pressed"));
 const settled = (page) => page.waitForFunction((sel) => document.querySelector(sel)?.disabled === false, TOGGLE);
 
@@ -303,7 +307,9 @@ test("the camera off and on while blurred comes back as the chosen camera, still
     await settled(page);
     assert.equal(await pressed(page), "true");
     assert.equal(await text(page, '[data-role="call-error"]'), "", "no error");
-    // The camera that came back is the chosen one, as the Devices list says.
+    // The camera that came back (the one capturing, whose light is on) is the chosen one, and
+    // the Devices list says so.
+    assert.deepEqual(await liveCameras(page), ["fake_device_2"]);
     await waitFor(
       async () => (await page.$eval('[data-role="camera-choice"]', (s) => s.selectedOptions[0]?.textContent)) === "fake_device_2",
       "the Devices list shows fake_device_2 in use",
