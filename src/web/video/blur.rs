@@ -4,8 +4,9 @@
 //! each outcome means is [`crate::blur`]'s.
 
 use super::sdk;
+use super::{emit, EventSink, VideoEvent};
 use crate::blur::{self, Failure, Features};
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -32,13 +33,11 @@ extern "C" {
     ) -> Result<js_sys::Promise, JsValue>;
 }
 
-/// Runs once, the first time the processor counts as stopped.
-type OnStop = Rc<RefCell<Option<Box<dyn FnOnce()>>>>;
-
 /// The processor as the camera uses it: an object that inherits from it (`Object.create`, so
 /// it is still the library's processor to whoever looks) with its own `processFrame`, which
 /// calls the processor's and counts the frames that fail, thrown or rejected. A processor that
-/// keeps failing ([`crate::blur::stopped`]) runs `on_stop` once. Every frame answers a promise
+/// keeps failing ([`crate::blur::stopped`]) sends [`VideoEvent::BlurStopped`] once (on the frame
+/// that makes it stopped; the call takes blur off then). Every frame answers a promise
 /// that resolves, thrown or not, so the caller's loop (the sandbox's, the SDK's) goes on until
 /// blur is taken off.
 pub struct Watched {
@@ -47,15 +46,14 @@ pub struct Watched {
 }
 
 impl Watched {
-    pub fn new(processor: &Processor, on_stop: impl FnOnce() + 'static) -> Watched {
+    pub fn new(processor: &Processor, events: &EventSink) -> Watched {
         let failures = Rc::new(Cell::new(0));
-        let on_stop: OnStop = Rc::new(RefCell::new(Some(Box::new(on_stop))));
+        let events = events.clone();
         let note = move |drawn: bool| {
-            failures.set(if drawn { 0 } else { failures.get() + 1 });
-            if blur::stopped(failures.get()) {
-                if let Some(stop) = on_stop.borrow_mut().take() {
-                    stop();
-                }
+            let n = if drawn { 0 } else { failures.get() + 1 };
+            failures.set(n);
+            if blur::stopped(n) && !blur::stopped(n - 1) {
+                emit(&events, VideoEvent::BlurStopped);
             }
         };
         let real = processor.clone();

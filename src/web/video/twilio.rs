@@ -255,8 +255,7 @@ impl TwilioRoom {
             return Ok(());
         }
         // What the SDK runs is watched: a processor that stops working mid-call is reported.
-        let events = inner.events.clone();
-        let watched = Watched::new(processor, move || emit(&events, VideoEvent::BlurStopped));
+        let watched = Watched::new(processor, &inner.events);
         local
             .add_processor(&watched.processor, &processor_options())
             .map_err(|e| VideoError::Other(media::error_name(&e)))?;

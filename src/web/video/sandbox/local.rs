@@ -5,7 +5,7 @@ use super::{blur, Inner, Local, Peer, Phase, SandboxRoom};
 use crate::devices::{Constraint, Kind};
 use crate::protocol::{ClientMessage, TrackChange};
 use crate::web::video::blur::{Processor, Watched};
-use crate::web::video::{devices, emit, media, on_share_ended, TrackName, VideoError, VideoEvent};
+use crate::web::video::{devices, media, on_share_ended, TrackName, VideoError};
 use web_sys::{MediaStream, MediaStreamTrack};
 
 impl Local {
@@ -167,8 +167,7 @@ impl SandboxRoom {
         let sent = match processor {
             Some(_) if self.blurring() => return Ok(()),
             Some(p) => {
-                let events = self.inner.events.clone();
-                let watched = Watched::new(p, move || emit(&events, VideoEvent::BlurStopped));
+                let watched = Watched::new(p, &self.inner.events);
                 let pipeline = blur::Pipeline::start(&camera, watched)
                     .ok_or_else(|| VideoError::Other("canvas".into()))?;
                 let output = media::same_track(&pipeline.output);
