@@ -77,6 +77,17 @@ pub enum Failure {
     Model,
     /// The blurred picture could not be sent (no camera, no track from the canvas).
     Pipeline,
+    /// The processor failed after it started ([`stopped`]): `processFrame` threw or rejected.
+    Stopped,
+}
+
+/// Frames in a row the processor may fail before blur counts as stopped: one dropped frame is
+/// not worth a notice, a processor that keeps failing freezes the picture.
+pub const FAILURES_IN_A_ROW: u32 = 3;
+
+/// Whether blur has stopped after `failures` frames in a row went wrong.
+pub fn stopped(failures: u32) -> bool {
+    failures >= FAILURES_IN_A_ROW
 }
 
 /// What a failure does.
@@ -93,7 +104,10 @@ impl Failure {
     /// not start with an error); only a browser that cannot run the library loses the toggle.
     pub fn outcome(self) -> AfterFailure {
         AfterFailure {
-            notice: Text::BlurFailed,
+            notice: match self {
+                Failure::Stopped => Text::BlurStopped,
+                _ => Text::BlurFailed,
+            },
             hide: self == Failure::Unsupported,
         }
     }
@@ -237,6 +251,26 @@ mod tests {
         }
         assert!(Failure::Unsupported.outcome().hide);
         assert_eq!(Failure::Unsupported.outcome().notice, Text::BlurFailed);
+    }
+
+    #[test]
+    fn a_processor_that_fails_mid_call_says_blur_stopped_and_keeps_the_toggle() {
+        assert_eq!(
+            Failure::Stopped.outcome(),
+            AfterFailure {
+                notice: Text::BlurStopped,
+                hide: false
+            }
+        );
+    }
+
+    #[test]
+    fn blur_stops_after_a_few_failed_frames_in_a_row_not_one() {
+        assert!(!stopped(0));
+        assert!(!stopped(FAILURES_IN_A_ROW - 1));
+        assert!(stopped(FAILURES_IN_A_ROW));
+        assert!(stopped(FAILURES_IN_A_ROW + 1));
+        assert!(!stopped(1), "one dropped frame is no failure");
     }
 
     #[test]

@@ -153,6 +153,12 @@ fn of_kind(devices: &[Device], kind: Kind) -> impl Iterator<Item = &Device> {
     devices.iter().filter(move |d| d.kind == kind)
 }
 
+/// The listed device of `kind` with id `id` (what a list's entry names); `None` when it is no
+/// longer listed.
+pub fn find<'a>(devices: &'a [Device], kind: Kind, id: &str) -> Option<&'a Device> {
+    of_kind(devices, kind).find(|d| d.device_id == id)
+}
+
 /// The system's default for `kind`: its `"default"` entry, else its first device.
 pub fn fallback(devices: &[Device], kind: Kind) -> Option<&Device> {
     of_kind(devices, kind)
@@ -192,6 +198,19 @@ pub fn first_constraint(
         (true, Some(r)) => Constraint::for_id(&r.device_id),
         _ => Constraint::for_id(&device.device_id),
     })
+}
+
+/// How to capture `kind` now, without the pre-join screen (joining again, the camera coming
+/// back on in a call): the chosen device as [`first_constraint`] asks for it, so a choice made
+/// on the pre-join screen, with the Devices control or while the camera was off is the one
+/// used; a browser that lists nothing at all (before permission) is asked for any device.
+pub fn to_capture(
+    devices: &[Device],
+    kind: Kind,
+    remembered: Option<&Remembered>,
+) -> Option<Constraint> {
+    first_constraint(devices, kind, remembered)
+        .or_else(|| devices.is_empty().then_some(Constraint::Any))
 }
 
 /// What to store after the person chose `device`: nothing for a pseudo-id (follow the system).

@@ -175,6 +175,60 @@ fn the_first_request_uses_the_picked_id_or_the_remembered_one_while_ids_are_hidd
 }
 
 #[test]
+fn capturing_again_asks_for_the_chosen_device_or_the_default_or_anything_when_nothing_is_listed() {
+    let d = chrome();
+    // Chosen on the pre-join screen, with the Devices control or while the camera was off.
+    assert_eq!(
+        to_capture(&d, Kind::Camera, Some(&mem("c2", "USB Camera"))),
+        Some(Constraint::Exact("c2".into()))
+    );
+    // Its id rotated: the same label.
+    assert_eq!(
+        to_capture(&d, Kind::Camera, Some(&mem("old", "USB Camera"))),
+        Some(Constraint::Exact("c2".into()))
+    );
+    // Nothing chosen, or the choice unplugged: the default.
+    assert_eq!(
+        to_capture(&d, Kind::Camera, None),
+        Some(Constraint::Exact("c1".into()))
+    );
+    assert_eq!(
+        to_capture(&d, Kind::Camera, Some(&mem("gone", "Gone"))),
+        Some(Constraint::Exact("c1".into()))
+    );
+    // A browser that lists nothing is asked anyway; one that lists no camera is not.
+    assert_eq!(to_capture(&[], Kind::Camera, None), Some(Constraint::Any));
+    let no_camera = [dev(Kind::Microphone, "m1", "g1", "Mic")];
+    assert_eq!(to_capture(&no_camera, Kind::Camera, None), None);
+}
+
+#[test]
+fn find_looks_a_device_up_by_kind_and_id() {
+    let d = chrome();
+    assert_eq!(
+        find(&d, Kind::Camera, "c2").map(|x| x.label.as_str()),
+        Some("USB Camera")
+    );
+    // The same id under another kind is another device.
+    assert_eq!(
+        find(&d, Kind::Speaker, "default").map(|x| x.label.as_str()),
+        Some("Default - Speakers")
+    );
+    assert_eq!(
+        find(&d, Kind::Microphone, "default").map(|x| x.label.as_str()),
+        Some("Default - Built-in Mic")
+    );
+    assert_eq!(
+        find(&d, Kind::Camera, "m1"),
+        None,
+        "a microphone is no camera"
+    );
+    assert_eq!(find(&d, Kind::Camera, "c9"), None, "no longer listed");
+    assert_eq!(find(&d, Kind::Camera, ""), None);
+    assert_eq!(find(&[], Kind::Camera, "c1"), None);
+}
+
+#[test]
 fn constraints_are_exact_device_ids() {
     assert_eq!(Constraint::for_id(""), Constraint::Any);
     assert_eq!(Constraint::for_id("c1"), Constraint::Exact("c1".into()));

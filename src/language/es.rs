@@ -69,6 +69,7 @@ pub const CALL: &[(Text, &str)] = &[
     (Text::StopBlur, "Quitar desenfoque"),
     (Text::BlurHint, "Desenfoca lo que hay detrás de usted; la otra persona le ve nítido y la habitación difuminada."),
     (Text::BlurFailed, "No se pudo iniciar el desenfoque del fondo; su cámara se muestra tal cual. Inténtelo más tarde."),
+    (Text::BlurStopped, "El desenfoque del fondo dejó de funcionar; su cámara se muestra tal cual. Puede volver a activarlo."),
     (Text::Reconnecting, "Reconectando..."),
     (Text::PersonJoined, "{{name}} se ha unido a la llamada."),
     (Text::PersonLeft, "{{name}} ha salido de la llamada."),

@@ -27,11 +27,12 @@ fn tags_are_the_primary_bcp47_tags() {
 }
 
 /// Every text the customer's call screen shows.
-const CALL_SCREEN: [Text; 68] = [
+const CALL_SCREEN: [Text; 69] = [
     Text::BlurBackground,
     Text::StopBlur,
     Text::BlurHint,
     Text::BlurFailed,
+    Text::BlurStopped,
     Text::Mute,
     Text::Unmute,
     Text::StopCamera,

@@ -84,6 +84,7 @@ texts! {
     StopBlur = "PSChatToVideoStopBlur" => "Stop blur",
     BlurHint = "PSChatToVideoBlurHint" => "Blur what is behind you; the other person sees you sharp and the room soft.",
     BlurFailed = "PSChatToVideoBlurFailed" => "Background blur could not start; your camera is shown as is. Try again later.",
+    BlurStopped = "PSChatToVideoBlurStopped" => "Background blur stopped working; your camera is shown as is. You can turn blur on again.",
     PersonJoined = "PSChatToVideoPersonJoined" => "{{name}} joined the call.",
     PersonLeft = "PSChatToVideoPersonLeft" => "{{name}} left the call.",
     PersonBack = "PSChatToVideoPersonBack" => "{{name}} is back in the call.",

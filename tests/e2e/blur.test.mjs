@@ -14,6 +14,7 @@ const ctx = sandboxPerFile({}, { deviceCount: 3 });
 const TOGGLE = '[data-role="blur"]';
 const LIBRARY = "/vendor/video-processors/";
 const FAILED = "Background blur could not start; your camera is shown as is. Try again later.";
+const STOPPED = "Background blur stopped working; your camera is shown as is. You can turn blur on again.";
 
 /** Every request `page` makes to the blur library's folder, from before it loads. */
 function recordLibraryRequests(page) {
@@ -102,6 +103,10 @@ function remoteCells(page) {
     return Array.from({ length: 48 }, (_, i) => data[i * 4 + 1]);
   });
 }
+
+/** The labels of the cameras capturing now (every track the page captured that is still live). */
+const liveCameras = (page) =>
+  page.evaluate(() => (window.__capturedTracks ?? []).filter((t) => t.kind === "video" && t.readyState === "live").map((t) => t.label));
 
 const pressed = (page) => page.$eval(TOGGLE, (b) => b.getAttribute("aria-pressed"));
 const settled = (page) => page.waitForFunction((sel) => document.querySelector(sel)?.disabled === false, TOGGLE);
@@ -263,6 +268,110 @@ test("a camera switched while blurred stays blurred: the new camera goes through
       return now.some((g, i) => Math.abs(g - first[i]) > 2);
     }, "the agent's picture of the customer moves after the switch");
     assert.deepEqual(customer.errors, []);
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+test("the camera off and on while blurred comes back as the chosen camera, still blurred", async () => {
+  const chat = await setUpChat(ctx.host, "erin");
+  const { agent, customer } = await meet(ctx.browser, ctx.host, chat);
+  try {
+    const page = customer.page;
+    const sharp = await sharpness(agent.page);
+    assert.ok(sharp > 0, `the agent decodes the customer's camera (sharpness ${sharp})`);
+    await page.getByRole("button", { name: "Devices" }).click();
+    const panel = page.locator('[data-role="device-settings"]');
+    await panel.waitFor();
+    await waitFor(
+      () => page.$$eval('[data-role="device-settings"] [data-role="camera-choice"] option', (os) => os.length === 3),
+      "the in-call camera list",
+    );
+    await panel.locator('[data-role="camera-choice"]').selectOption({ label: "fake_device_2" });
+    await waitFor(
+      async () => (await sentVideoTracks(page))[0]?.id !== undefined && (await page.$eval('[data-role="camera-choice"]', (s) => s.selectedOptions[0]?.textContent)) === "fake_device_2",
+      "the call uses fake_device_2",
+    );
+    await page.click(TOGGLE);
+    await settled(page);
+    await waitFor(async () => (await sentVideo(page)) === "canvas", "the customer sends the blurred canvas");
+
+    await page.getByRole("button", { name: "Stop Camera", exact: true }).click();
+    await agent.page.waitForFunction(() => document.querySelector('[data-role="remote"]')?.getAttribute("data-camera") === "off");
+    assert.equal(await sentVideo(page), "", "nothing is sent while the camera is off");
+    assert.equal(await pressed(page), "true", "the choice waits for the camera");
+    await page.getByRole("button", { name: "Start Camera", exact: true }).click();
+    await agent.page.waitForFunction(() => document.querySelector('[data-role="remote"]')?.getAttribute("data-camera") === "on");
+    await waitFor(async () => (await sentVideo(page)) === "canvas", "blurred again once the camera is back");
+    await settled(page);
+    assert.equal(await pressed(page), "true");
+    assert.equal(await text(page, '[data-role="call-error"]'), "", "no error");
+    // The camera that came back (the one capturing, whose light is on) is the chosen one, and
+    // the Devices list says so.
+    assert.deepEqual(await liveCameras(page), ["fake_device_2"]);
+    await waitFor(
+      async () => (await page.$eval('[data-role="camera-choice"]', (s) => s.selectedOptions[0]?.textContent)) === "fake_device_2",
+      "the Devices list shows fake_device_2 in use",
+    );
+    await waitForRemoteVideo(agent.page);
+    await waitFor(async () => (await sharpness(agent.page)) < sharp * 0.6, `the agent's picture of the customer is soft again (sharp ${sharp})`, 20_000);
+    const first = await remoteCells(agent.page);
+    await waitFor(async () => {
+      const now = await remoteCells(agent.page);
+      return now.some((g, i) => Math.abs(g - first[i]) > 2);
+    }, "the agent's picture of the customer moves");
+    assert.deepEqual(customer.errors, []);
+    assert.deepEqual(agent.errors, []);
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});
+
+/** Makes the loaded library's blur processor fail from now on: `processFrame` throws or rejects. */
+const breakProcessor = (page, how) =>
+  page.evaluate((how) => {
+    const proto = window.Twilio.VideoProcessors.GaussianBlurBackgroundProcessor.prototype;
+    proto.processFrame = function () {
+      if (how === "throws") throw new Error("the processor broke");
+      return Promise.reject(new Error("the processor broke"));
+    };
+  }, how);
+
+for (const how of ["throws", "rejects"]) test(`a processor that ${how} mid-call: the camera is sent as is, the toggle goes off, and the person is told`, async () => {
+  const chat = await setUpChat(ctx.host, `fay-${how}`);
+  const { agent, customer } = await meet(ctx.browser, ctx.host, chat);
+  try {
+    const page = customer.page;
+    const sharp = await sharpness(agent.page);
+    await page.click(TOGGLE);
+    await settled(page);
+    await waitFor(async () => (await sentVideo(page)) === "canvas", "the customer sends the blurred canvas");
+    await waitFor(async () => (await sharpness(agent.page)) < sharp * 0.6, `the agent's picture softens (sharp ${sharp})`, 20_000);
+
+    await breakProcessor(page, how);
+    await page.waitForSelector(`[data-role="call-error"]:text-is("${STOPPED}")`, { timeout: 10_000 });
+    assert.equal(await pressed(page), "false", "the toggle is off again");
+    assert.equal(await text(page, TOGGLE), "Blur background");
+    assert.equal(await page.$eval(TOGGLE, (b) => b.hidden), false, "and still there, to try again");
+    assert.equal(await sentVideo(page), "camera", "the raw camera is sent");
+    assert.equal(await page.evaluate(() => localStorage.getItem("ctv.blur")), null, "not remembered as on");
+    assert.equal(
+      await page.$eval('video[data-role="local-video"]', (v) => v.srcObject.getVideoTracks()[0] instanceof CanvasCaptureMediaStreamTrack),
+      false,
+      "the self view shows the camera",
+    );
+    // The agent sees the customer sharp and moving: no frozen or black picture.
+    await waitFor(async () => (await sharpness(agent.page)) > sharp * 0.8, `the agent's picture is sharp again (sharp ${sharp})`, 20_000);
+    const first = await remoteCells(agent.page);
+    assert.ok(Math.max(...first) > 10, `the picture is not black: ${first}`);
+    await waitFor(async () => {
+      const now = await remoteCells(agent.page);
+      return now.some((g, i) => Math.abs(g - first[i]) > 2);
+    }, "the agent's picture of the customer moves");
+    assert.deepEqual(customer.errors, []);
+    assert.deepEqual(agent.errors, []);
   } finally {
     await agent.close();
     await customer.close();

@@ -225,3 +225,67 @@ test("the agent's tab: the preview and lists before Join, Join publishes them, a
     await customer.close();
   }
 });
+
+test("the camera back on in the call is the chosen one: chosen before Join, and chosen while it was off", async () => {
+  const chat = await setUpChat(ctx.host, "sol");
+  const agent = await openAgent(ctx.browser, ctx.host, chat);
+  const customer = await openCustomer(ctx.browser, ctx.host, chat.code, instrument);
+  try {
+    const page = customer.page;
+    await previewPlays(page);
+    await page.selectOption('[data-role="camera-choice"]', { label: "fake_device_2" });
+    await waitFor(async () => (await previewCamera(page)) === "fake_device_2", "the preview shows fake_device_2");
+    await agent.page.click("button.c2v-join");
+    await page.getByRole("button", { name: "Join Video Room" }).click();
+    await waitForRemoteVideo(agent.page);
+    await waitForRemoteVideo(page);
+    assert.deepEqual(await sending(page, "video"), ["fake_device_2"]);
+
+    const agentSeesCamera = (state) =>
+      agent.page.waitForFunction((s) => document.querySelector('[data-role="remote"]')?.getAttribute("data-camera") === s, state);
+    /** Camera off (the agent sees it off, nothing is sent), then on again. */
+    const offAndOn = async (whileOff = async () => {}) => {
+      await page.getByRole("button", { name: "Stop Camera", exact: true }).click();
+      await agentSeesCamera("off");
+      await page.getByRole("button", { name: "Start Camera", exact: true }).waitFor();
+      assert.deepEqual(await sending(page, "video"), [], "nothing is sent while the camera is off");
+      await whileOff();
+      await page.getByRole("button", { name: "Start Camera", exact: true }).click();
+      await page.getByRole("button", { name: "Stop Camera", exact: true }).waitFor();
+      await agentSeesCamera("on");
+    };
+
+    // Chosen on the pre-join screen: off and on again brings fake_device_2 back, not the default.
+    await offAndOn();
+    await waitFor(async () => (await sending(page, "video"))[0] === "fake_device_2", "the call sends fake_device_2 again");
+    await waitForRemoteVideo(agent.page);
+    await keepsReceiving(agent.page, "after the camera came back on");
+    const devices = page.getByRole("button", { name: "Devices" });
+    await devices.click();
+    const panel = page.locator('[data-role="device-settings"]');
+    await panel.waitFor();
+    await waitFor(async () => (await chosen(page, "camera-choice")) === "fake_device_2", "the Devices list shows fake_device_2 in use");
+
+    // Switched to fake_device_0 in the call, then fake_device_2 chosen while the camera is off:
+    // turning it on uses fake_device_2.
+    await panel.locator('[data-role="camera-choice"]').selectOption({ label: "fake_device_0" });
+    await waitFor(async () => (await sending(page, "video"))[0] === "fake_device_0", "the call sends fake_device_0");
+    await offAndOn(async () => {
+      await panel.locator('[data-role="camera-choice"]').selectOption({ label: "fake_device_2" });
+      await waitFor(
+        async () => (await page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput")).label)) === "fake_device_2",
+        "the choice made while the camera is off is stored",
+      );
+      assert.deepEqual(await sending(page, "video"), [], "choosing a camera while it is off does not turn it on");
+    });
+    await waitFor(async () => (await sending(page, "video"))[0] === "fake_device_2", "the camera comes back on as fake_device_2");
+    await waitForRemoteVideo(agent.page);
+    await keepsReceiving(agent.page, "after the camera chosen while off came on");
+    assert.equal(await chosen(page, "camera-choice"), "fake_device_2");
+    assert.deepEqual(customer.errors, []);
+    assert.deepEqual(agent.errors, []);
+  } finally {
+    await agent.close();
+    await customer.close();
+  }
+});

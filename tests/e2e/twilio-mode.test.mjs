@@ -13,7 +13,8 @@ import { paths, repoRoot } from "./harness.mjs";
 import { callFunction, sandboxPerFile, setUpChat, text, waitFor } from "./video-fixture.mjs";
 
 const FAKES = path.join(repoRoot, "tests/e2e/fixtures/twilio-fakes.js");
-const ctx = sandboxPerFile();
+// Three fake cameras, to choose another one (fake_device_1 is a depth camera: 0 and 2 are used).
+const ctx = sandboxPerFile({}, { deviceCount: 3 });
 
 async function surface() {
   const sandbox = {};
@@ -483,6 +484,82 @@ test("twilio mode: blur adds the real blur processor to the camera's LocalVideoT
       false,
       "the self view shows the camera again",
     );
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: the camera back on publishes the chosen camera, also one chosen while it was off", async () => {
+  const chat = await setUpChat(ctx.host, "tw-camera");
+  await agentJoins(chat);
+  const t = await twilioPage(chat);
+  try {
+    await join(t.page);
+    const cameras = () =>
+      t.fake(() =>
+        window.__twilioFake.video
+          .room()
+          .published.filter((p) => p.track.name === "camera")
+          .map((p) => [p.track.mediaStreamTrack.label, p.track.mediaStreamTrack.readyState]),
+      );
+    const selfView = () => t.page.$eval('video[data-role="local-video"]', (v) => v.srcObject.getVideoTracks().map((c) => c.label));
+    assert.deepEqual(await selfView(), ["fake_device_0"], "the default camera at first");
+    const offAndOn = async (whileOff = async () => {}) => {
+      await t.page.getByRole("button", { name: "Stop Camera", exact: true }).click();
+      await t.page.getByRole("button", { name: "Start Camera", exact: true }).waitFor();
+      assert.deepEqual(await cameras(), [], "no camera published while it is off");
+      await whileOff();
+      await t.page.getByRole("button", { name: "Start Camera", exact: true }).click();
+      await waitFor(async () => (await cameras()).length === 1, "the camera is published again");
+    };
+    await offAndOn(async () => {
+      await t.page.getByRole("button", { name: "Devices" }).click();
+      await t.page.waitForFunction(() => document.querySelectorAll('[data-role="camera-choice"] option').length === 3);
+      await t.page.selectOption('[data-role="camera-choice"]', { label: "fake_device_2" });
+      await waitFor(
+        async () => (await t.page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput") ?? "{}").label)) === "fake_device_2",
+        "the choice made while the camera is off is stored",
+      );
+    });
+    assert.deepEqual(await cameras(), [["fake_device_2", "live"]], "the camera chosen while off is published");
+    assert.deepEqual(await selfView(), ["fake_device_2"]);
+    await offAndOn();
+    assert.deepEqual(await cameras(), [["fake_device_2", "live"]], "and again after another off and on");
+  } finally {
+    await t.close();
+  }
+});
+
+test("twilio mode: a blur processor that fails mid-call is removed, the toggle goes off and the person is told", async () => {
+  const chat = await setUpChat(ctx.host, "tw-blur-stops");
+  await agentJoins(chat);
+  const t = await twilioPage(chat);
+  try {
+    await join(t.page);
+    const toggle = '[data-role="blur"]';
+    await t.page.click(toggle);
+    await t.page.waitForFunction((sel) => {
+      const b = document.querySelector(sel);
+      return b?.getAttribute("aria-pressed") === "true" && !b.disabled;
+    }, toggle, { timeout: 20_000 });
+    await t.page.waitForFunction(() => window.__twilioFake.video.processors[0]?.frames >= 3, null, { timeout: 20_000 });
+    await t.fake(() => {
+      window.Twilio.VideoProcessors.GaussianBlurBackgroundProcessor.prototype.processFrame = () => {
+        throw new Error("the processor broke");
+      };
+    });
+    await t.page.waitForSelector(
+      '[data-role="call-error"]:text-is("Background blur stopped working; your camera is shown as is. You can turn blur on again.")',
+      { timeout: 10_000 },
+    );
+    assert.equal(await t.page.$eval(toggle, (b) => b.getAttribute("aria-pressed")), "false");
+    assert.equal(await t.fake(() => window.__twilioFake.video.processors[0].removed), true, "the processor is taken off the camera");
+    assert.equal(
+      await t.fake(() => document.querySelector('video[data-role="local-video"]').srcObject.getVideoTracks()[0] instanceof CanvasCaptureMediaStreamTrack),
+      false,
+      "the self view shows the camera, which is what is sent",
+    );
+    assert.equal(await t.page.evaluate(() => localStorage.getItem("ctv.blur")), null, "not remembered as on");
   } finally {
     await t.close();
   }

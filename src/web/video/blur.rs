@@ -4,7 +4,10 @@
 //! each outcome means is [`crate::blur`]'s.
 
 use super::sdk;
+use super::{emit, EventSink, VideoEvent};
 use crate::blur::{self, Failure, Features};
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlCanvasElement;
@@ -28,6 +31,57 @@ extern "C" {
         input: &JsValue,
         output: &HtmlCanvasElement,
     ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The processor as the camera uses it: an object that inherits from it (`Object.create`, so
+/// it is still the library's processor to whoever looks) with its own `processFrame`, which
+/// calls the processor's and counts the frames that fail, thrown or rejected. A processor that
+/// keeps failing ([`crate::blur::stopped`]) sends [`VideoEvent::BlurStopped`] once (on the frame
+/// that makes it stopped; the call takes blur off then). Every frame answers a promise
+/// that resolves, thrown or not, so the caller's loop (the sandbox's, the SDK's) goes on until
+/// blur is taken off.
+pub struct Watched {
+    pub processor: Processor,
+    _process: Closure<dyn FnMut(JsValue, JsValue) -> JsValue>,
+}
+
+impl Watched {
+    pub fn new(processor: &Processor, events: &EventSink) -> Watched {
+        let failures = Rc::new(Cell::new(0));
+        let events = events.clone();
+        let note = move |drawn: bool| {
+            let n = if drawn { 0 } else { failures.get() + 1 };
+            failures.set(n);
+            if blur::stopped(n) && !blur::stopped(n - 1) {
+                emit(&events, VideoEvent::BlurStopped);
+            }
+        };
+        let real = processor.clone();
+        let process = Closure::<dyn FnMut(JsValue, JsValue) -> JsValue>::new(
+            move |input: JsValue, output: JsValue| -> JsValue {
+                match real.process_frame(&input, output.unchecked_ref()) {
+                    Ok(frame) => {
+                        let note = note.clone();
+                        wasm_bindgen_futures::future_to_promise(async move {
+                            note(JsFuture::from(frame).await.is_ok());
+                            Ok(JsValue::UNDEFINED)
+                        })
+                        .into()
+                    }
+                    Err(_) => {
+                        note(false);
+                        js_sys::Promise::resolve(&JsValue::UNDEFINED).into()
+                    }
+                }
+            },
+        );
+        let object: js_sys::Object = js_sys::Object::create(processor.unchecked_ref());
+        let _ = js_sys::Reflect::set(&object, &"processFrame".into(), process.as_ref());
+        Watched {
+            processor: object.unchecked_into(),
+            _process: process,
+        }
+    }
 }
 
 fn has(target: &JsValue, name: &str) -> bool {

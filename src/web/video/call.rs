@@ -274,6 +274,7 @@ impl Call {
                     c.view.borrow().set_local(Some(&c.room.local_stream()));
                     c.refresh();
                     c.apply_blur();
+                    c.relist(false);
                 });
             }),
         );
@@ -417,6 +418,7 @@ impl Call {
             VideoEvent::Reconnecting => set_shown(&self.banner, true),
             VideoEvent::Reconnected => set_shown(&self.banner, false),
             VideoEvent::ScreenShareEnded => self.refresh(),
+            VideoEvent::BlurStopped => self.blur_stopped(),
             _ => {}
         }
     }

@@ -146,6 +146,20 @@ pub async fn capture_one(
         .ok_or_else(|| video_error(MediaError::NotFound))
 }
 
+/// How to capture `kind` now: the device chosen on this browser ([`crate::devices::to_capture`]).
+pub fn chosen(listed: &[Device], kind: Kind) -> Option<Constraint> {
+    crate::devices::to_capture(listed, kind, remembered(kind).as_ref())
+}
+
+/// The camera from the chosen device (on the pre-join screen, with the Devices control, or
+/// while the camera was off), for the camera coming back on in a call.
+pub async fn chosen_camera() -> Result<MediaStreamTrack, super::VideoError> {
+    let listed = list().await;
+    let constraint =
+        chosen(&listed, Kind::Camera).ok_or_else(|| video_error(MediaError::NotFound))?;
+    capture_one(Kind::Camera, &constraint).await
+}
+
 /// The call's error for a capture that failed (by the DOMException name it stands for).
 pub fn video_error(e: MediaError) -> super::VideoError {
     let name = match e {

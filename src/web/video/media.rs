@@ -1,14 +1,11 @@
-//! Local media: camera and microphone from `getUserMedia`, the screen from
-//! `getDisplayMedia`, and stopping what was captured. Errors keep the DOMException name so
+//! Local media: the screen from `getDisplayMedia` (camera and microphone are
+//! [`super::devices`]'), and stopping what was captured. Errors keep the DOMException name so
 //! people can be told what went wrong ("NotAllowedError": permission refused, …).
 
 use super::VideoError;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    DisplayMediaStreamConstraints, MediaDevices, MediaStream, MediaStreamConstraints,
-    MediaStreamTrack,
-};
+use web_sys::{DisplayMediaStreamConstraints, MediaDevices, MediaStream, MediaStreamTrack};
 
 /// The name of a DOMException (or `Error`), for mapping to typed errors.
 pub fn error_name(e: &JsValue) -> String {
@@ -24,20 +21,6 @@ fn devices() -> Result<MediaDevices, VideoError> {
         .navigator()
         .media_devices()
         .map_err(|_| VideoError::Unsupported)
-}
-
-/// Asks for camera and/or microphone.
-pub async fn user_media(video: bool, audio: bool) -> Result<MediaStream, VideoError> {
-    let constraints = MediaStreamConstraints::new();
-    constraints.set_video_bool(video);
-    constraints.set_audio_bool(audio);
-    let promise = devices()?
-        .get_user_media_with_constraints(&constraints)
-        .map_err(|e| VideoError::Devices(error_name(&e)))?;
-    let stream = JsFuture::from(promise)
-        .await
-        .map_err(|e| VideoError::Devices(error_name(&e)))?;
-    Ok(stream.unchecked_into())
 }
 
 /// Asks for a screen (or window or tab). `Ok(None)`: the person closed the picker, which is

@@ -67,6 +67,8 @@ pub enum VideoEvent {
     },
     /// The local screen share ended from the browser's own "stop sharing" control.
     ScreenShareEnded,
+    /// Background blur's processor stopped working while the camera was sent blurred.
+    BlurStopped,
     /// A participant's network quality changed: `None` is the local participant.
     NetworkQuality {
         participant: Option<String>,
@@ -156,15 +158,9 @@ impl LocalMedia {
             return Ok(local.clone());
         }
         let listed = devices::list().await;
-        let ask = |kind| {
-            let remembered = devices::remembered(kind);
-            let c = crate::devices::first_constraint(&listed, kind, remembered.as_ref());
-            // A browser that lists nothing before permission is asked anyway.
-            c.or_else(|| listed.is_empty().then_some(crate::devices::Constraint::Any))
-        };
         let (audio, video) = (
-            ask(crate::devices::Kind::Microphone),
-            ask(crate::devices::Kind::Camera),
+            devices::chosen(&listed, crate::devices::Kind::Microphone),
+            devices::chosen(&listed, crate::devices::Kind::Camera),
         );
         let captured = devices::capture(audio.as_ref(), video.as_ref())
             .await

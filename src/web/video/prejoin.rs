@@ -10,7 +10,7 @@ use super::meter::{Meter, MeterView};
 use super::pickers::{OnPick, Pickers};
 use super::view::{play, video};
 use super::LocalMedia;
-use crate::devices::{first_constraint, pick, Device, Kind, MediaError};
+use crate::devices::{find, first_constraint, pick, Device, Kind, MediaError};
 use crate::prejoin::{Effect, Input, Phase, PreJoin};
 use crate::strings::{Strings, Text};
 use crate::web::dom::{action, el, set_role, set_shown, text, Listener};
@@ -337,12 +337,7 @@ impl Inner {
 
     /// The person chose a device in a list.
     fn picked(self: &Rc<Self>, kind: Kind, id: &str) {
-        let device = self
-            .devices
-            .borrow()
-            .iter()
-            .find(|d| d.kind == kind && d.device_id == id)
-            .cloned();
+        let device = find(&self.devices.borrow(), kind, id).cloned();
         if let Some(device) = device {
             self.switch(&device, true);
             self.show_tracks();

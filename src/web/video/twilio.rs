@@ -4,7 +4,7 @@
 
 mod bindings;
 
-use super::blur::Processor;
+use super::blur::{Processor, Watched};
 use super::table::Table;
 use super::{
     devices, emit, media, on_share_ended, ConnectOptions, DisconnectReason, EventSink, TrackName,
@@ -39,7 +39,7 @@ struct Inner {
     microphone: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
     camera: RefCell<Option<(MediaStreamTrack, LocalTrack)>>,
     /// While blur is on: the processor on the camera and its output in the self view.
-    blurred: RefCell<Option<(Processor, Option<MediaStreamTrack>)>>,
+    blurred: RefCell<Option<(Watched, Option<MediaStreamTrack>)>>,
     screen: RefCell<Option<(MediaStreamTrack, LocalTrack, crate::web::dom::Listener)>>,
     listeners: RefCell<Vec<SdkListener>>,
     /// Each remote participant's `networkQualityLevelChanged` listener, by sid.
@@ -169,9 +169,9 @@ impl TwilioRoom {
             return Ok(());
         }
         if enabled {
-            let captured = media::user_media(true, false).await?;
-            let track = media::first_track(&captured, "video")
-                .ok_or_else(|| VideoError::Devices("NotFoundError".into()))?;
+            // The chosen camera, not the browser's default (a choice made while it was off
+            // included).
+            let track = devices::chosen_camera().await?;
             let local = local_track(&inner.video, &track, TrackName::Camera)?;
             JsFuture::from(inner.room.local_participant().publish_track(&local))
                 .await
@@ -254,15 +254,17 @@ impl TwilioRoom {
         if self.blurring() {
             return Ok(());
         }
+        // What the SDK runs is watched: a processor that stops working mid-call is reported.
+        let watched = Watched::new(processor, &inner.events);
         local
-            .add_processor(processor, &processor_options())
+            .add_processor(&watched.processor, &processor_options())
             .map_err(|e| VideoError::Other(media::error_name(&e)))?;
         let processed = local.processed_track();
         if let Some(output) = processed.as_ref() {
             inner.stream.remove_track(track);
             inner.stream.add_track(output);
         }
-        *inner.blurred.borrow_mut() = Some((processor.clone(), processed));
+        *inner.blurred.borrow_mut() = Some((watched, processed));
         Ok(())
     }
 
@@ -300,7 +302,7 @@ impl Inner {
         let Some((processor, processed)) = self.blurred.borrow_mut().take() else {
             return;
         };
-        let _ = local.remove_processor(&processor);
+        let _ = local.remove_processor(&processor.processor);
         if let Some(output) = processed {
             self.stream.remove_track(&output);
             self.stream.add_track(camera);

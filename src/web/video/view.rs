@@ -328,8 +328,10 @@ impl CallView {
                 participant,
                 quality,
             } => self.set_quality(participant.as_deref(), *quality),
-            VideoEvent::Reconnecting | VideoEvent::Reconnected | VideoEvent::TrackFailed { .. } => {
-            }
+            VideoEvent::Reconnecting
+            | VideoEvent::Reconnected
+            | VideoEvent::TrackFailed { .. }
+            | VideoEvent::BlurStopped => {}
         }
         set_shown(&self.waiting, self.tiles.is_empty());
     }

@@ -1,7 +1,8 @@
 //! The call bar's background blur toggle: shown where the browser offers it
 //! ([`crate::blur::Features::offer_blur`]), pressed while the person wants blur (remembered in
 //! this browser), the library fetched from the host only at the first "on". A failure shows the
-//! camera as it is and says so ([`crate::blur::Failure::outcome`]).
+//! camera as it is and says so ([`crate::blur::Failure::outcome`]), and so does a processor
+//! that stops working mid-call ([`VideoEvent::BlurStopped`](crate::web::video::VideoEvent)).
 
 use super::{control, pressed, Call};
 use crate::blur::{self as rules, Failure, Step};
@@ -122,6 +123,19 @@ impl Call {
         self.room
             .set_blur(Some(&processor))
             .map_err(|_| Failure::Pipeline)
+    }
+
+    /// The processor stopped working mid-call: the camera is sent as it is again, the toggle
+    /// is off, and the person is told. The processor is not reused; turning blur on again
+    /// builds a new one.
+    pub(super) fn blur_stopped(&self) {
+        if !self.room.blurring() {
+            return;
+        }
+        let _ = self.room.set_blur(None);
+        self.blur.processor.borrow_mut().take();
+        self.blur_failed(Failure::Stopped);
+        self.show_local();
     }
 
     fn blur_failed(&self, failure: Failure) {

@@ -5,7 +5,7 @@
 //! the live region says so.
 
 use super::{control, Call};
-use crate::devices::{on_change, remember, Change, Device, Kind};
+use crate::devices::{find, on_change, pick, remember, Change, Device, Kind};
 use crate::strings::Text;
 use crate::web::dom::{el, set_attr, set_role, set_shown, Listener};
 use crate::web::icons::paste;
@@ -116,14 +116,12 @@ impl Call {
             Kind::Speaker => self.devices.speaker.borrow().clone(),
             _ => self.room.device_in_use(kind),
         }?;
-        list.iter()
-            .find(|d| d.kind == kind && d.device_id == id)
-            .cloned()
+        find(list, kind, &id).cloned()
     }
 
     /// Lists the devices again; after a `devicechange`, a device in use that is gone falls
     /// back to another, with a notice.
-    fn relist(self: &Rc<Self>, changed: bool) {
+    pub(super) fn relist(self: &Rc<Self>, changed: bool) {
         let weak = Rc::downgrade(self);
         spawn_local(async move {
             let list = glue::list().await;
@@ -160,9 +158,13 @@ impl Call {
 
     fn show_devices(&self) {
         let list = self.devices.list.borrow();
+        // With the camera off, its list shows the camera that comes back on.
         let in_use = |kind: Kind| match kind {
             Kind::Speaker => self.devices.speaker.borrow().clone(),
-            _ => self.room.device_in_use(kind),
+            _ => self.room.device_in_use(kind).or_else(|| {
+                pick(&list, kind, glue::remembered(kind).as_ref(), true)
+                    .map(|d| d.device_id.clone())
+            }),
         };
         if let Some(p) = self.devices.pickers.borrow().as_ref() {
             p.show(&list, in_use, self.devices.can_route, &self.strings);
@@ -186,13 +188,7 @@ impl Call {
 
     /// The person chose a device in a list: use it and remember it on this browser.
     fn picked(self: &Rc<Self>, kind: Kind, id: &str) {
-        let device = self
-            .devices
-            .list
-            .borrow()
-            .iter()
-            .find(|d| d.kind == kind && d.device_id == id)
-            .cloned();
+        let device = find(&self.devices.list.borrow(), kind, id).cloned();
         if let Some(d) = device {
             glue::store(kind, remember(&d).as_ref());
             self.use_device(kind, d.device_id);

@@ -1,10 +1,11 @@
 //! The sandbox's blur pipeline: the camera track plays in a detached `<video>`, each frame goes
 //! through the processor's `processFrame(video, canvas)`, and the canvas's `captureStream()`
 //! track is what the peers receive (`replaceTrack`, no renegotiation) and the self view shows.
-//! Dropping the pipeline stops its loop and its track.
+//! Dropping the pipeline stops its loop and its track. The processor is a [`Watched`] one: if it
+//! keeps failing, the room hears of it and sends the camera as it is again.
 
 use crate::web::dom::Timer;
-use crate::web::video::blur::Processor;
+use crate::web::video::blur::Watched;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -20,6 +21,8 @@ pub struct Pipeline {
     pub output: MediaStreamTrack,
     running: Rc<Cell<bool>>,
     video: HtmlVideoElement,
+    /// Kept while the loop may call it.
+    _processor: Watched,
 }
 
 /// Resolves after `millis` (a counted [`Timer`] kept until it fires).
@@ -37,7 +40,7 @@ async fn sleep(millis: u32) {
 
 impl Pipeline {
     /// Starts blurring `camera`. `None` when the page cannot make a canvas or its track.
-    pub fn start(camera: &MediaStreamTrack, processor: &Processor) -> Option<Pipeline> {
+    pub fn start(camera: &MediaStreamTrack, processor: Watched) -> Option<Pipeline> {
         let document = web_sys::window()?.document()?;
         let video: HtmlVideoElement = document.create_element("video").ok()?.dyn_into().ok()?;
         let canvas: HtmlCanvasElement = document.create_element("canvas").ok()?.dyn_into().ok()?;
@@ -52,7 +55,7 @@ impl Pipeline {
             .ok()?;
         let output: MediaStreamTrack = captured.get_video_tracks().get(0).dyn_into().ok()?;
         let running = Rc::new(Cell::new(true));
-        let (flag, v, p) = (running.clone(), video.clone(), processor.clone());
+        let (flag, v, p) = (running.clone(), video.clone(), processor.processor.clone());
         spawn_local(async move {
             while flag.get() {
                 let (w, h) = (v.video_width(), v.video_height());
@@ -72,6 +75,7 @@ impl Pipeline {
             output,
             running,
             video,
+            _processor: processor,
         })
     }
 }

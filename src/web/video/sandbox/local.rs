@@ -4,7 +4,7 @@
 use super::{blur, Inner, Local, Peer, Phase, SandboxRoom};
 use crate::devices::{Constraint, Kind};
 use crate::protocol::{ClientMessage, TrackChange};
-use crate::web::video::blur::Processor;
+use crate::web::video::blur::{Processor, Watched};
 use crate::web::video::{devices, media, on_share_ended, TrackName, VideoError};
 use web_sys::{MediaStream, MediaStreamTrack};
 
@@ -93,9 +93,9 @@ impl SandboxRoom {
             return Ok(());
         }
         if enabled {
-            let captured = media::user_media(true, false).await?;
-            let track = media::first_track(&captured, "video")
-                .ok_or_else(|| VideoError::Devices("NotFoundError".into()))?;
+            // The chosen camera, not the browser's default (a choice made while it was off
+            // included).
+            let track = devices::chosen_camera().await?;
             if inner.phase.get() == Phase::Closed {
                 track.stop();
                 return Ok(());
@@ -167,7 +167,8 @@ impl SandboxRoom {
         let sent = match processor {
             Some(_) if self.blurring() => return Ok(()),
             Some(p) => {
-                let pipeline = blur::Pipeline::start(&camera, p)
+                let watched = Watched::new(p, &self.inner.events);
+                let pipeline = blur::Pipeline::start(&camera, watched)
                     .ok_or_else(|| VideoError::Other("canvas".into()))?;
                 let output = media::same_track(&pipeline.output);
                 local.stream.remove_track(&camera);
