@@ -61,15 +61,13 @@ impl Context {
                 Ok(call) => call,
                 Err(e) => return flex::warn(e.describe(), &JsValue::UNDEFINED),
             };
-            let mut fields = vec![
-                (param::TOKEN, token.as_str()),
-                (param::REASON, reason.as_str()),
-            ];
-            if let Some(task_sid) = task.task_sid.as_deref() {
-                fields.push((param::TASK_SID, task_sid));
-            }
+            let mut fields = vec![(param::TOKEN, token.as_str())];
             if let Some(target) = complete_room_target(&task.video) {
                 fields.push(target);
+            }
+            fields.push((param::REASON, reason.as_str()));
+            if let Some(task_sid) = task.task_sid.as_deref() {
+                fields.push((param::TASK_SID, task_sid));
             }
             let answer = post_form_json(&url, &fields, None).await;
             if let Err(e) = read_body(answer, super::read::success) {

@@ -23,7 +23,8 @@ usage: cargo xtask mutants [--module NAME]... [--shard K/N] [--timeout SECS [--n
                            [--list | --report]
 
   --module NAME   only this module (repeatable); the default is every one:
-                  rules, code, attributes, room_state, network_quality, devices, prejoin
+                  rules, code, attributes, room_state, network_quality, devices, prejoin,
+                  blur
                   (the shared crate's native tests, quick)
                   and functions, sandbox (the host's tests, slow: shard them)
   --shard K/N     only the K-th of N slices of each module's mutants (K from 0)

@@ -35,6 +35,7 @@ pub const MODULES: &[Module] = &[
     ),
     shared("devices", &["src/devices.rs", "src/devices/"]),
     shared("prejoin", &["src/prejoin.rs", "src/prejoin/"]),
+    shared("blur", &["src/blur.rs", "src/blur/"]),
     host("functions", &["plugin-host/src/functions/"]),
     host("sandbox", &["plugin-host/src/sandbox/"]),
 ];
@@ -117,6 +118,8 @@ mod tests {
             ("src/network_quality.rs", Some("network_quality")),
             ("src/devices/tests.rs", Some("devices")),
             ("src/prejoin.rs", Some("prejoin")),
+            ("src/blur.rs", Some("blur")),
+            ("src/web/video/blur.rs", None),
             ("plugin-host/src/functions/agent.rs", Some("functions")),
             (
                 "plugin-host/src/sandbox/signaling/session.rs",
