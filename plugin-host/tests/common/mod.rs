@@ -354,3 +354,20 @@ pub fn jwt_part(token: &str, index: usize) -> Value {
         .expect("base64url");
     serde_json::from_slice(&bytes).expect("json")
 }
+
+/// What a host with Twilio credentials is started with: twilio mode (the values reach no
+/// Twilio unless a test also points `TWILIO_REST_BASE_URL` somewhere).
+pub const TWILIO_ENV: [(&str, &str); 6] = [
+    ("ACCOUNT_SID", "AC00000000000000000000000000000001"),
+    ("AUTH_TOKEN", "token"),
+    ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
+    ("TWILIO_API_SECRET", "secret"),
+    (
+        "VIDEO_SYNC_SERVICE_SID",
+        "IS00000000000000000000000000000001",
+    ),
+    (
+        "TWILIO_FLEX_WORKSPACE_SID",
+        "WS00000000000000000000000000000001",
+    ),
+];

@@ -3,6 +3,7 @@
 use std::io::Write as _;
 
 use crate::common::inproc::InProcess;
+use crate::common::TWILIO_ENV;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn static_files_are_served_with_precompressed_variants() {
@@ -95,22 +96,6 @@ fn crc32(data: &[u8]) -> u32 {
 
 /// `/plugins/{plugin}/{version}/bundle.js`: the site's copy of that version, immutable against
 /// Twilio, revalidated in the sandbox (where a version is rebuilt during development).
-/// What a host with Twilio credentials is started with (the values are never used here).
-const TWILIO_ENV: [(&str, &str); 6] = [
-    ("ACCOUNT_SID", "AC00000000000000000000000000000001"),
-    ("AUTH_TOKEN", "token"),
-    ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
-    ("TWILIO_API_SECRET", "secret"),
-    (
-        "VIDEO_SYNC_SERVICE_SID",
-        "IS00000000000000000000000000000001",
-    ),
-    (
-        "TWILIO_FLEX_WORKSPACE_SID",
-        "WS00000000000000000000000000000001",
-    ),
-];
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_versioned_bundle_is_cached_immutably_against_twilio_and_revalidated_in_the_sandbox() {
     for (env, cache) in [

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use crate::common::process::Launch;
+use crate::common::TWILIO_ENV;
 use futures_util::{SinkExt as _, StreamExt as _};
 use reqwest::header::{HOST, ORIGIN};
 use serde_json::Value;
@@ -156,21 +157,11 @@ async fn readyz_says_whether_the_rest_backend_answers() {
     // Twilio mode with Twilio out of reach: alive, not ready.
     let unreachable = Launch {
         args: vec!["--listen", "127.0.0.1:0"],
-        env: vec![
-            ("ACCOUNT_SID", "AC00000000000000000000000000000001"),
-            ("AUTH_TOKEN", "secret"),
-            ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
-            ("TWILIO_API_SECRET", "secret"),
-            (
-                "VIDEO_SYNC_SERVICE_SID",
-                "IS00000000000000000000000000000001",
-            ),
-            (
-                "TWILIO_FLEX_WORKSPACE_SID",
-                "WS00000000000000000000000000000001",
-            ),
-            ("TWILIO_REST_BASE_URL", "http://127.0.0.1:9"),
-        ],
+        env: [
+            &TWILIO_ENV[..],
+            &[("TWILIO_REST_BASE_URL", "http://127.0.0.1:9")],
+        ]
+        .concat(),
         ..Launch::default()
     }
     .start();
