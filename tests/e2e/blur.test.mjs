@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { assertAccessible } from "./axe.mjs";
-import { meet, requestsSeen, sandboxPerFile, setUpChat, text, waitFor, waitForRemoteVideo } from "./video-fixture.mjs";
+import { chooseInCall, meet, requestsSeen, sandboxPerFile, setUpChat, storedDevice, text, waitFor, waitForRemoteVideo } from "./video-fixture.mjs";
 
 // Three fake cameras: fake_device_0 and fake_device_2 send frames (fake_device_1 is a depth camera).
 const ctx = sandboxPerFile({}, { deviceCount: 3 });
@@ -239,16 +239,9 @@ test("a camera switched while blurred stays blurred: the new camera goes through
 
     const [before] = await sentVideoTracks(page);
     assert.equal(before.canvas, true);
-    await page.getByRole("button", { name: "Devices" }).click();
-    const panel = page.locator('[data-role="device-settings"]');
-    await panel.waitFor();
+    await chooseInCall(page, "camera", "fake_device_2");
     await waitFor(
-      () => page.$$eval('[data-role="device-settings"] [data-role="camera-choice"] option', (os) => os.length === 3),
-      "the in-call camera list",
-    );
-    await panel.locator('[data-role="camera-choice"]').selectOption({ label: "fake_device_2" });
-    await waitFor(
-      async () => (await page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput") ?? "{}").label)) === "fake_device_2",
+      async () => (await storedDevice(page, "videoinput")) === "fake_device_2",
       "the switch to fake_device_2 is stored",
     );
     // Still blurred, on both counts: what the toggle says and what the peer connection sends,
@@ -281,14 +274,7 @@ test("the camera off and on while blurred comes back as the chosen camera, still
     const page = customer.page;
     const sharp = await sharpness(agent.page);
     assert.ok(sharp > 0, `the agent decodes the customer's camera (sharpness ${sharp})`);
-    await page.getByRole("button", { name: "Devices" }).click();
-    const panel = page.locator('[data-role="device-settings"]');
-    await panel.waitFor();
-    await waitFor(
-      () => page.$$eval('[data-role="device-settings"] [data-role="camera-choice"] option', (os) => os.length === 3),
-      "the in-call camera list",
-    );
-    await panel.locator('[data-role="camera-choice"]').selectOption({ label: "fake_device_2" });
+    await chooseInCall(page, "camera", "fake_device_2");
     await waitFor(
       async () => (await sentVideoTracks(page))[0]?.id !== undefined && (await page.$eval('[data-role="camera-choice"]', (s) => s.selectedOptions[0]?.textContent)) === "fake_device_2",
       "the call uses fake_device_2",

@@ -10,7 +10,7 @@ import path from "node:path";
 import { test } from "node:test";
 import vm from "node:vm";
 import { paths, repoRoot } from "./harness.mjs";
-import { callFunction, sandboxPerFile, setUpChat, text, waitFor } from "./video-fixture.mjs";
+import { callFunction, chooseInCall, sandboxPerFile, setUpChat, storedDevice, text, waitFor } from "./video-fixture.mjs";
 
 const FAKES = path.join(repoRoot, "tests/e2e/fixtures/twilio-fakes.js");
 // Three fake cameras, to choose another one (fake_device_1 is a depth camera: 0 and 2 are used).
@@ -433,9 +433,7 @@ test("twilio mode: Join publishes the pre-join tracks, and switching the microph
     assert.equal(cameraId, previewed, "the call sends the preview's camera track");
     assert.deepEqual(await published(), []);
 
-    await t.page.getByRole("button", { name: "Devices" }).click();
-    await t.page.waitForFunction(() => document.querySelectorAll('[data-role="microphone-choice"] option').length === 3);
-    await t.page.selectOption('[data-role="microphone-choice"]', { label: "Fake Audio Input 1" });
+    await chooseInCall(t.page, "microphone", "Fake Audio Input 1");
     await waitFor(async () => (await published()).length === 1, "the new microphone is published");
     assert.deepEqual(await published(), [["microphone", "Fake Audio Input 1", "live"]]);
     const local = await t.page.$eval('video[data-role="local-video"]', (v) => v.srcObject.getAudioTracks().map((a) => [a.label, a.readyState]));
@@ -513,11 +511,9 @@ test("twilio mode: the camera back on publishes the chosen camera, also one chos
       await waitFor(async () => (await cameras()).length === 1, "the camera is published again");
     };
     await offAndOn(async () => {
-      await t.page.getByRole("button", { name: "Devices" }).click();
-      await t.page.waitForFunction(() => document.querySelectorAll('[data-role="camera-choice"] option').length === 3);
-      await t.page.selectOption('[data-role="camera-choice"]', { label: "fake_device_2" });
+      await chooseInCall(t.page, "camera", "fake_device_2");
       await waitFor(
-        async () => (await t.page.evaluate(() => JSON.parse(localStorage.getItem("chat-to-video-device:videoinput") ?? "{}").label)) === "fake_device_2",
+        async () => (await storedDevice(t.page, "videoinput")) === "fake_device_2",
         "the choice made while the camera is off is stored",
       );
     });

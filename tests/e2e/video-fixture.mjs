@@ -314,5 +314,20 @@ export async function requestsSeen(page) {
   await seen;
 }
 
+/**
+ * Opens the call's Devices control and chooses `label` in its `kind` list ("camera",
+ * "microphone") once the list shows all three of the browser's fake devices.
+ */
+export async function chooseInCall(page, kind, label) {
+  await page.getByRole("button", { name: "Devices" }).click();
+  const list = `[data-role="device-settings"] [data-role="${kind}-choice"]`;
+  await waitFor(() => page.$$eval(`${list} option`, (os) => os.length === 3), `the in-call ${kind} list`);
+  await page.selectOption(list, { label });
+}
+
+/** The label of the device of `kind` ("videoinput", "audioinput") this browser remembers. */
+export const storedDevice = (page, kind) =>
+  page.evaluate((k) => JSON.parse(localStorage.getItem(`chat-to-video-device:${k}`) ?? "{}").label, kind);
+
 export const text = (page, selector) =>
   page.$eval(selector, (e) => e.textContent ?? "").catch(() => null);
