@@ -20,13 +20,41 @@ impl std::ops::AddAssign for Counts {
 }
 
 /// Sums every `test result: ok. N passed; M failed; …` line (cargo's libtest and
-/// wasm-bindgen-test-runner print one per test binary).
+/// wasm-bindgen-test-runner print one per test binary). A binary that announced `running N
+/// tests` and stopped before its result line (wasm-bindgen-test-runner under node can print a
+/// test's `FAIL` and end there, with success) counts the tests it saw pass as passed and every
+/// other one as failed.
 pub fn libtest(output: &str) -> Counts {
     let mut counts = Counts::default();
+    // The open binary's announced tests and the passes seen since.
+    let mut open: Option<(u64, u64)> = None;
+    let unfinished = |open: Option<(u64, u64)>, counts: &mut Counts| {
+        if let Some((announced, passed)) = open {
+            counts.passed += passed;
+            counts.failed += announced.saturating_sub(passed).max(1);
+        }
+    };
     for line in output.lines() {
-        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+        let line = line.trim();
+        if let Some(n) = line
+            .strip_prefix("running ")
+            .and_then(|rest| rest.strip_suffix(" tests").or(rest.strip_suffix(" test")))
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            unfinished(open.take(), &mut counts);
+            open = (n > 0).then_some((n, 0));
+            continue;
+        }
+        if line.starts_with("test ") && line.ends_with(" ... ok") {
+            if let Some((_, passed)) = open.as_mut() {
+                *passed += 1;
+            }
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("test result: ") else {
             continue;
         };
+        open = None;
         for part in rest.split(';') {
             let mut words = part.split_whitespace().rev();
             let (Some(label), Some(number)) = (words.next(), words.next()) else {
@@ -43,6 +71,7 @@ pub fn libtest(output: &str) -> Counts {
             }
         }
     }
+    unfinished(open, &mut counts);
     counts
 }
 
@@ -198,6 +227,34 @@ mod tests {
                 failed: 1,
                 skipped: 0,
             }
+        );
+    }
+
+    #[test]
+    fn a_binary_that_stops_before_its_result_line_fails() {
+        // What wasm-pack test --node printed when an async test failed: the binary's FAIL,
+        // no result line, then the next binary.
+        let out = "running 3 tests\n\
+                   test a ... ok\n\
+                   test b ... FAIL\n\
+                   running 2 tests\n\
+                   test c ... ok\n\
+                   test d ... ok\n\
+                   test result: ok. 2 passed; 0 failed; 0 ignored; 0 filtered out; finished in 0.04s\n\
+                   running 1 test\n";
+        assert_eq!(
+            libtest(out),
+            Counts {
+                passed: 3,
+                failed: 3,
+                skipped: 0,
+            }
+        );
+        let silent = "running 2 tests\ntest a ... ok\ntest b ... ok\n";
+        assert_eq!(
+            libtest(silent).failed,
+            1,
+            "even when every test it saw passed"
         );
     }
 
