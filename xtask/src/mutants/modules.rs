@@ -160,8 +160,8 @@ mod tests {
         }
         assert_eq!(
             names(),
-            "rules, code, attributes, room_state, network_quality, devices, prejoin, functions, \
-             sandbox"
+            "rules, code, attributes, room_state, network_quality, devices, prejoin, blur, \
+             functions, sandbox"
         );
     }
 }
