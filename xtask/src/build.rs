@@ -5,10 +5,10 @@ use std::fs;
 
 use crate::cmd::{Cmd, Error, Result};
 use crate::entries::{check_names, Entry, ENTRIES};
-use crate::imports;
 use crate::site;
 use crate::tools::BROWSER_TOOLCHAIN;
 use crate::workspace::{cargo, Workspace};
+use crate::{exports, imports};
 
 const CRATE: &str = "chat-to-video";
 const WASM_PROFILE: &str = "wasm-release";
@@ -177,10 +177,16 @@ fn wasm_entry(ws: &Workspace, entry: &Entry, build_std: bool) -> Result<()> {
         .run()?;
     fs::rename(&optimised, &wasm)?;
     let (short, renamed) = imports::minify(&fs::read(&wasm)?)?;
+    let (short, exported) = exports::minify(&short)?;
     fs::write(&wasm, short)?;
     let glue = pkg.join("chat_to_video.js");
     let rewritten = imports::rewrite_glue(&fs::read_to_string(&glue)?, &renamed)?;
-    fs::write(&glue, rewritten)?;
+    fs::write(&glue, exports::rewrite_glue(&rewritten, &exported)?)?;
+    let types = pkg.join("chat_to_video.d.ts");
+    fs::write(
+        &types,
+        exports::rewrite_types(&fs::read_to_string(&types)?, &exported),
+    )?;
     Ok(())
 }
 

@@ -8,12 +8,12 @@
 //! module (`a`, `b`, …, `ba`, …) and [`rewrite_glue`] renames the same keys in the glue, refusing
 //! any glue in which a name is not found exactly once where it is defined, so a change in
 //! wasm-bindgen's output fails the build instead of shipping a module its glue cannot link.
-//! Exports keep their names (the glue and the shells call them by name).
+//! The exports only the glue calls are renamed by `exports.rs`.
 
 use std::collections::HashMap;
 
 use crate::cmd::{Error, Result};
-use crate::wasm_bytes::{push_leb, push_name, Reader};
+use crate::wasm_bytes::{push_leb, push_name, rewrite_section, Reader};
 
 const IMPORT_SECTION: u8 = 2;
 
@@ -41,27 +41,11 @@ pub fn short_name(mut n: usize) -> String {
 
 /// `wasm` with every import's module and field renamed short; every other byte as it was.
 pub fn minify(wasm: &[u8]) -> Result<(Vec<u8>, Renamed)> {
-    let bad = || Error::new("not a WebAssembly module, or a damaged one");
-    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0") {
-        return Err(bad());
-    }
-    let mut out = wasm[..8].to_vec();
     let mut renamed = Renamed::default();
-    let mut r = Reader::new(wasm, 8);
-    while !r.done() {
-        let start = r.at();
-        let id = r.byte().ok_or_else(bad)?;
-        let size = r.leb().ok_or_else(bad)?;
-        let body = r.take(size).ok_or_else(bad)?;
-        if id != IMPORT_SECTION {
-            out.extend_from_slice(&wasm[start..r.at()]);
-            continue;
-        }
-        let section = rename_imports(body, &mut renamed).ok_or_else(bad)?;
-        out.push(IMPORT_SECTION);
-        push_leb(section.len(), &mut out);
-        out.extend_from_slice(&section);
-    }
+    let out = rewrite_section(wasm, IMPORT_SECTION, |body| {
+        rename_imports(body, &mut renamed)
+    })
+    .ok_or_else(|| Error::new("not a WebAssembly module, or a damaged one"))?;
     Ok((out, renamed))
 }
 

@@ -8,6 +8,7 @@ mod build;
 mod cmd;
 mod deploy;
 mod entries;
+mod exports;
 mod imports;
 mod mutants;
 mod run;

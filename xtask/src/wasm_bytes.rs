@@ -69,6 +69,35 @@ pub fn push_name(s: &str, out: &mut Vec<u8>) {
     out.extend_from_slice(s.as_bytes());
 }
 
+/// `wasm` with the body of each section `id` replaced by what `rewrite` makes of it (`None`
+/// when the body is malformed); every other byte as it was. `None` for a damaged module.
+pub fn rewrite_section(
+    wasm: &[u8],
+    id: u8,
+    mut rewrite: impl FnMut(&[u8]) -> Option<Vec<u8>>,
+) -> Option<Vec<u8>> {
+    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0") {
+        return None;
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut r = Reader::new(wasm, 8);
+    while !r.done() {
+        let start = r.at();
+        let section = r.byte()?;
+        let size = r.leb()?;
+        let body = r.take(size)?;
+        if section != id {
+            out.extend_from_slice(&wasm[start..r.at()]);
+            continue;
+        }
+        let body = rewrite(body)?;
+        out.push(id);
+        push_leb(body.len(), &mut out);
+        out.extend_from_slice(&body);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +124,32 @@ mod tests {
         let mut r = Reader::new(&[1, 2], 0);
         assert_eq!(r.take(3), None);
         assert_eq!(r.take(2), Some(&[1u8, 2][..]));
+    }
+
+    #[test]
+    fn rewrites_only_the_sections_named() {
+        let head = b"\0asm\x01\0\0\0";
+        let wasm = [&head[..], &[1, 2, 7, 7], &[7, 1, 9], &[0, 1, 5], &[7, 0]].concat();
+        let out = rewrite_section(&wasm, 7, |body| Some([body, &[8][..]].concat())).unwrap();
+        assert_eq!(
+            out,
+            [
+                &head[..],
+                &[1, 2, 7, 7],
+                &[7, 2, 9, 8],
+                &[0, 1, 5],
+                &[7, 1, 8]
+            ]
+            .concat()
+        );
+        assert_eq!(rewrite_section(&wasm, 7, |_| None), None);
+        assert_eq!(
+            rewrite_section(b"\0asm\x02\0\0\0", 7, |b| Some(b.to_vec())),
+            None
+        );
+        assert_eq!(
+            rewrite_section(&wasm[..wasm.len() - 1], 0, |b| Some(b.to_vec())),
+            None
+        );
     }
 }
