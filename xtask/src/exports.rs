@@ -88,7 +88,7 @@ fn rename_exports(body: &[u8], renamed: &mut Vec<(String, String)>) -> Option<Ve
 pub fn rewrite_glue(glue: &str, renamed: &[(String, String)]) -> Result<String> {
     let mut out = glue.to_string();
     for (old, new) in renamed {
-        out = replace_uses(&out, &format!("wasm.{old}"), &format!("wasm.{new}")).0;
+        out = replace_uses(&out, &format!("wasm.{old}"), &format!("wasm.{new}"));
         let read_as_property = out.match_indices(old.as_str()).any(|(at, _)| {
             let whole = !out[at + old.len()..].chars().next().is_some_and(is_ident);
             whole && matches!(out[..at].chars().next_back(), Some('.' | '"' | '\'' | '`'))
@@ -108,7 +108,7 @@ pub fn rewrite_glue(glue: &str, renamed: &[(String, String)]) -> Result<String> 
 pub fn rewrite_types(types: &str, renamed: &[(String, String)]) -> String {
     let mut out = types.to_string();
     for (old, new) in renamed {
-        out = replace_uses(&out, &format!("readonly {old}"), &format!("readonly {new}")).0;
+        out = replace_uses(&out, &format!("readonly {old}"), &format!("readonly {new}"));
     }
     out
 }
@@ -117,11 +117,10 @@ fn is_ident(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 
-/// `text` with every `needle` that is a whole word replaced, and how many were.
-fn replace_uses(text: &str, needle: &str, with: &str) -> (String, usize) {
+/// `text` with every `needle` that is a whole word replaced.
+fn replace_uses(text: &str, needle: &str, with: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = 0;
-    let mut found = 0;
     for (at, _) in text.match_indices(needle) {
         let end = at + needle.len();
         let before = text[..at].chars().next_back().is_some_and(is_ident);
@@ -132,10 +131,9 @@ fn replace_uses(text: &str, needle: &str, with: &str) -> (String, usize) {
         out.push_str(&text[rest..at]);
         out.push_str(with);
         rest = end;
-        found += 1;
     }
     out.push_str(&text[rest..]);
-    (out, found)
+    out
 }
 
 #[cfg(test)]
