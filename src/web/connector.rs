@@ -218,7 +218,9 @@ impl Connector for RoomConnector {
             token: grant.token.clone(),
             provider: grant.provider,
             room_sid: grant.room_sid.clone(),
+            #[cfg(feature = "sandbox")]
             signaling_url: grant.signaling_url.clone(),
+            #[cfg(feature = "sandbox")]
             ice: grant.ice.clone(),
             assets_base: self.assets_base.clone(),
             local,

@@ -64,12 +64,15 @@ impl Listener {
         Listener { _inner: inner }
     }
 
+    // Each public constructor only boxes its callback: the listener's machinery is built once,
+    // in the non-generic functions below, not once per call site's closure type.
+
     pub fn new(
         target: &EventTarget,
         event: &'static str,
         callback: impl FnMut(&Event) + 'static,
     ) -> Listener {
-        Listener::counted(EventListener::new(target, event, callback))
+        Listener::each(target, event, None, Box::new(callback))
     }
 
     /// Runs at most once (and is still removed if dropped first).
@@ -78,7 +81,7 @@ impl Listener {
         event: &'static str,
         callback: impl FnOnce(&Event) + 'static,
     ) -> Listener {
-        Listener::counted(EventListener::once(target, event, callback))
+        Listener::first(target, event, Box::new(callback))
     }
 
     /// A listener that may call `preventDefault` (a form's `submit`).
@@ -88,9 +91,27 @@ impl Listener {
         callback: impl FnMut(&Event) + 'static,
     ) -> Listener {
         let options = EventListenerOptions::enable_prevent_default();
-        Listener::counted(EventListener::new_with_options(
-            target, event, options, callback,
-        ))
+        Listener::each(target, event, Some(options), Box::new(callback))
+    }
+
+    fn each(
+        target: &EventTarget,
+        event: &'static str,
+        options: Option<EventListenerOptions>,
+        callback: Box<dyn FnMut(&Event)>,
+    ) -> Listener {
+        Listener::counted(match options {
+            Some(options) => EventListener::new_with_options(target, event, options, callback),
+            None => EventListener::new(target, event, callback),
+        })
+    }
+
+    fn first(
+        target: &EventTarget,
+        event: &'static str,
+        callback: Box<dyn FnOnce(&Event)>,
+    ) -> Listener {
+        Listener::counted(EventListener::once(target, event, callback))
     }
 }
 
@@ -109,6 +130,11 @@ pub struct Timer {
 
 impl Timer {
     pub fn new(millis: u32, callback: impl FnOnce() + 'static) -> Timer {
+        Timer::boxed(millis, Box::new(callback))
+    }
+
+    /// The timer itself, built once rather than once per caller's closure type.
+    fn boxed(millis: u32, callback: Box<dyn FnOnce()>) -> Timer {
         count(&LIVE_TIMERS, true);
         let fired = std::rc::Rc::new(Cell::new(false));
         let flag = fired.clone();
@@ -205,6 +231,7 @@ pub fn set_text(el: &Element, text: &str) {
     }
 }
 
+/// Sets an attribute (a refused name is ignored, as the browser leaves the element as it was).
 pub fn set_attr(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(name, value);
 }
@@ -223,8 +250,10 @@ pub fn set_shown(el: &Element, shown: bool) {
     }
 }
 
+/// Appends `child` (a refused append, which only a node inside its own child can meet, is
+/// ignored). One function rather than the import's call and its error path at every site.
 pub fn append(parent: &Element, child: &Element) {
-    parent.append_child(child).expect_throw("append_child");
+    let _ = parent.append_child(child);
 }
 
 /// Removes every child.

@@ -35,8 +35,17 @@ impl SdkListener {
         event: &'static str,
         callback: impl FnMut(JsValue, JsValue, JsValue) + 'static,
     ) -> Result<SdkListener, JsValue> {
+        SdkListener::boxed(target, event, Box::new(callback))
+    }
+
+    /// The listener itself, built once rather than once per caller's closure type.
+    fn boxed(
+        target: &JsValue,
+        event: &'static str,
+        callback: Box<dyn FnMut(JsValue, JsValue, JsValue)>,
+    ) -> Result<SdkListener, JsValue> {
         let target: Emitter = target.clone().unchecked_into();
-        let callback: Callback = Closure::new(callback);
+        let callback: Callback = Closure::wrap(callback);
         target.on(event, callback.as_ref().unchecked_ref())?;
         crate::web::dom::count_listener(true);
         Ok(SdkListener {

@@ -67,7 +67,9 @@ impl Page {
                 token: grant.token,
                 provider: grant.provider,
                 room_sid: grant.room_sid,
+                #[cfg(feature = "sandbox")]
                 signaling_url: grant.signaling_url,
+                #[cfg(feature = "sandbox")]
                 ice: grant.ice,
                 assets_base: api::origin(),
                 local,

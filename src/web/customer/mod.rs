@@ -23,6 +23,7 @@ use crate::language::{Language, Words};
 use crate::session::EndReason;
 use crate::strings::Strings;
 use crate::web::dom::Listener;
+use crate::web::dom::{append, set_attr};
 use crate::web::dom::{clear, el, set_role, text};
 use crate::web::mounted::{Component, Mounted};
 use crate::web::video::call::Call;
@@ -136,7 +137,7 @@ fn browser_language() -> Language {
 /// Focus for keyboard and screen-reader users; an element that cannot take it is made able to.
 fn focus(e: &HtmlElement) {
     if e.get_attribute("tabindex").is_none() && e.tag_name() != "BUTTON" {
-        let _ = e.set_attribute("tabindex", "-1");
+        set_attr(e, "tabindex", "-1");
     }
     let _ = e.focus();
 }
@@ -156,7 +157,7 @@ impl Page {
     fn section(&self, role: &str) -> HtmlElement {
         let s = el("section", "ctv-page");
         set_role(&s, role);
-        let _ = self.root.append_child(&s);
+        append(&self.root, &s);
         s
     }
 
@@ -172,8 +173,8 @@ impl Page {
         if let Err(e) = media::support() {
             self.reset();
             let s = self.section("unsupported");
-            let _ = s.append_child(&text("h2", "", self.words.unsupported_heading));
-            let _ = s.append_child(&text("p", "ctv-error", &self.error_text(&e)));
+            append(&s, &text("h2", "", self.words.unsupported_heading));
+            append(&s, &text("p", "ctv-error", &self.error_text(&e)));
             return;
         }
         let search = web_sys::window()

@@ -7,6 +7,7 @@ use crate::customer::CodeAnswer;
 use crate::language::Words;
 use crate::rating::{Rating, MAX_COMMENT_CHARS};
 use crate::web::dom::Listener;
+use crate::web::dom::{append, set_attr};
 use crate::web::dom::{el, set_role, set_shown, text};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -25,7 +26,7 @@ fn input(kind: &str, name: &str, value: &str, id: &str) -> HtmlInputElement {
 
 fn label(for_id: &str, content: &str) -> HtmlElement {
     let l = text("label", "", content);
-    let _ = l.set_attribute("for", for_id);
+    set_attr(&l, "for", for_id);
     l
 }
 
@@ -40,44 +41,44 @@ pub fn render(
     let root = el("section", "ctv-post-call");
     set_role(&root, "post-call");
     let heading = text("h2", "", words.call_ended);
-    let _ = root.append_child(&heading);
+    append(&root, &heading);
     if let Some(why) = why {
         let why = text("p", "ctv-end-reason", why);
         set_role(&why, "end-reason");
-        let _ = why.set_attribute("role", "alert");
-        let _ = root.append_child(&why);
+        set_attr(&why, "role", "alert");
+        append(&root, &why);
     }
     let Some(ticket) = ticket else {
-        let _ = parent.append_child(&root);
+        append(parent, &root);
         return (Vec::new(), heading);
     };
     let form: HtmlFormElement = el("form", "ctv-rating").unchecked_into();
     let fieldset = el("fieldset", "");
-    let _ = fieldset.append_child(&text("legend", "", words.rating_question));
+    append(&fieldset, &text("legend", "", words.rating_question));
     for n in 1..=5 {
         let id = format!("ctv-rating-{n}");
         let radio = input("radio", "rating", &n.to_string(), &id);
-        let _ = fieldset.append_child(&radio);
-        let _ = fieldset.append_child(&label(&id, &n.to_string()));
+        append(&fieldset, &radio);
+        append(&fieldset, &label(&id, &n.to_string()));
     }
-    let _ = form.append_child(&fieldset);
-    let _ = form.append_child(&label("ctv-comment", words.comment_label));
+    append(&form, &fieldset);
+    append(&form, &label("ctv-comment", words.comment_label));
     let comment: HtmlTextAreaElement = el("textarea", "").unchecked_into();
     comment.set_id("ctv-comment");
     comment.set_name("comment");
     comment.set_max_length(MAX_COMMENT_CHARS as i32);
-    let _ = form.append_child(&comment);
+    append(&form, &comment);
     let submit: HtmlButtonElement =
         text("button", "ctv-button", words.send_feedback).unchecked_into();
     submit.set_type("submit");
     set_role(&submit, "submit-rating");
-    let _ = form.append_child(&submit);
+    append(&form, &submit);
     let status = text("p", "ctv-status", "");
-    let _ = status.set_attribute("role", "status");
+    set_attr(&status, "role", "status");
     set_role(&status, "rating-status");
-    let _ = root.append_child(&form);
-    let _ = root.append_child(&status);
-    let _ = parent.append_child(&root);
+    append(&root, &form);
+    append(&root, &status);
+    append(parent, &root);
 
     let form2 = form.clone();
     let listener = Listener::preventing(&form, "submit", move |event| {

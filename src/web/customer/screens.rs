@@ -10,6 +10,7 @@ use crate::customer::CodeAnswer;
 use crate::session::EndReason;
 use crate::web::dom::Listener;
 use crate::web::dom::{action, el, set_role, text};
+use crate::web::dom::{append, set_attr};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlFormElement, HtmlInputElement};
@@ -18,29 +19,29 @@ impl Page {
     pub(super) fn ask_for_code(self: &Rc<Self>, problem: Option<&str>) {
         self.reset();
         let s = self.section("enter-code");
-        let _ = s.append_child(&text("h2", "", self.words.enter_code_heading));
+        append(&s, &text("h2", "", self.words.enter_code_heading));
         let error = text("p", "ctv-error", problem.unwrap_or(""));
         set_role(&error, "code-error");
-        let _ = error.set_attribute("role", "alert");
+        set_attr(&error, "role", "alert");
         let form: HtmlFormElement = el("form", "ctv-code-form").unchecked_into();
         let label = text("label", "", self.words.code_label);
-        let _ = label.set_attribute("for", "ctv-code");
+        set_attr(&label, "for", "ctv-code");
         let input: HtmlInputElement = el("input", "").unchecked_into();
         input.set_id("ctv-code");
         input.set_name("code");
         input.set_autocomplete("off");
-        let _ = input.set_attribute("inputmode", "text");
+        set_attr(&input, "inputmode", "text");
         if problem.is_some() {
-            let _ = input.set_attribute("aria-describedby", "ctv-code-error");
+            set_attr(&input, "aria-describedby", "ctv-code-error");
             error.set_id("ctv-code-error");
         }
         let submit = text("button", "ctv-button", self.words.continue_button);
-        let _ = submit.set_attribute("type", "submit");
+        set_attr(&submit, "type", "submit");
         for child in [&label as &HtmlElement, &input, &submit] {
-            let _ = form.append_child(child);
+            append(&form, child);
         }
-        let _ = s.append_child(&error);
-        let _ = s.append_child(&form);
+        append(&s, &error);
+        append(&s, &form);
         let weak = Rc::downgrade(self);
         let field = input.clone();
         let code_format = self.words.code_format;
@@ -63,14 +64,14 @@ impl Page {
     pub(super) fn unreachable(self: &Rc<Self>, code: String) {
         self.reset();
         let s = self.section("unreachable");
-        let _ = s.append_child(&text("p", "ctv-error", self.words.unreachable));
+        append(&s, &text("p", "ctv-error", self.words.unreachable));
         let weak = Rc::downgrade(self);
         let (retry, listener) = action(self.words.try_again, "retry", move || {
             if let Some(page) = weak.upgrade() {
                 page.check(code.clone());
             }
         });
-        let _ = s.append_child(&retry);
+        append(&s, &retry);
         self.listeners.borrow_mut().push(listener);
         focus(&retry);
     }
@@ -80,11 +81,11 @@ impl Page {
         self.over.set(Some(reason));
         self.reset();
         let s = self.section("session-over");
-        let _ = s.append_child(&text("h2", "", self.words.video_call));
+        append(&s, &text("h2", "", self.words.video_call));
         let why = text("p", "ctv-status", self.words.over(reason));
         set_role(&why, "over-reason");
-        let _ = why.set_attribute("role", "status");
-        let _ = s.append_child(&why);
+        set_attr(&why, "role", "status");
+        append(&s, &why);
         focus(&why);
     }
 
@@ -107,8 +108,8 @@ impl Page {
         let s = self.section("seat-taken");
         let why = text("p", "ctv-status", self.words.seat_taken);
         set_role(&why, "seat-taken-reason");
-        let _ = why.set_attribute("role", "status");
-        let _ = s.append_child(&why);
+        set_attr(&why, "role", "status");
+        append(&s, &why);
         let weak = Rc::downgrade(self);
         let (back, listener) = action(self.words.use_this_tab, "rejoin", move || {
             if let Some(page) = weak.upgrade() {
@@ -117,7 +118,7 @@ impl Page {
                 page.join();
             }
         });
-        let _ = s.append_child(&back);
+        append(&s, &back);
         self.listeners.borrow_mut().push(listener);
         focus(&back);
     }

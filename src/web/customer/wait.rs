@@ -9,6 +9,7 @@ use crate::api::{param, Endpoint, SyncTokenResponse};
 use crate::customer::Wait;
 use crate::session::EndReason;
 use crate::web::dom::{action, el, set_role, text};
+use crate::web::dom::{append, set_attr};
 use crate::web::read;
 use crate::web::video::prejoin::PreJoinScreen;
 use std::cell::Cell;
@@ -20,7 +21,7 @@ impl Page {
     pub(super) fn check(self: &Rc<Self>, code: String) {
         self.reset();
         let s = self.section("checking");
-        let _ = s.append_child(&text("p", "ctv-status", self.words.checking_code));
+        append(&s, &text("p", "ctv-status", self.words.checking_code));
         let weak = Rc::downgrade(self);
         spawn_local(async move {
             let answer: Result<SyncTokenResponse, ApiError> = api::call(
@@ -64,17 +65,17 @@ impl Page {
         let code = self.code.borrow().clone().unwrap_or_default();
         self.reset();
         let s = self.section("waiting");
-        let _ = s.append_child(&text("h2", "", self.words.video_call));
+        append(&s, &text("h2", "", self.words.video_call));
         let line = el("p", "ctv-code-line");
-        let _ = line.append_child(&text("span", "", self.words.your_code));
+        append(&line, &text("span", "", self.words.your_code));
         let shown = text("strong", "", &code);
         set_role(&shown, "code");
-        let _ = line.append_child(&shown);
-        let _ = s.append_child(&line);
+        append(&line, &shown);
+        append(&s, &line);
         let status = text("p", "ctv-status", &self.words.waiting(None));
         set_role(&status, "wait-status");
-        let _ = status.set_attribute("role", "status");
-        let _ = status.set_attribute("aria-live", "polite");
+        set_attr(&status, "role", "status");
+        set_attr(&status, "aria-live", "polite");
         let weak = Rc::downgrade(self);
         let (join, listener) = action(self.words.join, "join", move || {
             if let Some(page) = weak.upgrade() {
@@ -82,7 +83,7 @@ impl Page {
             }
         });
         join.set_disabled(true);
-        let _ = s.append_child(&status);
+        append(&s, &status);
         let weak = Rc::downgrade(self);
         let prejoin = preview.then(|| {
             PreJoinScreen::new(&s, self.strings.clone(), move || {
@@ -91,7 +92,7 @@ impl Page {
                 }
             })
         });
-        let _ = s.append_child(&join);
+        append(&s, &join);
         self.listeners.borrow_mut().push(listener);
         *self.waiting.borrow_mut() = Some(Waiting {
             status,

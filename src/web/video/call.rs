@@ -13,6 +13,7 @@ use super::{Room, TrackName, VideoError, VideoEvent};
 use crate::session::is_customer_identity;
 use crate::strings::{Strings, Text};
 use crate::web::dom::{action, clear, el, set_role, set_shown, text, Listener};
+use crate::web::dom::{append, set_attr};
 use crate::web::icons::{self, paste};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -116,14 +117,14 @@ fn show_control(b: &HtmlButtonElement, label: &str, paths: &[(&str, bool)]) {
         return;
     }
     clear(b);
-    let _ = b.append_child(&icons::icon(paths, 24));
-    let _ = b.append_child(&text("span", "ctv-label", label));
+    append(b, &icons::icon(paths, 24));
+    append(b, &text("span", "ctv-label", label));
 }
 
 /// A toggle: its label and icon say what a click does, `aria-pressed` that it is on.
 fn pressed(b: &HtmlButtonElement, on: bool, label: &str, icon: &[(&str, bool)]) {
     show_control(b, label, icon);
-    let _ = b.set_attribute("aria-pressed", if on { "true" } else { "false" });
+    set_attr(b, "aria-pressed", if on { "true" } else { "false" });
 }
 
 impl Call {
@@ -142,24 +143,24 @@ impl Call {
             assets_base,
         } = setup;
         let root = el("section", "ctv-in-call");
-        let _ = root.set_attribute("aria-label", strings.get(Text::VideoCall));
+        set_attr(&root, "aria-label", strings.get(Text::VideoCall));
         let mut view = CallView::new(&waiting, &strings);
         view.set_picture_in_picture(wanted.picture_in_picture);
         view.set_local(Some(&room.local_stream()));
         let banner = text("p", "ctv-banner", strings.get(Text::Reconnecting));
         set_role(&banner, "reconnecting");
-        let _ = banner.set_attribute("role", "status");
+        set_attr(&banner, "role", "status");
         set_shown(&banner, false);
         let announce = text("p", "ctv-announce", "");
         set_role(&announce, "announcement");
-        let _ = announce.set_attribute("role", "status");
-        let _ = announce.set_attribute("aria-live", "polite");
+        set_attr(&announce, "role", "status");
+        set_attr(&announce, "aria-live", "polite");
         let error = text("p", "ctv-error", "");
-        let _ = error.set_attribute("role", "alert");
+        set_attr(&error, "role", "alert");
         set_role(&error, "call-error");
         let controls = el("div", "ctv-controls");
-        let _ = controls.set_attribute("role", "group");
-        let _ = controls.set_attribute("aria-label", strings.get(Text::CallControls));
+        set_attr(&controls, "role", "group");
+        set_attr(&controls, "aria-label", strings.get(Text::CallControls));
         let toggle = "ctv-button ctv-control";
         let (mute, l_mute) = control(
             "mute",
@@ -202,15 +203,15 @@ impl Call {
             &devices.button,
             &leave_b,
         ] {
-            let _ = controls.append_child(b);
+            append(&controls, b);
         }
-        let _ = root.append_child(&banner);
-        let _ = root.append_child(view.element());
-        let _ = root.append_child(&announce);
-        let _ = root.append_child(&controls);
-        let _ = root.append_child(&devices.panel);
-        let _ = root.append_child(&error);
-        let _ = parent.append_child(&root);
+        append(&root, &banner);
+        append(&root, view.element());
+        append(&root, &announce);
+        append(&root, &controls);
+        append(&root, &devices.panel);
+        append(&root, &error);
+        append(parent, &root);
         let call = Rc::new(Call {
             room,
             root,

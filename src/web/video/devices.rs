@@ -5,6 +5,7 @@
 
 use super::media::{error_name, first_track};
 use crate::devices::{storage_key, Constraint, Device, Kind, MediaError, Offer, Remembered};
+use crate::web::dom::append;
 use js_sys::{Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -209,7 +210,7 @@ pub fn fill(select: &HtmlSelectElement, offers: &[Offer]) {
         select.set_text_content(None);
         for o in offers {
             if let Ok(option) = HtmlOptionElement::new_with_text_and_value(&o.name, &o.device_id) {
-                let _ = select.append_child(&option);
+                append(select, &option);
             }
         }
     }

@@ -5,6 +5,7 @@
 
 use crate::prejoin::{meter_step, METER_STEPS};
 use crate::strings::{Strings, Text};
+use crate::web::dom::append;
 use crate::web::dom::{document, el, set_attr, set_role, Listener, Timer};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -32,7 +33,7 @@ impl MeterView {
         let segments = (0..METER_STEPS)
             .map(|_| {
                 let s = el("span", "ctv-meter-step");
-                let _ = root.append_child(&s);
+                append(&root, &s);
                 s
             })
             .collect();

@@ -24,7 +24,9 @@ pub mod view;
 #[cfg(feature = "sandbox")]
 pub mod wire;
 
-use crate::api::{IceConfig, Provider};
+#[cfg(feature = "sandbox")]
+use crate::api::IceConfig;
+use crate::api::Provider;
 use crate::network_quality::Quality;
 pub use crate::protocol::{DisconnectReason, TrackName};
 use crate::strings::Text;
@@ -124,7 +126,10 @@ pub struct ConnectOptions {
     pub token: String,
     pub provider: Provider,
     pub room_sid: String,
+    /// The sandbox's signaling socket and ICE servers (a build without the mesh has neither).
+    #[cfg(feature = "sandbox")]
     pub signaling_url: Option<String>,
+    #[cfg(feature = "sandbox")]
     pub ice: IceConfig,
     /// Where `/vendor/twilio-video.min.js` is served from (twilio mode only).
     pub assets_base: String,

@@ -6,6 +6,7 @@
 use super::devices::fill;
 use crate::devices::{offered, offers, Device, Kind};
 use crate::strings::{Strings, Text};
+use crate::web::dom::append;
 use crate::web::dom::{el, set_attr, set_role, set_shown, text, Listener};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -61,12 +62,12 @@ impl Pickers {
             let wrapper = el("div", "ctv-picker");
             let name = text("label", "ctv-picker-label", strings.get(label));
             set_attr(&name, "for", &id);
-            let _ = wrapper.append_child(&name);
+            append(&wrapper, &name);
             let select: HtmlSelectElement = el("select", "ctv-select").unchecked_into();
             select.set_id(&id);
             set_role(&select, data_role);
-            let _ = wrapper.append_child(&select);
-            let _ = root.append_child(&wrapper);
+            append(&wrapper, &select);
+            append(&root, &wrapper);
             let (on, from) = (on_pick.clone(), select.clone());
             listeners.push(Listener::new(&select, "change", move |_| {
                 on(kind, from.value())

@@ -14,6 +14,7 @@ use crate::devices::{find, first_constraint, pick, Device, Kind, MediaError};
 use crate::prejoin::{Effect, Input, Phase, PreJoin};
 use crate::strings::{Strings, Text};
 use crate::web::dom::{action, el, set_role, set_shown, text, Listener};
+use crate::web::dom::{append, set_attr};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -57,21 +58,21 @@ impl PreJoinScreen {
     ) -> PreJoinScreen {
         let root = el("section", "ctv-prejoin");
         set_role(&root, "prejoin");
-        let _ = root.set_attribute("aria-label", strings.get(Text::VideoCall));
+        set_attr(&root, "aria-label", strings.get(Text::VideoCall));
         let preview = video("preview", true);
         preview.set_class_name("ctv-video ctv-preview");
         let meter_view = Rc::new(MeterView::new(&strings));
         let notices = el("div", "ctv-prejoin-notices");
         set_role(&notices, "prejoin-notices");
-        let _ = notices.set_attribute("role", "status");
-        let _ = notices.set_attribute("aria-live", "polite");
+        set_attr(&notices, "role", "status");
+        set_attr(&notices, "aria-live", "polite");
         let (retry, l_retry) = action(strings.get(Text::TryAgain), "retry", || {});
         set_shown(&retry, false);
-        let _ = root.append_child(&preview);
-        let _ = root.append_child(&meter_view.root);
-        let _ = root.append_child(&notices);
-        let _ = root.append_child(&retry);
-        let _ = parent.append_child(&root);
+        append(&root, &preview);
+        append(&root, &meter_view.root);
+        append(&root, &notices);
+        append(&root, &retry);
+        append(parent, &root);
         let inner = Rc::new(Inner {
             strings,
             machine: RefCell::new(PreJoin::default()),

@@ -5,6 +5,7 @@
 
 use crate::network_quality::Quality;
 use crate::strings::Strings;
+use crate::web::dom::append;
 use crate::web::dom::{el, set_attr, set_role};
 use web_sys::HtmlElement;
 
@@ -26,7 +27,7 @@ impl QualityView {
         let bars = (0..BARS)
             .map(|_| {
                 let bar = el("span", "ctv-quality-bar");
-                let _ = root.append_child(&bar);
+                append(&root, &bar);
                 bar
             })
             .collect();

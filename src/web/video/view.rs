@@ -11,6 +11,7 @@ use super::table::Table;
 use super::{TrackName, VideoEvent};
 use crate::network_quality::Quality;
 use crate::strings::{Strings, Text};
+use crate::web::dom::{append, set_attr};
 use crate::web::dom::{el, set_role, set_shown, text};
 use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{HtmlElement, HtmlVideoElement, MediaStream, MediaStreamTrack};
@@ -19,7 +20,7 @@ pub(super) fn video(role: &str, muted: bool) -> HtmlVideoElement {
     let v: HtmlVideoElement = el("video", "ctv-video").unchecked_into();
     v.set_autoplay(true);
     v.set_muted(muted);
-    let _ = v.set_attribute("playsinline", "");
+    set_attr(&v, "playsinline", "");
     set_role(&v, role);
     v
 }
@@ -70,16 +71,16 @@ impl Tile {
         let status = text("span", "ctv-status", "");
         set_role(&status, "remote-status");
         let quality = QualityView::new("remote-quality", strings);
-        let _ = caption.append_child(quality.element());
-        let _ = caption.append_child(&name);
-        let _ = caption.append_child(&status);
+        append(&caption, quality.element());
+        append(&caption, &name);
+        append(&caption, &status);
         let pip = if pip { Pip::new(&main, strings) } else { None };
         if let Some(pip) = &pip {
-            let _ = caption.append_child(pip.button());
+            append(&caption, pip.button());
         }
-        let _ = root.append_child(&main);
-        let _ = root.append_child(&screen);
-        let _ = root.append_child(&caption);
+        append(&root, &main);
+        append(&root, &screen);
+        append(&root, &caption);
         Tile {
             root,
             main,
@@ -104,7 +105,8 @@ impl Tile {
             (false, false) => &w.both,
         };
         self.status.set_text_content(Some(words));
-        let _ = self.root.set_attribute(
+        set_attr(
+            &self.root,
             "data-microphone",
             if self.microphone_on { "on" } else { "off" },
         );
@@ -121,7 +123,7 @@ impl Tile {
                 self.screen.set_src_object(Some(&stream));
                 set_shown(&self.screen, true);
                 // The stylesheet puts a shared screen large and the camera beside it.
-                let _ = self.root.set_attribute("data-screen", "on");
+                set_attr(&self.root, "data-screen", "on");
                 play(&self.screen);
             }
             TrackName::Camera | TrackName::Microphone => {
@@ -205,11 +207,11 @@ impl CallView {
         local_screen.set_class_name("ctv-video ctv-local");
         set_shown(&local_screen, false);
         let local_quality = QualityView::new("local-quality", strings);
-        let _ = root.append_child(&remotes);
-        let _ = root.append_child(&waiting);
-        let _ = root.append_child(&local);
-        let _ = root.append_child(&local_screen);
-        let _ = root.append_child(local_quality.element());
+        append(&root, &remotes);
+        append(&root, &waiting);
+        append(&root, &local);
+        append(&root, &local_screen);
+        append(&root, local_quality.element());
         CallView {
             root,
             remotes,
@@ -289,7 +291,7 @@ impl CallView {
         let (remotes, words, strings, pip) = (&self.remotes, &self.words, &self.strings, self.pip);
         self.tiles.get_or_insert_with(sid, || {
             let tile = Tile::new("", words.clone(), strings, pip);
-            let _ = remotes.append_child(&tile.root);
+            append(remotes, &tile.root);
             tile
         })
     }
@@ -299,7 +301,7 @@ impl CallView {
         match event {
             VideoEvent::ParticipantJoined { sid, identity } => {
                 let tile = Tile::new(identity, self.words.clone(), &self.strings, self.pip);
-                let _ = self.remotes.append_child(&tile.root);
+                append(&self.remotes, &tile.root);
                 if let Some(old) = self.tiles.insert(sid.clone(), tile) {
                     old.root.remove();
                 }

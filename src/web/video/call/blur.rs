@@ -7,6 +7,7 @@
 use super::{control, pressed, Call};
 use crate::blur::{self as rules, Failure, Step};
 use crate::strings::{Strings, Text};
+use crate::web::dom::set_attr;
 use crate::web::dom::{set_shown, Listener};
 use crate::web::icons::paste;
 use crate::web::video::blur::{self, Processor};
@@ -35,7 +36,7 @@ impl BlurToggle {
             paste::BLUR,
             || {},
         );
-        let _ = button.set_attribute("title", strings.get(Text::BlurHint));
+        set_attr(&button, "title", strings.get(Text::BlurHint));
         let features = blur::features();
         set_shown(&button, features.offer_blur());
         BlurToggle {

@@ -7,6 +7,7 @@
 use super::{control, Call};
 use crate::devices::{find, on_change, pick, remember, Change, Device, Kind};
 use crate::strings::Text;
+use crate::web::dom::append;
 use crate::web::dom::{el, set_attr, set_role, set_shown, Listener};
 use crate::web::icons::paste;
 use crate::web::video::devices::{self as glue, can_route_output};
@@ -39,7 +40,7 @@ impl CallDevices {
             paste::SETTINGS,
             || {},
         );
-        let _ = button.set_attribute("aria-expanded", "false");
+        set_attr(&button, "aria-expanded", "false");
         let panel = el("div", "ctv-devices");
         set_role(&panel, "device-settings");
         set_attr(&panel, "role", "group");
@@ -84,7 +85,7 @@ impl Call {
             }
         });
         let pickers = Pickers::new(&self.strings, on_pick);
-        let _ = self.devices.panel.append_child(&pickers.root);
+        append(&self.devices.panel, &pickers.root);
         *self.devices.pickers.borrow_mut() = Some(pickers);
         if let Some(media) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) {
             let weak = Rc::downgrade(self);

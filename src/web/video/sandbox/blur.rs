@@ -4,6 +4,7 @@
 //! Dropping the pipeline stops its loop and its track. The processor is a [`Watched`] one: if it
 //! keeps failing, the room hears of it and sends the camera as it is again.
 
+use crate::web::dom::set_attr;
 use crate::web::dom::Timer;
 use crate::web::video::blur::Watched;
 use std::cell::{Cell, RefCell};
@@ -47,7 +48,7 @@ impl Pipeline {
         let source = MediaStream::new().ok()?;
         source.add_track(camera);
         video.set_muted(true);
-        let _ = video.set_attribute("playsinline", "");
+        set_attr(&video, "playsinline", "");
         video.set_src_object(Some(&source));
         let _ = video.play();
         let captured = canvas
