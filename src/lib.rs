@@ -33,7 +33,7 @@ pub mod web;
 
 /// The browser modules allocate through talc rather than Rust's default
 /// dlmalloc: the same behaviour for a single-threaded module in fewer bytes
-/// (`docs/performance.md`, "What the modules are made of").
+/// (`docs/performance.md`, "Getting the bundle to 80,000 B", item 9).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
