@@ -1,5 +1,5 @@
 // Bundles the plugin shell into one self-contained file: the WebAssembly glue and the
-// `.wasm` inside (deflated, see embed-wasm.mjs), React and Flex taken from the page
+// `.wasm` inside (gzipped, see embed-wasm.mjs), React and Flex taken from the page
 // (`window.React`, `window.Twilio.Flex`). Fails, leaving no bundle, if React or Flex
 // would be bundled, if anything could load the `.wasm` from elsewhere, or if the
 // bundle's gzip -9 size is over the budget in package.json. Refuses the background blur library
@@ -14,8 +14,8 @@ import { build } from "esbuild";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { readFile, rm } from "node:fs/promises";
-import { gzipSync, inflateRawSync } from "node:zlib";
-import { deflatedWasm } from "./embed-wasm.mjs";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { gzippedWasm } from "./embed-wasm.mjs";
 import { customerPageExports, sandboxMeshCalls } from "./plugin-exports.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -80,8 +80,8 @@ const result = await build({
   target: "es2020",
   minify: true,
   legalComments: "none",
-  // No loader for `.wasm`: the module can only come in deflated, through the plugin.
-  plugins: [wasmPackage(wasmDir), deflatedWasm(embedded)],
+  // No loader for `.wasm`: the module can only come in gzipped, through the plugin.
+  plugins: [wasmPackage(wasmDir), gzippedWasm(embedded)],
   // Flex and React come from the page; nothing else may be fetched.
   external: ["@twilio/flex-ui", "react", "react-dom"],
   metafile: true,
@@ -107,7 +107,7 @@ if (embedded.size !== 1) {
   await fail(`expected exactly one embedded .wasm, found ${embedded.size}`);
 }
 const [[wasmPath, wasm]] = embedded;
-const customer = customerPageExports(inflateRawSync(wasm.deflated));
+const customer = customerPageExports(gunzipSync(wasm.gzipped));
 if (customer.length > 0) {
   await fail(
     `the embedded ${path.basename(wasmPath)} exports ${customer.join(", ")}, the customer page's: ` +
@@ -142,5 +142,5 @@ if (gzipped > budget) {
 }
 console.log(
   `built ${path.relative(process.cwd(), outfile)}: ${code.length} bytes, ${gzipped} gzipped (-9; budget ${budget})\n` +
-    `  embedded ${path.basename(wasmPath)}: ${wasm.byteLength} bytes deflated to ${wasm.deflated.length} (zopfli), CRC-32 ${wasm.crc32.toString(16).padStart(8, "0")}`,
+    `  embedded ${path.basename(wasmPath)}: ${wasm.byteLength} bytes gzipped to ${wasm.gzipped.length} (zopfli), CRC-32 ${wasm.crc32.toString(16).padStart(8, "0")}`,
 );

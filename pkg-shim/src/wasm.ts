@@ -1,10 +1,10 @@
 // The WebAssembly module, inlined: Flex's deploy uploads only the bundle, so the `.wasm`
-// travels inside it (deflated at build time, see build.mjs) and is instantiated without
+// travels inside it (gzipped at build time, see build.mjs) and is instantiated without
 // fetching anything. Inflating (`DecompressionStream`) and compiling (`WebAssembly.compile`)
 // both run off the main thread; only linking the compiled module is synchronous, in a task of
 // its own.
 import { initSync } from "chat-to-video-wasm";
-import embedded from "chat-to-video-wasm/chat_to_video_bg.wasm?deflated";
+import embedded from "chat-to-video-wasm/chat_to_video_bg.wasm?gzipped";
 import { inflateEmbedded } from "./embedded-wasm";
 import { yieldToPage } from "./yield";
 

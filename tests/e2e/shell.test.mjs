@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { inflateRawSync } from "node:zlib";
+import { crc32, gunzipSync, gzipSync } from "node:zlib";
 import { launchChromium, paths, repoRoot, serveDirectory } from "./harness.mjs";
 import { BUNDLE_URL_PATH, serveShellPage, serviceConfiguration, shellPage } from "./shell-page.mjs";
 
@@ -36,25 +36,32 @@ after(async () => {
 });
 
 /**
- * A copy of the built bundle, in a new directory, with one byte of the embedded
- * (deflated) module flipped: a byte whose flip really changes the module, as zlib
- * inflates it. Returns the directory.
+ * A copy of the built bundle, in a new directory, with its embedded (gzipped) module damaged:
+ * `"stream"`, one byte flipped whose flip really changes the module as zlib inflates it;
+ * `"content"`, the gzip of other bytes of the same length behind the built trailer (the
+ * stream inflates; only the trailer's CRC-32 says it is not the module). Returns the directory.
  */
-async function corruptedBundleDir() {
+async function corruptedBundleDir(how) {
   const code = await readFile(paths.bundle, "utf8");
   const literals = [...code.matchAll(/"([A-Za-z0-9+/]{1000,}={0,2})"/g)];
   assert.equal(literals.length, 1, "the bundle holds one embedded module, as base64");
   const [literal, base64] = literals[0];
-  const deflated = Buffer.from(base64, "base64");
-  const module = inflateRawSync(deflated);
-  assert.ok(WebAssembly.validate(module), "the embedded module inflates to valid WebAssembly");
+  const gzipped = Buffer.from(base64, "base64");
+  const module = gunzipSync(gzipped);
+  assert.ok(WebAssembly.validate(module), "the embedded module gunzips to valid WebAssembly");
   let corrupted;
-  for (let at = deflated.length >> 1; corrupted === undefined && at < deflated.length; at++) {
-    const copy = Buffer.from(deflated);
+  if (how === "content") {
+    const other = Buffer.from(module);
+    other[other.length >> 1] ^= 0x01;
+    corrupted = gzipSync(other);
+    corrupted.writeUInt32LE(crc32(module) >>> 0, corrupted.length - 8);
+  }
+  for (let at = gzipped.length >> 1; corrupted === undefined && at < gzipped.length; at++) {
+    const copy = Buffer.from(gzipped);
     copy[at] ^= 0xff;
     let changed = true;
     try {
-      changed = !inflateRawSync(copy).equals(module);
+      changed = !gunzipSync(copy).equals(module);
     } catch {
       // zlib refuses it: corrupt.
     }
@@ -63,7 +70,6 @@ async function corruptedBundleDir() {
   assert.ok(corrupted, "found a byte whose flip changes the module");
   const dir = await mkdtemp(path.join(os.tmpdir(), "chat-to-video-corrupt-"));
   const patched = code.replace(literal, `"${corrupted.toString("base64")}"`);
-  assert.equal(patched.length, code.length);
   await writeFile(path.join(dir, path.posix.basename(BUNDLE_URL_PATH)), patched);
   return dir;
 }
@@ -303,25 +309,29 @@ describe("plugin bundle", () => {
     }
   });
 
-  test("with the embedded module corrupted, init logs that it is corrupt and registers nothing", async () => {
-    const dir = await corruptedBundleDir();
-    const strings = { TaskHeaderLine: "{{task.defaultFrom}}" };
-    try {
-      const shell = await loadShell({ serviceConfiguration: serviceConfiguration(), strings }, { bundleDir: dir });
+  for (const [how, said] of [
+    ["stream", /the embedded WebAssembly module is corrupt: \S/],
+    // Chromium's own gzip inflater checks the trailer: the bundle has no CRC-32 of its own.
+    ["content", /the embedded WebAssembly module is corrupt: it does not inflate \(.+\)$/],
+  ]) {
+    test(`with the embedded module corrupted (${how}), init logs that it is corrupt and registers nothing`, async () => {
+      const dir = await corruptedBundleDir(how);
+      const strings = { TaskHeaderLine: "{{task.defaultFrom}}" };
       try {
-        assertNothingRegistered(shell.summary, strings, "init finishes instead of throwing into Flex");
-        assert.equal(shell.consoleErrors.length, 1, `one error logged: ${JSON.stringify(shell.consoleErrors)}`);
-        assert.match(
-          shell.consoleErrors[0],
-          /^\[plugin-chat-to-video\] not started, nothing registered: the embedded WebAssembly module is corrupt: \S/,
-        );
-        assert.deepEqual(shell.requested, [shell.server.pageUrl, shell.server.url + BUNDLE_URL_PATH]);
-        assert.deepEqual(shell.errors, []);
+        const shell = await loadShell({ serviceConfiguration: serviceConfiguration(), strings }, { bundleDir: dir });
+        try {
+          assertNothingRegistered(shell.summary, strings, "init finishes instead of throwing into Flex");
+          assert.equal(shell.consoleErrors.length, 1, `one error logged: ${JSON.stringify(shell.consoleErrors)}`);
+          assert.match(shell.consoleErrors[0], /^\[plugin-chat-to-video\] not started, nothing registered: /);
+          assert.match(shell.consoleErrors[0], said);
+          assert.deepEqual(shell.requested, [shell.server.pageUrl, shell.server.url + BUNDLE_URL_PATH]);
+          assert.deepEqual(shell.errors, []);
+        } finally {
+          await shell.close();
+        }
       } finally {
-        await shell.close();
+        await rm(dir, { recursive: true, force: true });
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    });
+  }
 });
