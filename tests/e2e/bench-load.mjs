@@ -3,7 +3,8 @@
 // - the time from adding the plugin bundle's <script> to its init finishing;
 // - the longest time the page's main thread was blocked meanwhile (a probe on the performance
 //   timeline: a MessageChannel loop stamping `performance.now()`, whose longest gap is the
-//   longest task; the Long Tasks API only reports tasks over 50 ms), against loading the
+//   longest task; the Long Tasks API only reports tasks over 50 ms; the task that adds the
+//   <script> element is the loader's and is left out, for both scripts), against loading the
 //   twilio-video SDK script (which the original plugin ships inside its bundle) into the same
 //   kind of page in the same run.
 // Prints `load-to-init-ms <median> <worst> <run…>`, `plugin-longest-task-ms <median> <worst>
@@ -34,7 +35,14 @@ const startProbe = () => {
     if (running) channel.port2.postMessage(0);
   };
   channel.port2.postMessage(0);
+  // The task that adds the <script> (the harness's own code and the browser starting the
+  // request, the same for any script) is not the script's: the gap restarts once it is added.
+  const restart = () => {
+    last = performance.now();
+  };
+  window.addEventListener("flexdouble:scriptinserted", restart);
   window.__probe = {
+    restart,
     stop() {
       running = false;
       return longest;
@@ -50,6 +58,7 @@ const loadScript = (code) =>
     script.onload = () => resolve();
     script.onerror = () => reject(new Error("the script did not load"));
     document.head.appendChild(script);
+    window.__probe.restart();
   });
 
 const sdk = await readFile(path.join(paths.nodeModules, "twilio-video/dist/twilio-video.min.js"), "utf8");
