@@ -170,6 +170,11 @@ fn wasm_entry(ws: &Workspace, entry: &Entry, build_std: bool) -> Result<()> {
             // Custom sections no browser reads (the toolchain's versions, the target features).
             "--strip-producers",
             "--strip-target-features",
+            // Then the control flow rebuilt from flat IR (binaryen's Relooper) and -Oz once more:
+            // some 260 B gzip off each module for 4 s of build (docs/performance.md, item 13).
+            "--flatten",
+            "--rereloop",
+            "-Oz",
         ])
         .arg(&wasm)
         .arg("-o")
