@@ -113,7 +113,9 @@ pub fn rewrite_types(types: &str, renamed: &[(String, String)]) -> String {
     out
 }
 
-fn is_ident(c: char) -> bool {
+/// A character that continues a JavaScript identifier in the glue (which is ASCII): the
+/// rewrites of the import and export names replace whole identifiers only.
+pub fn is_ident(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 

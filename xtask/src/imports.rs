@@ -128,11 +128,10 @@ pub fn rewrite_glue(glue: &str, renamed: &Renamed) -> Result<String> {
 }
 
 fn replace_once(text: &str, needle: &str, with: &str, name: &str, ident: bool) -> Result<String> {
-    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     let found: Vec<usize> = text
         .match_indices(needle)
         .map(|(at, _)| at)
-        .filter(|&at| !ident || !text[..at].chars().next_back().is_some_and(is_ident))
+        .filter(|&at| !ident || !text[..at].chars().next_back().is_some_and(crate::exports::is_ident))
         .collect();
     match found[..] {
         [at] => Ok(format!(
