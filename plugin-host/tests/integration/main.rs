@@ -7,6 +7,7 @@
 mod common;
 
 mod assets;
+mod assignment_checks;
 mod authorization;
 mod config;
 mod deploy_apis;
