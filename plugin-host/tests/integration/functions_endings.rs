@@ -1,5 +1,6 @@
 //! After the call, over HTTP against the real binary in sandbox mode: the rating's ticket and value
-//! checks, and a room completed by its sid alone or timed out retiring its code at the next request.
+//! checks, a room completed by its sid alone or timed out retiring its code at the next request,
+//! and complete-room when nothing is live (a held task without a session, an unknown document).
 
 use crate::common::inproc::{next_event, InProcess};
 use crate::common::{assert_code_refused, Room, Service};
@@ -139,4 +140,37 @@ async fn a_room_that_timed_out_retires_the_code_at_the_next_request() {
             "{body}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn complete_room_with_nothing_live_succeeds_for_a_held_task_and_refuses_an_unknown_document()
+{
+    let svc = InProcess::start(&[], &[]).await;
+    let token = svc.agent("alice").await;
+    let task = svc.chat("alice", "bob").await;
+    // Wrap-up names the task: one that never had a video session has nothing to end.
+    let (status, body) = svc
+        .call(
+            "complete-room",
+            &[
+                ("Token", &token),
+                ("taskSid", &task),
+                ("reason", "wrapped_up"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["success"], true, "{body}");
+    // A document that does not exist names nothing the caller may end.
+    let (status, body) = svc
+        .call(
+            "complete-room",
+            &[
+                ("Token", &token),
+                ("DocumentSid", "ET0123456789abcdef0123456789abcdef"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.to_string().contains("Invalid document SID."), "{body}");
 }
