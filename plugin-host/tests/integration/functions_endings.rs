@@ -1,6 +1,7 @@
 //! After the call, over HTTP against the real binary in sandbox mode: the rating's ticket and value
 //! checks, a room completed by its sid alone or timed out retiring its code at the next request,
-//! and complete-room when nothing is live (a held task without a session, an unknown document).
+//! and complete-room when nothing is live (a held task without a session, an unknown document, a
+//! task TaskRouter deleted) or TaskRouter fails to read the task (503).
 
 use crate::common::inproc::{next_event, InProcess};
 use crate::common::{assert_code_refused, Room, Service};
@@ -173,4 +174,45 @@ async fn complete_room_with_nothing_live_succeeds_for_a_held_task_and_refuses_an
         .await;
     assert_eq!(status, 403, "{body}");
     assert!(body.to_string().contains("Invalid document SID."), "{body}");
+}
+
+/// A host whose TaskRouter answers every read of `task` itself (status, body), the rest of its
+/// Twilio traffic reaching the sandbox through the recording proxy.
+async fn task_reads_answered(
+    status: u16,
+    code: u32,
+) -> (crate::common::proxy::Proxy, InProcess, String, String) {
+    let proxy = crate::common::proxy::Proxy::start().await;
+    let svc = InProcess::start(&["--twilio-rest-base-url", &proxy.url()], &[]).await;
+    proxy.set_target(&svc.base);
+    let token = svc.agent("alice").await;
+    let task = svc.chat("alice", "bob").await;
+    let body = format!(
+        r#"{{"code":{code},"message":"scripted","more_info":"https://www.twilio.com/docs/errors/{code}","status":{status}}}"#
+    );
+    let end = format!("/Tasks/{task}");
+    proxy.script(move |method, path| {
+        (method == "GET" && path.ends_with(&end)).then(|| {
+            (
+                status,
+                vec![("content-type", "application/json".to_owned())],
+                body.clone().into_bytes(),
+            )
+        })
+    });
+    (proxy, svc, token, task)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn complete_room_for_a_task_taskrouter_deleted_succeeds_and_taskrouter_failing_is_503() {
+    // TaskRouter deletes completed tasks: a task that is gone has no session left to find.
+    let (_proxy, svc, token, task) = task_reads_answered(404, 20404).await;
+    let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
+    let (status, body) = svc.call("complete-room", &form).await;
+    assert_eq!(status, 200, "{body}");
+    // TaskRouter failing is not "nothing to end": the caller is told to try again.
+    let (_proxy, svc, token, task) = task_reads_answered(500, 20500).await;
+    let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
+    let (status, body) = svc.call("complete-room", &form).await;
+    assert_eq!(status, 503, "{body}");
 }

@@ -1,7 +1,8 @@
 //! Whatever IAM answers, a Flex function answers 403 or 503, never 500: a refusal in any shape
 //! (`valid: false`, Twilio's error JSON without `valid`, a 401, a body that is not JSON) is 403
 //! `Unauthorized: …`; IAM unreachable or failing (5xx, after the client's retries) is 503 with
-//! `Retry-After`. The answers are scripted by the recording proxy in front of the sandbox.
+//! `Retry-After`; a token over 8192 characters is refused without asking IAM. The answers are
+//! scripted by the recording proxy in front of the sandbox.
 
 use crate::common::inproc::InProcess;
 use crate::common::proxy::{Proxy, Scripted};
@@ -131,4 +132,39 @@ async fn iam_failing_or_unreachable_is_503_with_retry_after() {
         .await;
     assert_eq!(resp.status(), 503);
     assert!(resp.headers().contains_key("retry-after"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_over_8192_characters_is_refused_before_iam_is_asked() {
+    let proxy = Proxy::start().await;
+    let svc = InProcess::start(&["--twilio-rest-base-url", &proxy.url()], &[]).await;
+    proxy.set_target(&svc.base);
+    let task = svc.chat("alice", "bob").await;
+    // JWT-shaped, so only the length tells them apart.
+    let token_of = |len: usize| {
+        let mut t = String::from("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.");
+        t.push_str(&"A".repeat(len - t.len()));
+        t
+    };
+    for (len, reaches_iam) in [(8192, true), (8193, false)] {
+        let before = proxy.exchanges().len();
+        let token = token_of(len);
+        let resp = svc
+            .post_form(
+                &svc.function("generate-unique-code"),
+                &[("Token", &token), ("taskSid", &task)],
+            )
+            .await;
+        assert_eq!(resp.status(), 403, "{len}");
+        let text = resp.text().await.unwrap();
+        let asked = proxy.exchanges()[before..]
+            .iter()
+            .any(|e| e.path.ends_with("/Tokens/validate"));
+        assert_eq!(asked, reaches_iam, "{len} characters: {text}");
+        assert_eq!(
+            text == "Unauthorized: Token is malformed",
+            !reaches_iam,
+            "{len} characters: {text}"
+        );
+    }
 }
