@@ -131,7 +131,13 @@ fn replace_once(text: &str, needle: &str, with: &str, name: &str, ident: bool) -
     let found: Vec<usize> = text
         .match_indices(needle)
         .map(|(at, _)| at)
-        .filter(|&at| !ident || !text[..at].chars().next_back().is_some_and(crate::exports::is_ident))
+        .filter(|&at| {
+            !ident
+                || !text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(crate::exports::is_ident)
+        })
         .collect();
     match found[..] {
         [at] => Ok(format!(
