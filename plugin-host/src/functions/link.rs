@@ -93,12 +93,13 @@ fn inputs(p: &Params) -> Result<(&str, bool), FnError> {
 /// what the customer's page shows; `agent-get-token` records it again when the agent joins, so
 /// a failure here is logged, not the caller's error.
 async fn name_agent(state: &AppState, stored: Stored, name: String) -> Stored {
+    // `change` writes nothing when the name was already there.
     let written = session_store::change(state, stored.clone(), |s| match &mut s.agent {
-        Some(a) if a.name != name => {
+        Some(a) => {
             a.name = name.clone();
             Change::Write((), None)
         }
-        _ => Change::Keep(()),
+        None => Change::Keep(()),
     })
     .await;
     match written {

@@ -130,4 +130,31 @@ mod tests {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
     }
+
+    #[test]
+    fn a_secret_of_the_block_size_is_the_key_and_a_longer_one_is_hashed_first() {
+        // RFC 2104: a key of up to 64 bytes is used as it is, a longer one is hashed. Expected
+        // values from Python's `hmac.new(b"k" * n, url + body, hashlib.sha256)`.
+        let (url, body) = ("https://ops.example.com/ratings", br#"{"rating":5}"#);
+        for (len, mac) in [
+            (
+                64,
+                "b48a5ff614fb60d5bc97f4e9716cfdd78fce600a0b72169060c58fc1e5169c1e",
+            ),
+            (
+                65,
+                "6cb5facff82582f203391a472e81d984f0c5cee403da0534e09c7f9a3e0a37f7",
+            ),
+            (
+                131,
+                "cd948903aafafd96142873203ffa41840cc9385f294ecdf387ac8d44701616fd",
+            ),
+        ] {
+            assert_eq!(
+                hex(&sign(&"k".repeat(len), url, body)),
+                mac,
+                "{len}-byte secret"
+            );
+        }
+    }
 }
