@@ -74,6 +74,32 @@ pub fn spawn(hook: &RatingWebhook, rating: RatingDelivery) {
     tokio::spawn(async move { deliver(&hook, &rating).await });
 }
 
+/// How long to wait before attempt `attempt` (from 0): not before the first, then 1, 2 and 4 s.
+fn backoff(attempt: u32) -> Option<Duration> {
+    (attempt > 0).then(|| Duration::from_millis(500 << attempt))
+}
+
+/// What a webhook's answer means for the rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// 2xx: it has the rating.
+    Delivered,
+    /// 5xx or 429: try again after the backoff.
+    Retry,
+    /// Anything else (a 4xx, a redirect): it will not take it; trying again would not help.
+    Refused,
+}
+
+fn verdict(status: reqwest::StatusCode) -> Verdict {
+    if status.is_success() {
+        Verdict::Delivered
+    } else if status.is_server_error() || status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        Verdict::Retry
+    } else {
+        Verdict::Refused
+    }
+}
+
 /// Delivers with retries; answers whether the webhook took it.
 pub async fn deliver(hook: &RatingWebhook, rating: &RatingDelivery) -> bool {
     let Ok(body) = serde_json::to_vec(rating) else {
@@ -81,8 +107,8 @@ pub async fn deliver(hook: &RatingWebhook, rating: &RatingDelivery) -> bool {
     };
     let signature = sign(&hook.secret, &hook.url, &body);
     for attempt in 0..ATTEMPTS {
-        if attempt > 0 {
-            tokio::time::sleep(Duration::from_millis(500 << attempt)).await;
+        if let Some(wait) = backoff(attempt) {
+            tokio::time::sleep(wait).await;
         }
         let sent = http()
             .post(&hook.url)
@@ -91,13 +117,13 @@ pub async fn deliver(hook: &RatingWebhook, rating: &RatingDelivery) -> bool {
             .body(body.clone())
             .send()
             .await;
-        match sent {
-            Ok(r) if r.status().is_success() => return true,
-            Ok(r) if r.status().is_server_error() || r.status().as_u16() == 429 => {
-                tracing::warn!(status = %r.status(), attempt, "rating webhook failed; retrying");
+        match sent.map(|r| (r.status(), verdict(r.status()))) {
+            Ok((_, Verdict::Delivered)) => return true,
+            Ok((status, Verdict::Retry)) => {
+                tracing::warn!(%status, attempt, "rating webhook failed; retrying");
             }
-            Ok(r) => {
-                tracing::error!(status = %r.status(), task = %rating.task_sid, "rating webhook refused the rating");
+            Ok((status, Verdict::Refused)) => {
+                tracing::error!(%status, task = %rating.task_sid, "rating webhook refused the rating");
                 return false;
             }
             Err(e) => {
@@ -156,5 +182,86 @@ mod tests {
                 "{len}-byte secret"
             );
         }
+    }
+
+    #[test]
+    fn the_first_attempt_goes_at_once_and_the_waits_double_from_a_second() {
+        let waits: Vec<Option<u64>> = (0..ATTEMPTS)
+            .map(|a| backoff(a).map(|d| d.as_millis() as u64))
+            .collect();
+        assert_eq!(waits, [None, Some(1_000), Some(2_000), Some(4_000)]);
+    }
+
+    #[test]
+    fn success_delivers_server_errors_and_429_retry_and_the_rest_is_refused() {
+        use reqwest::StatusCode;
+        for (status, expected) in [
+            (200, Verdict::Delivered),
+            (204, Verdict::Delivered),
+            (500, Verdict::Retry),
+            (503, Verdict::Retry),
+            (429, Verdict::Retry),
+            (400, Verdict::Refused),
+            (401, Verdict::Refused),
+            (404, Verdict::Refused),
+            (428, Verdict::Refused),
+            (430, Verdict::Refused),
+            (302, Verdict::Refused),
+        ] {
+            let code = StatusCode::from_u16(status).unwrap();
+            assert_eq!(verdict(code), expected, "{status}");
+        }
+    }
+
+    /// A webhook on loopback answering `statuses` in turn (the last one from then on): its URL
+    /// and how many posts it received.
+    async fn webhook(
+        statuses: &'static [u16],
+    ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let posts = std::sync::Arc::new(AtomicUsize::new(0));
+        let seen = posts.clone();
+        let app = axum::Router::new().route(
+            "/ratings",
+            axum::routing::post(move || {
+                let n = seen.fetch_add(1, Ordering::SeqCst);
+                let status = statuses[n.min(statuses.len() - 1)];
+                async move { axum::http::StatusCode::from_u16(status).unwrap() }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/ratings", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, posts)
+    }
+
+    fn delivery() -> RatingDelivery {
+        RatingDelivery {
+            task_sid: "WT0123456789abcdef0123456789abcdef".into(),
+            room_sid: "RM0123456789abcdef0123456789abcdef".into(),
+            document_sid: "ET0123456789abcdef0123456789abcdef".into(),
+            rating: 5,
+            comment: None,
+            submitted_at: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_webhook_is_tried_again_and_a_refusing_one_is_not() {
+        use std::sync::atomic::Ordering;
+        let (url, posts) = webhook(&[503, 200]).await;
+        let hook = RatingWebhook {
+            url,
+            secret: "s".into(),
+        };
+        assert!(deliver(&hook, &delivery()).await);
+        assert_eq!(posts.load(Ordering::SeqCst), 2);
+        let (url, posts) = webhook(&[400]).await;
+        let hook = RatingWebhook {
+            url,
+            secret: "s".into(),
+        };
+        assert!(!deliver(&hook, &delivery()).await);
+        assert_eq!(posts.load(Ordering::SeqCst), 1);
     }
 }
