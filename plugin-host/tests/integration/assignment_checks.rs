@@ -2,7 +2,8 @@
 //! (`plugin-host/src/functions/assignment.rs`), read from the recording proxy's log: a check for
 //! one reservation status lets TaskRouter filter by it, a refusal that the first page settles
 //! costs one request, TaskRouter failing is the service failing (503) and not a refusal (403),
-//! and an agent back in their own room is recorded again only when their name changed.
+//! an agent back in their own room is recorded again only when their name changed, and the room
+//! index (`functions/room_index.rs`): one already there is fine, Sync failing on it is 503.
 
 use std::time::Duration;
 
@@ -179,4 +180,65 @@ async fn an_agent_back_in_their_room_is_recorded_again_only_when_something_chang
     let agent = document_data(&h, &doc).await["agent"].clone();
     assert_eq!(agent["name"], "Alice Renamed", "{agent}");
     assert_eq!(agent["identity"], "alice", "{agent}");
+}
+
+fn twilio_error(status: u16, code: u32) -> crate::common::proxy::Scripted {
+    let body = format!(
+        r#"{{"code":{code},"message":"scripted","more_info":"https://www.twilio.com/docs/errors/{code}","status":{status}}}"#
+    );
+    (
+        status,
+        vec![("content-type", "application/json".to_owned())],
+        body.into_bytes(),
+    )
+}
+
+/// A session of Alice's with its link sent: `(harness, token, task, document)`.
+async fn linked() -> (Harness, String, String, String) {
+    let h = Harness::start(Duration::ZERO, &[]).await;
+    let (token, task) = h.agent_with_task("alice").await;
+    let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
+    let (m, body) = h.measure("generate-unique-code", "first", &form).await;
+    assert_eq!(m.status, 200, "{body}");
+    let doc = h.svc.document("alice", &task).await;
+    (h, token, task, doc)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_index_already_there_is_fine_and_sync_failing_to_write_it_is_503() {
+    // Sync says the index's unique name exists (54301): it is there already, the join goes on.
+    let (h, token, _, doc) = linked().await;
+    h.proxy.script(|method, path| {
+        (method == "POST" && path.ends_with("/Documents")).then(|| twilio_error(409, 54301))
+    });
+    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
+    let (m, body) = h.measure("agent-get-token", "index exists", &join).await;
+    assert_eq!(m.status, 200, "{body}");
+    // Sync failing to write it: no room is handed out without its index.
+    let (h, token, _, doc) = linked().await;
+    h.proxy.script(|method, path| {
+        (method == "POST" && path.ends_with("/Documents")).then(|| twilio_error(500, 20500))
+    });
+    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
+    let (m, body) = h.measure("agent-get-token", "sync down", &join).await;
+    assert_eq!(m.status, 503, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_failing_to_read_a_room_index_is_503_not_a_refusal() {
+    let (h, token, _, doc) = linked().await;
+    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
+    let (m, body) = h.measure("agent-get-token", "first join", &join).await;
+    assert_eq!(m.status, 200, "{body}");
+    let room = body["room_sid"]
+        .as_str()
+        .or(body["roomSid"].as_str())
+        .expect("room sid")
+        .to_owned();
+    h.proxy.script(|method, path| {
+        (method == "GET" && path.contains("/Documents/room-")).then(|| twilio_error(500, 20500))
+    });
+    let end = [("Token", token.as_str()), ("roomSid", room.as_str())];
+    let (m, body) = h.measure("complete-room", "index unreadable", &end).await;
+    assert_eq!(m.status, 503, "{body}");
 }
