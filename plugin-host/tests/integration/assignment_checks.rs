@@ -3,7 +3,8 @@
 //! one reservation status lets TaskRouter filter by it, a refusal that the first page settles
 //! costs one request, TaskRouter failing is the service failing (503) and not a refusal (403),
 //! an agent back in their own room is recorded again only when their name changed, and the room
-//! index (`functions/room_index.rs`): one already there is fine, Sync failing on it is 503.
+//! index (`functions/room_index.rs`): one already there is fine, Sync failing on it is 503; Video
+//! failing to read a room is 503 and ends nothing.
 
 use std::time::Duration;
 
@@ -241,4 +242,40 @@ async fn sync_failing_to_read_a_room_index_is_503_not_a_refusal() {
     let end = [("Token", token.as_str()), ("roomSid", room.as_str())];
     let (m, body) = h.measure("complete-room", "index unreadable", &end).await;
     assert_eq!(m.status, 503, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn video_failing_to_read_the_room_is_503_and_the_session_lives_on() {
+    let h = Harness::start(Duration::ZERO, &[]).await;
+    let (token, task) = h.agent_with_task("alice").await;
+    let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
+    let (_, link) = h.measure("generate-unique-code", "first", &form).await;
+    let code = link["unique_code"]
+        .as_str()
+        .expect("unique_code")
+        .to_owned();
+    let doc = h.svc.document("alice", &task).await;
+    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
+    let (m, body) = h.measure("agent-get-token", "first join", &join).await;
+    assert_eq!(m.status, 200, "{body}");
+    let present = [
+        ("Token", token.as_str()),
+        ("taskSid", task.as_str()),
+        ("state", "connected"),
+    ];
+    let (m, body) = h.measure("update-video-state", "connected", &present).await;
+    assert_eq!(m.status, 200, "{body}");
+    // The customer joins while Video cannot say how the room is: try again, nothing ended.
+    h.proxy.script(|method, path| {
+        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(500, 20500))
+    });
+    let (m, body) = h
+        .measure("client-get-video-token", "video down", &[("code", &code)])
+        .await;
+    assert_eq!(m.status, 503, "{body}");
+    h.proxy.script(|_, _| None);
+    let (m, body) = h
+        .measure("client-get-video-token", "video back", &[("code", &code)])
+        .await;
+    assert_eq!(m.status, 200, "the session is still live: {body}");
 }
