@@ -245,7 +245,7 @@ async fn sync_failing_to_read_a_room_index_is_503_not_a_refusal() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn video_failing_to_read_the_room_is_503_and_the_session_lives_on() {
+async fn video_failing_to_read_the_room_is_503_and_a_room_it_no_longer_has_ends_the_session() {
     let h = Harness::start(Duration::ZERO, &[]).await;
     let (token, task) = h.agent_with_task("alice").await;
     let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
@@ -278,4 +278,18 @@ async fn video_failing_to_read_the_room_is_503_and_the_session_lives_on() {
         .measure("client-get-video-token", "video back", &[("code", &code)])
         .await;
     assert_eq!(m.status, 200, "the session is still live: {body}");
+    // A room Video no longer has ended by itself: so does the session, for good.
+    h.proxy.script(|method, path| {
+        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(404, 20404))
+    });
+    let (m, body) = h
+        .measure("client-get-video-token", "room gone", &[("code", &code)])
+        .await;
+    assert_eq!(m.status, 403, "{body}");
+    assert!(body["reason"].is_string(), "{body}");
+    h.proxy.script(|_, _| None);
+    let (m, body) = h
+        .measure("client-get-video-token", "after", &[("code", &code)])
+        .await;
+    assert_eq!(m.status, 403, "{body}");
 }
