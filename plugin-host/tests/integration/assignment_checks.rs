@@ -293,3 +293,22 @@ async fn video_failing_to_read_the_room_is_503_and_a_room_it_no_longer_has_ends_
         .await;
     assert_eq!(m.status, 403, "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agents_rejoin_with_video_failing_is_503_and_with_the_room_gone_ends_the_session() {
+    let (h, token, _, doc) = linked().await;
+    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
+    let (m, body) = h.measure("agent-get-token", "first join", &join).await;
+    assert_eq!(m.status, 200, "{body}");
+    h.proxy.script(|method, path| {
+        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(500, 20500))
+    });
+    let (m, body) = h.measure("agent-get-token", "video down", &join).await;
+    assert_eq!(m.status, 503, "{body}");
+    h.proxy.script(|method, path| {
+        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(404, 20404))
+    });
+    let (m, body) = h.measure("agent-get-token", "room gone", &join).await;
+    assert_eq!(m.status, 403, "{body}");
+    assert!(body["reason"].is_string(), "{body}");
+}
