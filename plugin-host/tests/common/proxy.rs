@@ -53,6 +53,18 @@ impl Exchange {
 /// An answer the proxy gives itself instead of forwarding: status, headers, body.
 pub type Scripted = (u16, Vec<(&'static str, String)>, Vec<u8>);
 
+/// Twilio's error answer (`{"code", "message", "more_info", "status"}`) with `status` and `code`.
+pub fn twilio_error(status: u16, code: u32) -> Scripted {
+    let body = format!(
+        r#"{{"code":{code},"message":"scripted","more_info":"https://www.twilio.com/docs/errors/{code}","status":{status}}}"#
+    );
+    (
+        status,
+        vec![("content-type", "application/json".to_owned())],
+        body.into_bytes(),
+    )
+}
+
 /// Decides, from a request's method and path, whether the proxy answers it itself.
 type Script = Arc<dyn Fn(&str, &str) -> Option<Scripted> + Send + Sync>;
 

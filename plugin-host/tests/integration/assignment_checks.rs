@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use crate::common::proxy::Exchange;
+use crate::common::proxy::{twilio_error, Exchange};
 use crate::common::round_trips::{Harness, Measured};
 
 /// The reservation lists among the proxy's exchanges from `from` on.
@@ -65,12 +65,7 @@ async fn a_check_for_one_status_lets_taskrouter_filter_by_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_the_first_page_settles_costs_one_reservation_list() {
-    let h = Harness::start(Duration::ZERO, &[]).await;
-    let (alice, task) = h.agent_with_task("alice").await;
-    let form = [("Token", alice.as_str()), ("taskSid", task.as_str())];
-    let (m, body) = h.measure("generate-unique-code", "first", &form).await;
-    assert_eq!(m.status, 200, "{body}");
-    let doc = h.svc.document("alice", &task).await;
+    let Linked { h, doc, .. } = linked().await;
     // Bob names Alice's session by its document only: his own reservations for her task (any
     // of the statuses complete-room allows, so not filtered by status) are none, in one page.
     let (bob, _) = h.agent_with_task("bob").await;
@@ -92,14 +87,7 @@ async fn taskrouter_failing_on_the_reservations_is_503_not_a_refusal() {
     let h = Harness::start(Duration::ZERO, &[]).await;
     let (token, task) = h.agent_with_task("alice").await;
     h.proxy.script(|method, path| {
-        (method == "GET" && path.ends_with("/Reservations")).then(|| {
-            let body = r#"{"code":20500,"message":"Internal Server Error","more_info":"https://www.twilio.com/docs/errors/20500","status":500}"#;
-            (
-                500,
-                vec![("content-type", "application/json".to_owned())],
-                body.as_bytes().to_vec(),
-            )
-        })
+        (method == "GET" && path.ends_with("/Reservations")).then(|| twilio_error(500, 20500))
     });
     let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
     let (m, body) = h
@@ -133,12 +121,7 @@ fn document_writes(m: &Measured) -> usize {
 async fn an_agent_back_in_their_room_is_recorded_again_only_when_something_changed() {
     use plugin_host::clock::now_ms;
     use plugin_host::functions::worker_names::NAME_TTL_MS;
-    let h = Harness::start(Duration::ZERO, &[]).await;
-    let (token, task) = h.agent_with_task("alice").await;
-    let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
-    let (m, body) = h.measure("generate-unique-code", "first", &form).await;
-    assert_eq!(m.status, 200, "{body}");
-    let doc = h.svc.document("alice", &task).await;
+    let Linked { h, token, doc, .. } = linked().await;
     let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
     let (first, body) = h.measure("agent-get-token", "first join", &join).await;
     assert_eq!(first.status, 200, "{body}");
@@ -183,32 +166,46 @@ async fn an_agent_back_in_their_room_is_recorded_again_only_when_something_chang
     assert_eq!(agent["identity"], "alice", "{agent}");
 }
 
-fn twilio_error(status: u16, code: u32) -> crate::common::proxy::Scripted {
-    let body = format!(
-        r#"{{"code":{code},"message":"scripted","more_info":"https://www.twilio.com/docs/errors/{code}","status":{status}}}"#
-    );
-    (
-        status,
-        vec![("content-type", "application/json".to_owned())],
-        body.into_bytes(),
-    )
+/// A session of Alice's with its link sent.
+struct Linked {
+    h: Harness,
+    token: String,
+    task: String,
+    doc: String,
+    code: String,
 }
 
-/// A session of Alice's with its link sent: `(harness, token, task, document)`.
-async fn linked() -> (Harness, String, String, String) {
+async fn linked() -> Linked {
     let h = Harness::start(Duration::ZERO, &[]).await;
     let (token, task) = h.agent_with_task("alice").await;
     let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
     let (m, body) = h.measure("generate-unique-code", "first", &form).await;
     assert_eq!(m.status, 200, "{body}");
+    let code = body["unique_code"]
+        .as_str()
+        .expect("unique_code")
+        .to_owned();
     let doc = h.svc.document("alice", &task).await;
-    (h, token, task, doc)
+    Linked {
+        h,
+        token,
+        task,
+        doc,
+        code,
+    }
+}
+
+/// Video answers every read of a room with Twilio's error `status` / `code`.
+fn room_reads_answered(h: &Harness, status: u16, code: u32) {
+    h.proxy.script(move |method, path| {
+        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(status, code))
+    });
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_index_already_there_is_fine_and_sync_failing_to_write_it_is_503() {
     // Sync says the index's unique name exists (54301): it is there already, the join goes on.
-    let (h, token, _, doc) = linked().await;
+    let Linked { h, token, doc, .. } = linked().await;
     h.proxy.script(|method, path| {
         (method == "POST" && path.ends_with("/Documents")).then(|| twilio_error(409, 54301))
     });
@@ -216,7 +213,7 @@ async fn a_room_index_already_there_is_fine_and_sync_failing_to_write_it_is_503(
     let (m, body) = h.measure("agent-get-token", "index exists", &join).await;
     assert_eq!(m.status, 200, "{body}");
     // Sync failing to write it: no room is handed out without its index.
-    let (h, token, _, doc) = linked().await;
+    let Linked { h, token, doc, .. } = linked().await;
     h.proxy.script(|method, path| {
         (method == "POST" && path.ends_with("/Documents")).then(|| twilio_error(500, 20500))
     });
@@ -227,7 +224,7 @@ async fn a_room_index_already_there_is_fine_and_sync_failing_to_write_it_is_503(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_failing_to_read_a_room_index_is_503_not_a_refusal() {
-    let (h, token, _, doc) = linked().await;
+    let Linked { h, token, doc, .. } = linked().await;
     let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
     let (m, body) = h.measure("agent-get-token", "first join", &join).await;
     assert_eq!(m.status, 200, "{body}");
@@ -246,15 +243,13 @@ async fn sync_failing_to_read_a_room_index_is_503_not_a_refusal() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn video_failing_to_read_the_room_is_503_and_a_room_it_no_longer_has_ends_the_session() {
-    let h = Harness::start(Duration::ZERO, &[]).await;
-    let (token, task) = h.agent_with_task("alice").await;
-    let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
-    let (_, link) = h.measure("generate-unique-code", "first", &form).await;
-    let code = link["unique_code"]
-        .as_str()
-        .expect("unique_code")
-        .to_owned();
-    let doc = h.svc.document("alice", &task).await;
+    let Linked {
+        h,
+        token,
+        task,
+        doc,
+        code,
+    } = linked().await;
     let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
     let (m, body) = h.measure("agent-get-token", "first join", &join).await;
     assert_eq!(m.status, 200, "{body}");
@@ -266,9 +261,7 @@ async fn video_failing_to_read_the_room_is_503_and_a_room_it_no_longer_has_ends_
     let (m, body) = h.measure("update-video-state", "connected", &present).await;
     assert_eq!(m.status, 200, "{body}");
     // The customer joins while Video cannot say how the room is: try again, nothing ended.
-    h.proxy.script(|method, path| {
-        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(500, 20500))
-    });
+    room_reads_answered(&h, 500, 20500);
     let (m, body) = h
         .measure("client-get-video-token", "video down", &[("code", &code)])
         .await;
@@ -279,9 +272,7 @@ async fn video_failing_to_read_the_room_is_503_and_a_room_it_no_longer_has_ends_
         .await;
     assert_eq!(m.status, 200, "the session is still live: {body}");
     // A room Video no longer has ended by itself: so does the session, for good.
-    h.proxy.script(|method, path| {
-        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(404, 20404))
-    });
+    room_reads_answered(&h, 404, 20404);
     let (m, body) = h
         .measure("client-get-video-token", "room gone", &[("code", &code)])
         .await;
@@ -296,18 +287,14 @@ async fn video_failing_to_read_the_room_is_503_and_a_room_it_no_longer_has_ends_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_agents_rejoin_with_video_failing_is_503_and_with_the_room_gone_ends_the_session() {
-    let (h, token, _, doc) = linked().await;
+    let Linked { h, token, doc, .. } = linked().await;
     let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
     let (m, body) = h.measure("agent-get-token", "first join", &join).await;
     assert_eq!(m.status, 200, "{body}");
-    h.proxy.script(|method, path| {
-        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(500, 20500))
-    });
+    room_reads_answered(&h, 500, 20500);
     let (m, body) = h.measure("agent-get-token", "video down", &join).await;
     assert_eq!(m.status, 503, "{body}");
-    h.proxy.script(|method, path| {
-        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(404, 20404))
-    });
+    room_reads_answered(&h, 404, 20404);
     let (m, body) = h.measure("agent-get-token", "room gone", &join).await;
     assert_eq!(m.status, 403, "{body}");
     assert!(body["reason"].is_string(), "{body}");

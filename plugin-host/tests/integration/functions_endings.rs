@@ -4,6 +4,7 @@
 //! task TaskRouter deleted) or TaskRouter fails to read the task (503).
 
 use crate::common::inproc::{next_event, InProcess};
+use crate::common::proxy::twilio_error;
 use crate::common::{assert_code_refused, Room, Service};
 use plugin_host::sandbox::{RoomEndReason, SandboxEvent};
 use tokio::sync::broadcast::Receiver;
@@ -187,18 +188,9 @@ async fn task_reads_answered(
     proxy.set_target(&svc.base);
     let token = svc.agent("alice").await;
     let task = svc.chat("alice", "bob").await;
-    let body = format!(
-        r#"{{"code":{code},"message":"scripted","more_info":"https://www.twilio.com/docs/errors/{code}","status":{status}}}"#
-    );
     let end = format!("/Tasks/{task}");
     proxy.script(move |method, path| {
-        (method == "GET" && path.ends_with(&end)).then(|| {
-            (
-                status,
-                vec![("content-type", "application/json".to_owned())],
-                body.clone().into_bytes(),
-            )
-        })
+        (method == "GET" && path.ends_with(&end)).then(|| twilio_error(status, code))
     });
     (proxy, svc, token, task)
 }
