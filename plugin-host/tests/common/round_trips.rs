@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::inproc::InProcess;
-use super::proxy::{Exchange, Proxy};
+use super::proxy::{twilio_error, Exchange, Proxy};
 use super::waves;
 
 /// One measured call.
@@ -214,6 +214,55 @@ impl Harness {
         .await;
         out
     }
+}
+
+/// A session of Alice's with its link sent.
+pub struct Linked {
+    pub h: Harness,
+    pub token: String,
+    pub task: String,
+    pub doc: String,
+    pub code: String,
+}
+
+pub async fn linked() -> Linked {
+    let h = Harness::start(Duration::ZERO, &[]).await;
+    let (token, task) = h.agent_with_task("alice").await;
+    let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
+    let (m, body) = h.measure("generate-unique-code", "first", &form).await;
+    assert_eq!(m.status, 200, "{body}");
+    let code = body["unique_code"]
+        .as_str()
+        .expect("unique_code")
+        .to_owned();
+    let doc = h.svc.document("alice", &task).await;
+    Linked {
+        h,
+        token,
+        task,
+        doc,
+        code,
+    }
+}
+
+impl Linked {
+    /// Alice joins her session's room: its sid.
+    pub async fn join(&self) -> String {
+        let join = [
+            ("Token", self.token.as_str()),
+            ("DocumentSid", self.doc.as_str()),
+        ];
+        let (m, body) = self.h.measure("agent-get-token", "first join", &join).await;
+        assert_eq!(m.status, 200, "{body}");
+        body["room_sid"].as_str().expect("room_sid").to_owned()
+    }
+}
+
+/// Video answers every read of a room with Twilio's error `status` / `code`.
+pub fn room_reads_answered(h: &Harness, status: u16, code: u32) {
+    h.proxy.script(move |method, path| {
+        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(status, code))
+    });
 }
 
 /// [`Exchange::operation`], with the names in Sync paths (codes, watcher identities) as `{name}`:

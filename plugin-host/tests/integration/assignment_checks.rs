@@ -2,14 +2,12 @@
 //! (`plugin-host/src/functions/assignment.rs`), read from the recording proxy's log: a check for
 //! one reservation status lets TaskRouter filter by it, a refusal that the first page settles
 //! costs one request, TaskRouter failing is the service failing (503) and not a refusal (403),
-//! an agent back in their own room is recorded again only when their name changed, and the room
-//! index (`functions/room_index.rs`): one already there is fine, Sync failing on it is 503; Video
-//! failing to read a room is 503 and ends nothing.
+//! and an agent back in their own room is recorded again only when their name changed.
 
 use std::time::Duration;
 
 use crate::common::proxy::{twilio_error, Exchange};
-use crate::common::round_trips::{Harness, Measured};
+use crate::common::round_trips::{linked, Harness, Linked, Measured};
 
 /// The reservation lists among the proxy's exchanges from `from` on.
 fn lists(h: &Harness, from: usize) -> Vec<Exchange> {
@@ -164,138 +162,4 @@ async fn an_agent_back_in_their_room_is_recorded_again_only_when_something_chang
     let agent = document_data(&h, &doc).await["agent"].clone();
     assert_eq!(agent["name"], "Alice Renamed", "{agent}");
     assert_eq!(agent["identity"], "alice", "{agent}");
-}
-
-/// A session of Alice's with its link sent.
-struct Linked {
-    h: Harness,
-    token: String,
-    task: String,
-    doc: String,
-    code: String,
-}
-
-async fn linked() -> Linked {
-    let h = Harness::start(Duration::ZERO, &[]).await;
-    let (token, task) = h.agent_with_task("alice").await;
-    let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
-    let (m, body) = h.measure("generate-unique-code", "first", &form).await;
-    assert_eq!(m.status, 200, "{body}");
-    let code = body["unique_code"]
-        .as_str()
-        .expect("unique_code")
-        .to_owned();
-    let doc = h.svc.document("alice", &task).await;
-    Linked {
-        h,
-        token,
-        task,
-        doc,
-        code,
-    }
-}
-
-/// Video answers every read of a room with Twilio's error `status` / `code`.
-fn room_reads_answered(h: &Harness, status: u16, code: u32) {
-    h.proxy.script(move |method, path| {
-        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(status, code))
-    });
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_room_index_already_there_is_fine_and_sync_failing_to_write_it_is_503() {
-    // Sync says the index's unique name exists (54301): it is there already, the join goes on.
-    let Linked { h, token, doc, .. } = linked().await;
-    h.proxy.script(|method, path| {
-        (method == "POST" && path.ends_with("/Documents")).then(|| twilio_error(409, 54301))
-    });
-    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
-    let (m, body) = h.measure("agent-get-token", "index exists", &join).await;
-    assert_eq!(m.status, 200, "{body}");
-    // Sync failing to write it: no room is handed out without its index.
-    let Linked { h, token, doc, .. } = linked().await;
-    h.proxy.script(|method, path| {
-        (method == "POST" && path.ends_with("/Documents")).then(|| twilio_error(500, 20500))
-    });
-    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
-    let (m, body) = h.measure("agent-get-token", "sync down", &join).await;
-    assert_eq!(m.status, 503, "{body}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sync_failing_to_read_a_room_index_is_503_not_a_refusal() {
-    let Linked { h, token, doc, .. } = linked().await;
-    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
-    let (m, body) = h.measure("agent-get-token", "first join", &join).await;
-    assert_eq!(m.status, 200, "{body}");
-    let room = body["room_sid"]
-        .as_str()
-        .or(body["roomSid"].as_str())
-        .expect("room sid")
-        .to_owned();
-    h.proxy.script(|method, path| {
-        (method == "GET" && path.contains("/Documents/room-")).then(|| twilio_error(500, 20500))
-    });
-    let end = [("Token", token.as_str()), ("roomSid", room.as_str())];
-    let (m, body) = h.measure("complete-room", "index unreadable", &end).await;
-    assert_eq!(m.status, 503, "{body}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn video_failing_to_read_the_room_is_503_and_a_room_it_no_longer_has_ends_the_session() {
-    let Linked {
-        h,
-        token,
-        task,
-        doc,
-        code,
-    } = linked().await;
-    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
-    let (m, body) = h.measure("agent-get-token", "first join", &join).await;
-    assert_eq!(m.status, 200, "{body}");
-    let present = [
-        ("Token", token.as_str()),
-        ("taskSid", task.as_str()),
-        ("state", "connected"),
-    ];
-    let (m, body) = h.measure("update-video-state", "connected", &present).await;
-    assert_eq!(m.status, 200, "{body}");
-    // The customer joins while Video cannot say how the room is: try again, nothing ended.
-    room_reads_answered(&h, 500, 20500);
-    let (m, body) = h
-        .measure("client-get-video-token", "video down", &[("code", &code)])
-        .await;
-    assert_eq!(m.status, 503, "{body}");
-    h.proxy.script(|_, _| None);
-    let (m, body) = h
-        .measure("client-get-video-token", "video back", &[("code", &code)])
-        .await;
-    assert_eq!(m.status, 200, "the session is still live: {body}");
-    // A room Video no longer has ended by itself: so does the session, for good.
-    room_reads_answered(&h, 404, 20404);
-    let (m, body) = h
-        .measure("client-get-video-token", "room gone", &[("code", &code)])
-        .await;
-    assert_eq!(m.status, 403, "{body}");
-    assert!(body["reason"].is_string(), "{body}");
-    h.proxy.script(|_, _| None);
-    let (m, body) = h
-        .measure("client-get-video-token", "after", &[("code", &code)])
-        .await;
-    assert_eq!(m.status, 403, "{body}");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_agents_rejoin_with_video_failing_is_503_and_with_the_room_gone_ends_the_session() {
-    let Linked { h, token, doc, .. } = linked().await;
-    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
-    let (m, body) = h.measure("agent-get-token", "first join", &join).await;
-    assert_eq!(m.status, 200, "{body}");
-    room_reads_answered(&h, 500, 20500);
-    let (m, body) = h.measure("agent-get-token", "video down", &join).await;
-    assert_eq!(m.status, 503, "{body}");
-    room_reads_answered(&h, 404, 20404);
-    let (m, body) = h.measure("agent-get-token", "room gone", &join).await;
-    assert_eq!(m.status, 403, "{body}");
-    assert!(body["reason"].is_string(), "{body}");
 }

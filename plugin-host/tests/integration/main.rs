@@ -34,3 +34,4 @@ mod signaling;
 mod token_cache;
 mod tokens;
 mod twilio_mode;
+mod video_failures;
