@@ -139,7 +139,8 @@ pub fn mutants(ws: &Workspace, args: &[String]) -> Result<()> {
 /// `cargo mutants` for one module, the shared arguments first.
 fn cargo_mutants(module: &Module, args: &Args) -> Cmd {
     let mut cmd = Cmd::new(cargo())
-        .args(["mutants", "--in-place", "--package"])
+        // The workspace's `mutants` profile: the test profile without debug information.
+        .args(["mutants", "--in-place", "--profile", "mutants", "--package"])
         .arg(module.package);
     for glob in module.globs() {
         cmd = cmd.args(["--file", &glob]);
