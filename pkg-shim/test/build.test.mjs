@@ -1,6 +1,6 @@
 // build.mjs end to end, into temporary directories: a bundle within budget holds the
-// `.wasm` gzipped, inflates and compiles it with the browser's asynchronous APIs, and holds
-// nothing that could load it from elsewhere; over the gzip budget
+// `.wasm` gzipped (first, ahead of the script), inflates and compiles it with the browser's
+// asynchronous APIs, and holds nothing that could load it from elsewhere; over the gzip budget
 // the build fails and leaves no bundle; the bundle released to Flex embeds the module without
 // the sandbox's mesh and refuses one with it. Needs the built modules in target/wasm/pkg and
 // target/wasm/release (`cargo xtask build`).
@@ -53,6 +53,8 @@ test("the bundle holds the .wasm gzipped, is within the gzip budget and loads no
   assert.ok(gunzipSync(gzipped).equals(wasm), "it gunzips to the built .wasm");
   assert.ok(gzipped.length < wasm.length * 0.5, `gzipped to ${gzipped.length} of ${wasm.length} bytes`);
   assert.ok(!code.includes(wasm.subarray(8, 64).toString("base64")), "the raw .wasm is not embedded as well");
+  // The bundle begins with the module, so its base64 and the script compress apart.
+  assert.ok(literals[0].index < 64, `the module's base64 starts at ${literals[0].index}`);
 
   const bundleGzipped = gzipSync(code, { level: 9 }).length;
   assert.ok(bundleGzipped <= manifest.sizeBudget.bundleGzipBytes, `${bundleGzipped} bytes gzipped`);

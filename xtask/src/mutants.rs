@@ -19,7 +19,8 @@ use modules::Module;
 use report::Verdict;
 
 pub const USAGE: &str = "\
-usage: cargo xtask mutants [--module NAME]... [--shard K/N] [--timeout SECS [--no-baseline]]
+usage: cargo xtask mutants [--module NAME]... [--shard K/N | --sample K/N]
+                           [--timeout SECS [--no-baseline]]
                            [--list | --report]
 
   --module NAME   only this module (repeatable); the default is every one:
@@ -28,6 +29,9 @@ usage: cargo xtask mutants [--module NAME]... [--shard K/N] [--timeout SECS [--n
                   (the shared crate's native tests, quick)
                   and functions, sandbox (the host's tests, slow: shard them)
   --shard K/N     only the K-th of N slices of each module's mutants (K from 0)
+  --sample K/N    only every N-th mutant from the K-th on, across all of the module's files
+                  (cargo-mutants' round-robin sharding): a sample of a module too slow to run
+                  whole
   --timeout SECS  a mutant whose tests run longer counts as timed out
                   (default: cargo-mutants' multiple of the unmutated run)
   --no-baseline   skip the unmutated test run first (needs --timeout): for shards of a
@@ -39,6 +43,8 @@ usage: cargo xtask mutants [--module NAME]... [--shard K/N] [--timeout SECS [--n
 struct Args {
     modules: Vec<&'static Module>,
     shard: Option<String>,
+    /// A round-robin shard rather than a slice.
+    sample: bool,
     timeout: Option<String>,
     no_baseline: bool,
     list: bool,
@@ -65,13 +71,17 @@ fn parse_args(args: &[String]) -> Result<Args> {
                 })?;
                 parsed.modules.push(module);
             }
-            "--shard" => {
-                let shard = value("--shard")?;
+            flag @ ("--shard" | "--sample") => {
+                let shard = value(flag)?;
                 if !valid_shard(&shard) {
                     return Err(Error::new(format!(
-                        "--shard {shard}: give K/N with 0 <= K < N, e.g. 0/4"
+                        "{flag} {shard}: give K/N with 0 <= K < N, e.g. 0/4"
                     )));
                 }
+                if parsed.shard.is_some() {
+                    return Err(Error::new("--shard and --sample: give one of them, once"));
+                }
+                parsed.sample = flag == "--sample";
                 parsed.shard = Some(shard);
             }
             "--timeout" => {
@@ -112,9 +122,10 @@ fn valid_shard(shard: &str) -> bool {
 }
 
 /// Where one module's (or one shard's) run leaves its `mutants.out`.
-fn output_dir(ws: &Workspace, module: &Module, shard: Option<&str>) -> PathBuf {
+fn output_dir(ws: &Workspace, module: &Module, shard: Option<&str>, sample: bool) -> PathBuf {
+    let kind = if sample { "sample" } else { "shard" };
     let name = match shard {
-        Some(s) => format!("{}-shard-{}", module.name, s.replace('/', "-of-")),
+        Some(s) => format!("{}-{kind}-{}", module.name, s.replace('/', "-of-")),
         None => module.name.to_owned(),
     };
     ws.path("target/mutants").join(name)
@@ -147,6 +158,9 @@ fn cargo_mutants(module: &Module, args: &Args) -> Cmd {
     }
     if let Some(shard) = &args.shard {
         cmd = cmd.args(["--shard", shard]);
+        if args.sample {
+            cmd = cmd.args(["--sharding", "round-robin"]);
+        }
     }
     cmd
 }
@@ -167,7 +181,7 @@ fn list(ws: &Workspace, args: &Args) -> Result<()> {
 }
 
 fn run_module(ws: &Workspace, module: &Module, args: &Args) -> Result<()> {
-    let out = output_dir(ws, module, args.shard.as_deref());
+    let out = output_dir(ws, module, args.shard.as_deref(), args.sample);
     fs::create_dir_all(&out).map_err(|e| Error::new(format!("creating {}: {e}", out.display())))?;
     let mut cmd = cargo_mutants(module, args).arg("--output").arg(&out);
     if let Some(secs) = &args.timeout {
@@ -263,6 +277,8 @@ mod tests {
         assert!(err(&["--module"]).contains("--module needs a value"));
         assert!(err(&["--shard", "4/4"]).contains("0 <= K < N"));
         assert!(err(&["--shard", "x"]).contains("0 <= K < N"));
+        assert!(err(&["--sample", "3/3"]).contains("--sample 3/3: give K/N"));
+        assert!(err(&["--shard", "0/2", "--sample", "1/2"]).contains("one of them"));
         assert!(err(&["--timeout", "0"]).contains("above 0"));
         assert!(err(&["--list", "--report"]).contains("one of them"));
         assert!(err(&["--no-baseline"]).contains("needs --timeout"));
@@ -273,5 +289,11 @@ mod tests {
             (Some("1/3"), Some("90"), true)
         );
         assert!(args(&["--report"]).unwrap().report);
+        let sample = args(&["--sample", "0/8"]).unwrap();
+        assert_eq!(
+            (sample.shard.as_deref(), sample.sample),
+            (Some("0/8"), true)
+        );
+        assert!(!args(&["--shard", "0/8"]).unwrap().sample);
     }
 }

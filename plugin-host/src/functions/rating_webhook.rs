@@ -213,8 +213,8 @@ mod tests {
         }
     }
 
-    /// A webhook on loopback answering `statuses` in turn (the last one from then on): its URL
-    /// and how many posts it received.
+    /// A webhook on loopback answering `statuses` in turn (the last one from then on; `0`
+    /// never answers): its URL and how many posts it received.
     async fn webhook(
         statuses: &'static [u16],
     ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
@@ -226,7 +226,12 @@ mod tests {
             axum::routing::post(move || {
                 let n = seen.fetch_add(1, Ordering::SeqCst);
                 let status = statuses[n.min(statuses.len() - 1)];
-                async move { axum::http::StatusCode::from_u16(status).unwrap() }
+                async move {
+                    if status == 0 {
+                        std::future::pending::<()>().await;
+                    }
+                    axum::http::StatusCode::from_u16(status).unwrap()
+                }
             }),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -263,5 +268,29 @@ mod tests {
         };
         assert!(!deliver(&hook, &delivery()).await);
         assert_eq!(posts.load(Ordering::SeqCst), 1);
+    }
+
+    /// A webhook that takes the post and never answers is given up on after the client's
+    /// timeout and tried again. The clock is paused: it jumps to the next timer whenever the
+    /// test is only waiting, so the 10 s pass at once, and without the timeout the attempt
+    /// would wait for ever (the outer minute says so).
+    #[tokio::test(start_paused = true)]
+    async fn a_webhook_that_never_answers_is_given_up_on_and_tried_again() {
+        use std::sync::atomic::Ordering;
+        let (url, posts) = webhook(&[0, 200]).await;
+        let hook = RatingWebhook {
+            url,
+            secret: "s".into(),
+        };
+        let started = tokio::time::Instant::now();
+        let delivered =
+            tokio::time::timeout(Duration::from_secs(60), deliver(&hook, &delivery())).await;
+        assert_eq!(delivered, Ok(true), "the second attempt delivers it");
+        assert_eq!(posts.load(Ordering::SeqCst), 2);
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_secs(11) && waited < Duration::from_secs(12),
+            "10 s for the first attempt, 1 s of backoff: {waited:?}"
+        );
     }
 }
