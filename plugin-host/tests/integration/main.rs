@@ -30,6 +30,7 @@ mod round_trips;
 mod sandbox_documents;
 mod sandbox_rooms;
 mod sandbox_tasks;
+mod session_document;
 mod signaling;
 mod token_cache;
 mod tokens;
