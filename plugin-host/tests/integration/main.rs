@@ -32,6 +32,7 @@ mod sandbox_rooms;
 mod sandbox_tasks;
 mod session_document;
 mod signaling;
+mod sweep_failures;
 mod token_cache;
 mod tokens;
 mod twilio_mode;
