@@ -2,7 +2,7 @@
 //! read from and scripted by the recording proxy: what a new session and an ended one ask Sync
 //! to keep them for, the link's time in the document, a code already taken drawn again while
 //! Sync failing is 503 at once, and a document Sync fails to read or write is 503 where one it
-//! no longer has is gone.
+//! no longer has is gone; TaskRouter failing on the task is 503, a task it no longer has unknown.
 
 use chat_to_video::session::Session;
 use plugin_host::clock::now_ms;
@@ -132,4 +132,27 @@ async fn sync_failing_to_write_the_session_is_503_and_a_document_it_no_longer_ha
     let (m, body) = l.h.measure("complete-room", "document gone", &end).await;
     assert_eq!(m.status, 200, "{body}");
     assert_eq!(sent(&l.h, from, "POST", "").len(), 1, "{}", m.shape());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn taskrouter_failing_on_the_task_is_503_and_a_task_it_no_longer_has_is_unknown() {
+    for (method, status, code, want) in [
+        ("GET", 500, 20500, 503),
+        ("POST", 500, 20500, 503),
+        ("POST", 404, 20404, 400),
+    ] {
+        let h = Harness::start(std::time::Duration::ZERO, &[]).await;
+        let (token, task) = h.agent_with_task("alice").await;
+        let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
+        let end = format!("/Tasks/{task}");
+        h.proxy.script(move |m, path| {
+            (m == method && path.ends_with(&end)).then(|| twilio_error(status, code))
+        });
+        let (m, body) = h.measure("generate-unique-code", "taskrouter", &form).await;
+        assert_eq!(m.status, want, "{method} {status}: {body}");
+        if method == "POST" {
+            let writes = sent(&h, 0, "POST", &format!("/Tasks/{task}"));
+            assert_eq!(writes.len(), 1, "{method} {status}: {}", m.shape());
+        }
+    }
 }
