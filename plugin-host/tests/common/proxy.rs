@@ -65,6 +65,21 @@ pub fn twilio_error(status: u16, code: u32) -> Scripted {
     )
 }
 
+/// Which paths [`Proxy::answer_error`] answers.
+pub enum PathIs {
+    EndingIn(String),
+    Containing(String),
+}
+
+impl PathIs {
+    fn matches(&self, path: &str) -> bool {
+        match self {
+            PathIs::EndingIn(end) => path.ends_with(end.as_str()),
+            PathIs::Containing(part) => path.contains(part.as_str()),
+        }
+    }
+}
+
 /// Decides, from a request's method and path, whether the proxy answers it itself.
 type Script = Arc<dyn Fn(&str, &str) -> Option<Scripted> + Send + Sync>;
 
@@ -159,6 +174,19 @@ impl Proxy {
     /// misbehaving Twilio would), and forward the others.
     pub fn script(&self, script: impl Fn(&str, &str) -> Option<Scripted> + Send + Sync + 'static) {
         *self.shared.script.lock().expect("script") = Some(Arc::new(script));
+    }
+
+    /// From now on, answer every `method` request whose path is `path` with Twilio's error
+    /// `status` / `code` ([`twilio_error`]), and forward the others.
+    pub fn answer_error(&self, method: &'static str, path: PathIs, status: u16, code: u32) {
+        self.script(move |m, p| {
+            (m == method && path.matches(p)).then(|| twilio_error(status, code))
+        });
+    }
+
+    /// From now on, forward every request (no scripted answers).
+    pub fn forward_all(&self) {
+        *self.shared.script.lock().expect("script") = None;
     }
 
     /// From now on, change the headers of every forwarded answer with `rewrite` (the client

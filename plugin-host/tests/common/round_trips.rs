@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::inproc::InProcess;
-use super::proxy::{twilio_error, Exchange, Proxy};
+use super::proxy::{Exchange, PathIs, Proxy};
 use super::waves;
 
 /// One measured call.
@@ -260,9 +260,14 @@ impl Linked {
 
 /// Video answers every read of a room with Twilio's error `status` / `code`.
 pub fn room_reads_answered(h: &Harness, status: u16, code: u32) {
-    h.proxy.script(move |method, path| {
-        (method == "GET" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(status, code))
-    });
+    let rooms = PathIs::Containing("/v1/Rooms/RM".into());
+    h.proxy.answer_error("GET", rooms, status, code);
+}
+
+/// TaskRouter answers every `method` request for `task` with Twilio's error `status` / `code`.
+pub fn task_answered(h: &Harness, method: &'static str, task: &str, status: u16, code: u32) {
+    let path = PathIs::EndingIn(format!("/Tasks/{task}"));
+    h.proxy.answer_error(method, path, status, code);
 }
 
 /// [`Exchange::operation`], with the names in Sync paths (codes, watcher identities) as `{name}`:

@@ -4,7 +4,7 @@
 //! task TaskRouter deleted) or TaskRouter fails to read the task (503).
 
 use crate::common::inproc::{next_event, InProcess};
-use crate::common::proxy::twilio_error;
+use crate::common::round_trips::{task_answered, Harness};
 use crate::common::{assert_code_refused, Room, Service};
 use plugin_host::sandbox::{RoomEndReason, SandboxEvent};
 use tokio::sync::broadcast::Receiver;
@@ -177,34 +177,25 @@ async fn complete_room_with_nothing_live_succeeds_for_a_held_task_and_refuses_an
     assert!(body.to_string().contains("Invalid document SID."), "{body}");
 }
 
-/// A host whose TaskRouter answers every read of `task` itself (status, body), the rest of its
-/// Twilio traffic reaching the sandbox through the recording proxy.
-async fn task_reads_answered(
-    status: u16,
-    code: u32,
-) -> (crate::common::proxy::Proxy, InProcess, String, String) {
-    let proxy = crate::common::proxy::Proxy::start().await;
-    let svc = InProcess::start(&["--twilio-rest-base-url", &proxy.url()], &[]).await;
-    proxy.set_target(&svc.base);
-    let token = svc.agent("alice").await;
-    let task = svc.chat("alice", "bob").await;
-    let end = format!("/Tasks/{task}");
-    proxy.script(move |method, path| {
-        (method == "GET" && path.ends_with(&end)).then(|| twilio_error(status, code))
-    });
-    (proxy, svc, token, task)
+/// A host (behind the recording proxy) with a task of Alice's whose every read TaskRouter
+/// answers with Twilio's error `status` / `code`: the host, Alice's token, the task.
+async fn task_reads_answered(status: u16, code: u32) -> (Harness, String, String) {
+    let h = Harness::start(std::time::Duration::ZERO, &[]).await;
+    let (token, task) = h.agent_with_task("alice").await;
+    task_answered(&h, "GET", &task, status, code);
+    (h, token, task)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn complete_room_for_a_task_taskrouter_deleted_succeeds_and_taskrouter_failing_is_503() {
     // TaskRouter deletes completed tasks: a task that is gone has no session left to find.
-    let (_proxy, svc, token, task) = task_reads_answered(404, 20404).await;
+    let (h, token, task) = task_reads_answered(404, 20404).await;
     let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
-    let (status, body) = svc.call("complete-room", &form).await;
+    let (status, body) = h.svc.call("complete-room", &form).await;
     assert_eq!(status, 200, "{body}");
     // TaskRouter failing is not "nothing to end": the caller is told to try again.
-    let (_proxy, svc, token, task) = task_reads_answered(500, 20500).await;
+    let (h, token, task) = task_reads_answered(500, 20500).await;
     let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
-    let (status, body) = svc.call("complete-room", &form).await;
+    let (status, body) = h.svc.call("complete-room", &form).await;
     assert_eq!(status, 503, "{body}");
 }

@@ -7,8 +7,9 @@
 use chat_to_video::session::Session;
 use plugin_host::clock::now_ms;
 
+use crate::common::proxy::PathIs::{Containing, EndingIn};
 use crate::common::proxy::{twilio_error, Exchange};
-use crate::common::round_trips::{linked, Harness, Linked};
+use crate::common::round_trips::{linked, task_answered, Harness, Linked};
 
 /// The `name` field of a form-encoded request body.
 fn form_field(e: &Exchange, name: &str) -> Option<String> {
@@ -85,9 +86,8 @@ async fn a_code_already_taken_is_drawn_again_and_sync_failing_is_503_at_once() {
     let h = Harness::start(std::time::Duration::ZERO, &[]).await;
     let (token, task) = h.agent_with_task("alice").await;
     let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
-    h.proxy.script(|method, path| {
-        (method == "POST" && path.ends_with("/Documents")).then(|| twilio_error(500, 20500))
-    });
+    h.proxy
+        .answer_error("POST", EndingIn("/Documents".into()), 500, 20500);
     let (m, body) = h.measure("generate-unique-code", "sync down", &form).await;
     assert_eq!(m.status, 503, "{body}");
     assert_eq!(sent(&h, 0, "POST", "/Documents").len(), 1, "{}", m.shape());
@@ -96,10 +96,8 @@ async fn a_code_already_taken_is_drawn_again_and_sync_failing_is_503_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_failing_to_read_the_session_is_503_not_an_unknown_code() {
     let Linked { h, code, .. } = linked().await;
-    let read = format!("/Documents/{code}");
-    h.proxy.script(move |method, path| {
-        (method == "GET" && path.ends_with(&read)).then(|| twilio_error(500, 20500))
-    });
+    let read = EndingIn(format!("/Documents/{code}"));
+    h.proxy.answer_error("GET", read, 500, 20500);
     let (m, body) = h
         .measure("client-get-video-token", "sync down", &[("code", &code)])
         .await;
@@ -111,23 +109,21 @@ async fn sync_failing_to_write_the_session_is_503_and_a_document_it_no_longer_ha
     // Sync failing on the write: neither a lost race to retry nor a document gone.
     let l = linked().await;
     let from = l.h.proxy.exchanges().len();
-    l.h.proxy.script(|method, path| {
-        (method == "POST" && path.contains("/Documents/ET")).then(|| twilio_error(500, 20500))
-    });
+    l.h.proxy
+        .answer_error("POST", Containing("/Documents/ET".into()), 500, 20500);
     let end = [("Token", l.token.as_str()), ("DocumentSid", l.doc.as_str())];
     let (m, body) = l.h.measure("complete-room", "sync down", &end).await;
     assert_eq!(m.status, 503, "{body}");
     assert_eq!(sent(&l.h, from, "POST", "").len(), 1, "{}", m.shape());
-    l.h.proxy.script(|_, _| None);
+    l.h.proxy.forward_all();
     let (m, body) = l.h.measure("complete-room", "sync back", &end).await;
     assert_eq!(m.status, 200, "{body}");
 
     // The document deleted under the write (404): there is nothing left to end.
     let l = linked().await;
     let from = l.h.proxy.exchanges().len();
-    l.h.proxy.script(|method, path| {
-        (method == "POST" && path.contains("/Documents/ET")).then(|| twilio_error(404, 20404))
-    });
+    l.h.proxy
+        .answer_error("POST", Containing("/Documents/ET".into()), 404, 20404);
     let end = [("Token", l.token.as_str()), ("DocumentSid", l.doc.as_str())];
     let (m, body) = l.h.measure("complete-room", "document gone", &end).await;
     assert_eq!(m.status, 200, "{body}");
@@ -144,10 +140,7 @@ async fn taskrouter_failing_on_the_task_is_503_and_a_task_it_no_longer_has_is_un
         let h = Harness::start(std::time::Duration::ZERO, &[]).await;
         let (token, task) = h.agent_with_task("alice").await;
         let form = [("Token", token.as_str()), ("taskSid", task.as_str())];
-        let end = format!("/Tasks/{task}");
-        h.proxy.script(move |m, path| {
-            (m == method && path.ends_with(&end)).then(|| twilio_error(status, code))
-        });
+        task_answered(&h, method, &task, status, code);
         let (m, body) = h.measure("generate-unique-code", "taskrouter", &form).await;
         assert_eq!(m.status, want, "{method} {status}: {body}");
         if method == "POST" {

@@ -4,16 +4,7 @@
 
 use plugin_host::functions::sweep::sweep_once;
 
-use crate::common::proxy::twilio_error;
-use crate::common::round_trips::{linked, room_reads_answered, Linked};
-
-/// TaskRouter answers every read of the session's task with Twilio's error `status` / `code`.
-fn task_reads_answered(l: &Linked, status: u16, code: u32) {
-    let end = format!("/Tasks/{}", l.task);
-    l.h.proxy.script(move |method, path| {
-        (method == "GET" && path.ends_with(&end)).then(|| twilio_error(status, code))
-    });
-}
+use crate::common::round_trips::{linked, room_reads_answered, task_answered};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_video_no_longer_has_ends_the_session_and_video_failing_ends_nothing() {
@@ -23,7 +14,7 @@ async fn a_room_video_no_longer_has_ends_the_session_and_video_failing_ends_noth
     assert_eq!(sweep_once(&l.h.svc.state).await.expect("sweep"), 0);
     room_reads_answered(&l.h, 404, 20404);
     assert_eq!(sweep_once(&l.h.svc.state).await.expect("sweep"), 1);
-    l.h.proxy.script(|_, _| None);
+    l.h.proxy.forward_all();
     assert_eq!(
         sweep_once(&l.h.svc.state).await.expect("sweep"),
         0,
@@ -34,8 +25,8 @@ async fn a_room_video_no_longer_has_ends_the_session_and_video_failing_ends_noth
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_taskrouter_no_longer_has_ends_the_session_and_taskrouter_failing_ends_nothing() {
     let l = linked().await;
-    task_reads_answered(&l, 500, 20500);
+    task_answered(&l.h, "GET", &l.task, 500, 20500);
     assert_eq!(sweep_once(&l.h.svc.state).await.expect("sweep"), 0);
-    task_reads_answered(&l, 404, 20404);
+    task_answered(&l.h, "GET", &l.task, 404, 20404);
     assert_eq!(sweep_once(&l.h.svc.state).await.expect("sweep"), 1);
 }

@@ -5,24 +5,22 @@
 //! that is already over is done, one Video refuses while it is still in progress or Video
 //! failing is 503 and the caller tries again.
 
-use crate::common::proxy::twilio_error;
+use crate::common::proxy::PathIs::{Containing, EndingIn};
 use crate::common::round_trips::{linked, room_reads_answered, Linked};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_index_already_there_is_fine_and_sync_failing_to_write_it_is_503() {
     // Sync says the index's unique name exists (54301): it is there already, the join goes on.
     let Linked { h, token, doc, .. } = linked().await;
-    h.proxy.script(|method, path| {
-        (method == "POST" && path.ends_with("/Documents")).then(|| twilio_error(409, 54301))
-    });
+    h.proxy
+        .answer_error("POST", EndingIn("/Documents".into()), 409, 54301);
     let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
     let (m, body) = h.measure("agent-get-token", "index exists", &join).await;
     assert_eq!(m.status, 200, "{body}");
     // Sync failing to write it: no room is handed out without its index.
     let Linked { h, token, doc, .. } = linked().await;
-    h.proxy.script(|method, path| {
-        (method == "POST" && path.ends_with("/Documents")).then(|| twilio_error(500, 20500))
-    });
+    h.proxy
+        .answer_error("POST", EndingIn("/Documents".into()), 500, 20500);
     let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
     let (m, body) = h.measure("agent-get-token", "sync down", &join).await;
     assert_eq!(m.status, 503, "{body}");
@@ -30,20 +28,12 @@ async fn a_room_index_already_there_is_fine_and_sync_failing_to_write_it_is_503(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sync_failing_to_read_a_room_index_is_503_not_a_refusal() {
-    let Linked { h, token, doc, .. } = linked().await;
-    let join = [("Token", token.as_str()), ("DocumentSid", doc.as_str())];
-    let (m, body) = h.measure("agent-get-token", "first join", &join).await;
-    assert_eq!(m.status, 200, "{body}");
-    let room = body["room_sid"]
-        .as_str()
-        .or(body["roomSid"].as_str())
-        .expect("room sid")
-        .to_owned();
-    h.proxy.script(|method, path| {
-        (method == "GET" && path.contains("/Documents/room-")).then(|| twilio_error(500, 20500))
-    });
-    let end = [("Token", token.as_str()), ("roomSid", room.as_str())];
-    let (m, body) = h.measure("complete-room", "index unreadable", &end).await;
+    let l = linked().await;
+    let room = l.join().await;
+    l.h.proxy
+        .answer_error("GET", Containing("/Documents/room-".into()), 500, 20500);
+    let end = [("Token", l.token.as_str()), ("roomSid", room.as_str())];
+    let (m, body) = l.h.measure("complete-room", "index unreadable", &end).await;
     assert_eq!(m.status, 503, "{body}");
 }
 
@@ -72,7 +62,7 @@ async fn video_failing_to_read_the_room_is_503_and_a_room_it_no_longer_has_ends_
         .measure("client-get-video-token", "video down", &[("code", &code)])
         .await;
     assert_eq!(m.status, 503, "{body}");
-    h.proxy.script(|_, _| None);
+    h.proxy.forward_all();
     let (m, body) = h
         .measure("client-get-video-token", "video back", &[("code", &code)])
         .await;
@@ -84,7 +74,7 @@ async fn video_failing_to_read_the_room_is_503_and_a_room_it_no_longer_has_ends_
         .await;
     assert_eq!(m.status, 403, "{body}");
     assert!(body["reason"].is_string(), "{body}");
-    h.proxy.script(|_, _| None);
+    h.proxy.forward_all();
     let (m, body) = h
         .measure("client-get-video-token", "after", &[("code", &code)])
         .await;
@@ -108,9 +98,8 @@ async fn the_agents_rejoin_with_video_failing_is_503_and_with_the_room_gone_ends
 
 /// Video answers every request to complete a room with Twilio's error `status` / `code`.
 fn room_completions_answered(l: &Linked, status: u16, code: u32) {
-    l.h.proxy.script(move |method, path| {
-        (method == "POST" && path.contains("/v1/Rooms/RM")).then(|| twilio_error(status, code))
-    });
+    let rooms = Containing("/v1/Rooms/RM".into());
+    l.h.proxy.answer_error("POST", rooms, status, code);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,7 +120,7 @@ async fn completing_a_room_video_no_longer_has_or_already_over_is_done_and_video
         "Video failing is answered at once, not checked against the room: {}",
         m.shape()
     );
-    l.h.proxy.script(|_, _| None);
+    l.h.proxy.forward_all();
     let (m, body) = l.h.measure("complete-room", "video back", &end).await;
     assert_eq!(m.status, 200, "{body}");
     let status = l.h.svc.state.twilio.fetch_room(&room).await.expect("room");
