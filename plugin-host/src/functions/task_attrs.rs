@@ -63,6 +63,14 @@ fn same_json(a: &str, b: &str) -> bool {
     }
 }
 
+/// The longest random wait (ms) before attempt `attempt + 1` after the write of attempt
+/// `attempt` met a newer version: none after the first two conflicts (a second writer is usual and
+/// the retry wins at once), then up to 2 ms per attempt, at most 50, to spread the racers out a
+/// little so one of them wins each round.
+fn jitter_cap_ms(attempt: u32) -> Option<u32> {
+    (attempt >= 2).then(|| (attempt * 2).min(50))
+}
+
 /// Rewrites the task's attributes with `edit` (given the current JSON text), sending the version
 /// read in `If-Match` and starting over on 412. Attributes `edit` leaves as they were are not
 /// written.
@@ -93,9 +101,7 @@ pub async fn edit_task_attributes(
         {
             Ok(t) => return Ok(t),
             Err(e) if e.is_precondition_failed() => {
-                if attempt >= 2 {
-                    // Spread the racers out a little so one of them wins each round.
-                    let cap = (attempt * 2).min(50);
+                if let Some(cap) = jitter_cap_ms(attempt) {
                     let ms = rand::thread_rng().gen_range(0..=cap);
                     tokio::time::sleep(Duration::from_millis(u64::from(ms))).await;
                 }
@@ -113,12 +119,23 @@ pub async fn edit_task_attributes(
 
 #[cfg(test)]
 mod tests {
-    use super::same_json;
+    use super::{jitter_cap_ms, same_json};
 
     #[test]
     fn the_same_attributes_in_another_order_are_the_same() {
         assert!(same_json(r#"{"a":1,"b":[2]}"#, r#"{ "b": [2], "a": 1 }"#));
         assert!(!same_json(r#"{"a":1}"#, r#"{"a":2}"#));
         assert!(!same_json(r#"{"a":1}"#, "not json"), "unreadable: written");
+    }
+
+    #[test]
+    fn racers_wait_only_from_the_third_conflict_and_never_more_than_50_ms() {
+        assert_eq!(jitter_cap_ms(0), None);
+        assert_eq!(jitter_cap_ms(1), None);
+        assert_eq!(jitter_cap_ms(2), Some(4));
+        assert_eq!(jitter_cap_ms(3), Some(6));
+        assert_eq!(jitter_cap_ms(24), Some(48));
+        assert_eq!(jitter_cap_ms(25), Some(50));
+        assert_eq!(jitter_cap_ms(199), Some(50));
     }
 }

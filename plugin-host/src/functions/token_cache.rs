@@ -189,6 +189,33 @@ mod tests {
         assert!(c.get(&key("b"), 45_000).is_some());
         assert!(c.get(&key("d"), 45_000).is_some());
         assert_eq!(c.len(), 2);
+        assert!(!c.is_empty());
+    }
+
+    #[test]
+    fn a_token_seen_again_in_a_full_cache_takes_no_one_elses_place() {
+        let c = TokenCache::new(60_000, 2);
+        c.insert(key("a"), agent("a"), Some(50_000), 0);
+        c.insert(key("b"), agent("b"), Some(10_000), 0);
+        // a again: its own entry is renewed, b (the soonest to expire) stays.
+        c.insert(key("a"), agent("a"), Some(55_000), 1);
+        assert!(
+            c.get(&key("b"), 2).is_some(),
+            "b was evicted for a token already kept"
+        );
+        assert_eq!(c.get(&key("a"), 54_999).unwrap().identity, "a");
+        assert_eq!(c.len(), 2);
+    }
+
+    #[test]
+    fn every_entry_expiring_at_the_moment_of_an_insert_makes_room() {
+        let c = TokenCache::new(60_000, 2);
+        c.insert(key("a"), agent("a"), Some(10_000), 0);
+        c.insert(key("b"), agent("b"), Some(10_000), 0);
+        // At 10 s both are over (valid strictly before their expiry): both go, not just one.
+        c.insert(key("c"), agent("c"), Some(20_000), 10_000);
+        assert_eq!(c.len(), 1);
+        assert!(c.get(&key("c"), 10_000).is_some());
     }
 
     #[test]
