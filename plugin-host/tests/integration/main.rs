@@ -28,6 +28,7 @@ mod reservations;
 mod room_types;
 mod round_trips;
 mod sandbox_documents;
+mod sandbox_refusals;
 mod sandbox_rooms;
 mod sandbox_tasks;
 mod session_document;
