@@ -151,27 +151,33 @@ async fn upgrade(from: &str, port: u16, path: &str) -> Result<TcpStream, String>
     }
 }
 
+/// The next frame the server sends: its opcode and payload.
+async fn next_frame(s: &mut TcpStream) -> Option<(u8, Vec<u8>)> {
+    let mut head = [0u8; 2];
+    tokio::time::timeout(Duration::from_secs(20), s.read_exact(&mut head))
+        .await
+        .ok()?
+        .ok()?;
+    let mut len = u64::from(head[1] & 0x7f);
+    if len == 126 {
+        let mut b = [0u8; 2];
+        s.read_exact(&mut b).await.ok()?;
+        len = u64::from(u16::from_be_bytes(b));
+    } else if len == 127 {
+        let mut b = [0u8; 8];
+        s.read_exact(&mut b).await.ok()?;
+        len = u64::from_be_bytes(b);
+    }
+    let mut payload = vec![0u8; usize::try_from(len).ok()?];
+    s.read_exact(&mut payload).await.ok()?;
+    Some((head[0] & 0x0f, payload))
+}
+
 /// The code of the close frame the server sends next (other frames skipped).
 async fn close_code(s: &mut TcpStream) -> Option<u16> {
     loop {
-        let mut head = [0u8; 2];
-        tokio::time::timeout(Duration::from_secs(20), s.read_exact(&mut head))
-            .await
-            .ok()?
-            .ok()?;
-        let mut len = u64::from(head[1] & 0x7f);
-        if len == 126 {
-            let mut b = [0u8; 2];
-            s.read_exact(&mut b).await.ok()?;
-            len = u64::from(u16::from_be_bytes(b));
-        } else if len == 127 {
-            let mut b = [0u8; 8];
-            s.read_exact(&mut b).await.ok()?;
-            len = u64::from_be_bytes(b);
-        }
-        let mut payload = vec![0u8; len as usize];
-        s.read_exact(&mut payload).await.ok()?;
-        if head[0] & 0x0f == 0x8 {
+        let (opcode, payload) = next_frame(s).await?;
+        if opcode == 0x8 {
             return payload.get(..2).map(|c| u16::from_be_bytes([c[0], c[1]]));
         }
     }
@@ -199,6 +205,41 @@ async fn a_16_mib_frame_is_refused_from_its_header_on_every_socket_route() {
         // Refused as too big (1009) at once, not after the authentication deadline.
         assert_eq!(close_code(&mut s).await, Some(1009), "{path}");
     }
+}
+
+/// A masked client text frame carrying `text` (under 64 KiB).
+fn masked_text(text: &str) -> Vec<u8> {
+    let key = [7u8, 9, 11, 13];
+    let len = u16::try_from(text.len()).expect("a text under 64 KiB");
+    let mut frame = vec![0x81, 0x80 | 126];
+    frame.extend_from_slice(&len.to_be_bytes());
+    frame.extend_from_slice(&key);
+    frame.extend(text.bytes().enumerate().map(|(i, b)| b ^ key[i % 4]));
+    frame
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_authenticated_live_socket_sending_a_16_mib_frame_is_closed_as_too_big() {
+    let mut host = Launch {
+        args: vec!["--listen", "127.0.0.1:0"],
+        ..Launch::default()
+    }
+    .start();
+    let token = host.agent("alice").await;
+    let mut s = upgrade("127.0.0.1", host.port, "/sandbox/agents/alice/live")
+        .await
+        .unwrap();
+    let auth = serde_json::json!({"type": "auth", "token": token}).to_string();
+    s.write_all(&masked_text(&auth)).await.unwrap();
+    // The ready snapshot proves the session is running before the oversized frame arrives.
+    let (opcode, first) = next_frame(&mut s).await.expect("the ready snapshot");
+    let first = String::from_utf8_lossy(&first);
+    assert!(opcode == 0x1 && first.contains("\"ready\""), "{opcode}: {first}");
+    let mut frame = vec![0x81, 0xff];
+    frame.extend_from_slice(&(16u64 << 20).to_be_bytes());
+    frame.extend_from_slice(&[1, 2, 3, 4]);
+    s.write_all(&frame).await.unwrap();
+    assert_eq!(close_code(&mut s).await, Some(1009));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
