@@ -234,7 +234,10 @@ async fn an_authenticated_live_socket_sending_a_16_mib_frame_is_closed_as_too_bi
     // The ready snapshot proves the session is running before the oversized frame arrives.
     let (opcode, first) = next_frame(&mut s).await.expect("the ready snapshot");
     let first = String::from_utf8_lossy(&first);
-    assert!(opcode == 0x1 && first.contains("\"ready\""), "{opcode}: {first}");
+    assert!(
+        opcode == 0x1 && first.contains("\"ready\""),
+        "{opcode}: {first}"
+    );
     let mut frame = vec![0x81, 0xff];
     frame.extend_from_slice(&(16u64 << 20).to_be_bytes());
     frame.extend_from_slice(&[1, 2, 3, 4]);
