@@ -110,6 +110,22 @@ mod tests {
     }
 
     #[test]
+    fn a_twilio_style_error_keeps_its_status_where_the_sandbox_api_has_one() {
+        let mapped = |status| ApiError::from(SandboxError::api(status, 20001, "why"));
+        assert!(matches!(mapped(400), ApiError::BadRequest(m) if m == "why"));
+        assert!(matches!(mapped(404), ApiError::NotFound(m) if m == "why"));
+        assert!(matches!(mapped(412), ApiError::Conflict(m) if m == "why"));
+        // Any other status is the sandbox's own fault, its detail logged, not told.
+        for status in [401, 403, 409, 429, 500] {
+            let e = mapped(status);
+            assert!(matches!(e, ApiError::Internal(_)), "{status}: {e:?}");
+            assert_eq!(e.public_message(), "Internal error");
+        }
+        let db = ApiError::from(SandboxError::Db(DbError::Corrupt("bad row".into())));
+        assert!(matches!(db, ApiError::Internal(m) if m.contains("bad row")));
+    }
+
+    #[test]
     fn internal_details_are_not_told() {
         assert_eq!(
             ApiError::Internal("disk full at /x".into()).public_message(),

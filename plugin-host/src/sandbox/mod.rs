@@ -302,3 +302,19 @@ fn load_ids(conn: &mut Connection, settings: &Settings) -> Result<SandboxIds, Db
         flex_secret,
     })
 }
+
+#[cfg(test)]
+mod constant_time_eq_tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn equal_only_when_every_byte_is() {
+        assert!(constant_time_eq(b"secret", b"secret"));
+        assert!(constant_time_eq(b"", b""));
+        assert!(!constant_time_eq(b"secret", b"secreT"));
+        assert!(!constant_time_eq(b"secret", b"secre"));
+        // Two differences that cancel out under xor still differ.
+        assert!(!constant_time_eq(&[1, 2], &[1 ^ 4, 2 ^ 4]));
+        assert!(!constant_time_eq(&[0x0f, 0xf0], &[0x00, 0xff]));
+    }
+}

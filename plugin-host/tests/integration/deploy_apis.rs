@@ -128,6 +128,21 @@ async fn the_deploy_apis_behave_like_twilios_and_conform_to_the_specs() {
     let versions = client.list_plugin_versions(&plugin.sid).await.unwrap();
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0].plugin_url, new.plugin_url);
+    let one = http
+        .get(format!(
+            "{}/v1/PluginService/Plugins/{}/Versions/{}",
+            proxy.url(),
+            plugin.sid,
+            v1.sid
+        ))
+        .basic_auth(&basic.0, Some(&basic.1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one.status(), 200);
+    let one: serde_json::Value = one.json().await.unwrap();
+    assert_eq!(one["sid"], v1.sid.as_str(), "{one}");
+    assert_eq!(one["plugin_url"], new.plugin_url, "{one}");
 
     assert!(client.fetch_active_release().await.unwrap().is_none());
     let unknown = client
@@ -238,6 +253,39 @@ async fn the_deploy_apis_behave_like_twilios_and_conform_to_the_specs() {
     assert_eq!(deployment.build_sid, build.sid);
     let envs = client.list_environments(&service.sid).await.unwrap();
     assert_eq!(envs[0].build_sid.as_deref(), Some(&*build.sid));
+    // One environment fetched and the builds listed, as Twilio's console and CLI read them.
+    let get = |path: String| {
+        http.get(format!(
+            "{}/serverless/v1/Services/{}{path}",
+            proxy.url(),
+            service.sid
+        ))
+        .basic_auth(&basic.0, Some(&basic.1))
+        .send()
+    };
+    let itself = get(String::new()).await.unwrap();
+    assert_eq!(itself.status(), 200);
+    let itself: serde_json::Value = itself.json().await.unwrap();
+    assert_eq!(itself["sid"], service.sid.as_str(), "{itself}");
+    assert_eq!(itself["unique_name"], "default", "{itself}");
+    let one = get(format!("/Environments/{}", env.sid)).await.unwrap();
+    assert_eq!(one.status(), 200);
+    let one: serde_json::Value = one.json().await.unwrap();
+    assert_eq!(one["sid"], env.sid.as_str(), "{one}");
+    assert_eq!(one["build_sid"], build.sid.as_str(), "{one}");
+    let unknown = get("/Environments/ZE00000000000000000000000000000000".into())
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    let builds = get("/Builds".into()).await.unwrap();
+    assert_eq!(builds.status(), 200);
+    let builds: serde_json::Value = builds.json().await.unwrap();
+    assert_eq!(
+        builds["builds"].as_array().map(Vec::len),
+        Some(1),
+        "{builds}"
+    );
+    assert_eq!(builds["builds"][0]["sid"], build.sid.as_str(), "{builds}");
     let served = http
         .get(format!(
             "{}/sandbox/twil.io/{}/a.js",
@@ -287,6 +335,30 @@ async fn the_upload_check_refuses_what_twilios_upload_host_would() {
         .upload_asset_version(&service.sid, &asset.sid, &bad)
         .await;
     assert_eq!(refused.unwrap_err().status(), Some(400));
+    // A path must start with `/`, stay within 255 characters and not climb out with `..`.
+    let long = format!("/{}", "a".repeat(255));
+    for path in ["x", "/a/../b", long.as_str()] {
+        let bad = Upload {
+            path,
+            visibility: "public",
+            ..bad
+        };
+        let refused = client
+            .upload_asset_version(&service.sid, &asset.sid, &bad)
+            .await;
+        assert_eq!(refused.unwrap_err().status(), Some(400), "{path}");
+    }
+    let fine = format!("/{}", "a".repeat(254));
+    let ok = Upload {
+        path: &fine,
+        visibility: "public",
+        ..bad
+    };
+    let version = client
+        .upload_asset_version(&service.sid, &asset.sid, &ok)
+        .await
+        .unwrap();
+    assert_eq!(version.path, fine);
     let upload = proxy
         .exchanges()
         .into_iter()

@@ -220,7 +220,7 @@ fn masked_text(text: &str) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_authenticated_live_socket_sending_a_16_mib_frame_is_closed_as_too_big() {
-    let mut host = Launch {
+    let host = Launch {
         args: vec!["--listen", "127.0.0.1:0"],
         ..Launch::default()
     }

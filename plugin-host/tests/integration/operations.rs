@@ -365,3 +365,33 @@ async fn one_task_change_costs_one_read_with_1000_desks_open() {
     );
     assert_eq!(open, Some(DESKS as f64), "{page}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desks_ready_snapshot_lists_the_agents_own_tasks_only() {
+    let host = Launch {
+        args: vec!["--listen", "127.0.0.1:0"],
+        ..Launch::default()
+    }
+    .start();
+    let token = host.agent("alice").await;
+    let mine = host.chat("alice", "bob").await;
+    let _ = host.agent("dora").await;
+    let theirs = host.chat("dora", "carl").await;
+    let url = format!("ws://127.0.0.1:{}/sandbox/agents/alice/live", host.port);
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let auth = serde_json::json!({"type": "auth", "token": token}).to_string();
+    ws.send(Message::Text(auth.into())).await.unwrap();
+    let ready: serde_json::Value = match ws.next().await {
+        Some(Ok(Message::Text(t))) => serde_json::from_str(&t).unwrap(),
+        other => panic!("expected the ready snapshot, got {other:?}"),
+    };
+    assert_eq!(ready["type"], "ready", "{ready}");
+    assert_eq!(ready["identity"], "alice", "{ready}");
+    let tasks: Vec<&str> = ready["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .filter_map(|t| t["taskSid"].as_str())
+        .collect();
+    assert_eq!(tasks, [mine.as_str()], "not {theirs}: {ready}");
+}

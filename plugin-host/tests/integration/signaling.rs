@@ -172,6 +172,51 @@ async fn an_unused_room_times_out_and_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_joined_room_outlives_its_unused_room_timeout() {
+    // One sandbox minute is 0.4 s: the default 5-minute unused timeout is 2 s.
+    let svc = Service::start(&[("SANDBOX_MINUTE_SECS", "0.4")]);
+    let held = svc.room("alice").await;
+    let (mut a, first) = join(s(&held.grant, "signaling_url"), s(&held.grant, "token")).await;
+    assert!(matches!(first, ServerMessage::Joined { .. }), "{first:?}");
+    // A room created after it that nobody joins: once that one has timed out as unused, the
+    // first one's unused deadline has passed too.
+    let unused = svc.room("bob").await;
+    let account = svc.get_json("/sandbox/account").await;
+    let status = |sid: String| {
+        let request = svc
+            .http
+            .get(svc.url(&format!("/v1/Rooms/{sid}")))
+            .basic_auth(s(&account, "accountSid"), Some(s(&account, "authToken")));
+        async move {
+            let room: Value = request.send().await.unwrap().json().await.unwrap();
+            room["status"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    let waited = std::time::Instant::now();
+    while status(unused.sid.clone()).await != "completed" {
+        assert!(
+            waited.elapsed() < Duration::from_secs(30),
+            "the unused room never timed out"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(status(held.sid.clone()).await, "in-progress");
+    // The agent is still in it: a message to nobody is answered, not a disconnection.
+    send(
+        &mut a,
+        &ClientMessage::Offer {
+            to: "PA00000000000000000000000000000000".into(),
+            sdp: "v=0".into(),
+        },
+    )
+    .await;
+    assert!(
+        matches!(next(&mut a).await, Some(ServerMessage::Error { .. })),
+        "the agent was not disconnected"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_customer_sees_the_agent_arrive_live_and_the_room_complete() {
     let svc = Service::start(&[]);
     let (flex, task, code) = svc.code("alice").await;

@@ -367,3 +367,28 @@ async fn conversation_session(
         }
     }
 }
+
+#[cfg(test)]
+mod auth_message_tests {
+    use super::auth_token;
+    use serde_json::json;
+
+    #[test]
+    fn the_auth_message_needs_its_type_and_a_token() {
+        assert_eq!(
+            auth_token(&json!({"type": "auth", "token": "t"})).unwrap(),
+            "t"
+        );
+        for refused in [
+            json!({"type": "auth", "token": ""}),
+            json!({"type": "auth"}),
+            json!({"type": "hello", "token": "t"}),
+            json!({"token": "t"}),
+            json!({"type": "auth", "token": 5}),
+        ] {
+            let e = auth_token(&refused).unwrap_err();
+            assert_eq!(e.close_code(), 4401, "{refused}");
+            assert!(e.public_message().contains("first message"), "{refused}");
+        }
+    }
+}

@@ -368,3 +368,23 @@ impl Connected<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn a_message_of_exactly_the_limit_is_read_and_one_byte_more_is_too_large() {
+        // Padded JSON: whitespace counts towards the limit like any other byte.
+        let join = r#"{"join":{"token":"t"}}"#;
+        let at_limit = format!("{join}{}", " ".repeat(MAX_MESSAGE_BYTES - join.len()));
+        assert_eq!(at_limit.len(), MAX_MESSAGE_BYTES);
+        assert!(matches!(parse(&at_limit), Ok(ClientMessage::Join { token }) if token == "t"));
+        let over = format!("{at_limit} ");
+        assert_eq!(
+            parse(&over).unwrap_err(),
+            "message too large (the limit is 64 KiB)"
+        );
+        assert!(parse("{not json").unwrap_err().starts_with("malformed"));
+    }
+}

@@ -100,6 +100,12 @@ async fn offers_answers_candidates_and_track_states_are_relayed() {
         recv(&mut x).await,
         Some(ServerMessage::Error { .. })
     ));
+    // …and stays in its own room: the next message is still answered.
+    x.send(Message::Text("{not json".into())).await.unwrap();
+    assert!(matches!(
+        recv(&mut x).await,
+        Some(ServerMessage::Error { .. })
+    ));
 
     // Malformed and oversized messages get an error; the connection and the room stay up.
     a.send(Message::Text("{not json".into())).await.unwrap();
