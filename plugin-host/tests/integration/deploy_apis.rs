@@ -34,6 +34,16 @@ async fn the_deploy_apis_behave_like_twilios_and_conform_to_the_specs() {
         .await
         .unwrap();
     assert!(made.sid.starts_with("IS") && made.acl_enabled);
+    assert_eq!(
+        made.friendly_name.as_deref(),
+        Some("chat-to-video sessions")
+    );
+    let long = client.create_sync_service(&"n".repeat(65), true).await;
+    assert_eq!(
+        long.unwrap_err().status(),
+        Some(400),
+        "a name over 64 characters"
+    );
     let all = client.list_sync_services().await.unwrap();
     assert_eq!(all.len(), 2);
     assert!(client

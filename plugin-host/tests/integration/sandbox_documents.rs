@@ -54,6 +54,18 @@ async fn documents_have_revisions_etags_and_expire() {
         .await
         .unwrap();
     assert_eq!(updated.revision, "1");
+    // As Sync answers: the ETag is the quoted revision.
+    let fetched = reqwest::Client::new()
+        .get(format!(
+            "{}/v1/Services/{service}/Documents/{}",
+            svc.base, doc.sid
+        ))
+        .basic_auth(client.account_sid(), Some(&sb.ids().auth_token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert_eq!(fetched.headers()["etag"], "\"1\"");
     assert!(
         updated.date_expires.is_some(),
         "an update without Ttl keeps the expiry"

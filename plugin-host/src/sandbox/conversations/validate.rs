@@ -216,5 +216,16 @@ mod tests {
             &json!({"assignmentStatus": "completed", "reason": "x".repeat(300)})
         )
         .is_err());
+        // At most REASON_MAX_CHARS characters (not bytes), none of them a control character.
+        let longest = "é".repeat(REASON_MAX_CHARS);
+        assert_eq!(
+            status_change(&json!({"assignmentStatus": "completed", "reason": longest})).unwrap(),
+            ("completed".into(), Some(longest.clone()))
+        );
+        let over = format!("{longest}x");
+        assert!(status_change(&json!({"assignmentStatus": "completed", "reason": over})).is_err());
+        assert!(
+            status_change(&json!({"assignmentStatus": "completed", "reason": "a\u{7}b"})).is_err()
+        );
     }
 }
