@@ -61,6 +61,9 @@ async fn a_blank_plugin_name_is_missing() {
 async fn a_rooms_duration_is_whole_seconds_from_creation_to_end() {
     let svc = InProcess::start(&[], &[]).await;
     let room = svc.room("alice").await;
+    // Let the room (and its task) be a few seconds old, so a duration or an age computed
+    // wrongly shows.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let (status, _) = svc
         .call(
             "complete-room",
@@ -86,6 +89,23 @@ async fn a_rooms_duration_is_whole_seconds_from_creation_to_end() {
         (lasted - 1..=lasted).contains(&duration),
         "duration {duration} s for a room that lasted {lasted} s: {ended}"
     );
+    assert!(lasted >= 2, "{ended}");
+    // The task's age is in whole seconds too.
+    let task: Value = svc
+        .http
+        .get(svc.url(&format!(
+            "/v1/Workspaces/{}/Tasks/{}",
+            svc.state.workspace_sid, room.task
+        )))
+        .basic_auth(&ids.account_sid, Some(&ids.auth_token))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let age = task["age"].as_i64().expect("age");
+    assert!((2..=60).contains(&age), "age {age} s: {task}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -134,3 +134,38 @@ async fn the_sandbox_api_lists_an_agents_tasks() {
     let unknown = svc.get_json("/sandbox/agents/nobody/tasks").await;
     assert_eq!(unknown, json!({"tasks": []}));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_desks_status_change_tells_a_refusal_from_a_failure() {
+    use crate::common::proxy::{PathIs, Proxy};
+    let proxy = Proxy::start().await;
+    let svc = InProcess::start(&["--twilio-rest-base-url", &proxy.url()], &[]).await;
+    proxy.set_target(&svc.base);
+    let token = svc.agent("alice").await;
+    let task = svc.chat("alice", "bob").await;
+    let change = || {
+        svc.http
+            .post(svc.url(&format!("/sandbox/agents/alice/tasks/{task}/status")))
+            .bearer_auth(&token)
+            .json(&json!({"assignmentStatus": "wrapping"}))
+            .send()
+    };
+    let tasks = || PathIs::EndingIn(format!("/Tasks/{task}"));
+    // TaskRouter refusing the change (a task not in a state that allows it) is a conflict…
+    proxy.answer_error("POST", tasks(), 400, 20001);
+    assert_eq!(change().await.unwrap().status(), 409);
+    // …a task it no longer has is not found…
+    proxy.answer_error("POST", tasks(), 404, 20404);
+    assert_eq!(change().await.unwrap().status(), 404);
+    // …and TaskRouter failing is the sandbox's failure, its detail not told.
+    proxy.answer_error("POST", tasks(), 503, 20003);
+    let failed = change().await.unwrap();
+    assert_eq!(failed.status(), 500);
+    let body: Value = failed.json().await.unwrap();
+    assert_eq!(body["error"], "Internal error", "{body}");
+    proxy.forward_all();
+    let done = change().await.unwrap();
+    assert_eq!(done.status(), 200);
+    let view: Value = done.json().await.unwrap();
+    assert_eq!(view["assignmentStatus"], "wrapping", "{view}");
+}
