@@ -75,3 +75,28 @@ async fn a_code_whose_document_expired_is_refused_while_sync_still_returns_it() 
         "{body}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_document_is_deleted_the_configured_delay_late() {
+    let svc = start(&[("SANDBOX_SYNC_DELETE_DELAY_SECS", "5")]).await;
+    let (client, sync) = (&svc.state.twilio, &*svc.state.sync_service_sid);
+    let doc = client
+        .create_document(sync, Some("late1234"), &serde_json::json!({}), Some(1))
+        .await
+        .unwrap();
+    let expires = parse_rfc3339_ms(doc.date_expires.as_deref().unwrap()).unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        match client.fetch_document(sync, &doc.sid).await {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => break,
+            Err(e) => panic!("{e}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "never deleted");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let late_ms = now_ms() - expires;
+    // Deleted no sooner than the delay (5 s) after its expiry; the stamp is in whole seconds, so
+    // it can only make the delay look longer.
+    assert!(late_ms >= 4_500, "deleted {late_ms} ms after date_expires");
+}
