@@ -57,6 +57,29 @@ impl InProcess {
             _tmp: tmp,
         }
     }
+
+    /// `GET` on the sandbox's REST stand-in with the sandbox account's credentials:
+    /// `(status, body)`.
+    pub async fn rest_get(&self, path_and_query: &str) -> (u16, serde_json::Value) {
+        let ids = self
+            .state
+            .sandbox
+            .as_ref()
+            .expect("sandbox mode")
+            .store
+            .ids();
+        let resp = self
+            .http
+            .get(self.url(path_and_query))
+            .basic_auth(&ids.account_sid, Some(&ids.auth_token))
+            .send()
+            .await
+            .expect("the stand-in answers");
+        (
+            resp.status().as_u16(),
+            resp.json().await.expect("a JSON body"),
+        )
+    }
 }
 
 impl Drop for InProcess {

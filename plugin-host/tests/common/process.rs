@@ -37,6 +37,15 @@ pub struct Launch<'a> {
     pub nofile: Option<u64>,
 }
 
+/// The binary in sandbox mode on a loopback port of its own, with the defaults.
+pub fn sandbox() -> Host {
+    Launch {
+        args: vec!["--listen", "127.0.0.1:0"],
+        ..Launch::default()
+    }
+    .start()
+}
+
 impl Launch<'_> {
     fn command(&self, dir: &Path) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_plugin-host"));

@@ -83,6 +83,12 @@ async fn the_deploy_apis_behave_like_twilios_and_conform_to_the_specs() {
             .auth_token
             .clone(),
     );
+    // A `GET` through the proxy that the client has no method for.
+    let raw_get = |path: String| {
+        http.get(format!("{}{path}", proxy.url()))
+            .basic_auth(&basic.0, Some(&basic.1))
+            .send()
+    };
     let foreign = http
         .post(format!("{}/v1/Configuration", proxy.url()))
         .basic_auth(&basic.0, Some(&basic.1))
@@ -138,17 +144,12 @@ async fn the_deploy_apis_behave_like_twilios_and_conform_to_the_specs() {
     let versions = client.list_plugin_versions(&plugin.sid).await.unwrap();
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0].plugin_url, new.plugin_url);
-    let one = http
-        .get(format!(
-            "{}/v1/PluginService/Plugins/{}/Versions/{}",
-            proxy.url(),
-            plugin.sid,
-            v1.sid
-        ))
-        .basic_auth(&basic.0, Some(&basic.1))
-        .send()
-        .await
-        .unwrap();
+    let one = raw_get(format!(
+        "/v1/PluginService/Plugins/{}/Versions/{}",
+        plugin.sid, v1.sid
+    ))
+    .await
+    .unwrap();
     assert_eq!(one.status(), 200);
     let one: serde_json::Value = one.json().await.unwrap();
     assert_eq!(one["sid"], v1.sid.as_str(), "{one}");
@@ -264,15 +265,7 @@ async fn the_deploy_apis_behave_like_twilios_and_conform_to_the_specs() {
     let envs = client.list_environments(&service.sid).await.unwrap();
     assert_eq!(envs[0].build_sid.as_deref(), Some(&*build.sid));
     // One environment fetched and the builds listed, as Twilio's console and CLI read them.
-    let get = |path: String| {
-        http.get(format!(
-            "{}/serverless/v1/Services/{}{path}",
-            proxy.url(),
-            service.sid
-        ))
-        .basic_auth(&basic.0, Some(&basic.1))
-        .send()
-    };
+    let get = |path: String| raw_get(format!("/serverless/v1/Services/{}{path}", service.sid));
     let itself = get(String::new()).await.unwrap();
     assert_eq!(itself.status(), 200);
     let itself: serde_json::Value = itself.json().await.unwrap();

@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use crate::common::process::Launch;
+use crate::common::process::{sandbox, Launch};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpSocket, TcpStream};
 
@@ -183,13 +183,17 @@ async fn close_code(s: &mut TcpStream) -> Option<u16> {
     }
 }
 
+/// The head of a masked text frame announcing 16 MiB, with none of its payload.
+fn header_of_16_mib_frame() -> Vec<u8> {
+    let mut frame = vec![0x81, 0xff];
+    frame.extend_from_slice(&(16u64 << 20).to_be_bytes());
+    frame.extend_from_slice(&[1, 2, 3, 4]);
+    frame
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_16_mib_frame_is_refused_from_its_header_on_every_socket_route() {
-    let host = Launch {
-        args: vec!["--listen", "127.0.0.1:0"],
-        ..Launch::default()
-    }
-    .start();
+    let host = sandbox();
     for path in [
         "/sandbox/rooms/RM00000000000000000000000000000000/signal",
         "/sandbox/documents/ET00000000000000000000000000000000/live",
@@ -197,11 +201,7 @@ async fn a_16_mib_frame_is_refused_from_its_header_on_every_socket_route() {
         "/sandbox/conversations/CH00000000000000000000000000000000/live",
     ] {
         let mut s = upgrade("127.0.0.1", host.port, path).await.unwrap();
-        // A masked text frame announcing 16 MiB, and none of its payload.
-        let mut frame = vec![0x81, 0xff];
-        frame.extend_from_slice(&(16u64 << 20).to_be_bytes());
-        frame.extend_from_slice(&[1, 2, 3, 4]);
-        s.write_all(&frame).await.unwrap();
+        s.write_all(&header_of_16_mib_frame()).await.unwrap();
         // Refused as too big (1009) at once, not after the authentication deadline.
         assert_eq!(close_code(&mut s).await, Some(1009), "{path}");
     }
@@ -220,11 +220,7 @@ fn masked_text(text: &str) -> Vec<u8> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_authenticated_live_socket_sending_a_16_mib_frame_is_closed_as_too_big() {
-    let host = Launch {
-        args: vec!["--listen", "127.0.0.1:0"],
-        ..Launch::default()
-    }
-    .start();
+    let host = sandbox();
     let token = host.agent("alice").await;
     let mut s = upgrade("127.0.0.1", host.port, "/sandbox/agents/alice/live")
         .await
@@ -238,10 +234,7 @@ async fn an_authenticated_live_socket_sending_a_16_mib_frame_is_closed_as_too_bi
         opcode == 0x1 && first.contains("\"ready\""),
         "{opcode}: {first}"
     );
-    let mut frame = vec![0x81, 0xff];
-    frame.extend_from_slice(&(16u64 << 20).to_be_bytes());
-    frame.extend_from_slice(&[1, 2, 3, 4]);
-    s.write_all(&frame).await.unwrap();
+    s.write_all(&header_of_16_mib_frame()).await.unwrap();
     assert_eq!(close_code(&mut s).await, Some(1009));
 }
 
@@ -326,11 +319,7 @@ fn a_sandbox_on_a_public_address_needs_the_flag_and_then_says_so() {
 async fn sigterm_closes_sockets_with_a_reason_and_exits() {
     use futures_util::{SinkExt as _, StreamExt as _};
     use tokio_tungstenite::tungstenite::Message;
-    let mut host = Launch {
-        args: vec!["--listen", "127.0.0.1:0"],
-        ..Launch::default()
-    }
-    .start();
+    let mut host = sandbox();
     let token = host.agent("alice").await;
     let url = format!("ws://127.0.0.1:{}/sandbox/agents/alice/live", host.port);
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();

@@ -16,20 +16,6 @@ async fn through(proxy: &Proxy) -> InProcess {
     svc
 }
 
-/// A REST `GET` with the sandbox account's credentials.
-async fn rest_get(svc: &InProcess, path: &str) -> Value {
-    let ids = svc.state.sandbox.as_ref().unwrap().store.ids().clone();
-    svc.http
-        .get(svc.url(path))
-        .basic_auth(&ids.account_sid, Some(&ids.auth_token))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 fn conforms(specs: &oai::Specs, exchanges: &[Exchange]) {
     let errors: Vec<String> = exchanges
         .iter()
@@ -69,9 +55,9 @@ async fn rooms_list_in_progress_by_default_with_no_duration_until_they_end() {
     let completed = client.list_rooms(None, Some("completed")).await.unwrap();
     assert!(completed.iter().any(|r| r.sid == over.sid));
 
-    let running = rest_get(&svc, &format!("/v1/Rooms/{}", live.sid)).await;
+    let (_, running) = svc.rest_get(&format!("/v1/Rooms/{}", live.sid)).await;
     assert_eq!(running["duration"], Value::Null, "{running}");
-    let ended = rest_get(&svc, &format!("/v1/Rooms/{}", over.sid)).await;
+    let (_, ended) = svc.rest_get(&format!("/v1/Rooms/{}", over.sid)).await;
     assert!(ended["duration"].is_u64(), "{ended}");
     conforms(&specs, &proxy.exchanges());
 }

@@ -5,20 +5,12 @@
 
 use std::time::Duration;
 
-use crate::common::process::Launch;
+use crate::common::process::{sandbox, Launch};
 use crate::common::TWILIO_ENV;
 use futures_util::{SinkExt as _, StreamExt as _};
 use reqwest::header::{HOST, ORIGIN};
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
-
-fn sandbox() -> crate::common::process::Host {
-    Launch {
-        args: vec!["--listen", "127.0.0.1:0"],
-        ..Launch::default()
-    }
-    .start()
-}
 
 /// The value of one sample line (`name{labels} value`) of a Prometheus text page.
 fn sample(page: &str, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
@@ -368,11 +360,7 @@ async fn one_task_change_costs_one_read_with_1000_desks_open() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_desks_ready_snapshot_lists_the_agents_own_tasks_only() {
-    let host = Launch {
-        args: vec!["--listen", "127.0.0.1:0"],
-        ..Launch::default()
-    }
-    .start();
+    let host = sandbox();
     let token = host.agent("alice").await;
     let mine = host.chat("alice", "bob").await;
     let _ = host.agent("dora").await;

@@ -5,19 +5,6 @@ use crate::common::inproc::InProcess;
 use plugin_host::twilio::taskrouter::{ReservationQuery, ReservationStatus, TaskUpdate};
 use serde_json::Value;
 
-/// `GET` on the stand-in with the sandbox account's credentials: `(status, body)`.
-async fn rest_get(svc: &InProcess, path_and_query: &str) -> (u16, Value) {
-    let ids = svc.state.sandbox.as_ref().unwrap().store.ids();
-    let resp = svc
-        .http
-        .get(svc.url(path_and_query))
-        .basic_auth(&ids.account_sid, Some(&ids.auth_token))
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.json().await.unwrap())
-}
-
 async fn statuses(svc: &InProcess, task: &str, worker: Option<&str>) -> Vec<ReservationStatus> {
     let query = ReservationQuery {
         worker_sid: worker,
@@ -50,7 +37,7 @@ async fn a_reservation_is_listed_in_twilios_shape_and_filtered() {
     let ws = svc.state.workspace_sid.to_string();
     let path = format!("/v1/Workspaces/{ws}/Tasks/{task}/Reservations");
 
-    let (status, body) = rest_get(&svc, &format!("{path}?WorkerSid={alice}")).await;
+    let (status, body) = svc.rest_get(&format!("{path}?WorkerSid={alice}")).await;
     assert_eq!(status, 200, "{body}");
     let list = body["reservations"].as_array().unwrap();
     assert_eq!(list.len(), 1);
@@ -97,20 +84,22 @@ async fn a_reservation_is_listed_in_twilios_shape_and_filtered() {
     assert!(body["meta"]["next_page_url"].is_null());
 
     // Filters: another worker, another status, and a one-item page with a next page.
-    let (_, other) = rest_get(&svc, &format!("{path}?WorkerSid={bob}")).await;
+    let (_, other) = svc.rest_get(&format!("{path}?WorkerSid={bob}")).await;
     assert_eq!(other["reservations"], Value::Array(vec![]));
-    let (_, wrapping) = rest_get(&svc, &format!("{path}?ReservationStatus=wrapping")).await;
+    let (_, wrapping) = svc
+        .rest_get(&format!("{path}?ReservationStatus=wrapping"))
+        .await;
     assert_eq!(wrapping["reservations"], Value::Array(vec![]));
-    let (_, accepted) = rest_get(
-        &svc,
-        &format!("{path}?ReservationStatus=accepted&WorkerSid={alice}"),
-    )
-    .await;
+    let (_, accepted) = svc
+        .rest_get(&format!(
+            "{path}?ReservationStatus=accepted&WorkerSid={alice}"
+        ))
+        .await;
     assert_eq!(accepted["reservations"].as_array().unwrap().len(), 1);
-    let (_, paged) = rest_get(&svc, &format!("{path}?PageSize=1")).await;
+    let (_, paged) = svc.rest_get(&format!("{path}?PageSize=1")).await;
     let next = paged["meta"]["next_page_url"].as_str().unwrap();
     assert!(next.ends_with("PageSize=1&Page=1"), "{next}");
-    let (_, second) = rest_get(&svc, next.strip_prefix(&svc.base).unwrap()).await;
+    let (_, second) = svc.rest_get(next.strip_prefix(&svc.base).unwrap()).await;
     assert_eq!(second["reservations"], Value::Array(vec![]));
     assert_eq!(second["meta"]["previous_page_url"], paged["meta"]["url"]);
 }
@@ -127,7 +116,7 @@ async fn bad_requests_get_twilios_errors() {
         ("?PageSize=0", 400, 20001),
         ("?PageSize=1001", 400, 20001),
     ] {
-        let (got, body) = rest_get(&svc, &format!("{path}{query}")).await;
+        let (got, body) = svc.rest_get(&format!("{path}{query}")).await;
         assert_eq!(
             (got, body["code"].as_u64()),
             (status, Some(code)),
@@ -137,11 +126,11 @@ async fn bad_requests_get_twilios_errors() {
     }
     let unknown =
         format!("/v1/Workspaces/{ws}/Tasks/WT0123456789abcdef0123456789abcdef/Reservations");
-    let (status, body) = rest_get(&svc, &unknown).await;
+    let (status, body) = svc.rest_get(&unknown).await;
     assert_eq!((status, body["code"].as_u64()), (404, Some(20404)));
     let other_ws =
         format!("/v1/Workspaces/WS0123456789abcdef0123456789abcdef/Tasks/{task}/Reservations");
-    assert_eq!(rest_get(&svc, &other_ws).await.0, 404);
+    assert_eq!(svc.rest_get(&other_ws).await.0, 404);
     let anonymous = svc.http.get(svc.url(&path)).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
     // The client maps the 404 like every other.

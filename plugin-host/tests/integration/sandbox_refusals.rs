@@ -71,17 +71,7 @@ async fn a_rooms_duration_is_whole_seconds_from_creation_to_end() {
         )
         .await;
     assert_eq!(status, 200);
-    let ids = svc.state.sandbox.as_ref().unwrap().store.ids().clone();
-    let ended: Value = svc
-        .http
-        .get(svc.url(&format!("/v1/Rooms/{}", room.sid)))
-        .basic_auth(&ids.account_sid, Some(&ids.auth_token))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, ended) = svc.rest_get(&format!("/v1/Rooms/{}", room.sid)).await;
     let lasted = secs(&ended["end_time"]) - secs(&ended["date_created"]);
     let duration = ended["duration"].as_i64().expect("a number once ended");
     // The stamps are whole seconds, the duration is from milliseconds: at most one apart.
@@ -91,19 +81,12 @@ async fn a_rooms_duration_is_whole_seconds_from_creation_to_end() {
     );
     assert!(lasted >= 2, "{ended}");
     // The task's age is in whole seconds too.
-    let task: Value = svc
-        .http
-        .get(svc.url(&format!(
+    let (_, task) = svc
+        .rest_get(&format!(
             "/v1/Workspaces/{}/Tasks/{}",
             svc.state.workspace_sid, room.task
-        )))
-        .basic_auth(&ids.account_sid, Some(&ids.auth_token))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ))
+        .await;
     let age = task["age"].as_i64().expect("age");
     assert!((2..=60).contains(&age), "age {age} s: {task}");
 }
@@ -144,17 +127,7 @@ async fn configurations_are_listed_and_the_active_release_is_what_the_desk_loads
         .create_plugin_configuration("one", "X only", &[(v1.sid.clone(), 2)])
         .await
         .unwrap();
-    let ids = svc.state.sandbox.as_ref().unwrap().store.ids().clone();
-    let listed: Value = svc
-        .http
-        .get(svc.url("/v1/PluginService/Configurations"))
-        .basic_auth(&ids.account_sid, Some(&ids.auth_token))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, listed) = svc.rest_get("/v1/PluginService/Configurations").await;
     let sids: Vec<&str> = listed["configurations"]
         .as_array()
         .unwrap_or_else(|| panic!("{listed}"))
