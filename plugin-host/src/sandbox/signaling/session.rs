@@ -370,8 +370,19 @@ impl Connected<'_> {
 }
 
 #[cfg(test)]
-mod parse_tests {
+mod rule_tests {
     use super::*;
+
+    #[test]
+    fn each_disconnect_reason_closes_with_its_own_code_in_the_private_range() {
+        let codes: Vec<u16> = DisconnectReason::ALL
+            .iter()
+            .map(|r| close_code(*r))
+            .collect();
+        let expected: Vec<u16> = (4000..).take(DisconnectReason::ALL.len()).collect();
+        assert_eq!(codes, expected);
+        assert_eq!(close_code(DisconnectReason::RoomCompleted), 4000);
+    }
 
     #[test]
     fn a_message_of_exactly_the_limit_is_read_and_one_byte_more_is_too_large() {
